@@ -1,0 +1,74 @@
+//===- Driver.h - The one entry point of smeltc, Python and embedders -*- C++ -*-===//
+//
+// `smeltc`'s main() only parses flags into CompileOptions; the Python module
+// and embedders call the same functions.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SMELT_DRIVER_DRIVER_H
+#define SMELT_DRIVER_DRIVER_H
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Support/LLVM.h"
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+namespace mlir {
+class MLIRContext;
+} // namespace mlir
+
+namespace smelt {
+
+enum class EmitKind {
+  /// The module in the onnx dialect, as MLIR text.
+  MLIR,
+  /// The module written back as binary ONNX.
+  ONNX,
+  /// A readable summary: operators, parameters, opsets.
+  Summary,
+};
+
+struct CompileOptions {
+  std::string inputPath;
+  /// "-" writes to stdout.
+  std::string outputPath = "-";
+  EmitKind emit = EmitKind::MLIR;
+};
+
+/// What a model holds, for the summary and the compile report.
+struct ModelSummary {
+  std::map<std::string, int64_t> opsets;
+  int64_t irVersion = 0;
+  std::string producer;
+  struct Value {
+    std::string name;
+    std::string type;
+  };
+  std::vector<Value> inputs, outputs;
+  /// Operator name -> number of nodes, counting nodes inside subgraphs.
+  std::map<std::string, int64_t> opCounts;
+  int64_t numNodes = 0;
+  int64_t numParameterTensors = 0;
+  int64_t numParameters = 0;
+  int64_t parameterBytes = 0;
+};
+
+/// Describes an imported module.
+ModelSummary summarizeModel(mlir::ModuleOp module);
+
+/// Renders the summary as text.
+std::string formatSummary(const ModelSummary &summary);
+
+/// Imports `options.inputPath` and writes what `options.emit` asks for to
+/// `options.outputPath`. The output appears only when everything succeeded:
+/// a failed compile leaves no half-written file. Diagnostics go to the
+/// context's handler.
+mlir::LogicalResult compile(const CompileOptions &options,
+                            mlir::MLIRContext &context);
+
+} // namespace smelt
+
+#endif // SMELT_DRIVER_DRIVER_H

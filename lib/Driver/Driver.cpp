@@ -1,0 +1,141 @@
+//===- Driver.cpp - The one entry point of smeltc, Python and embedders ---===//
+
+#include "smelt/Driver/Driver.h"
+
+#include "ONNX/ONNXDialect.h"
+#include "smelt/Export/ONNXExport.h"
+#include "smelt/Import/ONNXImport.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/ToolOutputFile.h"
+
+using namespace mlir;
+
+namespace {
+
+std::string typeToString(Type type) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << type;
+  return s;
+}
+
+int64_t elementBytes(Type element) {
+  if (auto complex = dyn_cast<ComplexType>(element))
+    return 2 * elementBytes(complex.getElementType());
+  if (element.isIntOrFloat())
+    return std::max<int64_t>(1, element.getIntOrFloatBitWidth() / 8);
+  return 0;
+}
+
+} // namespace
+
+smelt::ModelSummary smelt::summarizeModel(ModuleOp module) {
+  ModelSummary summary;
+  if (auto opsets = module->getAttrOfType<DictionaryAttr>("onnx.opset_import"))
+    for (NamedAttribute opset : opsets)
+      summary.opsets[opset.getName().str()] =
+          cast<IntegerAttr>(opset.getValue()).getInt();
+  if (auto ir = module->getAttrOfType<IntegerAttr>("onnx.ir_version"))
+    summary.irVersion = ir.getInt();
+  if (auto producer = module->getAttrOfType<StringAttr>("onnx.producer_name"))
+    summary.producer = producer.str();
+
+  for (auto func : module.getOps<func::FuncOp>()) {
+    for (unsigned i = 0; i < func.getNumArguments(); ++i) {
+      auto name = func.getArgAttrOfType<StringAttr>(i, "onnx.name");
+      summary.inputs.push_back({name ? name.str() : "arg" + std::to_string(i),
+                                typeToString(func.getArgument(i).getType())});
+    }
+    for (unsigned i = 0; i < func.getNumResults(); ++i) {
+      auto name = func.getResultAttrOfType<StringAttr>(i, "onnx.name");
+      summary.outputs.push_back(
+          {name ? name.str() : "result" + std::to_string(i),
+           typeToString(func.getResultTypes()[i])});
+    }
+    func.walk([&](Operation *op) {
+      if (!isa<onnx::ONNXDialect>(op->getDialect()) || isa<onnx::YieldOp>(op))
+        return;
+      if (auto constant = dyn_cast<onnx::ConstantOp>(op);
+          constant && op->hasAttr("onnx.name")) {
+        // An initializer: a parameter, not a node.
+        auto type = cast<ShapedType>(constant.getResult().getType());
+        ++summary.numParameterTensors;
+        summary.numParameters += type.getNumElements();
+        summary.parameterBytes +=
+            type.getNumElements() * elementBytes(type.getElementType());
+        return;
+      }
+      ++summary.numNodes;
+      ++summary.opCounts[op->getName().getStringRef().drop_front(5).str()];
+    });
+  }
+  return summary;
+}
+
+std::string smelt::formatSummary(const ModelSummary &summary) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "opsets:";
+  for (const auto &[domain, version] : summary.opsets)
+    os << " " << domain << " " << version;
+  os << "\nir version: " << summary.irVersion;
+  if (!summary.producer.empty())
+    os << "  producer: " << summary.producer;
+  os << "\ninputs:\n";
+  for (const auto &v : summary.inputs)
+    os << "  " << v.name << ": " << v.type << "\n";
+  os << "outputs:\n";
+  for (const auto &v : summary.outputs)
+    os << "  " << v.name << ": " << v.type << "\n";
+  os << llvm::formatv("parameters: {0} in {1} tensors ({2:f1} KiB)\n",
+                      summary.numParameters, summary.numParameterTensors,
+                      summary.parameterBytes / 1024.0);
+  os << "nodes: " << summary.numNodes << "\n";
+  for (const auto &[op, count] : summary.opCounts)
+    os << llvm::formatv("  {0,-24} {1,5}\n", op, count);
+  return s;
+}
+
+LogicalResult smelt::compile(const CompileOptions &options,
+                             MLIRContext &context) {
+  OwningOpRef<ModuleOp> module = importONNXFile(options.inputPath, &context);
+  if (!module)
+    return failure();
+
+  std::string error;
+  std::unique_ptr<llvm::ToolOutputFile> output =
+      openOutputFile(options.outputPath, &error);
+  if (!output) {
+    emitError(UnknownLoc::get(&context))
+        << "cannot open '" << options.outputPath << "' for writing: " << error;
+    return failure();
+  }
+  switch (options.emit) {
+  case EmitKind::MLIR:
+    module->print(output->os());
+    output->os() << "\n";
+    break;
+  case EmitKind::ONNX:
+    if (failed(exportONNX(*module, output->os())))
+      return failure(); // the ToolOutputFile removes the partial file
+    break;
+  case EmitKind::Summary:
+    output->os() << formatSummary(summarizeModel(*module));
+    break;
+  }
+  output->os().flush();
+  if (output->os().has_error()) {
+    emitError(UnknownLoc::get(&context))
+        << "cannot write '" << options.outputPath << "'";
+    output->os().clear_error();
+    return failure();
+  }
+  output->keep();
+  return success();
+}

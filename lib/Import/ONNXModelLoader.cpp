@@ -1,0 +1,143 @@
+//===- ONNXModelLoader.cpp - ONNX's own libraries, behind a wall ----------===//
+//
+// Compiled with exceptions: ONNX throws, MLIR does not. Nothing thrown here
+// escapes this file.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ONNXModelLoader.h"
+
+#include "onnx/checker.h"
+#include "onnx/defs/parser.h"
+#include "onnx/defs/schema.h"
+#include "onnx/shape_inference/implementation.h"
+#include "onnx/version_converter/convert.h"
+
+#include <climits>
+#include <exception>
+
+using namespace smelt::detail;
+
+namespace {
+
+bool isDefaultDomain(const std::string &domain) {
+  return domain.empty() || domain == "ai.onnx";
+}
+
+int64_t defaultDomainOpset(const ::onnx::ModelProto &model) {
+  for (const auto &opset : model.opset_import())
+    if (isDefaultDomain(opset.domain()))
+      return opset.version();
+  return -1;
+}
+
+bool parseModel(llvm::StringRef bytes, bool textual, ::onnx::ModelProto &model,
+                std::string &error) {
+  if (textual) {
+    // The parser reads a NUL-terminated string.
+    std::string text(bytes.begin(), bytes.end());
+    ::onnx::Common::Status status =
+        ::onnx::OnnxParser::Parse(model, text.c_str());
+    if (!status.IsOK()) {
+      error = "cannot parse textual ONNX: " + status.ErrorMessage();
+      return false;
+    }
+    return true;
+  }
+  if (bytes.size() > static_cast<size_t>(INT_MAX)) {
+    error = "model is larger than 2 GiB; store its weights as external data";
+    return false;
+  }
+  if (!model.ParseFromArray(bytes.data(), static_cast<int>(bytes.size()))) {
+    error = "not a valid ONNX model: the protobuf is truncated or corrupt";
+    return false;
+  }
+  if (!model.has_graph()) {
+    error = "not a valid ONNX model: it has no graph";
+    return false;
+  }
+  return true;
+}
+
+bool loadModel(llvm::StringRef bytes, bool textual, int targetOpset,
+               ::onnx::ModelProto &model, std::string &error) {
+  if (!parseModel(bytes, textual, model, error))
+    return false;
+
+  int64_t opset = defaultDomainOpset(model);
+  if (opset > targetOpset) {
+    error = "the model imports opset " + std::to_string(opset) +
+            " of the default domain; Smelt supports opsets up to " +
+            std::to_string(targetOpset);
+    return false;
+  }
+  // The checker gives the clearest messages for malformed graphs (cycles,
+  // undefined inputs, bad attributes), so it runs before anything else.
+  try {
+    ::onnx::checker::check_model(model);
+  } catch (const std::exception &e) {
+    error = std::string("the ONNX checker rejects the model: ") + e.what();
+    return false;
+  }
+
+  if (opset > 0 && opset < targetOpset) {
+    try {
+      model = ::onnx::version_conversion::ConvertVersion(model, targetOpset);
+    } catch (const std::exception &e) {
+      error = "ONNX's version converter cannot bring opset " +
+              std::to_string(opset) + " to " + std::to_string(targetOpset) +
+              ": " + e.what();
+      return false;
+    }
+  }
+
+  try {
+    ::onnx::ShapeInferenceOptions options(/*check_type=*/true,
+                                          /*error_mode=*/1,
+                                          /*enable_data_propagation=*/true);
+    ::onnx::shape_inference::InferShapes(
+        model, ::onnx::OpSchemaRegistry::Instance(), options);
+  } catch (const std::exception &e) {
+    error = std::string("ONNX shape inference fails: ") + e.what();
+    return false;
+  }
+  return true;
+}
+
+} // namespace
+
+bool smelt::detail::loadONNXModel(llvm::StringRef bytes, bool textual,
+                                  int targetOpset, ::onnx::ModelProto &model,
+                                  std::string &error) {
+  try {
+    return loadModel(bytes, textual, targetOpset, model, error);
+  } catch (const std::exception &e) {
+    error = std::string("cannot load the model: ") + e.what();
+  } catch (...) {
+    error = "cannot load the model: unknown error in ONNX";
+  }
+  return false;
+}
+
+const ::onnx::OpSchema *
+smelt::detail::lookupONNXSchema(llvm::StringRef opType, llvm::StringRef domain,
+                                int opsetVersion) {
+  try {
+    std::string d = domain == "ai.onnx" ? "" : domain.str();
+    return ::onnx::OpSchemaRegistry::Schema(opType.str(), opsetVersion, d);
+  } catch (...) {
+    return nullptr;
+  }
+}
+
+int smelt::detail::getMaxKnownOpset(llvm::StringRef domain) {
+  try {
+    std::string d = domain == "ai.onnx" ? "" : domain.str();
+    const auto &map =
+        ::onnx::OpSchemaRegistry::DomainToVersionRange::Instance().Map();
+    auto it = map.find(d);
+    return it == map.end() ? 0 : it->second.second;
+  } catch (...) {
+    return 0;
+  }
+}

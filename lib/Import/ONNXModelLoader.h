@@ -1,0 +1,38 @@
+//===- ONNXModelLoader.h - ONNX's own libraries, behind a wall --*- C++ -*-===//
+//
+// ONNX's parser, checker, version converter and shape inference report errors
+// by throwing. This is the one translation unit that calls them; every
+// exception is caught there and turned into a message.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SMELT_LIB_IMPORT_ONNXMODELLOADER_H
+#define SMELT_LIB_IMPORT_ONNXMODELLOADER_H
+
+#include "onnx/defs/schema.h"
+#include "onnx/onnx_pb.h"
+#include "llvm/ADT/StringRef.h"
+
+#include <string>
+
+namespace smelt::detail {
+
+/// Parses `bytes` (binary protobuf, or textual ONNX when `textual`) into
+/// `model`, converts its default-domain opset to `targetOpset`, runs ONNX's
+/// checker and shape inference. On failure returns false and says why in
+/// `error`.
+bool loadONNXModel(llvm::StringRef bytes, bool textual, int targetOpset,
+                   ::onnx::ModelProto &model, std::string &error);
+
+/// The schema of `opType` in `domain` at the newest version not above
+/// `opsetVersion`, or null.
+const ::onnx::OpSchema *lookupONNXSchema(llvm::StringRef opType,
+                                         llvm::StringRef domain,
+                                         int opsetVersion);
+
+/// The highest opset version ONNX knows for `domain` (0 when unknown).
+int getMaxKnownOpset(llvm::StringRef domain);
+
+} // namespace smelt::detail
+
+#endif // SMELT_LIB_IMPORT_ONNXMODELLOADER_H
