@@ -31,6 +31,48 @@ int64_t defaultDomainOpset(const ::onnx::ModelProto &model) {
   return -1;
 }
 
+/// ONNX's version converter rebuilds the graph in its own IR, which knows
+/// only tensors: sequence, optional and map types of inputs and outputs come
+/// back empty. Put the original declarations back, subgraphs included.
+void restoreDeclaredTypes(const ::onnx::GraphProto &original,
+                          ::onnx::GraphProto &converted) {
+  auto restore = [](const auto &from, auto &to) {
+    std::map<std::string, const ::onnx::TypeProto *> declared;
+    for (const auto &vi : from)
+      if (vi.has_type())
+        declared[vi.name()] = &vi.type();
+    for (auto &vi : to) {
+      auto it = declared.find(vi.name());
+      if (it == declared.end())
+        continue;
+      if (!vi.has_type() || !it->second->has_tensor_type())
+        *vi.mutable_type() = *it->second;
+    }
+  };
+  restore(original.input(), *converted.mutable_input());
+  restore(original.output(), *converted.mutable_output());
+  restore(original.value_info(), *converted.mutable_value_info());
+
+  std::map<std::string, const ::onnx::NodeProto *> byFirstOutput;
+  for (const auto &node : original.node())
+    if (node.output_size() > 0)
+      byFirstOutput[node.output(0)] = &node;
+  for (auto &node : *converted.mutable_node()) {
+    if (node.output_size() == 0)
+      continue;
+    auto it = byFirstOutput.find(node.output(0));
+    if (it == byFirstOutput.end())
+      continue;
+    for (auto &attr : *node.mutable_attribute()) {
+      if (!attr.has_g())
+        continue;
+      for (const auto &origAttr : it->second->attribute())
+        if (origAttr.name() == attr.name() && origAttr.has_g())
+          restoreDeclaredTypes(origAttr.g(), *attr.mutable_g());
+    }
+  }
+}
+
 bool parseModel(llvm::StringRef bytes, bool textual, ::onnx::ModelProto &model,
                 std::string &error) {
   if (textual) {
@@ -81,8 +123,17 @@ bool loadModel(llvm::StringRef bytes, bool textual, int targetOpset,
   }
 
   if (opset > 0 && opset < targetOpset) {
+    // The converter's adapters read shapes from value_info; give it what
+    // inference can find, ignoring what it cannot.
     try {
-      model = ::onnx::version_conversion::ConvertVersion(model, targetOpset);
+      ::onnx::shape_inference::InferShapes(model);
+    } catch (const std::exception &) {
+    }
+    try {
+      ::onnx::ModelProto converted =
+          ::onnx::version_conversion::ConvertVersion(model, targetOpset);
+      restoreDeclaredTypes(model.graph(), *converted.mutable_graph());
+      model = std::move(converted);
     } catch (const std::exception &e) {
       error = "ONNX's version converter cannot bring opset " +
               std::to_string(opset) + " to " + std::to_string(targetOpset) +
@@ -91,15 +142,27 @@ bool loadModel(llvm::StringRef bytes, bool textual, int targetOpset,
     }
   }
 
+  // Strict inference first; where ONNX's inference itself has gaps (optional
+  // and sequence types in ONNX 1.12), lenient inference still types what it
+  // can, and the importer reports any value left without a type. Conflicts
+  // with declared types are errors in both modes.
   try {
-    ::onnx::ShapeInferenceOptions options(/*check_type=*/true,
-                                          /*error_mode=*/1,
-                                          /*enable_data_propagation=*/true);
+    ::onnx::ShapeInferenceOptions strict(/*check_type=*/true,
+                                         /*error_mode=*/1,
+                                         /*enable_data_propagation=*/true);
     ::onnx::shape_inference::InferShapes(
-        model, ::onnx::OpSchemaRegistry::Instance(), options);
-  } catch (const std::exception &e) {
-    error = std::string("ONNX shape inference fails: ") + e.what();
-    return false;
+        model, ::onnx::OpSchemaRegistry::Instance(), strict);
+  } catch (const std::exception &strictError) {
+    try {
+      ::onnx::ShapeInferenceOptions lenient(/*check_type=*/true,
+                                            /*error_mode=*/0,
+                                            /*enable_data_propagation=*/true);
+      ::onnx::shape_inference::InferShapes(
+          model, ::onnx::OpSchemaRegistry::Instance(), lenient);
+    } catch (const std::exception &e) {
+      error = std::string("ONNX shape inference fails: ") + e.what();
+      return false;
+    }
   }
   return true;
 }

@@ -1,0 +1,136 @@
+#!/usr/bin/env python3
+"""Imports every ONNX backend test case with smelt-translate and verifies it.
+
+Runs `smelt-translate --import-onnx` on each case's model.onnx under the
+libonnx-testdata folders (node, pytorch-converted, pytorch-operator, simple),
+prints `imported N of M`, groups the failures by reason, and compares them with
+the expected-failure list: a case that newly fails, or a listed case that now
+passes, fails the run (so the list stays exact). `--update` rewrites the list.
+"""
+
+import argparse
+import collections
+import concurrent.futures
+import os
+import re
+import subprocess
+import sys
+
+SUITES = ["node", "pytorch-converted", "pytorch-operator", "simple"]
+DEFAULT_DATA = "/usr/share/libonnx-testdata/data"
+HERE = os.path.dirname(os.path.abspath(__file__))
+DEFAULT_EXPECTED = os.path.join(HERE, "expected_import_failures.txt")
+
+
+def first_error(stderr):
+    for line in stderr.splitlines():
+        if "error:" in line:
+            return line.split("error:", 1)[1].strip()
+    return stderr.strip().splitlines()[-1] if stderr.strip() else "no message"
+
+
+def reason_of(message):
+    """A short, case-independent reason for grouping."""
+    m = message
+    m = re.sub(r"node '[^']*'", "node", m)
+    m = re.sub(r"node #\d+", "node", m)
+    m = re.sub(r"producing '[^']*'", "", m)
+    m = re.sub(r"'[^']*'", "'…'", m)
+    m = re.sub(r"\d+", "N", m)
+    m = m.split("\n")[0]
+    return m[:160]
+
+
+def run_case(tool, case_dir, timeout):
+    model = os.path.join(case_dir, "model.onnx")
+    try:
+        proc = subprocess.run(
+            [tool, "--import-onnx", model, "-o", os.devnull],
+            capture_output=True, text=True, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        return False, "timed out"
+    if proc.returncode == 0:
+        return True, ""
+    if proc.returncode < 0:
+        return False, "crashed with signal %d" % -proc.returncode
+    return False, first_error(proc.stderr)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--tool", required=True, help="path to smelt-translate")
+    parser.add_argument("--data", default=DEFAULT_DATA)
+    parser.add_argument("--expected", default=DEFAULT_EXPECTED)
+    parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
+    parser.add_argument("--timeout", type=float, default=120)
+    parser.add_argument("--update", action="store_true",
+                        help="rewrite the expected-failure list")
+    parser.add_argument("--min-rate", type=float, default=0.97,
+                        help="fail when fewer cases import")
+    args = parser.parse_args()
+
+    cases = []
+    for suite in SUITES:
+        root = os.path.join(args.data, suite)
+        if not os.path.isdir(root):
+            print("missing test data folder %s (install libonnx-testdata)" % root)
+            return 2
+        for name in sorted(os.listdir(root)):
+            if os.path.exists(os.path.join(root, name, "model.onnx")):
+                cases.append(("%s/%s" % (suite, name), os.path.join(root, name)))
+
+    results = {}
+    with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
+        futures = {pool.submit(run_case, args.tool, d, args.timeout): c
+                   for c, d in cases}
+        for future in concurrent.futures.as_completed(futures):
+            results[futures[future]] = future.result()
+
+    failures = {c: msg for c, (ok, msg) in results.items() if not ok}
+    groups = collections.defaultdict(list)
+    for case, msg in failures.items():
+        groups[reason_of(msg)].append(case)
+    for reason, members in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        print("%4d  %s" % (len(members), reason))
+        for case in sorted(members)[:6]:
+            print("        %s" % case)
+        if len(members) > 6:
+            print("        ... and %d more" % (len(members) - 6))
+
+    if args.update:
+        with open(args.expected, "w") as f:
+            f.write("# Test-data cases that do not import yet, one per line, with"
+                    " the reason.\n# Regenerate with run_import.py --update.\n")
+            for case in sorted(failures):
+                f.write("%s  # %s\n" % (case, reason_of(failures[case])))
+
+    expected = set()
+    if os.path.exists(args.expected):
+        with open(args.expected) as f:
+            for line in f:
+                line = line.split("#", 1)[0].strip()
+                if line:
+                    expected.add(line)
+
+    new_failures = sorted(set(failures) - expected)
+    new_passes = sorted(c for c in expected if c in results and results[c][0])
+    crashes = sorted(c for c, m in failures.items()
+                     if m.startswith("crashed") or m == "timed out")
+    for case in new_failures:
+        print("NEW FAILURE  %s: %s" % (case, failures[case]))
+    for case in new_passes:
+        print("NOW PASSES   %s (remove it from %s)" % (case, args.expected))
+    for case in crashes:
+        print("CRASH        %s: %s" % (case, failures[case]))
+
+    total, imported = len(cases), len(cases) - len(failures)
+    rate = imported / total if total else 0.0
+    print("imported %d of %d (%.1f%%)" % (imported, total, 100 * rate))
+    ok = not new_failures and not new_passes and not crashes and rate >= args.min_rate
+    if args.update:
+        ok = not crashes and rate >= args.min_rate
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
