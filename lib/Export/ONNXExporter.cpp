@@ -108,7 +108,6 @@ private:
   }
 
   ModuleOp module;
-  ::onnx::GraphProto *rootGraph = nullptr;
   llvm::DenseMap<Value, std::string> names;
   llvm::StringSet<> used;
 };
@@ -166,6 +165,9 @@ LogicalResult ModelExporter::exportTensor(ElementsAttr attr, TensorProto &proto,
                             << "' holds no data (was it elided?)";
     ArrayRef<char> data = blob->getData();
     proto.set_raw_data(data.data(), data.size());
+    // A tensor attribute keeps its name through the resource's key.
+    if (proto.name().empty())
+      proto.set_name(resource.getRawHandle().getKey().str());
     return success();
   }
   if (auto strings = dyn_cast<DenseStringElementsAttr>(attr)) {
@@ -289,10 +291,11 @@ LogicalResult ModelExporter::exportOp(Operation *op,
   if (!schema)
     return op->emitError("has no ONNX schema");
 
-  // Initializers: constants the importer named.
+  // Initializers (of the main graph or a subgraph): constants the importer
+  // named.
   if (auto constant = dyn_cast<smelt::onnx::ConstantOp>(op)) {
     auto name = op->getAttrOfType<StringAttr>("onnx.name");
-    if (name && constant.getValueAttr() && &graph == rootGraph) {
+    if (name && constant.getValueAttr()) {
       std::string unique = freshName(name.getValue());
       names[op->getResult(0)] = unique;
       TensorProto *init = graph.add_initializer();
@@ -442,7 +445,10 @@ LogicalResult ModelExporter::exportModel(::onnx::ModelProto &model) {
     return module.emitError("has no function with a body to export");
 
   auto irVersion = module->getAttrOfType<IntegerAttr>("onnx.ir_version");
-  model.set_ir_version(irVersion ? irVersion.getInt() : 8);
+  // Opset 17 needs IR version 8 (initializers no longer listed as inputs).
+  constexpr int64_t kIRVersionOfOpset17 = 8;
+  model.set_ir_version(
+      std::max<int64_t>(irVersion ? irVersion.getInt() : 0, kIRVersionOfOpset17));
   model.set_producer_name("smelt");
   if (auto opsets =
           module->getAttrOfType<DictionaryAttr>("onnx.opset_import")) {
@@ -459,7 +465,6 @@ LogicalResult ModelExporter::exportModel(::onnx::ModelProto &model) {
   }
 
   ::onnx::GraphProto *graph = model.mutable_graph();
-  rootGraph = graph;
   auto graphName = func->getAttrOfType<StringAttr>("onnx.graph_name");
   graph->set_name(graphName ? graphName.str() : func.getSymName().str());
 

@@ -233,7 +233,9 @@ std::string blobName(llvm::StringRef name) {
   std::string out;
   for (char c : name)
     out += (llvm::isAlnum(c) || c == '_' || c == '.') ? c : '_';
-  return out.empty() || llvm::isDigit(out[0]) ? "t_" + out : out;
+  if (out.empty())
+    return "tensor";
+  return llvm::isDigit(out[0]) ? "t_" + out : out;
 }
 
 } // namespace

@@ -6,6 +6,9 @@ libonnx-testdata folders (node, pytorch-converted, pytorch-operator, simple),
 prints `imported N of M`, groups the failures by reason, and compares them with
 the expected-failure list: a case that newly fails, or a listed case that now
 passes, fails the run (so the list stays exact). `--update` rewrites the list.
+
+With `--round-trip`, each imported module is also exported back to ONNX
+(`--export-onnx`) and imported again; the two modules must print the same.
 """
 
 import argparse
@@ -15,6 +18,7 @@ import os
 import re
 import subprocess
 import sys
+import tempfile
 
 SUITES = ["node", "pytorch-converted", "pytorch-operator", "simple"]
 DEFAULT_DATA = "/usr/share/libonnx-testdata/data"
@@ -41,19 +45,52 @@ def reason_of(message):
     return m[:160]
 
 
-def run_case(tool, case_dir, timeout):
-    model = os.path.join(case_dir, "model.onnx")
+# What an export may change: who produced the model, and the IR version (an
+# opset-17 model is written with IR version 8 at least).
+PRODUCER = re.compile(r'onnx\.producer_(name|version) = "[^"]*",? ?|'
+                      r'onnx\.ir_version = \d+ : i64,? ?')
+
+
+def run_tool(tool, args, timeout):
+    """(ok, error message, stdout)."""
     try:
-        proc = subprocess.run(
-            [tool, "--import-onnx", model, "-o", os.devnull],
-            capture_output=True, text=True, timeout=timeout)
+        proc = subprocess.run([tool] + args, capture_output=True,
+                              timeout=timeout)
     except subprocess.TimeoutExpired:
-        return False, "timed out"
+        return False, "timed out", b""
     if proc.returncode == 0:
-        return True, ""
+        return True, "", proc.stdout
     if proc.returncode < 0:
-        return False, "crashed with signal %d" % -proc.returncode
-    return False, first_error(proc.stderr)
+        return False, "crashed with signal %d" % -proc.returncode, b""
+    return False, first_error(proc.stderr.decode(errors="replace")), b""
+
+
+def run_case(tool, case_dir, timeout, round_trip):
+    model = os.path.join(case_dir, "model.onnx")
+    if not round_trip:
+        ok, msg, _ = run_tool(tool, ["--import-onnx", model, "-o", os.devnull],
+                              timeout)
+        return ok, msg
+    ok, msg, first = run_tool(tool, ["--import-onnx", model], timeout)
+    if not ok:
+        return ok, msg
+    with tempfile.TemporaryDirectory() as tmp:
+        mlir = os.path.join(tmp, "model.mlir")
+        exported = os.path.join(tmp, "exported.onnx")
+        with open(mlir, "wb") as f:
+            f.write(first)
+        ok, msg, _ = run_tool(tool, ["--export-onnx", mlir, "-o", exported],
+                              timeout)
+        if not ok:
+            return False, "round trip: export fails: " + msg
+        ok, msg, second = run_tool(tool, ["--import-onnx", exported], timeout)
+        if not ok:
+            return False, "round trip: the exported model does not import: " + msg
+    a = PRODUCER.sub("", first.decode(errors="replace"))
+    b = PRODUCER.sub("", second.decode(errors="replace"))
+    if a != b:
+        return False, "round trip: the re-imported module differs"
+    return True, ""
 
 
 def main():
@@ -63,6 +100,8 @@ def main():
     parser.add_argument("--expected", default=DEFAULT_EXPECTED)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 2)
     parser.add_argument("--timeout", type=float, default=120)
+    parser.add_argument("--round-trip", action="store_true",
+                        help="also export each module and import it again")
     parser.add_argument("--update", action="store_true",
                         help="rewrite the expected-failure list")
     parser.add_argument("--min-rate", type=float, default=0.97,
@@ -81,7 +120,8 @@ def main():
 
     results = {}
     with concurrent.futures.ThreadPoolExecutor(args.jobs) as pool:
-        futures = {pool.submit(run_case, args.tool, d, args.timeout): c
+        futures = {pool.submit(run_case, args.tool, d, args.timeout,
+                               args.round_trip): c
                    for c, d in cases}
         for future in concurrent.futures.as_completed(futures):
             results[futures[future]] = future.result()

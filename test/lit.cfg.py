@@ -1,0 +1,20 @@
+# -*- Python -*-
+import os
+
+import lit.formats
+
+config.name = "Smelt"
+config.test_format = lit.formats.ShTest(execute_external=False)
+config.suffixes = [".mlir", ".onnxtext", ".test"]
+config.excludes = ["Inputs", "conformance", "CMakeLists.txt", "lit.cfg.py",
+                   "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.smelt_obj_root, "test")
+
+# Tools: ours first, then LLVM's FileCheck, not, split-file.
+config.environment["PATH"] = os.pathsep.join(
+    [config.smelt_tools_dir, config.llvm_tools_dir,
+     config.environment.get("PATH", os.environ.get("PATH", ""))])
+config.substitutions.append(("%python", config.python_executable))
+config.substitutions.append(("%inputs", os.path.join(config.test_source_root,
+                                                     "Inputs")))
