@@ -99,6 +99,13 @@ private:
       name = (base + "_" + llvm::Twine(i)).str();
     return name;
   }
+  /// Node names are a namespace of their own.
+  std::string freshNodeName(llvm::StringRef base) {
+    std::string name = base.str();
+    for (int i = 0; !usedNodeNames.insert(name).second; ++i)
+      name = (base + "_" + llvm::Twine(i)).str();
+    return name;
+  }
   const OpSchema *schemaFor(Operation *op) {
     auto [domain, opType] =
         smelt::onnx::getONNXDomainAndName(op->getName().getStringRef());
@@ -110,6 +117,7 @@ private:
   ModuleOp module;
   llvm::DenseMap<Value, std::string> names;
   llvm::StringSet<> used;
+  llvm::StringSet<> usedNodeNames;
 };
 
 LogicalResult ModelExporter::exportType(Type type, ::onnx::TypeProto &proto,
@@ -284,7 +292,7 @@ formalCounts(const std::vector<OpSchema::FormalParameter> &formals,
 LogicalResult ModelExporter::exportOp(Operation *op,
                                       ::onnx::GraphProto &graph) {
   Location loc = op->getLoc();
-  if (!isa<smelt::onnx::ONNXDialect>(op->getDialect()))
+  if (!isa_and_present<smelt::onnx::ONNXDialect>(op->getDialect()))
     return op->emitError("only onnx dialect ops can be exported to ONNX");
 
   const OpSchema *schema = schemaFor(op);
@@ -311,7 +319,7 @@ LogicalResult ModelExporter::exportOp(Operation *op,
   if (!domain.empty())
     node->set_domain(domain.str());
   if (auto nameLoc = dyn_cast<NameLoc>(loc))
-    node->set_name(freshName(nameLoc.getName().getValue()));
+    node->set_name(freshNodeName(nameLoc.getName().getValue()));
 
   // Inputs, with "" for omitted optionals; trailing ones are dropped.
   llvm::SmallVector<int32_t> operandCounts =

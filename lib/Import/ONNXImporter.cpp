@@ -680,8 +680,9 @@ OwningOpRef<ModuleOp> smelt::importONNX(llvm::StringRef bytes,
   Location fileLoc = FileLineColLoc::get(context, path, 0, 0);
   ::onnx::ModelProto model;
   std::string error;
-  if (!loadONNXModel(bytes, looksTextual(bytes, path), kONNXTargetOpset, model,
-                     error)) {
+  if (!loadONNXModel(bytes, looksTextual(bytes, path),
+                     llvm::sys::path::parent_path(path), kONNXTargetOpset,
+                     model, error)) {
     mlir::emitError(fileLoc) << error;
     return nullptr;
   }

@@ -7,6 +7,8 @@
 
 #include "ONNXModelLoader.h"
 
+#include "ONNXTensorImport.h"
+
 #include "onnx/checker.h"
 #include "onnx/defs/parser.h"
 #include "onnx/defs/schema.h"
@@ -101,8 +103,51 @@ bool parseModel(llvm::StringRef bytes, bool textual, ::onnx::ModelProto &model,
   return true;
 }
 
-bool loadModel(llvm::StringRef bytes, bool textual, int targetOpset,
-               ::onnx::ModelProto &model, std::string &error) {
+/// ONNX's messages span lines; a diagnostic reads better on one.
+std::string oneLine(const char *what) {
+  std::string out;
+  bool space = false;
+  for (const char *c = what; *c; ++c) {
+    if (*c == '\n' || *c == '\r' || *c == ' ') {
+      space = !out.empty();
+      continue;
+    }
+    if (space)
+      out += ' ';
+    space = false;
+    out += *c;
+  }
+  return out;
+}
+
+/// ONNX's checker, with the model's folder set so that it looks for external
+/// data where the model is (check_model(ModelProto) looks in the current
+/// directory).
+void checkModel(const ::onnx::ModelProto &model, llvm::StringRef modelDir) {
+  if (!model.has_ir_version() || model.ir_version() <= 0)
+    throw std::runtime_error("the model has no IR version");
+  if (model.ir_version() > ::onnx::IR_VERSION)
+    throw std::runtime_error(
+        "the model's IR version " + std::to_string(model.ir_version()) +
+        " is newer than ONNX 1.12 knows (" +
+        std::to_string(::onnx::IR_VERSION) + ")");
+  std::unordered_map<std::string, int> opsets;
+  for (const auto &opset : model.opset_import())
+    opsets[opset.domain()] = static_cast<int>(opset.version());
+  if (opsets.empty())
+    throw std::runtime_error("the model imports no opset");
+  ::onnx::checker::CheckerContext ctx;
+  ctx.set_ir_version(static_cast<int>(model.ir_version()));
+  ctx.set_opset_imports(opsets);
+  ctx.set_model_dir(modelDir.empty() ? "." : modelDir.str());
+  ctx.set_is_main_graph(true);
+  ::onnx::checker::LexicalScopeContext lexicalScope;
+  ::onnx::checker::check_graph(model.graph(), ctx, lexicalScope);
+}
+
+bool loadModel(llvm::StringRef bytes, bool textual, llvm::StringRef modelDir,
+               int targetOpset, ::onnx::ModelProto &model,
+               std::string &error) {
   if (!parseModel(bytes, textual, model, error))
     return false;
 
@@ -113,12 +158,17 @@ bool loadModel(llvm::StringRef bytes, bool textual, int targetOpset,
             std::to_string(targetOpset);
     return false;
   }
+  // External data first: Smelt's own rules (inside the model's folder,
+  // inside the file) and messages.
+  if (!validateExternalData(model, modelDir, error))
+    return false;
+
   // The checker gives the clearest messages for malformed graphs (cycles,
   // undefined inputs, bad attributes), so it runs before anything else.
   try {
-    ::onnx::checker::check_model(model);
+    checkModel(model, modelDir);
   } catch (const std::exception &e) {
-    error = std::string("the ONNX checker rejects the model: ") + e.what();
+    error = "the ONNX checker rejects the model: " + oneLine(e.what());
     return false;
   }
 
@@ -137,7 +187,7 @@ bool loadModel(llvm::StringRef bytes, bool textual, int targetOpset,
     } catch (const std::exception &e) {
       error = "ONNX's version converter cannot bring opset " +
               std::to_string(opset) + " to " + std::to_string(targetOpset) +
-              ": " + e.what();
+              ": " + oneLine(e.what());
       return false;
     }
   }
@@ -160,7 +210,7 @@ bool loadModel(llvm::StringRef bytes, bool textual, int targetOpset,
       ::onnx::shape_inference::InferShapes(
           model, ::onnx::OpSchemaRegistry::Instance(), lenient);
     } catch (const std::exception &e) {
-      error = std::string("ONNX shape inference fails: ") + e.what();
+      error = "ONNX shape inference fails: " + oneLine(e.what());
       return false;
     }
   }
@@ -170,12 +220,13 @@ bool loadModel(llvm::StringRef bytes, bool textual, int targetOpset,
 } // namespace
 
 bool smelt::detail::loadONNXModel(llvm::StringRef bytes, bool textual,
-                                  int targetOpset, ::onnx::ModelProto &model,
+                                  llvm::StringRef modelDir, int targetOpset,
+                                  ::onnx::ModelProto &model,
                                   std::string &error) {
   try {
-    return loadModel(bytes, textual, targetOpset, model, error);
+    return loadModel(bytes, textual, modelDir, targetOpset, model, error);
   } catch (const std::exception &e) {
-    error = std::string("cannot load the model: ") + e.what();
+    error = "cannot load the model: " + oneLine(e.what());
   } catch (...) {
     error = "cannot load the model: unknown error in ONNX";
   }

@@ -18,10 +18,11 @@
 namespace smelt::detail {
 
 /// Parses `bytes` (binary protobuf, or textual ONNX when `textual`) into
-/// `model`, converts its default-domain opset to `targetOpset`, runs ONNX's
-/// checker and shape inference. On failure returns false and says why in
-/// `error`.
-bool loadONNXModel(llvm::StringRef bytes, bool textual, int targetOpset,
+/// `model`, checks its external data (relative to `modelDir`), runs ONNX's
+/// checker, converts its default-domain opset to `targetOpset`, and runs
+/// ONNX's shape inference. On failure returns false and says why in `error`.
+bool loadONNXModel(llvm::StringRef bytes, bool textual,
+                   llvm::StringRef modelDir, int targetOpset,
                    ::onnx::ModelProto &model, std::string &error);
 
 /// The schema of `opType` in `domain` at the newest version not above

@@ -135,11 +135,18 @@ bool typedFieldsToRaw(const TensorProto &tensor, int64_t count,
   }
 }
 
-/// Maps `tensor`'s external data, after checking that it stays inside the
-/// model's folder and inside its file.
-std::unique_ptr<llvm::MemoryBuffer>
-mapExternalData(const TensorProto &tensor, const TensorImportContext &ctx,
-                int64_t expectedBytes, std::string &error) {
+/// Where `tensor`'s external data lies: a file inside the model's folder
+/// (after resolving symbolic links), and a byte range inside that file of
+/// exactly the size the tensor needs.
+struct ExternalDataLocation {
+  std::string path;
+  int64_t offset = 0;
+  int64_t length = 0;
+};
+
+bool locateExternalData(const TensorProto &tensor, llvm::StringRef modelDir,
+                        int64_t expectedBytes, ExternalDataLocation &where,
+                        std::string &error) {
   std::string location;
   int64_t offset = 0, length = -1;
   for (const auto &entry : tensor.external_data()) {
@@ -154,56 +161,55 @@ mapExternalData(const TensorProto &tensor, const TensorImportContext &ctx,
     if (llvm::StringRef(entry.value()).getAsInteger(10, v) || v < 0) {
       error = "tensor '" + tensor.name() + "' has an invalid external data " +
               key + " '" + entry.value() + "'";
-      return nullptr;
+      return false;
     }
     (key == "offset" ? offset : length) = v;
   }
   std::string prefix = "tensor '" + tensor.name() + "': external data ";
   if (location.empty()) {
     error = prefix + "names no location";
-    return nullptr;
+    return false;
   }
   if (llvm::sys::path::is_absolute(location) || location[0] == '/' ||
       location[0] == '\\') {
     error = prefix + "location '" + location +
             "' is an absolute path; it must be relative to the model's folder";
-    return nullptr;
+    return false;
   }
   llvm::SmallString<256> relative(location);
   llvm::sys::path::remove_dots(relative, /*remove_dot_dot=*/true);
   if (relative.starts_with("..") || llvm::sys::path::is_absolute(relative)) {
     error = prefix + "location '" + location + "' escapes the model's folder";
-    return nullptr;
+    return false;
   }
-  llvm::SmallString<256> full(ctx.modelDir.empty() ? "." : ctx.modelDir);
+  std::string dir = modelDir.empty() ? "." : modelDir.str();
+  llvm::SmallString<256> full(dir);
   llvm::sys::path::append(full, relative);
 
   // Symbolic links may point outside too: compare the resolved paths.
   llvm::SmallString<256> realDir, realFile;
-  if (llvm::sys::fs::real_path(ctx.modelDir.empty() ? "." : ctx.modelDir,
-                               realDir) ||
+  if (llvm::sys::fs::real_path(dir, realDir) ||
       llvm::sys::fs::real_path(full, realFile)) {
     error = prefix + "file '" + std::string(full) + "' cannot be opened";
-    return nullptr;
+    return false;
   }
   llvm::StringRef fileRef(realFile);
-  if (!fileRef.starts_with(realDir) ||
-      (fileRef.size() > realDir.size() &&
-       !llvm::sys::path::is_separator(fileRef[realDir.size()]))) {
+  if (!fileRef.starts_with(realDir) || fileRef.size() == realDir.size() ||
+      !llvm::sys::path::is_separator(fileRef[realDir.size()])) {
     error = prefix + "location '" + location +
             "' resolves outside the model's folder";
-    return nullptr;
+    return false;
   }
   uint64_t fileSize = 0;
   if (llvm::sys::fs::file_size(realFile, fileSize)) {
     error = prefix + "file '" + std::string(full) + "' cannot be read";
-    return nullptr;
+    return false;
   }
   if (static_cast<uint64_t>(offset) > fileSize) {
     error = prefix + "offset " + std::to_string(offset) +
             " is past the end of '" + location + "' (" +
             std::to_string(fileSize) + " bytes)";
-    return nullptr;
+    return false;
   }
   if (length < 0)
     length = static_cast<int64_t>(fileSize) - offset;
@@ -212,18 +218,84 @@ mapExternalData(const TensorProto &tensor, const TensorImportContext &ctx,
     error = prefix + "offset " + std::to_string(offset) + " + length " +
             std::to_string(length) + " is past the end of '" + location +
             "' (" + std::to_string(fileSize) + " bytes)";
-    return nullptr;
+    return false;
   }
   if (length != expectedBytes) {
     error = prefix + "holds " + std::to_string(length) +
             " bytes but the tensor's shape " + describeDims(tensor.dims()) +
             " needs " + std::to_string(expectedBytes);
-    return nullptr;
+    return false;
   }
-  auto buffer = llvm::MemoryBuffer::getFileSlice(realFile, length, offset);
+  where = {std::string(realFile), offset, length};
+  return true;
+}
+
+/// The number of elements `tensor`'s dims describe, or -1 (with `error`) for
+/// negative or absurd dims.
+int64_t countElements(const TensorProto &tensor, std::string &error) {
+  int64_t count = 1;
+  for (int64_t d : tensor.dims()) {
+    if (d < 0 || d > kMaxDim || (d > 0 && count > kMaxElements / d)) {
+      error = "tensor '" + tensor.name() + "' has " +
+              (d < 0 ? "a negative" : "an absurd") + " dimension in " +
+              describeDims(tensor.dims());
+      return -1;
+    }
+    count *= d;
+  }
+  return count;
+}
+
+bool validateGraphExternalData(const ::onnx::GraphProto &graph,
+                               llvm::StringRef modelDir, std::string &error);
+
+bool validateTensorExternalData(const TensorProto &tensor,
+                                llvm::StringRef modelDir, std::string &error) {
+  if (tensor.data_location() != TensorProto::EXTERNAL)
+    return true;
+  int64_t count = countElements(tensor, error);
+  if (count < 0)
+    return false;
+  ExternalDataLocation where;
+  return locateExternalData(tensor, modelDir,
+                            count * rawElementSize(tensor.data_type()), where,
+                            error);
+}
+
+bool validateGraphExternalData(const ::onnx::GraphProto &graph,
+                               llvm::StringRef modelDir, std::string &error) {
+  for (const auto &init : graph.initializer())
+    if (!validateTensorExternalData(init, modelDir, error))
+      return false;
+  for (const auto &node : graph.node()) {
+    for (const auto &attr : node.attribute()) {
+      if (attr.has_t() && !validateTensorExternalData(attr.t(), modelDir, error))
+        return false;
+      for (const auto &t : attr.tensors())
+        if (!validateTensorExternalData(t, modelDir, error))
+          return false;
+      if (attr.has_g() && !validateGraphExternalData(attr.g(), modelDir, error))
+        return false;
+      for (const auto &g : attr.graphs())
+        if (!validateGraphExternalData(g, modelDir, error))
+          return false;
+    }
+  }
+  return true;
+}
+
+/// Maps `tensor`'s external data, once its location checks out.
+std::unique_ptr<llvm::MemoryBuffer>
+mapExternalData(const TensorProto &tensor, const TensorImportContext &ctx,
+                int64_t expectedBytes, std::string &error) {
+  ExternalDataLocation where;
+  if (!locateExternalData(tensor, ctx.modelDir, expectedBytes, where, error))
+    return nullptr;
+  auto buffer =
+      llvm::MemoryBuffer::getFileSlice(where.path, where.length, where.offset);
   if (!buffer) {
-    error = prefix + "cannot map '" + location +
-            "': " + buffer.getError().message();
+    error = "tensor '" + tensor.name() + "': cannot map its external data '" +
+            where.path + "': " + buffer.getError().message();
     return nullptr;
   }
   return std::move(*buffer);
@@ -352,18 +424,10 @@ ElementsAttr smelt::detail::importTensor(TensorProto &tensor,
             std::to_string(tensor.data_type());
     return nullptr;
   }
-  int64_t count = 1;
-  llvm::SmallVector<int64_t> shape;
-  for (int64_t d : tensor.dims()) {
-    if (d < 0 || d > kMaxDim || (d > 0 && count > kMaxElements / d)) {
-      error = "tensor '" + tensor.name() + "' has " +
-              (d < 0 ? "a negative" : "an absurd") + " dimension in " +
-              describeDims(tensor.dims());
-      return nullptr;
-    }
-    count *= d;
-    shape.push_back(d);
-  }
+  int64_t count = countElements(tensor, error);
+  if (count < 0)
+    return nullptr;
+  llvm::SmallVector<int64_t> shape(tensor.dims().begin(), tensor.dims().end());
   auto type = RankedTensorType::get(shape, element);
 
   if (tensor.data_type() == TensorProto::STRING) {
@@ -439,4 +503,10 @@ ElementsAttr smelt::detail::importTensor(TensorProto &tensor,
   }
   return DenseResourceElementsAttr::get(type, blobName(tensor.name()),
                                         std::move(blob));
+}
+
+bool smelt::detail::validateExternalData(const ::onnx::ModelProto &model,
+                                         llvm::StringRef modelDir,
+                                         std::string &error) {
+  return validateGraphExternalData(model.graph(), modelDir, error);
 }

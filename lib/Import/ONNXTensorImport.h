@@ -37,6 +37,12 @@ mlir::ElementsAttr importTensor(::onnx::TensorProto &tensor,
                                 const TensorImportContext &ctx,
                                 std::string &error);
 
+/// Checks every external-data reference of `model` (subgraphs included):
+/// relative, inside `modelDir` after resolving links, and inside its file
+/// with exactly the bytes the tensor needs.
+bool validateExternalData(const ::onnx::ModelProto &model,
+                          llvm::StringRef modelDir, std::string &error);
+
 } // namespace smelt::detail
 
 #endif // SMELT_LIB_IMPORT_ONNXTENSORIMPORT_H
