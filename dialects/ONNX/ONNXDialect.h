@@ -25,6 +25,19 @@
 #include "ONNX/ONNXTypes.h.inc"
 
 namespace smelt::onnx {
+
+/// Registration hooks of the generated op definitions, one per shard (see
+/// SMELT_ONNX_OP_SHARDS in CMakeLists.txt; unused ones are never defined).
+void registerONNXDialectOperations(ONNXDialect *dialect);
+void registerONNXDialectOperations0(ONNXDialect *dialect);
+void registerONNXDialectOperations1(ONNXDialect *dialect);
+void registerONNXDialectOperations2(ONNXDialect *dialect);
+void registerONNXDialectOperations3(ONNXDialect *dialect);
+void registerONNXDialectOperations4(ONNXDialect *dialect);
+void registerONNXDialectOperations5(ONNXDialect *dialect);
+void registerONNXDialectOperations6(ONNXDialect *dialect);
+void registerONNXDialectOperations7(ONNXDialect *dialect);
+
 namespace detail {
 
 /// The values of one operand or result group, with the name ONNX gives it.

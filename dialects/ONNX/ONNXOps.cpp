@@ -1,20 +1,12 @@
-//===- ONNXOps.cpp - The generated onnx operators -------------------------===//
+//===- ONNXOps.cpp - Registers the generated onnx operators ---------------===//
+//
+// The op definitions are compiled in shards (ONNXOps<N>.cpp in the build
+// folder); this file registers them.
+//
+//===----------------------------------------------------------------------===//
 
 #include "ONNX/ONNXDialect.h"
 
-#include "mlir/IR/Builders.h"
-#include "mlir/IR/OpImplementation.h"
-
-using namespace mlir;
 using namespace smelt::onnx;
 
-#define GET_OP_CLASSES
-#include "ONNX/ONNXOps.cpp.inc"
-
-void ONNXDialect::registerOps() {
-  addOperations<
-
-#define GET_OP_LIST
-#include "ONNX/ONNXOps.cpp.inc"
-                >();
-}
+void ONNXDialect::registerOps() { registerONNXDialectOperations(this); }
