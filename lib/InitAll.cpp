@@ -3,6 +3,7 @@
 #include "smelt/InitAll.h"
 
 #include "ONNX/ONNXDialect.h"
+#include "smelt/Conversion/Passes.h"
 #include "smelt/Export/ONNXExport.h"
 #include "smelt/Import/ONNXImport.h"
 
@@ -11,7 +12,9 @@
 #include "mlir/Transforms/Passes.h"
 
 void smelt::registerAllDialects(mlir::DialectRegistry &registry) {
-  registry.insert<smelt::onnx::ONNXDialect, mlir::func::FuncDialect>();
+  registry.insert<smelt::onnx::ONNXDialect, mlir::func::FuncDialect,
+                  mlir::arith::ArithDialect, mlir::linalg::LinalgDialect,
+                  mlir::math::MathDialect, mlir::tensor::TensorDialect>();
 }
 
 void smelt::registerAllPasses() {
@@ -19,6 +22,7 @@ void smelt::registerAllPasses() {
   mlir::registerCanonicalizerPass();
   mlir::registerCSEPass();
   mlir::registerSymbolDCEPass();
+  smelt::registerSmeltConversionPasses();
 }
 
 void smelt::registerAllTranslations() {

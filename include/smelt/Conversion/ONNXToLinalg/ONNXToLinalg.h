@@ -1,0 +1,40 @@
+//===- ONNXToLinalg.h - The onnx dialect to linalg --------------*- C++ -*-===//
+//
+// Patterns that lower onnx ops to linalg, tensor, arith and math, one op
+// family per populate function, so that other compilers can take the
+// families they want.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SMELT_CONVERSION_ONNXTOLINALG_ONNXTOLINALG_H
+#define SMELT_CONVERSION_ONNXTOLINALG_ONNXTOLINALG_H
+
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace smelt {
+
+/// Maps ONNX's types to what upstream dialects accept: unsigned integer
+/// elements become signless (the sign lives in the op's semantics).
+class ONNXToLinalgTypeConverter : public mlir::TypeConverter {
+public:
+  ONNXToLinalgTypeConverter();
+};
+
+/// Unary, binary and variadic elementwise ops, Where, Clip, Cast.
+void populateONNXElementwiseToLinalgPatterns(
+    const mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+/// MatMul and Gemm.
+void populateONNXMatMulToLinalgPatterns(const mlir::TypeConverter &converter,
+                                        mlir::RewritePatternSet &patterns);
+/// Constant, Identity, Reshape, Flatten, Squeeze, Unsqueeze, Transpose,
+/// Concat, Shape.
+void populateONNXShapeToLinalgPatterns(const mlir::TypeConverter &converter,
+                                       mlir::RewritePatternSet &patterns);
+
+/// All of the above.
+void populateONNXToLinalgPatterns(const mlir::TypeConverter &converter,
+                                  mlir::RewritePatternSet &patterns);
+
+} // namespace smelt
+
+#endif // SMELT_CONVERSION_ONNXTOLINALG_ONNXTOLINALG_H

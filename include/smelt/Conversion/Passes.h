@@ -1,0 +1,23 @@
+//===- Passes.h - Smelt's conversions ---------------------------*- C++ -*-===//
+
+#ifndef SMELT_CONVERSION_PASSES_H
+#define SMELT_CONVERSION_PASSES_H
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace smelt {
+
+#define GEN_PASS_DECL
+#include "smelt/Conversion/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "smelt/Conversion/Passes.h.inc"
+
+} // namespace smelt
+
+#endif // SMELT_CONVERSION_PASSES_H

@@ -1,0 +1,37 @@
+//===- Passes.td - Smelt's conversions ---------------------*- tablegen -*-===//
+
+#ifndef SMELT_CONVERSION_PASSES_TD
+#define SMELT_CONVERSION_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def ConvertONNXToLinalgPass : Pass<"convert-onnx-to-linalg", "::mlir::ModuleOp"> {
+  let summary = "Lower the onnx dialect to linalg, tensor, arith and math";
+  let description = [{
+    Rewrites every onnx op into upstream compute dialects on tensors:
+    elementwise ops (with ONNX's multidirectional broadcasting) become
+    `linalg.generic`, MatMul and Gemm become matmul-shaped `linalg.generic`s
+    or named ops, shape ops become `tensor` ops, constants `arith.constant`.
+    Unsigned ONNX element types become signless integers; ops whose meaning
+    depends on the sign (division, comparison, casts) read it from the onnx
+    op before conversion.
+
+    The conversion is partial only in name: an onnx op that has no lowering
+    (or a form the lowering does not handle, such as unknown shapes) is an
+    error naming the op.
+
+    ```mlir
+    %0 = onnx.Add(%a, %b) : (tensor<2x3xf32>, tensor<3xf32>) -> tensor<2x3xf32>
+    // becomes
+    %0 = linalg.generic {indexing_maps = [(d0, d1) -> (d0, d1), (d0, d1) -> (d1), ...]}
+    ```
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect",
+  ];
+}
+
+#endif // SMELT_CONVERSION_PASSES_TD

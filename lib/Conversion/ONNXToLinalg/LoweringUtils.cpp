@@ -1,0 +1,125 @@
+//===- LoweringUtils.cpp - Helpers shared by the onnx lowerings -----------===//
+
+#include "LoweringUtils.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+
+using namespace mlir;
+
+RankedTensorType
+smelt::detail::getStaticTensorType(const TypeConverter &converter, Type type) {
+  auto ranked = dyn_cast_or_null<RankedTensorType>(converter.convertType(type));
+  if (!ranked || !ranked.hasStaticShape())
+    return nullptr;
+  return ranked;
+}
+
+Type smelt::detail::elementTypeOf(Type type) {
+  if (auto shaped = dyn_cast<ShapedType>(type))
+    return shaped.getElementType();
+  return type;
+}
+
+bool smelt::detail::isUnsignedElement(Type onnxType) {
+  auto integer = dyn_cast<IntegerType>(elementTypeOf(onnxType));
+  return integer && integer.isUnsigned();
+}
+
+Value smelt::detail::buildBroadcastElementwise(
+    OpBuilder &b, Location loc, RankedTensorType resultType,
+    ValueRange operands,
+    llvm::function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+  int64_t rank = resultType.getRank();
+  SmallVector<AffineMap> maps;
+  for (Value operand : operands) {
+    auto type = cast<RankedTensorType>(operand.getType());
+    int64_t offset = rank - type.getRank();
+    SmallVector<AffineExpr> exprs;
+    for (int64_t i = 0; i < type.getRank(); ++i) {
+      bool broadcast =
+          type.getDimSize(i) == 1 && resultType.getDimSize(offset + i) != 1;
+      exprs.push_back(broadcast ? b.getAffineConstantExpr(0)
+                                : b.getAffineDimExpr(offset + i));
+    }
+    maps.push_back(AffineMap::get(rank, 0, exprs, b.getContext()));
+  }
+  maps.push_back(b.getMultiDimIdentityMap(rank));
+  Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(),
+                                       resultType.getElementType());
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{resultType}, operands, ValueRange{init}, maps,
+      iterators, [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
+        Value result = body(nested, nestedLoc, args.drop_back());
+        linalg::YieldOp::create(nested, nestedLoc, result);
+      });
+  return generic.getResult(0);
+}
+
+Value smelt::detail::createScalarConstant(OpBuilder &b, Location loc,
+                                          Type type, double value) {
+  if (auto floatType = dyn_cast<FloatType>(type))
+    return arith::ConstantOp::create(b, loc,
+                                     b.getFloatAttr(floatType, value));
+  return arith::ConstantOp::create(
+      b, loc, b.getIntegerAttr(type, static_cast<int64_t>(value)));
+}
+
+Value smelt::detail::convertScalar(OpBuilder &b, Location loc, Value value,
+                                   Type fromOnnx, Type toOnnx,
+                                   Type toConverted) {
+  Type from = value.getType();
+  if (from == toConverted && isUnsignedElement(fromOnnx) ==
+                                 isUnsignedElement(toOnnx))
+    return value;
+  bool fromUnsigned = isUnsignedElement(fromOnnx);
+  auto fromFloat = dyn_cast<FloatType>(from);
+  auto toFloat = dyn_cast<FloatType>(toConverted);
+  auto fromInt = dyn_cast<IntegerType>(from);
+  auto toInt = dyn_cast<IntegerType>(toConverted);
+
+  // To bool: anything non-zero is true.
+  if (toInt && toInt.getWidth() == 1) {
+    if (fromFloat)
+      return arith::CmpFOp::create(
+          b, loc, arith::CmpFPredicate::UNE, value,
+          createScalarConstant(b, loc, from, 0.0));
+    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ne, value,
+                                 createScalarConstant(b, loc, from, 0.0));
+  }
+  if (fromFloat && toFloat) {
+    if (fromFloat.getWidth() < toFloat.getWidth())
+      return arith::ExtFOp::create(b, loc, toFloat, value);
+    if (fromFloat.getWidth() > toFloat.getWidth())
+      return arith::TruncFOp::create(b, loc, toFloat, value);
+    // Same width, different format (f16 <-> bf16): through f32.
+    Value wide = arith::ExtFOp::create(b, loc, b.getF32Type(), value);
+    return arith::TruncFOp::create(b, loc, toFloat, wide);
+  }
+  if (fromFloat && toInt) {
+    if (isUnsignedElement(toOnnx))
+      return arith::FPToUIOp::create(b, loc, toInt, value);
+    return arith::FPToSIOp::create(b, loc, toInt, value);
+  }
+  if (fromInt && toFloat) {
+    // Bools and unsigned integers count up from zero.
+    if (fromUnsigned || fromInt.getWidth() == 1)
+      return arith::UIToFPOp::create(b, loc, toFloat, value);
+    return arith::SIToFPOp::create(b, loc, toFloat, value);
+  }
+  if (fromInt && toInt) {
+    if (fromInt.getWidth() < toInt.getWidth()) {
+      if (fromUnsigned || fromInt.getWidth() == 1)
+        return arith::ExtUIOp::create(b, loc, toInt, value);
+      return arith::ExtSIOp::create(b, loc, toInt, value);
+    }
+    if (fromInt.getWidth() > toInt.getWidth())
+      return arith::TruncIOp::create(b, loc, toInt, value);
+    return value; // same bits, other sign
+  }
+  return nullptr;
+}

@@ -1,0 +1,48 @@
+//===- LoweringUtils.h - Helpers shared by the onnx lowerings ---*- C++ -*-===//
+
+#ifndef SMELT_LIB_CONVERSION_ONNXTOLINALG_LOWERINGUTILS_H
+#define SMELT_LIB_CONVERSION_ONNXTOLINALG_LOWERINGUTILS_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "mlir/Transforms/DialectConversion.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+
+namespace smelt::detail {
+
+/// The converted, statically shaped tensor type of `type`, or null when the
+/// conversion gives anything else (unranked or dynamic shapes).
+mlir::RankedTensorType
+getStaticTensorType(const mlir::TypeConverter &converter, mlir::Type type);
+
+/// Whether an (ONNX, unconverted) element type is an unsigned integer.
+bool isUnsignedElement(mlir::Type onnxType);
+
+/// Builds `linalg.generic` over `resultType` with ONNX's multidirectional
+/// (numpy) broadcasting of `operands`: each operand is aligned to the
+/// trailing dimensions, and its size-1 dimensions repeat. `body` computes one
+/// element from one element of each operand.
+mlir::Value buildBroadcastElementwise(
+    mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType resultType,
+    mlir::ValueRange operands,
+    llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                   mlir::ValueRange)>
+        body);
+
+/// A scalar constant of `type` (float or integer) holding `value`.
+mlir::Value createScalarConstant(mlir::OpBuilder &b, mlir::Location loc,
+                                 mlir::Type type, double value);
+
+/// Converts a scalar between element types as ONNX's Cast does: floats to
+/// integers truncate toward zero, anything to bool compares with zero, and
+/// integer signedness comes from the ONNX types `fromOnnx` / `toOnnx`.
+mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::Value value, mlir::Type fromOnnx,
+                          mlir::Type toOnnx, mlir::Type toConverted);
+
+/// The element type of a shaped (ONNX) type.
+mlir::Type elementTypeOf(mlir::Type type);
+
+} // namespace smelt::detail
+
+#endif // SMELT_LIB_CONVERSION_ONNXTOLINALG_LOWERINGUTILS_H

@@ -1,0 +1,86 @@
+//===- ONNXToLinalg.cpp - The convert-onnx-to-linalg pass -----------------===//
+
+#include "smelt/Conversion/ONNXToLinalg/ONNXToLinalg.h"
+#include "smelt/Conversion/Passes.h"
+
+#include "ONNX/ONNXDialect.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+namespace smelt {
+#define GEN_PASS_DEF_CONVERTONNXTOLINALGPASS
+#include "smelt/Conversion/Passes.h.inc"
+} // namespace smelt
+
+using namespace mlir;
+
+smelt::ONNXToLinalgTypeConverter::ONNXToLinalgTypeConverter() {
+  addConversion([](Type type) { return type; });
+  auto signless = [](Type element) -> Type {
+    if (auto integer = dyn_cast<IntegerType>(element);
+        integer && !integer.isSignless())
+      return IntegerType::get(integer.getContext(), integer.getWidth());
+    return element;
+  };
+  addConversion([signless](RankedTensorType type) -> Type {
+    return type.clone(signless(type.getElementType()));
+  });
+  addConversion([signless](UnrankedTensorType type) -> Type {
+    return UnrankedTensorType::get(signless(type.getElementType()));
+  });
+  // Values of the same bits under another sign: a cast the lowerings never
+  // need to look through, reconciled at the function boundary.
+  auto materialize = [](OpBuilder &b, Type type, ValueRange inputs,
+                        Location loc) -> Value {
+    if (inputs.size() != 1)
+      return nullptr;
+    return UnrealizedConversionCastOp::create(b, loc, type, inputs)
+        .getResult(0);
+  };
+  addSourceMaterialization(materialize);
+  addTargetMaterialization(materialize);
+}
+
+void smelt::populateONNXToLinalgPatterns(const TypeConverter &converter,
+                                         RewritePatternSet &patterns) {
+  populateONNXElementwiseToLinalgPatterns(converter, patterns);
+  populateONNXMatMulToLinalgPatterns(converter, patterns);
+  populateONNXShapeToLinalgPatterns(converter, patterns);
+}
+
+namespace {
+
+struct ConvertONNXToLinalgPass
+    : smelt::impl::ConvertONNXToLinalgPassBase<ConvertONNXToLinalgPass> {
+  void runOnOperation() override {
+    MLIRContext *context = &getContext();
+    smelt::ONNXToLinalgTypeConverter converter;
+    RewritePatternSet patterns(context);
+    smelt::populateONNXToLinalgPatterns(converter, patterns);
+    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
+                                                                  converter);
+    populateReturnOpTypeConversionPattern(patterns, converter);
+
+    ConversionTarget target(*context);
+    target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
+                           math::MathDialect, tensor::TensorDialect>();
+    target.addIllegalDialect<smelt::onnx::ONNXDialect>();
+    target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
+      return converter.isSignatureLegal(op.getFunctionType());
+    });
+    target.addDynamicallyLegalOp<func::ReturnOp>(
+        [&](func::ReturnOp op) { return converter.isLegal(op); });
+    target.addLegalOp<ModuleOp, UnrealizedConversionCastOp>();
+
+    // A full conversion reports the first op it cannot legalize, with its
+    // location (the ONNX node's name).
+    if (failed(applyFullConversion(getOperation(), target,
+                                   std::move(patterns))))
+      signalPassFailure();
+  }
+};
+
+} // namespace

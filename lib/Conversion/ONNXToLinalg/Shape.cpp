@@ -1,0 +1,231 @@
+//===- Shape.cpp - onnx constants and data-movement ops to tensor ---------===//
+//
+// With static result types (from ONNX's shape inference), shape operands
+// need not be computed at all: Reshape, Squeeze, Unsqueeze and Flatten all
+// become one tensor.reshape to the known result shape, and Shape and Size
+// become constants.
+//
+//===----------------------------------------------------------------------===//
+
+#include "smelt/Conversion/ONNXToLinalg/ONNXToLinalg.h"
+
+#include "LoweringUtils.h"
+
+#include "ONNX/ONNXDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/BuiltinDialect.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+
+using namespace mlir;
+using namespace smelt::detail;
+
+namespace {
+
+/// The same elements under a signless element type.
+Attribute retypeElements(ElementsAttr value, RankedTensorType type) {
+  if (value.getType() == type)
+    return value;
+  if (auto dense = dyn_cast<DenseElementsAttr>(value))
+    return dense.bitcast(type.getElementType());
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value))
+    return DenseResourceElementsAttr::get(type, resource.getRawHandle());
+  return nullptr;
+}
+
+struct ConstantLowering : OpConversionPattern<smelt::onnx::ConstantOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::ConstantOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = dyn_cast_or_null<RankedTensorType>(
+        getTypeConverter()->convertType(op.getOutput().getType()));
+    if (!type)
+      return rewriter.notifyMatchFailure(op, "needs a ranked result");
+    Attribute value;
+    if (auto tensor = op.getValueAttr()) {
+      value = retypeElements(tensor, type);
+    } else if (auto f = op.getValueFloatAttr()) {
+      value = DenseElementsAttr::get(type, f);
+    } else if (auto i = op.getValueIntAttr()) {
+      value = DenseElementsAttr::get(type, i);
+    } else if (auto fs = op.getValueFloatsAttr()) {
+      value = DenseElementsAttr::get(type, fs.getValue());
+    } else if (auto is = op.getValueIntsAttr()) {
+      value = DenseElementsAttr::get(type, is.getValue());
+    }
+    if (!value || isa<smelt::onnx::StringType>(type.getElementType()))
+      return rewriter.notifyMatchFailure(op, "unsupported constant value");
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, type,
+                                                   cast<TypedAttr>(value));
+    return success();
+  }
+};
+
+/// Ops that only pass their first operand on (in this form).
+struct IdentityLowering : OpConversionPattern<smelt::onnx::IdentityOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::IdentityOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (!isa<RankedTensorType>(adaptor.getInput().getType()))
+      return rewriter.notifyMatchFailure(op, "only tensors");
+    rewriter.replaceOp(op, adaptor.getInput());
+    return success();
+  }
+};
+
+/// Reshape, Flatten, Squeeze, Unsqueeze: the data keeps its order; only the
+/// (known) result shape changes.
+class ReshapeLikeLowering : public ConversionPattern {
+public:
+  ReshapeLikeLowering(const TypeConverter &converter, MLIRContext *context,
+                      StringRef opName)
+      : ConversionPattern(converter, opName, 1, context) {}
+
+  LogicalResult
+  matchAndRewrite(Operation *op, ArrayRef<Value> operands,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType resultType =
+        getStaticTensorType(*getTypeConverter(), op->getResult(0).getType());
+    auto inputType = dyn_cast<RankedTensorType>(operands[0].getType());
+    if (!resultType || !inputType || !inputType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    Location loc = op->getLoc();
+    if (inputType == resultType) {
+      rewriter.replaceOp(op, operands[0]);
+      return success();
+    }
+    SmallVector<int64_t> dims(resultType.getShape());
+    auto shapeType = RankedTensorType::get(
+        {static_cast<int64_t>(dims.size())}, rewriter.getI64Type());
+    Value shape = arith::ConstantOp::create(
+        rewriter, loc, DenseElementsAttr::get(shapeType, ArrayRef(dims)));
+    rewriter.replaceOpWithNewOp<tensor::ReshapeOp>(op, resultType, operands[0],
+                                                   shape);
+    return success();
+  }
+};
+
+struct TransposeLowering : OpConversionPattern<smelt::onnx::TransposeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::TransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType resultType =
+        getStaticTensorType(*getTypeConverter(), op.getTransposed().getType());
+    auto inputType = dyn_cast<RankedTensorType>(adaptor.getData().getType());
+    if (!resultType || !inputType)
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    SmallVector<int64_t> perm;
+    if (auto permAttr = op.getPermAttr()) {
+      for (Attribute a : permAttr)
+        perm.push_back(cast<IntegerAttr>(a).getInt());
+    } else {
+      for (int64_t i = inputType.getRank() - 1; i >= 0; --i)
+        perm.push_back(i);
+    }
+    Value init = tensor::EmptyOp::create(rewriter, op.getLoc(),
+                                         resultType.getShape(),
+                                         resultType.getElementType());
+    rewriter.replaceOp(op, linalg::TransposeOp::create(
+                               rewriter, op.getLoc(), adaptor.getData(), init,
+                               perm)
+                               .getResult());
+    return success();
+  }
+};
+
+struct ConcatLowering : OpConversionPattern<smelt::onnx::ConcatOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::ConcatOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType resultType =
+        getStaticTensorType(*getTypeConverter(), op.getConcatResult().getType());
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    int64_t rank = resultType.getRank();
+    int64_t axis = op.getAxis();
+    if (axis < 0)
+      axis += rank;
+    Location loc = op.getLoc();
+    Value result = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                           resultType.getElementType());
+    int64_t offset = 0;
+    for (Value input : adaptor.getInputs()) {
+      auto type = dyn_cast<RankedTensorType>(input.getType());
+      if (!type || !type.hasStaticShape())
+        return rewriter.notifyMatchFailure(op, "needs static shapes");
+      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
+      offsets[axis] = rewriter.getIndexAttr(offset);
+      SmallVector<OpFoldResult> sizes, strides(rank, rewriter.getIndexAttr(1));
+      for (int64_t d : type.getShape())
+        sizes.push_back(rewriter.getIndexAttr(d));
+      result = tensor::InsertSliceOp::create(rewriter, loc, input, result,
+                                             offsets, sizes, strides);
+      offset += type.getDimSize(axis);
+    }
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Shape and Size of statically shaped inputs are constants.
+struct ShapeLowering : OpConversionPattern<smelt::onnx::ShapeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::ShapeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto inputType = dyn_cast<RankedTensorType>(adaptor.getData().getType());
+    RankedTensorType resultType =
+        getStaticTensorType(*getTypeConverter(), op.getShape().getType());
+    if (!inputType || !inputType.hasStaticShape() || !resultType)
+      return rewriter.notifyMatchFailure(op, "needs a static input shape");
+    int64_t rank = inputType.getRank();
+    auto clampIndex = [&](int64_t i) {
+      if (i < 0)
+        i += rank;
+      return std::clamp<int64_t>(i, 0, rank);
+    };
+    int64_t start = clampIndex(op.getStart());
+    int64_t end = op.getEndAttr() ? clampIndex(*op.getEnd()) : rank;
+    SmallVector<int64_t> dims;
+    for (int64_t i = start; i < end; ++i)
+      dims.push_back(inputType.getDimSize(i));
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(
+        op, resultType, DenseElementsAttr::get(resultType, ArrayRef(dims)));
+    return success();
+  }
+};
+
+struct SizeLowering : OpConversionPattern<smelt::onnx::SizeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::SizeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto inputType = dyn_cast<RankedTensorType>(adaptor.getData().getType());
+    RankedTensorType resultType =
+        getStaticTensorType(*getTypeConverter(), op.getSize().getType());
+    if (!inputType || !inputType.hasStaticShape() || !resultType)
+      return rewriter.notifyMatchFailure(op, "needs a static input shape");
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(
+        op, resultType,
+        DenseElementsAttr::get(resultType, inputType.getNumElements()));
+    return success();
+  }
+};
+
+} // namespace
+
+void smelt::populateONNXShapeToLinalgPatterns(const TypeConverter &converter,
+                                              RewritePatternSet &patterns) {
+  MLIRContext *context = patterns.getContext();
+  patterns.add<ConstantLowering, IdentityLowering, TransposeLowering,
+               ConcatLowering, ShapeLowering, SizeLowering>(converter, context);
+  for (const char *name :
+       {"onnx.Reshape", "onnx.Flatten", "onnx.Squeeze", "onnx.Unsqueeze"})
+    patterns.add<ReshapeLikeLowering>(converter, context, name);
+}
