@@ -5,11 +5,13 @@
 #include "ONNX/ONNXDialect.h"
 #include "smelt/Export/ONNXExport.h"
 #include "smelt/Import/ONNXImport.h"
+#include "smelt/Target/Target.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/ToolOutputFile.h"
@@ -102,40 +104,134 @@ std::string smelt::formatSummary(const ModelSummary &summary) {
   return s;
 }
 
-LogicalResult smelt::compile(const CompileOptions &options,
-                             MLIRContext &context) {
-  OwningOpRef<ModuleOp> module = importONNXFile(options.inputPath, &context);
-  if (!module)
-    return failure();
+std::optional<smelt::EmitKind> smelt::emitKindForPath(llvm::StringRef path) {
+  if (path.ends_with(".so") || path.ends_with(".dylib"))
+    return EmitKind::Library;
+  if (path.ends_with(".o"))
+    return EmitKind::Object;
+  if (path.ends_with(".ll"))
+    return EmitKind::LLVMIR;
+  if (path.ends_with(".onnx"))
+    return EmitKind::ONNX;
+  if (path.ends_with(".mlir"))
+    return EmitKind::MLIR;
+  return std::nullopt;
+}
 
+bool smelt::parseInputShape(llvm::StringRef text,
+                            std::map<std::string, std::vector<int64_t>> &shapes,
+                            std::string &error) {
+  auto [name, dims] = text.rsplit(':');
+  if (text.find(':') == llvm::StringRef::npos || name.empty()) {
+    error = "--input-shape wants NAME:DIMxDIMx..., got '" + text.str() + "'";
+    return false;
+  }
+  std::vector<int64_t> parsed;
+  if (!dims.empty() && dims != "scalar") {
+    llvm::SmallVector<llvm::StringRef> parts;
+    dims.split(parts, 'x');
+    for (llvm::StringRef part : parts) {
+      int64_t d;
+      if (part.getAsInteger(10, d) || d < 0) {
+        error = "--input-shape: '" + part.str() + "' in '" + text.str() +
+                "' is not a dimension";
+        return false;
+      }
+      parsed.push_back(d);
+    }
+  }
+  shapes[name.str()] = parsed;
+  return true;
+}
+
+namespace {
+
+/// Writes text produced by `write` to `path` ("-": stdout); the file appears
+/// only when everything was written.
+LogicalResult writeTextOutput(MLIRContext &context, llvm::StringRef path,
+                              llvm::function_ref<LogicalResult(llvm::raw_ostream &)>
+                                  write) {
   std::string error;
-  std::unique_ptr<llvm::ToolOutputFile> output =
-      openOutputFile(options.outputPath, &error);
+  std::unique_ptr<llvm::ToolOutputFile> output = openOutputFile(path, &error);
   if (!output) {
     emitError(UnknownLoc::get(&context))
-        << "cannot open '" << options.outputPath << "' for writing: " << error;
+        << "cannot open '" << path << "' for writing: " << error;
     return failure();
   }
-  switch (options.emit) {
-  case EmitKind::MLIR:
-    module->print(output->os());
-    output->os() << "\n";
-    break;
-  case EmitKind::ONNX:
-    if (failed(exportONNX(*module, output->os())))
-      return failure(); // the ToolOutputFile removes the partial file
-    break;
-  case EmitKind::Summary:
-    output->os() << formatSummary(summarizeModel(*module));
-    break;
-  }
+  if (failed(write(output->os())))
+    return failure(); // the ToolOutputFile removes the partial file
   output->os().flush();
   if (output->os().has_error()) {
-    emitError(UnknownLoc::get(&context))
-        << "cannot write '" << options.outputPath << "'";
+    emitError(UnknownLoc::get(&context)) << "cannot write '" << path << "'";
     output->os().clear_error();
     return failure();
   }
   output->keep();
   return success();
+}
+
+} // namespace
+
+LogicalResult smelt::compile(const CompileOptions &options,
+                             MLIRContext &context) {
+  ONNXImportOptions importOptions;
+  importOptions.inputShapes = options.inputShapes;
+  OwningOpRef<ModuleOp> module =
+      importONNXFile(options.inputPath, &context, importOptions);
+  if (!module)
+    return failure();
+
+  switch (options.emit) {
+  case EmitKind::MLIR:
+    return writeTextOutput(context, options.outputPath, [&](auto &os) {
+      module->print(os);
+      os << "\n";
+      return success();
+    });
+  case EmitKind::ONNX:
+    return writeTextOutput(context, options.outputPath, [&](auto &os) {
+      return exportONNX(*module, os);
+    });
+  case EmitKind::Summary:
+    return writeTextOutput(context, options.outputPath, [&](auto &os) {
+      os << formatSummary(summarizeModel(*module));
+      return success();
+    });
+  default:
+    break;
+  }
+
+  const Target *target = lookupTarget(options.target);
+  if (!target) {
+    std::string known;
+    for (const std::string &name : getTargetNames())
+      known += (known.empty() ? "" : ", ") + name;
+    emitError(UnknownLoc::get(&context))
+        << "unknown target '" << options.target << "' (known: " << known
+        << ")";
+    return failure();
+  }
+  PassManager pm(&context);
+  if (failed(applyPassManagerCLOptions(pm)))
+    return failure();
+  target->buildPipeline(pm, options.targetOptions);
+  if (failed(pm.run(*module)))
+    return failure();
+
+  if (options.emit == EmitKind::TargetMLIR)
+    return writeTextOutput(context, options.outputPath, [&](auto &os) {
+      module->print(os);
+      os << "\n";
+      return success();
+    });
+  if (options.outputPath == "-") {
+    emitError(UnknownLoc::get(&context))
+        << "binary and native outputs need a file: pass -o FILE";
+    return failure();
+  }
+  ArtifactKind kind = options.emit == EmitKind::LLVMIR   ? ArtifactKind::LLVMIR
+                      : options.emit == EmitKind::Object ? ArtifactKind::Object
+                                                         : ArtifactKind::SharedLibrary;
+  return target->emitArtifact(*module, kind, options.targetOptions,
+                              options.outputPath);
 }

@@ -682,7 +682,7 @@ OwningOpRef<ModuleOp> smelt::importONNX(llvm::StringRef bytes,
   std::string error;
   if (!loadONNXModel(bytes, looksTextual(bytes, path),
                      llvm::sys::path::parent_path(path), kONNXTargetOpset,
-                     model, error)) {
+                     options.inputShapes, model, error)) {
     mlir::emitError(fileLoc) << error;
     return nullptr;
   }

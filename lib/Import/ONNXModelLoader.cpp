@@ -145,10 +145,56 @@ void checkModel(const ::onnx::ModelProto &model, llvm::StringRef modelDir) {
   ::onnx::checker::check_graph(model.graph(), ctx, lexicalScope);
 }
 
+/// Replaces the declared shapes of graph inputs named in `inputShapes`.
+bool overrideInputShapes(
+    ::onnx::ModelProto &model,
+    const std::map<std::string, std::vector<int64_t>> &inputShapes,
+    std::string &error) {
+  for (const auto &[name, dims] : inputShapes) {
+    ::onnx::ValueInfoProto *input = nullptr;
+    for (auto &vi : *model.mutable_graph()->mutable_input())
+      if (vi.name() == name)
+        input = &vi;
+    if (!input || !input->type().has_tensor_type()) {
+      error = "--input-shape names '" + name +
+              "', which is not a tensor input of the graph";
+      return false;
+    }
+    auto *tensor = input->mutable_type()->mutable_tensor_type();
+    if (tensor->has_shape() &&
+        tensor->shape().dim_size() != static_cast<int>(dims.size())) {
+      error = "--input-shape gives '" + name + "' rank " +
+              std::to_string(dims.size()) + " but the model declares rank " +
+              std::to_string(tensor->shape().dim_size());
+      return false;
+    }
+    for (size_t i = 0; i < dims.size(); ++i) {
+      const auto *declared = tensor->has_shape() && tensor->shape().dim(i).has_dim_value()
+                                 ? &tensor->shape().dim(i)
+                                 : nullptr;
+      if (declared && declared->dim_value() != dims[i]) {
+        error = "--input-shape gives '" + name + "' dimension " +
+                std::to_string(i) + " = " + std::to_string(dims[i]) +
+                " but the model fixes it at " +
+                std::to_string(declared->dim_value());
+        return false;
+      }
+    }
+    auto *shape = tensor->mutable_shape();
+    shape->clear_dim();
+    for (int64_t d : dims)
+      shape->add_dim()->set_dim_value(d);
+  }
+  return true;
+}
+
 bool loadModel(llvm::StringRef bytes, bool textual, llvm::StringRef modelDir,
-               int targetOpset, ::onnx::ModelProto &model,
-               std::string &error) {
+               int targetOpset,
+               const std::map<std::string, std::vector<int64_t>> &inputShapes,
+               ::onnx::ModelProto &model, std::string &error) {
   if (!parseModel(bytes, textual, model, error))
+    return false;
+  if (!overrideInputShapes(model, inputShapes, error))
     return false;
 
   int64_t opset = defaultDomainOpset(model);
@@ -219,12 +265,14 @@ bool loadModel(llvm::StringRef bytes, bool textual, llvm::StringRef modelDir,
 
 } // namespace
 
-bool smelt::detail::loadONNXModel(llvm::StringRef bytes, bool textual,
-                                  llvm::StringRef modelDir, int targetOpset,
-                                  ::onnx::ModelProto &model,
-                                  std::string &error) {
+bool smelt::detail::loadONNXModel(
+    llvm::StringRef bytes, bool textual, llvm::StringRef modelDir,
+    int targetOpset,
+    const std::map<std::string, std::vector<int64_t>> &inputShapes,
+    ::onnx::ModelProto &model, std::string &error) {
   try {
-    return loadModel(bytes, textual, modelDir, targetOpset, model, error);
+    return loadModel(bytes, textual, modelDir, targetOpset, inputShapes, model,
+                     error);
   } catch (const std::exception &e) {
     error = "cannot load the model: " + oneLine(e.what());
   } catch (...) {

@@ -13,7 +13,9 @@
 #include "onnx/onnx_pb.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <map>
 #include <string>
+#include <vector>
 
 namespace smelt::detail {
 
@@ -21,9 +23,13 @@ namespace smelt::detail {
 /// `model`, checks its external data (relative to `modelDir`), runs ONNX's
 /// checker, converts its default-domain opset to `targetOpset`, and runs
 /// ONNX's shape inference. On failure returns false and says why in `error`.
-bool loadONNXModel(llvm::StringRef bytes, bool textual,
-                   llvm::StringRef modelDir, int targetOpset,
-                   ::onnx::ModelProto &model, std::string &error);
+/// `inputShapes` replace the declared shapes of the named graph inputs
+/// before inference.
+bool loadONNXModel(
+    llvm::StringRef bytes, bool textual, llvm::StringRef modelDir,
+    int targetOpset,
+    const std::map<std::string, std::vector<int64_t>> &inputShapes,
+    ::onnx::ModelProto &model, std::string &error);
 
 /// The schema of `opType` in `domain` at the newest version not above
 /// `opsetVersion`, or null.

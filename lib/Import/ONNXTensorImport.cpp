@@ -8,6 +8,8 @@
 
 #include "ONNXTensorImport.h"
 
+#include "smelt/Import/ONNXTensorFile.h"
+
 #include "ONNX/ONNXDialect.h"
 
 #include "mlir/IR/BuiltinAttributes.h"
@@ -20,7 +22,9 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 
+#include <climits>
 #include <cstring>
+#include <map>
 
 using namespace mlir;
 using namespace smelt::detail;
@@ -509,4 +513,54 @@ bool smelt::detail::validateExternalData(const ::onnx::ModelProto &model,
                                          llvm::StringRef modelDir,
                                          std::string &error) {
   return validateGraphExternalData(model.graph(), modelDir, error);
+}
+
+bool smelt::decodeONNXTensor(llvm::StringRef serialized, DecodedTensor &out,
+                             std::string &error) {
+  TensorProto tensor;
+  if (serialized.size() > static_cast<size_t>(INT_MAX) ||
+      !tensor.ParseFromArray(serialized.data(),
+                             static_cast<int>(serialized.size()))) {
+    error = "not a serialized ONNX TensorProto";
+    return false;
+  }
+  static const std::map<int32_t, const char *> names = {
+      {TensorProto::FLOAT, "f32"},   {TensorProto::DOUBLE, "f64"},
+      {TensorProto::FLOAT16, "f16"}, {TensorProto::BFLOAT16, "bf16"},
+      {TensorProto::INT8, "i8"},     {TensorProto::INT16, "i16"},
+      {TensorProto::INT32, "i32"},   {TensorProto::INT64, "i64"},
+      {TensorProto::UINT8, "u8"},    {TensorProto::UINT16, "u16"},
+      {TensorProto::UINT32, "u32"},  {TensorProto::UINT64, "u64"},
+      {TensorProto::BOOL, "bool"}};
+  auto name = names.find(tensor.data_type());
+  if (name == names.end()) {
+    error = "tensor '" + tensor.name() + "' has data type " +
+            std::to_string(tensor.data_type()) +
+            ", which the runtime cannot pass";
+    return false;
+  }
+  if (tensor.data_location() == TensorProto::EXTERNAL) {
+    error = "tensor '" + tensor.name() + "' keeps its data in another file";
+    return false;
+  }
+  int64_t count = countElements(tensor, error);
+  if (count < 0)
+    return false;
+  int64_t expected = count * rawElementSize(tensor.data_type());
+  if (tensor.has_raw_data()) {
+    if (static_cast<int64_t>(tensor.raw_data().size()) != expected) {
+      error = "tensor '" + tensor.name() + "' has " +
+              std::to_string(tensor.raw_data().size()) +
+              " bytes of raw data but its shape needs " +
+              std::to_string(expected);
+      return false;
+    }
+    out.bytes = tensor.raw_data();
+  } else if (!typedFieldsToRaw(tensor, count, out.bytes, error)) {
+    return false;
+  }
+  out.name = tensor.name();
+  out.elementType = name->second;
+  out.shape.assign(tensor.dims().begin(), tensor.dims().end());
+  return true;
 }

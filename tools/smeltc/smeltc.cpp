@@ -4,15 +4,17 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "smelt/Driver/Diagnostics.h"
 #include "smelt/Driver/Driver.h"
 #include "smelt/InitAll.h"
 
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassManager.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/WithColor.h"
 
 namespace cl = llvm::cl;
 
@@ -25,25 +27,62 @@ int main(int argc, char **argv) {
                               cl::value_desc("file"), cl::init("-"),
                               cl::cat(category));
   cl::opt<smelt::EmitKind> emit(
-      "emit", cl::desc("What to write"), cl::init(smelt::EmitKind::MLIR),
+      "emit",
+      cl::desc("What to write (default: from the output's extension: .so "
+               "lib, .o obj, .ll llvm, .onnx onnx, else mlir)"),
       cl::values(
           clEnumValN(smelt::EmitKind::MLIR, "mlir", "the onnx dialect module"),
           clEnumValN(smelt::EmitKind::ONNX, "onnx", "binary ONNX"),
           clEnumValN(smelt::EmitKind::Summary, "summary",
-                     "operators, parameters and opsets")),
+                     "operators, parameters and opsets"),
+          clEnumValN(smelt::EmitKind::TargetMLIR, "target-mlir",
+                     "MLIR after the target's pipeline"),
+          clEnumValN(smelt::EmitKind::LLVMIR, "llvm", "LLVM IR"),
+          clEnumValN(smelt::EmitKind::Object, "obj", "an object file"),
+          clEnumValN(smelt::EmitKind::Library, "lib",
+                     "a shared library for smelt-run and the runtime")),
       cl::cat(category));
+  cl::opt<std::string> target("target", cl::desc("Code-generation target"),
+                              cl::init("cpu"), cl::cat(category));
+  cl::opt<std::string> cpu(
+      "cpu", cl::desc("Processor: 'native' (the host), or an LLVM CPU name "
+                      "such as x86-64, skylake-avx512"),
+      cl::init("native"), cl::cat(category));
+  enum OptLevel { O0, O1, O2, O3 };
+  cl::opt<OptLevel> optLevel(
+      cl::desc("Optimization level"), cl::init(O2),
+      cl::values(clEnumVal(O0, "no optimization"), clEnumVal(O1, "some"),
+                 clEnumVal(O2, "default"), clEnumVal(O3, "aggressive")),
+      cl::cat(category));
+  cl::list<std::string> inputShapes(
+      "input-shape",
+      cl::desc("Fix an input's shape, e.g. --input-shape=x:1x3x224x224"),
+      cl::value_desc("name:dims"), cl::cat(category));
+  mlir::registerPassManagerCLOptions();
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv, "Smelt model compression compiler\n");
-
-  mlir::DialectRegistry registry;
-  smelt::registerAllDialects(registry);
-  mlir::MLIRContext context(registry);
-  llvm::SourceMgr sourceMgr;
-  mlir::SourceMgrDiagnosticHandler handler(sourceMgr, &context);
 
   smelt::CompileOptions options;
   options.inputPath = input;
   options.outputPath = output;
-  options.emit = emit;
+  if (emit.getNumOccurrences())
+    options.emit = emit;
+  else
+    options.emit = smelt::emitKindForPath(output).value_or(smelt::EmitKind::MLIR);
+  options.target = target;
+  options.targetOptions.cpu = cpu;
+  options.targetOptions.optLevel = static_cast<int>(optLevel);
+  for (const std::string &shape : inputShapes) {
+    std::string error;
+    if (!smelt::parseInputShape(shape, options.inputShapes, error)) {
+      llvm::WithColor::error(llvm::errs(), "smeltc") << error << "\n";
+      return 1;
+    }
+  }
+
+  mlir::DialectRegistry registry;
+  smelt::registerAllDialects(registry);
+  mlir::MLIRContext context(registry);
+  smelt::NodeDiagnosticPrinter printer(&context, llvm::errs());
   return mlir::succeeded(smelt::compile(options, context)) ? 0 : 1;
 }

@@ -9,10 +9,13 @@
 #define SMELT_DRIVER_DRIVER_H
 
 #include "mlir/IR/BuiltinOps.h"
+#include "smelt/Target/Target.h"
+
 #include "mlir/Support/LLVM.h"
 
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -29,14 +32,38 @@ enum class EmitKind {
   ONNX,
   /// A readable summary: operators, parameters, opsets.
   Summary,
+  /// The module after the target's pipeline (LLVM dialect for the CPU).
+  TargetMLIR,
+  /// LLVM IR text, optimized for the target processor.
+  LLVMIR,
+  /// An object file.
+  Object,
+  /// A shared library the runtime loads.
+  Library,
 };
 
 struct CompileOptions {
   std::string inputPath;
-  /// "-" writes to stdout.
+  /// "-" writes to stdout (text outputs only).
   std::string outputPath = "-";
   EmitKind emit = EmitKind::MLIR;
+  /// Name of the code-generation target (see smelt::getTargetNames()).
+  std::string target = "cpu";
+  TargetOptions targetOptions;
+  /// Shapes replacing the declared shapes of named inputs (fixing dynamic
+  /// dimensions).
+  std::map<std::string, std::vector<int64_t>> inputShapes;
 };
+
+/// The kind of output a file name suggests ("model.so" -> Library), or
+/// std::nullopt when the extension says nothing.
+std::optional<EmitKind> emitKindForPath(llvm::StringRef path);
+
+/// Parses "name:1x3x224x224" into `shapes`; returns false (and a message in
+/// `error`) when the text is malformed.
+bool parseInputShape(llvm::StringRef text,
+                     std::map<std::string, std::vector<int64_t>> &shapes,
+                     std::string &error);
 
 /// What a model holds, for the summary and the compile report.
 struct ModelSummary {

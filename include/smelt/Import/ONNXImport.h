@@ -13,6 +13,10 @@
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/ADT/StringRef.h"
 
+#include <map>
+#include <string>
+#include <vector>
+
 namespace mlir {
 class MLIRContext;
 } // namespace mlir
@@ -26,6 +30,10 @@ constexpr int kONNXTargetOpset = 17;
 constexpr llvm::StringLiteral kONNXEntryName = "main_graph";
 
 struct ONNXImportOptions {
+  /// Shapes that replace the declared shapes of graph inputs (by name) before
+  /// shape inference, e.g. to fix a dynamic batch dimension.
+  std::map<std::string, std::vector<int64_t>> inputShapes;
+
   /// Numeric tensors with at most this many elements become DenseElementsAttr
   /// (readable, foldable); larger ones are resource blobs that alias the
   /// loaded bytes.

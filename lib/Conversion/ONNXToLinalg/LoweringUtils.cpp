@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+#include "mlir/IR/Matchers.h"
 
 using namespace mlir;
 
@@ -58,6 +59,29 @@ Value smelt::detail::buildBroadcastElementwise(
         linalg::YieldOp::create(nested, nestedLoc, result);
       });
   return generic.getResult(0);
+}
+
+Value smelt::detail::reshapeToStatic(OpBuilder &b, Location loc, Value value,
+                                     RankedTensorType type) {
+  if (value.getType() == type)
+    return value;
+  SmallVector<int64_t> dims(type.getShape());
+  auto shapeType = RankedTensorType::get({static_cast<int64_t>(dims.size())},
+                                         b.getI64Type());
+  Value shape = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(shapeType, ArrayRef(dims)));
+  return tensor::ReshapeOp::create(b, loc, type, value, shape);
+}
+
+std::optional<SmallVector<int64_t>>
+smelt::detail::getConstantInts(Value value) {
+  DenseIntElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  SmallVector<int64_t> values;
+  for (const APInt &v : attr.getValues<APInt>())
+    values.push_back(v.getSExtValue());
+  return values;
 }
 
 Value smelt::detail::createScalarConstant(OpBuilder &b, Location loc,

@@ -40,6 +40,14 @@ mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc,
                           mlir::Value value, mlir::Type fromOnnx,
                           mlir::Type toOnnx, mlir::Type toConverted);
 
+/// `value` (statically shaped, same element count) reshaped to `type`.
+mlir::Value reshapeToStatic(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::Value value, mlir::RankedTensorType type);
+
+/// The elements of a constant 1-D integer operand (after conversion, an
+/// arith.constant), or std::nullopt when it is not a constant.
+std::optional<llvm::SmallVector<int64_t>> getConstantInts(mlir::Value value);
+
 /// The element type of a shaped (ONNX) type.
 mlir::Type elementTypeOf(mlir::Type type);
 

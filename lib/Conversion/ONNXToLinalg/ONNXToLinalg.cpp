@@ -49,6 +49,7 @@ void smelt::populateONNXToLinalgPatterns(const TypeConverter &converter,
   populateONNXElementwiseToLinalgPatterns(converter, patterns);
   populateONNXMatMulToLinalgPatterns(converter, patterns);
   populateONNXShapeToLinalgPatterns(converter, patterns);
+  populateONNXReductionToLinalgPatterns(converter, patterns);
 }
 
 namespace {

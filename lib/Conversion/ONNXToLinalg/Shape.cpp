@@ -98,13 +98,8 @@ public:
       rewriter.replaceOp(op, operands[0]);
       return success();
     }
-    SmallVector<int64_t> dims(resultType.getShape());
-    auto shapeType = RankedTensorType::get(
-        {static_cast<int64_t>(dims.size())}, rewriter.getI64Type());
-    Value shape = arith::ConstantOp::create(
-        rewriter, loc, DenseElementsAttr::get(shapeType, ArrayRef(dims)));
-    rewriter.replaceOpWithNewOp<tensor::ReshapeOp>(op, resultType, operands[0],
-                                                   shape);
+    rewriter.replaceOp(op, reshapeToStatic(rewriter, loc, operands[0],
+                                           resultType));
     return success();
   }
 };

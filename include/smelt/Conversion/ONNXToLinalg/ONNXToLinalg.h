@@ -31,6 +31,10 @@ void populateONNXMatMulToLinalgPatterns(const mlir::TypeConverter &converter,
 void populateONNXShapeToLinalgPatterns(const mlir::TypeConverter &converter,
                                        mlir::RewritePatternSet &patterns);
 
+/// The Reduce* family, Softmax, LogSoftmax, ArgMax, ArgMin.
+void populateONNXReductionToLinalgPatterns(const mlir::TypeConverter &converter,
+                                           mlir::RewritePatternSet &patterns);
+
 /// All of the above.
 void populateONNXToLinalgPatterns(const mlir::TypeConverter &converter,
                                   mlir::RewritePatternSet &patterns);

@@ -1,0 +1,109 @@
+/*===- smelt-c/Runtime.h - Load and run a compiled Smelt model ----*- C -*-===*\
+|*                                                                            *|
+|* A small C library with no MLIR inside. It loads a model compiled by        *|
+|* `smeltc --emit=lib`, names its inputs and outputs, and runs it on buffers  *|
+|* the caller provides or the runtime allocates.                              *|
+|*                                                                            *|
+|*   SmeltModel *model;                                                       *|
+|*   if (smelt_model_load("model.so", &model) != SMELT_OK)                    *|
+|*     fprintf(stderr, "%s\n", smelt_last_error());                           *|
+|*   const void *inputs[] = {x};                                              *|
+|*   void *outputs[] = {y};                                                   *|
+|*   smelt_model_run(model, inputs, outputs);                                 *|
+|*   smelt_model_free(model);                                                 *|
+|*                                                                            *|
+\*===----------------------------------------------------------------------===*/
+
+#ifndef SMELT_C_RUNTIME_H
+#define SMELT_C_RUNTIME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef enum SmeltStatus {
+  SMELT_OK = 0,
+  /** The file cannot be opened or is not a Smelt model. */
+  SMELT_ERROR_LOAD = 1,
+  /** A caller argument is wrong (index out of range, null buffer). */
+  SMELT_ERROR_ARGUMENT = 2,
+  /** Out of memory. */
+  SMELT_ERROR_MEMORY = 3,
+} SmeltStatus;
+
+typedef enum SmeltElementType {
+  SMELT_F32,
+  SMELT_F64,
+  SMELT_F16,
+  SMELT_BF16,
+  SMELT_I8,
+  SMELT_I16,
+  SMELT_I32,
+  SMELT_I64,
+  SMELT_U8,
+  SMELT_U16,
+  SMELT_U32,
+  SMELT_U64,
+  SMELT_BOOL,
+} SmeltElementType;
+
+/** The description of one input or output; owned by the model. */
+typedef struct SmeltTensorInfo {
+  const char *name;
+  SmeltElementType element_type;
+  int32_t rank;
+  const int64_t *shape;
+  /** Elements and bytes of one buffer of this tensor. */
+  int64_t num_elements;
+  size_t num_bytes;
+} SmeltTensorInfo;
+
+typedef struct SmeltModel SmeltModel;
+
+/** Loads a compiled model (a shared library). */
+SmeltStatus smelt_model_load(const char *path, SmeltModel **model);
+
+/** Releases the model and everything it allocated. */
+void smelt_model_free(SmeltModel *model);
+
+size_t smelt_model_num_inputs(const SmeltModel *model);
+size_t smelt_model_num_outputs(const SmeltModel *model);
+
+/** Descriptions of input or output `index`; null when out of range. */
+const SmeltTensorInfo *smelt_model_input(const SmeltModel *model, size_t index);
+const SmeltTensorInfo *smelt_model_output(const SmeltModel *model,
+                                          size_t index);
+
+/** Index of the input or output called `name`, or -1. */
+int64_t smelt_model_find_input(const SmeltModel *model, const char *name);
+int64_t smelt_model_find_output(const SmeltModel *model, const char *name);
+
+/**
+ * Runs the model. `inputs` holds one buffer per input, `outputs` one per
+ * output, each dense, row-major, of the size its SmeltTensorInfo gives. An
+ * output buffer may be null: the runtime then allocates it, and
+ * smelt_model_output_buffer returns it until the next run or free.
+ */
+SmeltStatus smelt_model_run(SmeltModel *model, const void *const *inputs,
+                            void *const *outputs);
+
+/** The buffer the runtime allocated for output `index` in the last run. */
+const void *smelt_model_output_buffer(const SmeltModel *model, size_t index);
+
+/** Bytes per element of a type. */
+size_t smelt_element_size(SmeltElementType type);
+
+/** The name of a type ("f32", "u8", "bool", ...). */
+const char *smelt_element_type_name(SmeltElementType type);
+
+/** A message about the last failure on this thread. */
+const char *smelt_last_error(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* SMELT_C_RUNTIME_H */

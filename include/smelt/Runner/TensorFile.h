@@ -1,0 +1,25 @@
+//===- TensorFile.h - Tensors in .npy and ONNX .pb files --------*- C++ -*-===//
+
+#ifndef SMELT_RUNNER_TENSORFILE_H
+#define SMELT_RUNNER_TENSORFILE_H
+
+#include "smelt/Import/ONNXTensorFile.h"
+
+#include "llvm/ADT/StringRef.h"
+
+#include <string>
+
+namespace smelt {
+
+/// Reads a tensor from a NumPy `.npy` file or a serialized ONNX TensorProto
+/// (`.pb`), by extension. Returns false with a message naming the file.
+bool readTensorFile(llvm::StringRef path, DecodedTensor &tensor,
+                    std::string &error);
+
+/// Writes `tensor` as a `.npy` file (dense, C order).
+bool writeNpyFile(llvm::StringRef path, const DecodedTensor &tensor,
+                  std::string &error);
+
+} // namespace smelt
+
+#endif // SMELT_RUNNER_TENSORFILE_H

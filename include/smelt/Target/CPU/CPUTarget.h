@@ -1,0 +1,23 @@
+//===- CPUTarget.h - The host CPU as a Smelt target -------------*- C++ -*-===//
+
+#ifndef SMELT_TARGET_CPU_CPUTARGET_H
+#define SMELT_TARGET_CPU_CPUTARGET_H
+
+#include "smelt/Target/Target.h"
+
+namespace smelt {
+
+/// Adds the CPU pipeline: onnx -> linalg -> bufferized loops -> LLVM dialect,
+/// with the model's entry point (`smelt_run`) and signature
+/// (`smelt_model_signature`) that the runtime looks up.
+void buildCPUPipeline(mlir::OpPassManager &pm, const TargetOptions &options);
+
+/// Registers `smelt-cpu-pipeline` (and the CPU passes) for smelt-opt.
+void registerCPUPipeline();
+
+/// The CPU target object.
+const Target &getCPUTarget();
+
+} // namespace smelt
+
+#endif // SMELT_TARGET_CPU_CPUTARGET_H

@@ -1,0 +1,23 @@
+//===- Passes.h - Passes of the CPU target ----------------------*- C++ -*-===//
+
+#ifndef SMELT_TARGET_CPU_PASSES_H
+#define SMELT_TARGET_CPU_PASSES_H
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/Pass/Pass.h"
+
+namespace smelt {
+
+/// Module attribute that carries the recorded signature.
+constexpr llvm::StringLiteral kSignatureAttrName = "smelt.signature";
+
+#define GEN_PASS_DECL
+#include "smelt/Target/CPU/Passes.h.inc"
+
+#define GEN_PASS_REGISTRATION
+#include "smelt/Target/CPU/Passes.h.inc"
+
+} // namespace smelt
+
+#endif // SMELT_TARGET_CPU_PASSES_H

@@ -1,0 +1,420 @@
+//===- Reduction.cpp - onnx reductions, Softmax and ArgMax to linalg ------===//
+//
+// A reduction is one linalg.generic whose reduced dimensions iterate as
+// "reduction"; keepdims is a reshape of the result. Softmax and LogSoftmax
+// are the numerically stable max / exp / sum / divide sequence.
+//
+//===----------------------------------------------------------------------===//
+
+#include "smelt/Conversion/ONNXToLinalg/ONNXToLinalg.h"
+
+#include "LoweringUtils.h"
+
+#include "ONNX/ONNXDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+
+#include <functional>
+
+using namespace mlir;
+using namespace smelt::detail;
+
+namespace {
+
+using Combine = llvm::function_ref<Value(OpBuilder &, Location, Value elem,
+                                         Value acc)>;
+
+/// The map from the full iteration space to the dimensions that remain
+/// after reducing `axes`.
+AffineMap reducedMap(int64_t rank, ArrayRef<int64_t> axes, MLIRContext *ctx) {
+  SmallVector<AffineExpr> exprs;
+  for (int64_t d = 0; d < rank; ++d)
+    if (!llvm::is_contained(axes, d))
+      exprs.push_back(getAffineDimExpr(d, ctx));
+  return AffineMap::get(rank, 0, exprs, ctx);
+}
+
+/// Reduces `input` over `axes` (sorted, in range) without keeping them.
+Value reduce(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes,
+             Value init, Combine combine) {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < rank; ++d)
+    if (!llvm::is_contained(axes, d))
+      shape.push_back(type.getDimSize(d));
+  Value empty = tensor::EmptyOp::create(b, loc, shape, init.getType());
+  Value filled = linalg::FillOp::create(b, loc, init, empty).getResult(0);
+  SmallVector<utils::IteratorType> iterators;
+  for (int64_t d = 0; d < rank; ++d)
+    iterators.push_back(llvm::is_contained(axes, d)
+                            ? utils::IteratorType::reduction
+                            : utils::IteratorType::parallel);
+  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank),
+                                 reducedMap(rank, axes, b.getContext())};
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{filled.getType()}, ValueRange{input},
+             ValueRange{filled}, maps, iterators,
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               linalg::YieldOp::create(nb, nl,
+                                       combine(nb, nl, args[0], args[1]));
+             })
+      .getResult(0);
+}
+
+/// result[i] = fn(full[i], reduced[i without axes]).
+Value combineWithReduced(
+    OpBuilder &b, Location loc, Value full, Value reduced,
+    ArrayRef<int64_t> axes,
+    llvm::function_ref<Value(OpBuilder &, Location, Value, Value)> fn) {
+  auto type = cast<RankedTensorType>(full.getType());
+  int64_t rank = type.getRank();
+  Value empty = tensor::EmptyOp::create(b, loc, type.getShape(),
+                                        type.getElementType());
+  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank),
+                                 reducedMap(rank, axes, b.getContext()),
+                                 b.getMultiDimIdentityMap(rank)};
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, ValueRange{full, reduced},
+             ValueRange{empty}, maps, iterators,
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               linalg::YieldOp::create(nb, nl, fn(nb, nl, args[0], args[1]));
+             })
+      .getResult(0);
+}
+
+Value lowestValue(OpBuilder &b, Location loc, Type type, bool isUnsigned) {
+  if (auto f = dyn_cast<FloatType>(type))
+    return arith::ConstantOp::create(
+        b, loc, b.getFloatAttr(f, APFloat::getInf(f.getFloatSemantics(), true)));
+  unsigned width = type.getIntOrFloatBitWidth();
+  return arith::ConstantOp::create(
+      b, loc, b.getIntegerAttr(type, isUnsigned ? APInt::getMinValue(width)
+                                                : APInt::getSignedMinValue(width)));
+}
+
+Value highestValue(OpBuilder &b, Location loc, Type type, bool isUnsigned) {
+  if (auto f = dyn_cast<FloatType>(type))
+    return arith::ConstantOp::create(
+        b, loc, b.getFloatAttr(f, APFloat::getInf(f.getFloatSemantics())));
+  unsigned width = type.getIntOrFloatBitWidth();
+  return arith::ConstantOp::create(
+      b, loc, b.getIntegerAttr(type, isUnsigned ? APInt::getMaxValue(width)
+                                                : APInt::getSignedMaxValue(width)));
+}
+
+/// Softmax (log = false) or LogSoftmax (log = true) along one axis.
+template <typename OpTy, bool log>
+struct SoftmaxLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value input = adaptor.getInput();
+    auto type = dyn_cast<RankedTensorType>(input.getType());
+    if (!type || !type.hasStaticShape() ||
+        !isa<FloatType>(type.getElementType()))
+      return rewriter.notifyMatchFailure(op, "needs a static float input");
+    int64_t rank = type.getRank();
+    int64_t axis = op.getAxis();
+    if (axis < 0)
+      axis += rank;
+    if (rank == 0 || axis < 0 || axis >= rank)
+      return rewriter.notifyMatchFailure(op, "axis out of range");
+    Location loc = op.getLoc();
+    Type element = type.getElementType();
+    SmallVector<int64_t> axes = {axis};
+    Value max = reduce(rewriter, loc, input, axes,
+                       lowestValue(rewriter, loc, element, false),
+                       [](OpBuilder &b, Location l, Value x, Value acc) {
+                         return arith::MaximumFOp::create(b, l, x, acc);
+                       });
+    Value shifted = combineWithReduced(
+        rewriter, loc, input, max, axes,
+        [](OpBuilder &b, Location l, Value x, Value m) {
+          return arith::SubFOp::create(b, l, x, m);
+        });
+    Value sum = reduce(rewriter, loc, shifted, axes,
+                       createScalarConstant(rewriter, loc, element, 0.0),
+                       [](OpBuilder &b, Location l, Value x, Value acc) {
+                         return arith::AddFOp::create(
+                             b, l, acc, math::ExpOp::create(b, l, x));
+                       });
+    Value result = combineWithReduced(
+        rewriter, loc, shifted, sum, axes,
+        [](OpBuilder &b, Location l, Value x, Value s) -> Value {
+          if (log)
+            return arith::SubFOp::create(b, l, x, math::LogOp::create(b, l, s));
+          return arith::DivFOp::create(b, l, math::ExpOp::create(b, l, x), s);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+enum class ReduceKind { Sum, Mean, Max, Min, Prod, L1, L2, SumSquare, LogSum,
+                        LogSumExp };
+
+/// The Reduce* family; `axes` come from the attribute or (ReduceSum) from a
+/// constant second operand.
+class ReduceLowering : public ConversionPattern {
+public:
+  ReduceLowering(const TypeConverter &converter, MLIRContext *context,
+                 StringRef opName, ReduceKind kind)
+      : ConversionPattern(converter, opName, 1, context), kind(kind) {}
+
+  LogicalResult
+  matchAndRewrite(Operation *op, ArrayRef<Value> operands,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value input = operands[0];
+    auto type = dyn_cast<RankedTensorType>(input.getType());
+    RankedTensorType resultType =
+        getStaticTensorType(*getTypeConverter(), op->getResult(0).getType());
+    if (!type || !type.hasStaticShape() || !resultType)
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    int64_t rank = type.getRank();
+    Type element = type.getElementType();
+    bool isFloat = isa<FloatType>(element);
+    bool isUnsigned = isUnsignedElement(op->getOperand(0).getType());
+    if (!isFloat && kind != ReduceKind::Sum && kind != ReduceKind::Max &&
+        kind != ReduceKind::Min && kind != ReduceKind::Prod &&
+        kind != ReduceKind::L1 && kind != ReduceKind::SumSquare)
+      return rewriter.notifyMatchFailure(op, "needs floats");
+
+    SmallVector<int64_t> axes;
+    if (auto attr = op->getAttrOfType<ArrayAttr>("axes")) {
+      for (Attribute a : attr)
+        axes.push_back(cast<IntegerAttr>(a).getInt());
+    } else if (operands.size() > 1 && operands[1]) {
+      auto constant = getConstantInts(operands[1]);
+      if (!constant)
+        return rewriter.notifyMatchFailure(op, "axes must be a constant");
+      axes = *constant;
+    }
+    auto noop = op->getAttrOfType<IntegerAttr>("noop_with_empty_axes");
+    if (axes.empty()) {
+      if (noop && noop.getInt()) {
+        rewriter.replaceOp(op, input);
+        return success();
+      }
+      for (int64_t d = 0; d < rank; ++d)
+        axes.push_back(d);
+    }
+    for (int64_t &a : axes) {
+      if (a < 0)
+        a += rank;
+      if (a < 0 || a >= rank)
+        return rewriter.notifyMatchFailure(op, "axis out of range");
+    }
+    llvm::sort(axes);
+    axes.erase(std::unique(axes.begin(), axes.end()), axes.end());
+
+    Location loc = op->getLoc();
+    auto add = [&](OpBuilder &b, Location l, Value x, Value acc) -> Value {
+      return isFloat ? Value(arith::AddFOp::create(b, l, acc, x))
+                     : Value(arith::AddIOp::create(b, l, acc, x));
+    };
+    Value init;
+    std::function<Value(OpBuilder &, Location, Value, Value)> combine;
+    switch (kind) {
+    case ReduceKind::Sum:
+    case ReduceKind::Mean:
+    case ReduceKind::LogSum:
+      init = createScalarConstant(rewriter, loc, element, 0.0);
+      combine = add;
+      break;
+    case ReduceKind::Max:
+      init = lowestValue(rewriter, loc, element, isUnsigned);
+      combine = [&](OpBuilder &b, Location l, Value x, Value acc) -> Value {
+        if (isFloat)
+          return arith::MaximumFOp::create(b, l, x, acc);
+        return isUnsigned ? Value(arith::MaxUIOp::create(b, l, x, acc))
+                          : Value(arith::MaxSIOp::create(b, l, x, acc));
+      };
+      break;
+    case ReduceKind::Min:
+      init = highestValue(rewriter, loc, element, isUnsigned);
+      combine = [&](OpBuilder &b, Location l, Value x, Value acc) -> Value {
+        if (isFloat)
+          return arith::MinimumFOp::create(b, l, x, acc);
+        return isUnsigned ? Value(arith::MinUIOp::create(b, l, x, acc))
+                          : Value(arith::MinSIOp::create(b, l, x, acc));
+      };
+      break;
+    case ReduceKind::Prod:
+      init = createScalarConstant(rewriter, loc, element, 1.0);
+      combine = [&](OpBuilder &b, Location l, Value x, Value acc) -> Value {
+        return isFloat ? Value(arith::MulFOp::create(b, l, acc, x))
+                       : Value(arith::MulIOp::create(b, l, acc, x));
+      };
+      break;
+    case ReduceKind::L1:
+      init = createScalarConstant(rewriter, loc, element, 0.0);
+      combine = [&](OpBuilder &b, Location l, Value x, Value acc) -> Value {
+        Value absolute = isFloat ? Value(math::AbsFOp::create(b, l, x))
+                                 : Value(math::AbsIOp::create(b, l, x));
+        return add(b, l, absolute, acc);
+      };
+      break;
+    case ReduceKind::L2:
+    case ReduceKind::SumSquare:
+      init = createScalarConstant(rewriter, loc, element, 0.0);
+      combine = [&](OpBuilder &b, Location l, Value x, Value acc) -> Value {
+        Value square = isFloat ? Value(arith::MulFOp::create(b, l, x, x))
+                               : Value(arith::MulIOp::create(b, l, x, x));
+        return add(b, l, square, acc);
+      };
+      break;
+    case ReduceKind::LogSumExp:
+      init = createScalarConstant(rewriter, loc, element, 0.0);
+      combine = [&](OpBuilder &b, Location l, Value x, Value acc) -> Value {
+        return arith::AddFOp::create(b, l, acc, math::ExpOp::create(b, l, x));
+      };
+      break;
+    }
+    Value reduced = reduce(rewriter, loc, input, axes, init, combine);
+
+    // Finish the mean, norm and logarithms elementwise.
+    int64_t count = 1;
+    for (int64_t a : axes)
+      count *= type.getDimSize(a);
+    if (kind == ReduceKind::Mean || kind == ReduceKind::L2 ||
+        kind == ReduceKind::LogSum || kind == ReduceKind::LogSumExp) {
+      auto reducedType = cast<RankedTensorType>(reduced.getType());
+      reduced = buildBroadcastElementwise(
+          rewriter, loc, reducedType, ValueRange{reduced},
+          [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+            Value v = args[0];
+            if (kind == ReduceKind::Mean)
+              return arith::DivFOp::create(
+                  b, l, v, createScalarConstant(b, l, element, count));
+            if (kind == ReduceKind::L2)
+              return math::SqrtOp::create(b, l, v);
+            return math::LogOp::create(b, l, v);
+          });
+    }
+    rewriter.replaceOp(op,
+                       reshapeToStatic(rewriter, loc, reduced, resultType));
+    return success();
+  }
+
+private:
+  ReduceKind kind;
+};
+
+/// ArgMax / ArgMin: one generic carrying the best value and its index.
+template <typename OpTy, bool isMax>
+struct ArgLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value input = adaptor.getData();
+    auto type = dyn_cast<RankedTensorType>(input.getType());
+    RankedTensorType resultType = getStaticTensorType(
+        *this->getTypeConverter(), op.getReduced().getType());
+    if (!type || !type.hasStaticShape() || !resultType)
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    int64_t rank = type.getRank();
+    int64_t axis = op.getAxis();
+    if (axis < 0)
+      axis += rank;
+    if (axis < 0 || axis >= rank)
+      return rewriter.notifyMatchFailure(op, "axis out of range");
+    bool last = op.getSelectLastIndex() != 0;
+    bool isUnsigned = isUnsignedElement(op.getData().getType());
+    Location loc = op.getLoc();
+    Type element = type.getElementType();
+    Type i64 = rewriter.getI64Type();
+
+    SmallVector<int64_t> shape;
+    for (int64_t d = 0; d < rank; ++d)
+      if (d != axis)
+        shape.push_back(type.getDimSize(d));
+    Value start = isMax ? lowestValue(rewriter, loc, element, isUnsigned)
+                        : highestValue(rewriter, loc, element, isUnsigned);
+    Value bestEmpty = tensor::EmptyOp::create(rewriter, loc, shape, element);
+    Value bestInit =
+        linalg::FillOp::create(rewriter, loc, start, bestEmpty).getResult(0);
+    Value indexEmpty = tensor::EmptyOp::create(rewriter, loc, shape, i64);
+    Value indexInit =
+        linalg::FillOp::create(rewriter, loc,
+                               createScalarConstant(rewriter, loc, i64, 0),
+                               indexEmpty)
+            .getResult(0);
+    SmallVector<AffineMap> maps = {
+        rewriter.getMultiDimIdentityMap(rank),
+        reducedMap(rank, {axis}, rewriter.getContext()),
+        reducedMap(rank, {axis}, rewriter.getContext())};
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    iterators[axis] = utils::IteratorType::reduction;
+    auto generic = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{bestInit.getType(), indexInit.getType()},
+        ValueRange{input}, ValueRange{bestInit, indexInit}, maps, iterators,
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value x = args[0], best = args[1], bestIndex = args[2];
+          Value index = arith::IndexCastOp::create(
+              b, l, i64, linalg::IndexOp::create(b, l, axis));
+          Value better;
+          if (isa<FloatType>(element)) {
+            auto pred = isMax ? (last ? arith::CmpFPredicate::OGE
+                                      : arith::CmpFPredicate::OGT)
+                              : (last ? arith::CmpFPredicate::OLE
+                                      : arith::CmpFPredicate::OLT);
+            better = arith::CmpFOp::create(b, l, pred, x, best);
+          } else {
+            using P = arith::CmpIPredicate;
+            P pred = isMax ? (last ? (isUnsigned ? P::uge : P::sge)
+                                   : (isUnsigned ? P::ugt : P::sgt))
+                           : (last ? (isUnsigned ? P::ule : P::sle)
+                                   : (isUnsigned ? P::ult : P::slt));
+            better = arith::CmpIOp::create(b, l, pred, x, best);
+          }
+          // The first element always wins, whatever the start value.
+          Value first = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::eq, index,
+              createScalarConstant(b, l, i64, 0));
+          better = arith::OrIOp::create(b, l, better, first);
+          linalg::YieldOp::create(
+              b, l,
+              ValueRange{arith::SelectOp::create(b, l, better, x, best),
+                         arith::SelectOp::create(b, l, better, index,
+                                                 bestIndex)});
+        });
+    rewriter.replaceOp(op, reshapeToStatic(rewriter, loc,
+                                           generic.getResult(1), resultType));
+    return success();
+  }
+};
+
+} // namespace
+
+void smelt::populateONNXReductionToLinalgPatterns(
+    const TypeConverter &converter, RewritePatternSet &patterns) {
+  MLIRContext *context = patterns.getContext();
+  patterns.add<SoftmaxLowering<smelt::onnx::SoftmaxOp, false>,
+               SoftmaxLowering<smelt::onnx::LogSoftmaxOp, true>,
+               ArgLowering<smelt::onnx::ArgMaxOp, true>,
+               ArgLowering<smelt::onnx::ArgMinOp, false>>(converter, context);
+  const std::pair<const char *, ReduceKind> reductions[] = {
+      {"onnx.ReduceSum", ReduceKind::Sum},
+      {"onnx.ReduceMean", ReduceKind::Mean},
+      {"onnx.ReduceMax", ReduceKind::Max},
+      {"onnx.ReduceMin", ReduceKind::Min},
+      {"onnx.ReduceProd", ReduceKind::Prod},
+      {"onnx.ReduceL1", ReduceKind::L1},
+      {"onnx.ReduceL2", ReduceKind::L2},
+      {"onnx.ReduceSumSquare", ReduceKind::SumSquare},
+      {"onnx.ReduceLogSum", ReduceKind::LogSum},
+      {"onnx.ReduceLogSumExp", ReduceKind::LogSumExp},
+  };
+  for (auto [name, kind] : reductions)
+    patterns.add<ReduceLowering>(converter, context, name, kind);
+}

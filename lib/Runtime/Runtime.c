@@ -1,0 +1,295 @@
+/*===- Runtime.c - Load and run a compiled Smelt model -------------------===*\
+|*                                                                            *|
+|* A compiled model exports two symbols: the string smelt_model_signature     *|
+|* (one line per tensor: kind, name, element type, comma-separated shape) and *|
+|* void smelt_run(void **buffers), which takes the inputs' then the outputs'  *|
+|* data pointers.                                                             *|
+|*                                                                            *|
+\*===----------------------------------------------------------------------===*/
+
+#define _GNU_SOURCE
+#include "smelt-c/Runtime.h"
+
+#include <dlfcn.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef void (*SmeltRunFn)(void **buffers);
+
+struct SmeltModel {
+  void *library;
+  SmeltRunFn run;
+  SmeltTensorInfo *tensors; /* inputs, then outputs */
+  size_t num_inputs;
+  size_t num_outputs;
+  void **buffers;           /* scratch for one call */
+  void **owned_outputs;     /* outputs the runtime allocated */
+};
+
+static _Thread_local char last_error[1024];
+
+static SmeltStatus fail(SmeltStatus status, const char *format, ...) {
+  va_list args;
+  va_start(args, format);
+  vsnprintf(last_error, sizeof last_error, format, args);
+  va_end(args);
+  return status;
+}
+
+const char *smelt_last_error(void) { return last_error; }
+
+static const struct {
+  const char *name;
+  SmeltElementType type;
+  size_t size;
+} element_types[] = {
+    {"f32", SMELT_F32, 4},  {"f64", SMELT_F64, 8},   {"f16", SMELT_F16, 2},
+    {"bf16", SMELT_BF16, 2}, {"i8", SMELT_I8, 1},    {"i16", SMELT_I16, 2},
+    {"i32", SMELT_I32, 4},  {"i64", SMELT_I64, 8},   {"u8", SMELT_U8, 1},
+    {"u16", SMELT_U16, 2},  {"u32", SMELT_U32, 4},   {"u64", SMELT_U64, 8},
+    {"bool", SMELT_BOOL, 1},
+};
+
+size_t smelt_element_size(SmeltElementType type) {
+  for (size_t i = 0; i < sizeof element_types / sizeof *element_types; ++i)
+    if (element_types[i].type == type)
+      return element_types[i].size;
+  return 0;
+}
+
+const char *smelt_element_type_name(SmeltElementType type) {
+  for (size_t i = 0; i < sizeof element_types / sizeof *element_types; ++i)
+    if (element_types[i].type == type)
+      return element_types[i].name;
+  return "?";
+}
+
+static void free_tensors(SmeltTensorInfo *tensors, size_t count) {
+  if (!tensors)
+    return;
+  for (size_t i = 0; i < count; ++i) {
+    free((char *)tensors[i].name);
+    free((int64_t *)tensors[i].shape);
+  }
+  free(tensors);
+}
+
+/* Parses one signature line into `info`; returns 0 for an input, 1 for an
+ * output, -1 when malformed. Modifies `line`. */
+static int parse_line(char *line, SmeltTensorInfo *info) {
+  char *fields[4];
+  int n = 0;
+  char *cursor = line;
+  while (n < 4) {
+    fields[n++] = cursor;
+    char *tab = strchr(cursor, '\t');
+    if (!tab)
+      break;
+    *tab = '\0';
+    cursor = tab + 1;
+  }
+  if (n != 4)
+    return -1;
+  int kind = strcmp(fields[0], "input") == 0    ? 0
+             : strcmp(fields[0], "output") == 0 ? 1
+                                                : -1;
+  if (kind < 0)
+    return -1;
+  size_t e = 0, count = sizeof element_types / sizeof *element_types;
+  while (e < count && strcmp(element_types[e].name, fields[2]) != 0)
+    ++e;
+  if (e == count)
+    return -1;
+  int32_t rank = fields[3][0] ? 1 : 0;
+  for (const char *c = fields[3]; *c; ++c)
+    rank += *c == ',';
+  int64_t *shape = calloc(rank ? (size_t)rank : 1, sizeof *shape);
+  char *name = strdup(fields[1]);
+  if (!shape || !name) {
+    free(shape);
+    free(name);
+    return -1;
+  }
+  int64_t elements = 1;
+  char *dims = fields[3];
+  for (int32_t d = 0; d < rank; ++d) {
+    char *end;
+    shape[d] = strtoll(dims, &end, 10);
+    if (end == dims || shape[d] < 0) {
+      free(shape);
+      free(name);
+      return -1;
+    }
+    elements *= shape[d];
+    dims = *end == ',' ? end + 1 : end;
+  }
+  info->name = name;
+  info->element_type = element_types[e].type;
+  info->rank = rank;
+  info->shape = shape;
+  info->num_elements = elements;
+  info->num_bytes = (size_t)elements * element_types[e].size;
+  return kind;
+}
+
+SmeltStatus smelt_model_load(const char *path, SmeltModel **out) {
+  if (!path || !out)
+    return fail(SMELT_ERROR_ARGUMENT, "smelt_model_load: null argument");
+  *out = NULL;
+  /* dlopen searches the library path for bare names; a model is a file. */
+  char resolved[4096];
+  if (!strchr(path, '/'))
+    snprintf(resolved, sizeof resolved, "./%s", path);
+  else
+    snprintf(resolved, sizeof resolved, "%s", path);
+  void *library = dlopen(resolved, RTLD_NOW | RTLD_LOCAL);
+  if (!library)
+    return fail(SMELT_ERROR_LOAD, "cannot load '%s': %s", path, dlerror());
+  const char *signature = dlsym(library, "smelt_model_signature");
+  SmeltRunFn run = (SmeltRunFn)dlsym(library, "smelt_run");
+  if (!signature || !run) {
+    dlclose(library);
+    return fail(SMELT_ERROR_LOAD,
+                "'%s' is not a Smelt model (no smelt_model_signature or "
+                "smelt_run)",
+                path);
+  }
+  SmeltModel *model = calloc(1, sizeof *model);
+  char *text = strdup(signature);
+  size_t lines = 0;
+  for (const char *c = signature; *c; ++c)
+    lines += *c == '\n';
+  SmeltTensorInfo *tensors = calloc(lines ? lines : 1, sizeof *tensors);
+  if (!model || !text || !tensors) {
+    free(model);
+    free(text);
+    free(tensors);
+    dlclose(library);
+    return fail(SMELT_ERROR_MEMORY, "out of memory loading '%s'", path);
+  }
+  /* Inputs come before outputs in the signature. */
+  size_t count = 0, inputs = 0;
+  int seen_output = 0;
+  char *save = NULL;
+  for (char *line = strtok_r(text, "\n", &save); line;
+       line = strtok_r(NULL, "\n", &save)) {
+    int kind = parse_line(line, &tensors[count]);
+    if (kind < 0 || (kind == 0 && seen_output)) {
+      free_tensors(tensors, count);
+      free(text);
+      free(model);
+      dlclose(library);
+      return fail(SMELT_ERROR_LOAD, "'%s' has a malformed signature", path);
+    }
+    seen_output |= kind == 1;
+    inputs += kind == 0;
+    ++count;
+  }
+  free(text);
+  model->library = library;
+  model->run = run;
+  model->tensors = tensors;
+  model->num_inputs = inputs;
+  model->num_outputs = count - inputs;
+  model->buffers = calloc(count ? count : 1, sizeof *model->buffers);
+  model->owned_outputs =
+      calloc(model->num_outputs ? model->num_outputs : 1, sizeof(void *));
+  if (!model->buffers || !model->owned_outputs) {
+    smelt_model_free(model);
+    return fail(SMELT_ERROR_MEMORY, "out of memory loading '%s'", path);
+  }
+  *out = model;
+  return SMELT_OK;
+}
+
+void smelt_model_free(SmeltModel *model) {
+  if (!model)
+    return;
+  if (model->owned_outputs)
+    for (size_t i = 0; i < model->num_outputs; ++i)
+      free(model->owned_outputs[i]);
+  free(model->owned_outputs);
+  free(model->buffers);
+  free_tensors(model->tensors, model->num_inputs + model->num_outputs);
+  if (model->library)
+    dlclose(model->library);
+  free(model);
+}
+
+size_t smelt_model_num_inputs(const SmeltModel *model) {
+  return model ? model->num_inputs : 0;
+}
+
+size_t smelt_model_num_outputs(const SmeltModel *model) {
+  return model ? model->num_outputs : 0;
+}
+
+const SmeltTensorInfo *smelt_model_input(const SmeltModel *model,
+                                         size_t index) {
+  if (!model || index >= model->num_inputs)
+    return NULL;
+  return &model->tensors[index];
+}
+
+const SmeltTensorInfo *smelt_model_output(const SmeltModel *model,
+                                          size_t index) {
+  if (!model || index >= model->num_outputs)
+    return NULL;
+  return &model->tensors[model->num_inputs + index];
+}
+
+static int64_t find(const SmeltTensorInfo *tensors, size_t count,
+                    const char *name) {
+  for (size_t i = 0; name && i < count; ++i)
+    if (strcmp(tensors[i].name, name) == 0)
+      return (int64_t)i;
+  return -1;
+}
+
+int64_t smelt_model_find_input(const SmeltModel *model, const char *name) {
+  return model ? find(model->tensors, model->num_inputs, name) : -1;
+}
+
+int64_t smelt_model_find_output(const SmeltModel *model, const char *name) {
+  return model ? find(model->tensors + model->num_inputs, model->num_outputs,
+                      name)
+               : -1;
+}
+
+SmeltStatus smelt_model_run(SmeltModel *model, const void *const *inputs,
+                            void *const *outputs) {
+  if (!model)
+    return fail(SMELT_ERROR_ARGUMENT, "smelt_model_run: null model");
+  for (size_t i = 0; i < model->num_inputs; ++i) {
+    if (!inputs || !inputs[i])
+      return fail(SMELT_ERROR_ARGUMENT, "input '%s' (#%zu) has no buffer",
+                  model->tensors[i].name, i);
+    model->buffers[i] = (void *)inputs[i];
+  }
+  for (size_t o = 0; o < model->num_outputs; ++o) {
+    void *buffer = outputs ? outputs[o] : NULL;
+    if (!buffer) {
+      const SmeltTensorInfo *info = &model->tensors[model->num_inputs + o];
+      if (!model->owned_outputs[o]) {
+        /* 64-byte aligned, as compiled code prefers; at least one byte. */
+        size_t bytes = (info->num_bytes + 63) / 64 * 64;
+        model->owned_outputs[o] = aligned_alloc(64, bytes ? bytes : 64);
+        if (!model->owned_outputs[o])
+          return fail(SMELT_ERROR_MEMORY, "cannot allocate output '%s'",
+                      info->name);
+      }
+      buffer = model->owned_outputs[o];
+    }
+    model->buffers[model->num_inputs + o] = buffer;
+  }
+  model->run(model->buffers);
+  return SMELT_OK;
+}
+
+const void *smelt_model_output_buffer(const SmeltModel *model, size_t index) {
+  if (!model || index >= model->num_outputs)
+    return NULL;
+  return model->owned_outputs[index];
+}

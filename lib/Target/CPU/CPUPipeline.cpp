@@ -1,0 +1,70 @@
+//===- CPUPipeline.cpp - smelt-cpu-pipeline --------------------------------===//
+//
+// onnx -> linalg on tensors -> fused -> bufferized (weights stay globals,
+// results become caller-provided buffers) -> loops -> LLVM dialect, plus the
+// runtime's entry point.
+//
+//===----------------------------------------------------------------------===//
+
+#include "smelt/Target/CPU/CPUTarget.h"
+#include "smelt/Target/CPU/Passes.h"
+
+#include "smelt/Conversion/Passes.h"
+
+#include "mlir/Conversion/Passes.h"
+#include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
+#include "mlir/Dialect/Bufferization/Transforms/Passes.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/Passes.h"
+#include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Pass/PassManager.h"
+#include "mlir/Pass/PassRegistry.h"
+#include "mlir/Transforms/Passes.h"
+
+using namespace mlir;
+
+void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
+  // While the types still say what ONNX said.
+  pm.addPass(createCPURecordSignaturePass());
+
+  pm.addPass(createConvertONNXToLinalgPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
+  pm.addPass(createCanonicalizerPass());
+  pm.addPass(createCSEPass());
+
+  bufferization::OneShotBufferizePassOptions bufferize;
+  bufferize.bufferizeFunctionBoundaries = true;
+  bufferize.functionBoundaryTypeConversion =
+      bufferization::LayoutMapOption::IdentityLayoutMap;
+  pm.addPass(bufferization::createOneShotBufferizePass(bufferize));
+  pm.addPass(createCanonicalizerPass());
+  bufferization::BufferResultsToOutParamsPassOptions outParams;
+  outParams.modifyPublicFunctions = true;
+  outParams.hoistStaticAllocs = true;
+  pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  bufferization::buildBufferDeallocationPipeline(pm);
+
+  pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  pm.addPass(createLowerAffinePass());
+  pm.addPass(createSCFToControlFlowPass());
+  pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  pm.addPass(createConvertMathToLLVMPass());
+  pm.addPass(createConvertMathToLibmPass());
+  pm.addPass(createArithToLLVMConversionPass());
+  pm.addPass(createConvertFuncToLLVMPass());
+  pm.addPass(createConvertControlFlowToLLVMPass());
+  pm.addPass(createConvertIndexToLLVMPass());
+  pm.addPass(createReconcileUnrealizedCastsPass());
+  pm.addPass(createCPUEmitEntryPointPass());
+  (void)options;
+}
+
+void smelt::registerCPUPipeline() {
+  registerSmeltCPUPasses();
+  PassPipelineRegistration<>(
+      "smelt-cpu-pipeline",
+      "Lower a module of onnx ops to the LLVM dialect for the host CPU",
+      [](OpPassManager &pm) { buildCPUPipeline(pm, TargetOptions()); });
+}

@@ -1,0 +1,216 @@
+//===- CPUTarget.cpp - The host CPU as a Smelt target ----------------------===//
+//
+// Translates the LLVM-dialect module to LLVM IR, optimizes it for the chosen
+// processor, emits an object file through LLVM's TargetMachine, and links a
+// shared library with the system's C compiler driver.
+//
+//===----------------------------------------------------------------------===//
+
+#include "smelt/Target/CPU/CPUTarget.h"
+
+#include "ONNX/ONNXDialect.h"
+
+#include "mlir/ExecutionEngine/OptUtils.h"
+#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Export.h"
+#include "llvm/ADT/ScopeExit.h"
+#include "llvm/IR/LLVMContext.h"
+#include "llvm/IR/LegacyPassManager.h"
+#include "llvm/IR/Module.h"
+#include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
+#include "llvm/Support/TargetSelect.h"
+#include "llvm/Target/TargetMachine.h"
+#include "llvm/TargetParser/Host.h"
+#include "llvm/TargetParser/Triple.h"
+
+using namespace mlir;
+
+namespace {
+
+std::unique_ptr<llvm::TargetMachine>
+createHostTargetMachine(const smelt::TargetOptions &options,
+                        std::string &error) {
+  llvm::InitializeNativeTarget();
+  llvm::InitializeNativeTargetAsmPrinter();
+  llvm::Triple triple(llvm::sys::getProcessTriple());
+  const llvm::Target *target =
+      llvm::TargetRegistry::lookupTarget(triple, error);
+  if (!target)
+    return nullptr;
+  std::string cpu = options.cpu;
+  std::string features;
+  if (cpu == "native") {
+    cpu = llvm::sys::getHostCPUName().str();
+    for (const auto &feature : llvm::sys::getHostCPUFeatures())
+      features += (feature.second ? "+" : "-") + feature.first().str() + ",";
+  }
+  llvm::CodeGenOptLevel level =
+      options.optLevel <= 0   ? llvm::CodeGenOptLevel::None
+      : options.optLevel == 1 ? llvm::CodeGenOptLevel::Less
+      : options.optLevel == 2 ? llvm::CodeGenOptLevel::Default
+                              : llvm::CodeGenOptLevel::Aggressive;
+  std::unique_ptr<llvm::TargetMachine> machine(target->createTargetMachine(
+      triple, cpu, features, llvm::TargetOptions(), llvm::Reloc::PIC_,
+      std::nullopt, level));
+  if (!machine)
+    error = "cannot create a target machine for " + triple.str() + " (" +
+            cpu + ")";
+  return machine;
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder, so
+/// a reader never sees a partial file.
+LogicalResult writeAtomically(StringRef path, StringRef bytes,
+                              Location loc) {
+  llvm::SmallString<256> temp(path);
+  temp += ".tmp-%%%%%%";
+  int fd;
+  llvm::SmallString<256> tempPath;
+  if (auto ec = llvm::sys::fs::createUniqueFile(temp, fd, tempPath))
+    return emitError(loc) << "cannot write '" << path << "': " << ec.message();
+  {
+    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    os << bytes;
+    os.close();
+    if (os.has_error()) {
+      os.clear_error();
+      llvm::sys::fs::remove(tempPath);
+      return emitError(loc) << "cannot write '" << path << "'";
+    }
+  }
+  if (auto ec = llvm::sys::fs::rename(tempPath, path)) {
+    llvm::sys::fs::remove(tempPath);
+    return emitError(loc) << "cannot write '" << path << "': " << ec.message();
+  }
+  return success();
+}
+
+class CPUTarget final : public smelt::Target {
+public:
+  llvm::StringRef getName() const override { return "cpu"; }
+
+  void buildPipeline(OpPassManager &pm,
+                     const smelt::TargetOptions &options) const override {
+    smelt::buildCPUPipeline(pm, options);
+  }
+
+  bool supportsNatively(Operation *op) const override {
+    // Every element type the lowering accepts runs as scalar or vector code;
+    // strings, sequences and maps do not.
+    auto native = [](Type type) {
+      auto tensor = dyn_cast<TensorType>(type);
+      return tensor && !isa<smelt::onnx::StringType>(tensor.getElementType());
+    };
+    return llvm::all_of(op->getOperandTypes(), native) &&
+           llvm::all_of(op->getResultTypes(), native);
+  }
+
+  double estimateCost(Operation *op) const override {
+    // A first model: one cycle per output element, times the reduction
+    // length for contractions.
+    double elements = 0;
+    for (Type type : op->getResultTypes())
+      if (auto shaped = dyn_cast<ShapedType>(type);
+          shaped && shaped.hasStaticShape())
+        elements += shaped.getNumElements();
+    if (isa<smelt::onnx::MatMulOp, smelt::onnx::GemmOp>(op))
+      if (auto lhs = dyn_cast<ShapedType>(op->getOperand(0).getType());
+          lhs && lhs.hasRank() && lhs.getRank() > 0)
+        elements *= std::max<int64_t>(1, lhs.getShape().back());
+    return elements;
+  }
+
+  LogicalResult emitArtifact(ModuleOp module, smelt::ArtifactKind kind,
+                             const smelt::TargetOptions &options,
+                             llvm::StringRef path) const override {
+    Location loc = module.getLoc();
+    registerBuiltinDialectTranslation(*module.getContext());
+    registerLLVMDialectTranslation(*module.getContext());
+    llvm::LLVMContext llvmContext;
+    std::unique_ptr<llvm::Module> llvmModule =
+        translateModuleToLLVMIR(module, llvmContext, "smelt_model");
+    if (!llvmModule)
+      return emitError(loc) << "cannot translate the module to LLVM IR";
+
+    std::string error;
+    std::unique_ptr<llvm::TargetMachine> machine =
+        createHostTargetMachine(options, error);
+    if (!machine)
+      return emitError(loc) << error;
+    llvmModule->setDataLayout(machine->createDataLayout());
+    llvmModule->setTargetTriple(machine->getTargetTriple());
+    auto optimize = makeOptimizingTransformer(
+        static_cast<unsigned>(std::clamp(options.optLevel, 0, 3)),
+        /*sizeLevel=*/0, machine.get());
+    if (llvm::Error err = optimize(llvmModule.get()))
+      return emitError(loc) << "LLVM optimization failed: "
+                            << llvm::toString(std::move(err));
+
+    if (kind == smelt::ArtifactKind::LLVMIR) {
+      std::string text;
+      llvm::raw_string_ostream os(text);
+      llvmModule->print(os, nullptr);
+      return writeAtomically(path, text, loc);
+    }
+
+    llvm::SmallString<0> object;
+    {
+      llvm::raw_svector_ostream os(object);
+      llvm::legacy::PassManager codegen;
+      if (machine->addPassesToEmitFile(codegen, os, nullptr,
+                                       llvm::CodeGenFileType::ObjectFile))
+        return emitError(loc) << "the target cannot emit object files";
+      codegen.run(*llvmModule);
+    }
+    if (kind == smelt::ArtifactKind::Object)
+      return writeAtomically(path, object, loc);
+
+    // Link: object -> shared library, through a temporary next to `path`.
+    llvm::SmallString<256> objectPath;
+    int fd;
+    if (auto ec = llvm::sys::fs::createTemporaryFile("smelt-model", "o", fd,
+                                                      objectPath))
+      return emitError(loc) << "cannot create a temporary object file: "
+                            << ec.message();
+    {
+      llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+      os << object;
+    }
+    auto removeObject =
+        llvm::make_scope_exit([&] { llvm::sys::fs::remove(objectPath); });
+    auto linker = llvm::sys::findProgramByName("cc");
+    if (!linker)
+      return emitError(loc)
+             << "cannot link a shared library: no 'cc' on PATH (install gcc)";
+    llvm::SmallString<256> tempLibrary(path);
+    tempLibrary += ".tmp-link";
+    llvm::SmallVector<llvm::StringRef> args = {
+        *linker, "-shared", "-o", tempLibrary, objectPath, "-lm",
+        "-Wl,-z,noexecstack"};
+    std::string message;
+    int rc = llvm::sys::ExecuteAndWait(*linker, args, std::nullopt, {}, 0, 0,
+                                       &message);
+    if (rc != 0) {
+      llvm::sys::fs::remove(tempLibrary);
+      return emitError(loc) << "linking '" << path << "' failed"
+                            << (message.empty() ? "" : ": ") << message;
+    }
+    if (auto ec = llvm::sys::fs::rename(tempLibrary, path)) {
+      llvm::sys::fs::remove(tempLibrary);
+      return emitError(loc) << "cannot write '" << path
+                            << "': " << ec.message();
+    }
+    return success();
+  }
+};
+
+} // namespace
+
+const smelt::Target &smelt::getCPUTarget() {
+  static CPUTarget target;
+  return target;
+}
