@@ -92,7 +92,8 @@ bool typedFieldsToRaw(const TensorProto &tensor, int64_t count,
     int64_t n = count * (tensor.data_type() == TensorProto::COMPLEX64 ? 2 : 1);
     if (!expect(tensor.float_data_size(), n, "float_data"))
       return false;
-    std::memcpy(out, tensor.float_data().data(), n * sizeof(float));
+    if (n > 0) // an empty field's data() may be null
+      std::memcpy(out, tensor.float_data().data(), n * sizeof(float));
     return true;
   }
   case TensorProto::DOUBLE:
@@ -100,13 +101,15 @@ bool typedFieldsToRaw(const TensorProto &tensor, int64_t count,
     int64_t n = count * (tensor.data_type() == TensorProto::COMPLEX128 ? 2 : 1);
     if (!expect(tensor.double_data_size(), n, "double_data"))
       return false;
-    std::memcpy(out, tensor.double_data().data(), n * sizeof(double));
+    if (n > 0)
+      std::memcpy(out, tensor.double_data().data(), n * sizeof(double));
     return true;
   }
   case TensorProto::INT64:
     if (!expect(tensor.int64_data_size(), count, "int64_data"))
       return false;
-    std::memcpy(out, tensor.int64_data().data(), count * sizeof(int64_t));
+    if (count > 0)
+      std::memcpy(out, tensor.int64_data().data(), count * sizeof(int64_t));
     return true;
   case TensorProto::UINT32:
   case TensorProto::UINT64:
