@@ -76,7 +76,15 @@ Value smelt::detail::reshapeToStatic(OpBuilder &b, Location loc, Value value,
 std::optional<SmallVector<int64_t>>
 smelt::detail::getConstantInts(Value value) {
   DenseIntElementsAttr attr;
-  if (!matchPattern(value, m_Constant(&attr)))
+  // An onnx.Constant that the conversion has not reached yet, seen through
+  // the cast that stands for its converted value.
+  if (auto cast = value.getDefiningOp<UnrealizedConversionCastOp>())
+    if (cast.getInputs().size() == 1)
+      value = cast.getInputs()[0];
+  if (Operation *def = value.getDefiningOp();
+      def && def->getName().getStringRef() == "onnx.Constant")
+    attr = dyn_cast_or_null<DenseIntElementsAttr>(def->getAttr("value"));
+  if (!attr && !matchPattern(value, m_Constant(&attr)))
     return std::nullopt;
   SmallVector<int64_t> values;
   for (const APInt &v : attr.getValues<APInt>())

@@ -20,6 +20,17 @@ def CPURecordSignaturePass
   }];
 }
 
+def CPULowerCopiesPass
+    : Pass<"smelt-cpu-lower-copies", "::mlir::func::FuncOp"> {
+  let summary = "Turn memref.copy into linalg.copy";
+  let description = [{
+    A `memref.copy` between strided buffers would become a call to
+    `memrefCopy` from MLIR's C runner utilities, which a compiled model does
+    not link. As `linalg.copy` it becomes loops like any other linalg op.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 def CPUEmitEntryPointPass
     : Pass<"smelt-cpu-emit-entry-point", "::mlir::ModuleOp"> {
   let summary = "Add the runtime's entry point and signature to an LLVM-dialect module";
