@@ -155,3 +155,41 @@ Value smelt::detail::convertScalar(OpBuilder &b, Location loc, Value value,
   }
   return nullptr;
 }
+
+AffineMap smelt::detail::reducedMap(int64_t rank, ArrayRef<int64_t> axes,
+                                    MLIRContext *ctx) {
+  SmallVector<AffineExpr> exprs;
+  for (int64_t d = 0; d < rank; ++d)
+    if (!llvm::is_contained(axes, d))
+      exprs.push_back(getAffineDimExpr(d, ctx));
+  return AffineMap::get(rank, 0, exprs, ctx);
+}
+
+Value smelt::detail::reduce(
+    OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes,
+    Value init,
+    llvm::function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t rank = type.getRank();
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < rank; ++d)
+    if (!llvm::is_contained(axes, d))
+      shape.push_back(type.getDimSize(d));
+  Value empty = tensor::EmptyOp::create(b, loc, shape, init.getType());
+  Value filled = linalg::FillOp::create(b, loc, init, empty).getResult(0);
+  SmallVector<utils::IteratorType> iterators;
+  for (int64_t d = 0; d < rank; ++d)
+    iterators.push_back(llvm::is_contained(axes, d)
+                            ? utils::IteratorType::reduction
+                            : utils::IteratorType::parallel);
+  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank),
+                                 reducedMap(rank, axes, b.getContext())};
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{filled.getType()}, ValueRange{input},
+             ValueRange{filled}, maps, iterators,
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               linalg::YieldOp::create(nb, nl,
+                                       combine(nb, nl, args[0], args[1]));
+             })
+      .getResult(0);
+}

@@ -48,6 +48,20 @@ mlir::Value reshapeToStatic(mlir::OpBuilder &b, mlir::Location loc,
 /// arith.constant), or std::nullopt when it is not a constant.
 std::optional<llvm::SmallVector<int64_t>> getConstantInts(mlir::Value value);
 
+/// The map from a rank-`rank` iteration space to the dimensions left after
+/// dropping `axes`.
+mlir::AffineMap reducedMap(int64_t rank, llvm::ArrayRef<int64_t> axes,
+                           mlir::MLIRContext *context);
+
+/// Reduces `input` over `axes` (sorted, in range) without keeping them,
+/// starting from the scalar `init`.
+mlir::Value
+reduce(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
+       llvm::ArrayRef<int64_t> axes, mlir::Value init,
+       llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                                      mlir::Value element, mlir::Value acc)>
+           combine);
+
 /// The element type of a shaped (ONNX) type.
 mlir::Type elementTypeOf(mlir::Type type);
 

@@ -50,6 +50,8 @@ void smelt::populateONNXToLinalgPatterns(const TypeConverter &converter,
   populateONNXMatMulToLinalgPatterns(converter, patterns);
   populateONNXShapeToLinalgPatterns(converter, patterns);
   populateONNXReductionToLinalgPatterns(converter, patterns);
+  populateONNXNNToLinalgPatterns(converter, patterns);
+  populateONNXDataMovementToLinalgPatterns(converter, patterns);
 }
 
 namespace {

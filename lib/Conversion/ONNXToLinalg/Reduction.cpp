@@ -25,47 +25,6 @@ using namespace smelt::detail;
 
 namespace {
 
-using Combine = llvm::function_ref<Value(OpBuilder &, Location, Value elem,
-                                         Value acc)>;
-
-/// The map from the full iteration space to the dimensions that remain
-/// after reducing `axes`.
-AffineMap reducedMap(int64_t rank, ArrayRef<int64_t> axes, MLIRContext *ctx) {
-  SmallVector<AffineExpr> exprs;
-  for (int64_t d = 0; d < rank; ++d)
-    if (!llvm::is_contained(axes, d))
-      exprs.push_back(getAffineDimExpr(d, ctx));
-  return AffineMap::get(rank, 0, exprs, ctx);
-}
-
-/// Reduces `input` over `axes` (sorted, in range) without keeping them.
-Value reduce(OpBuilder &b, Location loc, Value input, ArrayRef<int64_t> axes,
-             Value init, Combine combine) {
-  auto type = cast<RankedTensorType>(input.getType());
-  int64_t rank = type.getRank();
-  SmallVector<int64_t> shape;
-  for (int64_t d = 0; d < rank; ++d)
-    if (!llvm::is_contained(axes, d))
-      shape.push_back(type.getDimSize(d));
-  Value empty = tensor::EmptyOp::create(b, loc, shape, init.getType());
-  Value filled = linalg::FillOp::create(b, loc, init, empty).getResult(0);
-  SmallVector<utils::IteratorType> iterators;
-  for (int64_t d = 0; d < rank; ++d)
-    iterators.push_back(llvm::is_contained(axes, d)
-                            ? utils::IteratorType::reduction
-                            : utils::IteratorType::parallel);
-  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank),
-                                 reducedMap(rank, axes, b.getContext())};
-  return linalg::GenericOp::create(
-             b, loc, TypeRange{filled.getType()}, ValueRange{input},
-             ValueRange{filled}, maps, iterators,
-             [&](OpBuilder &nb, Location nl, ValueRange args) {
-               linalg::YieldOp::create(nb, nl,
-                                       combine(nb, nl, args[0], args[1]));
-             })
-      .getResult(0);
-}
-
 /// result[i] = fn(full[i], reduced[i without axes]).
 Value combineWithReduced(
     OpBuilder &b, Location loc, Value full, Value reduced,

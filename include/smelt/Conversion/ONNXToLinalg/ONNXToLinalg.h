@@ -35,6 +35,18 @@ void populateONNXShapeToLinalgPatterns(const mlir::TypeConverter &converter,
 void populateONNXReductionToLinalgPatterns(const mlir::TypeConverter &converter,
                                            mlir::RewritePatternSet &patterns);
 
+/// Conv, MaxPool, AveragePool, global pooling, BatchNormalization
+/// (inference), Dropout (inference), LayerNormalization,
+/// InstanceNormalization.
+void populateONNXNNToLinalgPatterns(const mlir::TypeConverter &converter,
+                                    mlir::RewritePatternSet &patterns);
+
+/// Slice, Gather, GatherElements, Split, Pad, Expand, Tile,
+/// ConstantOfShape, Range, CastLike, Trilu, DepthToSpace, SpaceToDepth,
+/// EyeLike.
+void populateONNXDataMovementToLinalgPatterns(
+    const mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+
 /// All of the above.
 void populateONNXToLinalgPatterns(const mlir::TypeConverter &converter,
                                   mlir::RewritePatternSet &patterns);

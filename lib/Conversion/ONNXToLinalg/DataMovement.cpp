@@ -1,0 +1,564 @@
+//===- DataMovement.cpp - onnx gathers, slices and pads to linalg ---------===//
+//
+// Ops that only move elements are one linalg.generic over the result whose
+// body computes, from linalg.index, where each element comes from and
+// reads it with tensor.extract. The result shape is static (ONNX's shape
+// inference), so only offsets and steps need the ops' constant operands.
+//
+//===----------------------------------------------------------------------===//
+
+#include "smelt/Conversion/ONNXToLinalg/ONNXToLinalg.h"
+
+#include "LoweringUtils.h"
+
+#include "ONNX/ONNXDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+
+using namespace mlir;
+using namespace smelt::detail;
+
+namespace {
+
+/// result[i...] = body(i...), with the indices as `index` values.
+Value buildIndexed(OpBuilder &b, Location loc, RankedTensorType resultType,
+                   llvm::function_ref<Value(OpBuilder &, Location, ValueRange)>
+                       body) {
+  int64_t rank = resultType.getRank();
+  Value empty = tensor::EmptyOp::create(b, loc, resultType.getShape(),
+                                        resultType.getElementType());
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{resultType}, ValueRange{}, ValueRange{empty},
+             ArrayRef<AffineMap>{b.getMultiDimIdentityMap(rank)},
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location l, ValueRange) {
+               SmallVector<Value> indices;
+               for (int64_t d = 0; d < rank; ++d)
+                 indices.push_back(linalg::IndexOp::create(nb, l, d));
+               linalg::YieldOp::create(nb, l, body(nb, l, indices));
+             })
+      .getResult(0);
+}
+
+Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+
+/// An integer element read from a tensor, as an index, made non-negative by
+/// adding `dim` when negative (ONNX's negative indices).
+Value readIndex(OpBuilder &b, Location loc, Value tensor, ValueRange at,
+                int64_t dim) {
+  Value raw = tensor::ExtractOp::create(b, loc, tensor, at);
+  Value index = arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
+  Value zero = indexConstant(b, loc, 0);
+  Value negative =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, index, zero);
+  Value wrapped =
+      arith::AddIOp::create(b, loc, index, indexConstant(b, loc, dim));
+  return arith::SelectOp::create(b, loc, negative, wrapped, index);
+}
+
+int64_t normalizeAxis(int64_t axis, int64_t rank) {
+  return axis < 0 ? axis + rank : axis;
+}
+
+/// Checks the shapes every lowering here needs; returns the result type.
+RankedTensorType staticResult(const TypeConverter &converter, Operation *op,
+                              unsigned result, ValueRange operands) {
+  for (Value v : operands) {
+    auto t = dyn_cast_or_null<RankedTensorType>(v ? v.getType() : Type());
+    if (v && (!t || !t.hasStaticShape()))
+      return nullptr;
+  }
+  return getStaticTensorType(converter, op->getResult(result).getType());
+}
+
+struct SliceLowering : OpConversionPattern<smelt::onnx::SliceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::SliceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType resultType = staticResult(
+        *getTypeConverter(), op, 0, ValueRange{adaptor.getData()});
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    auto type = cast<RankedTensorType>(adaptor.getData().getType());
+    int64_t rank = type.getRank();
+    auto starts = getConstantInts(adaptor.getStarts());
+    auto ends = getConstantInts(adaptor.getEnds());
+    std::optional<SmallVector<int64_t>> axes, steps;
+    if (Value v = adaptor.getAxes())
+      axes = getConstantInts(v);
+    if (Value v = adaptor.getSteps())
+      steps = getConstantInts(v);
+    if (!starts || !ends || (adaptor.getAxes() && !axes) ||
+        (adaptor.getSteps() && !steps))
+      return rewriter.notifyMatchFailure(op, "needs constant starts/axes/steps");
+    SmallVector<int64_t> offset(rank, 0), stride(rank, 1);
+    for (size_t i = 0; i < starts->size(); ++i) {
+      int64_t axis = normalizeAxis(axes ? (*axes)[i] : i, rank);
+      if (axis < 0 || axis >= rank)
+        return rewriter.notifyMatchFailure(op, "axis out of range");
+      int64_t dim = type.getDimSize(axis);
+      int64_t step = steps ? (*steps)[i] : 1;
+      if (step == 0)
+        return rewriter.notifyMatchFailure(op, "zero step");
+      int64_t start = (*starts)[i];
+      if (start < 0)
+        start += dim;
+      start = step > 0 ? std::clamp<int64_t>(start, 0, dim)
+                       : std::clamp<int64_t>(start, 0, dim - 1);
+      offset[axis] = start;
+      stride[axis] = step;
+    }
+    Value data = adaptor.getData();
+    rewriter.replaceOp(
+        op, buildIndexed(rewriter, op.getLoc(), resultType,
+                         [&](OpBuilder &b, Location l, ValueRange idx) -> Value {
+                           SmallVector<Value> src;
+                           for (int64_t d = 0; d < rank; ++d) {
+                             Value scaled = arith::MulIOp::create(
+                                 b, l, idx[d], indexConstant(b, l, stride[d]));
+                             src.push_back(arith::AddIOp::create(
+                                 b, l, scaled, indexConstant(b, l, offset[d])));
+                           }
+                           return tensor::ExtractOp::create(b, l, data, src);
+                         }));
+    return success();
+  }
+};
+
+struct GatherLowering : OpConversionPattern<smelt::onnx::GatherOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::GatherOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value data = adaptor.getData(), indices = adaptor.getIndices();
+    RankedTensorType resultType =
+        staticResult(*getTypeConverter(), op, 0, ValueRange{data, indices});
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    auto dataType = cast<RankedTensorType>(data.getType());
+    int64_t q = cast<RankedTensorType>(indices.getType()).getRank();
+    int64_t axis = normalizeAxis(op.getAxis(), dataType.getRank());
+    int64_t dim = dataType.getDimSize(axis);
+    rewriter.replaceOp(
+        op, buildIndexed(rewriter, op.getLoc(), resultType,
+                         [&](OpBuilder &b, Location l, ValueRange idx) -> Value {
+                           SmallVector<Value> src(idx.begin(),
+                                                  idx.begin() + axis);
+                           src.push_back(readIndex(
+                               b, l, indices, idx.slice(axis, q), dim));
+                           src.append(idx.begin() + axis + q, idx.end());
+                           return tensor::ExtractOp::create(b, l, data, src);
+                         }));
+    return success();
+  }
+};
+
+struct GatherElementsLowering
+    : OpConversionPattern<smelt::onnx::GatherElementsOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::GatherElementsOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value data = adaptor.getData(), indices = adaptor.getIndices();
+    RankedTensorType resultType =
+        staticResult(*getTypeConverter(), op, 0, ValueRange{data, indices});
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    auto dataType = cast<RankedTensorType>(data.getType());
+    int64_t axis = normalizeAxis(op.getAxis(), dataType.getRank());
+    int64_t dim = dataType.getDimSize(axis);
+    rewriter.replaceOp(
+        op, buildIndexed(rewriter, op.getLoc(), resultType,
+                         [&](OpBuilder &b, Location l, ValueRange idx) -> Value {
+                           SmallVector<Value> src(idx.begin(), idx.end());
+                           src[axis] = readIndex(b, l, indices, idx, dim);
+                           return tensor::ExtractOp::create(b, l, data, src);
+                         }));
+    return success();
+  }
+};
+
+struct SplitLowering : OpConversionPattern<smelt::onnx::SplitOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::SplitOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value input = adaptor.getInput();
+    auto type = dyn_cast<RankedTensorType>(input.getType());
+    if (!type || !type.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    int64_t rank = type.getRank();
+    int64_t axis = normalizeAxis(op.getAxis(), rank);
+    SmallVector<Value> results;
+    int64_t offset = 0;
+    for (Value result : op.getOutputs()) {
+      RankedTensorType resultType =
+          getStaticTensorType(*getTypeConverter(), result.getType());
+      if (!resultType)
+        return rewriter.notifyMatchFailure(op, "needs static shapes");
+      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)),
+          sizes, strides(rank, rewriter.getIndexAttr(1));
+      offsets[axis] = rewriter.getIndexAttr(offset);
+      for (int64_t d : resultType.getShape())
+        sizes.push_back(rewriter.getIndexAttr(d));
+      results.push_back(tensor::ExtractSliceOp::create(
+          rewriter, op.getLoc(), resultType, input, offsets, sizes, strides));
+      offset += resultType.getDimSize(axis);
+    }
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
+/// Pad: constant, reflect and edge modes, by where each result element
+/// comes from.
+struct PadLowering : OpConversionPattern<smelt::onnx::PadOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::PadOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value data = adaptor.getData();
+    RankedTensorType resultType =
+        staticResult(*getTypeConverter(), op, 0, ValueRange{data});
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    auto type = cast<RankedTensorType>(data.getType());
+    int64_t rank = type.getRank();
+    // Opset 13: pads cover every axis, begins then ends.
+    auto pads = getConstantInts(adaptor.getPads());
+    if (!pads || pads->size() != static_cast<size_t>(2 * rank))
+      return rewriter.notifyMatchFailure(op, "needs constant pads");
+    SmallVector<int64_t> begin(pads->begin(), pads->begin() + rank);
+    StringRef mode = op.getMode();
+    Location loc = op.getLoc();
+    Type element = resultType.getElementType();
+    Value padValue;
+    if (Value cv = adaptor.getConstantValue())
+      padValue = tensor::ExtractOp::create(rewriter, loc, cv, ValueRange{});
+    else
+      padValue = createScalarConstant(rewriter, loc, element, 0.0);
+    rewriter.replaceOp(
+        op, buildIndexed(rewriter, loc, resultType,
+                         [&](OpBuilder &b, Location l, ValueRange idx) -> Value {
+                           SmallVector<Value> src;
+                           Value inside;
+                           for (int64_t d = 0; d < rank; ++d) {
+                             int64_t dim = type.getDimSize(d);
+                             Value i = arith::SubIOp::create(
+                                 b, l, idx[d], indexConstant(b, l, begin[d]));
+                             Value zero = indexConstant(b, l, 0);
+                             Value last = indexConstant(b, l, dim - 1);
+                             Value below = arith::CmpIOp::create(
+                                 b, l, arith::CmpIPredicate::slt, i, zero);
+                             Value above = arith::CmpIOp::create(
+                                 b, l, arith::CmpIPredicate::sgt, i, last);
+                             Value out = arith::OrIOp::create(b, l, below, above);
+                             Value in = arith::XOrIOp::create(
+                                 b, l, out,
+                                 arith::ConstantOp::create(b, l,
+                                                           b.getBoolAttr(true)));
+                             inside = inside ? Value(arith::AndIOp::create(
+                                                   b, l, inside, in))
+                                             : in;
+                             if (mode == "reflect" && dim > 1) {
+                               // Mirror without repeating the edge.
+                               Value neg = arith::SubIOp::create(b, l, zero, i);
+                               i = arith::SelectOp::create(b, l, below, neg, i);
+                               Value twice = indexConstant(b, l, 2 * (dim - 1));
+                               Value mirrored =
+                                   arith::SubIOp::create(b, l, twice, i);
+                               i = arith::SelectOp::create(b, l, above,
+                                                           mirrored, i);
+                             } else {
+                               // edge (and constant: any in-range index).
+                               i = arith::MaxSIOp::create(b, l, i, zero);
+                               i = arith::MinSIOp::create(b, l, i, last);
+                             }
+                             src.push_back(i);
+                           }
+                           Value v = tensor::ExtractOp::create(b, l, data, src);
+                           if (mode == "constant" && inside)
+                             v = arith::SelectOp::create(b, l, inside, v,
+                                                         padValue);
+                           return v;
+                         }));
+    return success();
+  }
+};
+
+struct ExpandLowering : OpConversionPattern<smelt::onnx::ExpandOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::ExpandOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType resultType =
+        staticResult(*getTypeConverter(), op, 0, ValueRange{adaptor.getInput()});
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    rewriter.replaceOp(op, buildBroadcastElementwise(
+                               rewriter, op.getLoc(), resultType,
+                               ValueRange{adaptor.getInput()},
+                               [](OpBuilder &, Location, ValueRange a) {
+                                 return a[0];
+                               }));
+    return success();
+  }
+};
+
+struct TileLowering : OpConversionPattern<smelt::onnx::TileOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::TileOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value input = adaptor.getInput();
+    RankedTensorType resultType =
+        staticResult(*getTypeConverter(), op, 0, ValueRange{input});
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    auto type = cast<RankedTensorType>(input.getType());
+    rewriter.replaceOp(
+        op, buildIndexed(rewriter, op.getLoc(), resultType,
+                         [&](OpBuilder &b, Location l, ValueRange idx) -> Value {
+                           SmallVector<Value> src;
+                           for (auto [d, i] : llvm::enumerate(idx))
+                             src.push_back(arith::RemUIOp::create(
+                                 b, l, i,
+                                 indexConstant(b, l, type.getDimSize(d))));
+                           return tensor::ExtractOp::create(b, l, input, src);
+                         }));
+    return success();
+  }
+};
+
+struct ConstantOfShapeLowering
+    : OpConversionPattern<smelt::onnx::ConstantOfShapeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::ConstantOfShapeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType resultType =
+        getStaticTensorType(*getTypeConverter(), op.getOutput().getType());
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "needs a static result");
+    Attribute fill;
+    if (auto value = dyn_cast_or_null<DenseElementsAttr>(op.getValueAttr())) {
+      if (value.getNumElements() != 1)
+        return rewriter.notifyMatchFailure(op, "value must have one element");
+      fill = value.bitcast(resultType.getElementType())
+                 .getSplatValue<Attribute>();
+    } else {
+      fill = rewriter.getZeroAttr(resultType.getElementType());
+    }
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(
+        op, resultType, SplatElementsAttr::get(resultType, fill));
+    return success();
+  }
+};
+
+struct RangeLowering : OpConversionPattern<smelt::onnx::RangeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::RangeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType resultType =
+        getStaticTensorType(*getTypeConverter(), op.getOutput().getType());
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "needs a static result");
+    Location loc = op.getLoc();
+    Value start =
+        tensor::ExtractOp::create(rewriter, loc, adaptor.getStart(), ValueRange{});
+    Value delta =
+        tensor::ExtractOp::create(rewriter, loc, adaptor.getDelta(), ValueRange{});
+    Type element = resultType.getElementType();
+    rewriter.replaceOp(
+        op, buildIndexed(rewriter, loc, resultType,
+                         [&](OpBuilder &b, Location l, ValueRange idx) -> Value {
+                           Value i = arith::IndexCastOp::create(
+                               b, l, b.getI64Type(), idx[0]);
+                           if (isa<FloatType>(element)) {
+                             Value f = arith::SIToFPOp::create(b, l, element, i);
+                             return arith::AddFOp::create(
+                                 b, l, start,
+                                 arith::MulFOp::create(b, l, f, delta));
+                           }
+                           if (element != i.getType())
+                             i = arith::TruncIOp::create(b, l, element, i);
+                           return arith::AddIOp::create(
+                               b, l, start,
+                               arith::MulIOp::create(b, l, i, delta));
+                         }));
+    return success();
+  }
+};
+
+struct CastLikeLowering : OpConversionPattern<smelt::onnx::CastLikeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::CastLikeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType resultType =
+        staticResult(*getTypeConverter(), op, 0, ValueRange{adaptor.getInput()});
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    Type from = elementTypeOf(op.getInput().getType());
+    Type to = elementTypeOf(op.getOutput().getType());
+    bool supported = true;
+    Value result = buildBroadcastElementwise(
+        rewriter, op.getLoc(), resultType, ValueRange{adaptor.getInput()},
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value v = convertScalar(b, l, a[0], from, to,
+                                  resultType.getElementType());
+          supported &= v != nullptr;
+          return v ? v : a[0];
+        });
+    if (!supported)
+      return rewriter.notifyMatchFailure(op, "unsupported cast");
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct TriluLowering : OpConversionPattern<smelt::onnx::TriluOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::TriluOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value input = adaptor.getInput();
+    RankedTensorType resultType =
+        staticResult(*getTypeConverter(), op, 0, ValueRange{input});
+    if (!resultType || resultType.getRank() < 2)
+      return rewriter.notifyMatchFailure(op, "needs static shapes, rank >= 2");
+    int64_t k = 0;
+    if (Value kv = adaptor.getK()) {
+      auto ks = getConstantInts(kv);
+      if (!ks || ks->empty())
+        return rewriter.notifyMatchFailure(op, "k must be a constant");
+      k = (*ks)[0];
+    }
+    bool upper = op.getUpper() != 0;
+    int64_t rank = resultType.getRank();
+    Type element = resultType.getElementType();
+    rewriter.replaceOp(
+        op, buildIndexed(rewriter, op.getLoc(), resultType,
+                         [&](OpBuilder &b, Location l, ValueRange idx) -> Value {
+                           Value row = idx[rank - 2], col = idx[rank - 1];
+                           Value diff = arith::SubIOp::create(b, l, col, row);
+                           Value keep = arith::CmpIOp::create(
+                               b, l,
+                               upper ? arith::CmpIPredicate::sge
+                                     : arith::CmpIPredicate::sle,
+                               diff, indexConstant(b, l, k));
+                           Value v = tensor::ExtractOp::create(b, l, input, idx);
+                           return arith::SelectOp::create(
+                               b, l, keep, v,
+                               createScalarConstant(b, l, element, 0.0));
+                         }));
+    return success();
+  }
+};
+
+/// DepthToSpace (DCR and CRD) and SpaceToDepth on NCHW.
+template <typename OpTy, bool toSpace>
+struct DepthSpaceLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value input = adaptor.getInput();
+    RankedTensorType resultType =
+        staticResult(*this->getTypeConverter(), op, 0, ValueRange{input});
+    if (!resultType || resultType.getRank() != 4)
+      return rewriter.notifyMatchFailure(op, "needs static NCHW");
+    int64_t bs = op.getBlocksize();
+    bool crd = false;
+    if constexpr (toSpace)
+      crd = op.getMode() == "CRD";
+    int64_t outC = resultType.getDimSize(1);
+    int64_t inC = cast<RankedTensorType>(input.getType()).getDimSize(1);
+    rewriter.replaceOp(
+        op,
+        buildIndexed(
+            rewriter, op.getLoc(), resultType,
+            [&](OpBuilder &b, Location l, ValueRange idx) -> Value {
+              auto c = [&](int64_t v) { return indexConstant(b, l, v); };
+              Value n = idx[0], ch = idx[1], h = idx[2], w = idx[3];
+              Value bsV = c(bs);
+              if (toSpace) {
+                // out[n, ch, h, w] = in[n, channel(ch, h % bs, w % bs), h / bs, w / bs]
+                Value bh = arith::RemUIOp::create(b, l, h, bsV);
+                Value bw = arith::RemUIOp::create(b, l, w, bsV);
+                Value ih = arith::DivUIOp::create(b, l, h, bsV);
+                Value iw = arith::DivUIOp::create(b, l, w, bsV);
+                Value block = arith::AddIOp::create(
+                    b, l, arith::MulIOp::create(b, l, bh, bsV), bw);
+                Value src;
+                if (crd)
+                  src = arith::AddIOp::create(
+                      b, l, arith::MulIOp::create(b, l, ch, c(bs * bs)), block);
+                else
+                  src = arith::AddIOp::create(
+                      b, l, arith::MulIOp::create(b, l, block, c(outC)), ch);
+                return tensor::ExtractOp::create(b, l, input,
+                                                 ValueRange{n, src, ih, iw});
+              }
+              // SpaceToDepth: out[n, ch, h, w] with ch = block * inC + c.
+              Value block = arith::DivUIOp::create(b, l, ch, c(inC));
+              Value ic = arith::RemUIOp::create(b, l, ch, c(inC));
+              Value bh = arith::DivUIOp::create(b, l, block, bsV);
+              Value bw = arith::RemUIOp::create(b, l, block, bsV);
+              Value ih = arith::AddIOp::create(
+                  b, l, arith::MulIOp::create(b, l, h, bsV), bh);
+              Value iw = arith::AddIOp::create(
+                  b, l, arith::MulIOp::create(b, l, w, bsV), bw);
+              return tensor::ExtractOp::create(b, l, input,
+                                               ValueRange{n, ic, ih, iw});
+            }));
+    return success();
+  }
+};
+
+struct EyeLikeLowering : OpConversionPattern<smelt::onnx::EyeLikeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::EyeLikeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType resultType =
+        getStaticTensorType(*getTypeConverter(), op.getOutput().getType());
+    if (!resultType || resultType.getRank() != 2)
+      return rewriter.notifyMatchFailure(op, "needs a static 2-D result");
+    int64_t k = op.getK();
+    Type element = resultType.getElementType();
+    rewriter.replaceOp(
+        op, buildIndexed(rewriter, op.getLoc(), resultType,
+                         [&](OpBuilder &b, Location l, ValueRange idx) -> Value {
+                           Value diff = arith::SubIOp::create(b, l, idx[1], idx[0]);
+                           Value on = arith::CmpIOp::create(
+                               b, l, arith::CmpIPredicate::eq, diff,
+                               indexConstant(b, l, k));
+                           return arith::SelectOp::create(
+                               b, l, on, createScalarConstant(b, l, element, 1),
+                               createScalarConstant(b, l, element, 0));
+                         }));
+    return success();
+  }
+};
+
+} // namespace
+
+void smelt::populateONNXDataMovementToLinalgPatterns(
+    const TypeConverter &converter, RewritePatternSet &patterns) {
+  patterns.add<SliceLowering, GatherLowering, GatherElementsLowering,
+               SplitLowering, PadLowering, ExpandLowering, TileLowering,
+               ConstantOfShapeLowering, RangeLowering, CastLikeLowering,
+               TriluLowering,
+               DepthSpaceLowering<smelt::onnx::DepthToSpaceOp, true>,
+               DepthSpaceLowering<smelt::onnx::SpaceToDepthOp, false>,
+               EyeLikeLowering>(converter, patterns.getContext());
+}

@@ -1,0 +1,631 @@
+//===- NN.cpp - onnx convolution, pooling and normalization to linalg -----===//
+//
+// Convolution and pooling are linalg.generic ops over a padded input, with
+// any number of spatial dimensions. Groups split the channel dimension
+// (input [N, G, C/G, ...], weights [G, M/G, C/G, ...]) so every indexing
+// map of a result stays a projected permutation. Output shapes come from
+// ONNX's shape inference; pads follow auto_pad or the pads attribute, and
+// ceil_mode windows that run past the input read extra padding.
+//
+//===----------------------------------------------------------------------===//
+
+#include "smelt/Conversion/ONNXToLinalg/ONNXToLinalg.h"
+
+#include "LoweringUtils.h"
+
+#include "ONNX/ONNXDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+
+using namespace mlir;
+using namespace smelt::detail;
+
+namespace {
+
+SmallVector<int64_t> intsOf(ArrayAttr attr, size_t count, int64_t fallback) {
+  SmallVector<int64_t> values;
+  if (attr)
+    for (Attribute a : attr)
+      values.push_back(cast<IntegerAttr>(a).getInt());
+  if (values.empty())
+    values.assign(count, fallback);
+  return values;
+}
+
+/// Window geometry of one convolution or pooling op, all per spatial dim.
+struct Window {
+  SmallVector<int64_t> kernel, strides, dilations, padBegin, padEnd;
+};
+
+/// Fills in strides, dilations and pads from the op's attributes, and grows
+/// the end padding so that every output's window fits (ceil_mode).
+LogicalResult computeWindow(Operation *op, RankedTensorType input,
+                            RankedTensorType output, Window &w) {
+  size_t spatial = input.getRank() - 2;
+  if (w.kernel.size() != spatial)
+    return failure();
+  w.strides = intsOf(op->getAttrOfType<ArrayAttr>("strides"), spatial, 1);
+  w.dilations = intsOf(op->getAttrOfType<ArrayAttr>("dilations"), spatial, 1);
+  SmallVector<int64_t> pads =
+      intsOf(op->getAttrOfType<ArrayAttr>("pads"), 2 * spatial, 0);
+  if (w.strides.size() != spatial || w.dilations.size() != spatial ||
+      pads.size() != 2 * spatial)
+    return failure();
+  auto autoPad = op->getAttrOfType<StringAttr>("auto_pad");
+  StringRef mode = autoPad ? autoPad.getValue() : "NOTSET";
+  w.padBegin.assign(spatial, 0);
+  w.padEnd.assign(spatial, 0);
+  for (size_t i = 0; i < spatial; ++i) {
+    int64_t in = input.getDimSize(2 + i), out = output.getDimSize(2 + i);
+    int64_t span = (w.kernel[i] - 1) * w.dilations[i] + 1;
+    if (mode == "SAME_UPPER" || mode == "SAME_LOWER") {
+      int64_t total = std::max<int64_t>(0, (out - 1) * w.strides[i] + span - in);
+      int64_t small = total / 2;
+      w.padBegin[i] = mode == "SAME_UPPER" ? small : total - small;
+      w.padEnd[i] = total - w.padBegin[i];
+    } else if (mode == "NOTSET") {
+      w.padBegin[i] = pads[i];
+      w.padEnd[i] = pads[spatial + i];
+    }
+    int64_t needed = (out - 1) * w.strides[i] + span;
+    int64_t have = in + w.padBegin[i] + w.padEnd[i];
+    if (needed > have)
+      w.padEnd[i] += needed - have;
+  }
+  return success();
+}
+
+/// `input` padded on its spatial dims by `begin`/`end`, with `value`.
+Value padSpatial(OpBuilder &b, Location loc, Value input,
+                 ArrayRef<int64_t> begin, ArrayRef<int64_t> end, Value value) {
+  if (llvm::all_of(begin, [](int64_t p) { return p == 0; }) &&
+      llvm::all_of(end, [](int64_t p) { return p == 0; }))
+    return input;
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<OpFoldResult> low(2, b.getIndexAttr(0)),
+      high(2, b.getIndexAttr(0));
+  for (int64_t p : begin)
+    low.push_back(b.getIndexAttr(p));
+  for (int64_t p : end)
+    high.push_back(b.getIndexAttr(p));
+  SmallVector<int64_t> shape(type.getShape());
+  for (size_t i = 0; i < begin.size(); ++i)
+    shape[2 + i] += begin[i] + end[i];
+  auto padded = RankedTensorType::get(shape, type.getElementType());
+  return tensor::PadOp::create(b, loc, padded, input, low, high, value);
+}
+
+struct ConvLowering : OpConversionPattern<smelt::onnx::ConvOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::ConvOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto inputType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
+    auto weightType = dyn_cast<RankedTensorType>(adaptor.getW().getType());
+    RankedTensorType resultType =
+        getStaticTensorType(*getTypeConverter(), op.getY().getType());
+    if (!inputType || !weightType || !resultType ||
+        !inputType.hasStaticShape() || !weightType.hasStaticShape() ||
+        inputType.getRank() < 3 ||
+        !isa<FloatType>(inputType.getElementType()))
+      return rewriter.notifyMatchFailure(op, "needs static float shapes");
+    Location loc = op.getLoc();
+    int64_t spatial = inputType.getRank() - 2;
+    int64_t groups = op.getGroup();
+    int64_t n = inputType.getDimSize(0), c = inputType.getDimSize(1);
+    int64_t m = weightType.getDimSize(0);
+    if (groups < 1 || c % groups || m % groups ||
+        weightType.getDimSize(1) != c / groups)
+      return rewriter.notifyMatchFailure(op, "inconsistent groups");
+    Window w;
+    w.kernel.assign(weightType.getShape().begin() + 2,
+                    weightType.getShape().end());
+    if (failed(computeWindow(op, inputType, resultType, w)))
+      return rewriter.notifyMatchFailure(op, "bad window attributes");
+    Type element = inputType.getElementType();
+    Value zero = createScalarConstant(rewriter, loc, element, 0.0);
+    Value x = padSpatial(rewriter, loc, adaptor.getX(), w.padBegin, w.padEnd,
+                         zero);
+
+    // Split channels into groups.
+    int64_t cg = c / groups, mg = m / groups;
+    auto xType = cast<RankedTensorType>(x.getType());
+    SmallVector<int64_t> xShape = {n, groups, cg};
+    xShape.append(xType.getShape().begin() + 2, xType.getShape().end());
+    x = reshapeToStatic(rewriter, loc, x,
+                        RankedTensorType::get(xShape, element));
+    SmallVector<int64_t> wShape = {groups, mg, cg};
+    wShape.append(w.kernel.begin(), w.kernel.end());
+    Value weights = reshapeToStatic(rewriter, loc, adaptor.getW(),
+                                    RankedTensorType::get(wShape, element));
+    SmallVector<int64_t> yShape = {n, groups, mg};
+    yShape.append(resultType.getShape().begin() + 2,
+                  resultType.getShape().end());
+    auto yType = RankedTensorType::get(yShape, element);
+
+    // The accumulator starts at the bias (or zero).
+    Value init;
+    if (Value bias = adaptor.getB()) {
+      Value grouped = reshapeToStatic(
+          rewriter, loc, bias, RankedTensorType::get({groups, mg}, element));
+      int64_t rank = yType.getRank();
+      SmallVector<AffineMap> maps = {
+          AffineMap::get(rank, 0,
+                         {rewriter.getAffineDimExpr(1),
+                          rewriter.getAffineDimExpr(2)},
+                         rewriter.getContext()),
+          rewriter.getMultiDimIdentityMap(rank)};
+      Value empty =
+          tensor::EmptyOp::create(rewriter, loc, yType.getShape(), element);
+      init = linalg::GenericOp::create(
+                 rewriter, loc, TypeRange{yType}, ValueRange{grouped},
+                 ValueRange{empty}, maps,
+                 SmallVector<utils::IteratorType>(
+                     rank, utils::IteratorType::parallel),
+                 [](OpBuilder &b, Location l, ValueRange args) {
+                   linalg::YieldOp::create(b, l, args[0]);
+                 })
+                 .getResult(0);
+    } else {
+      Value empty =
+          tensor::EmptyOp::create(rewriter, loc, yType.getShape(), element);
+      init = linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
+    }
+
+    // Iteration: n, g, m, o_1..o_k (parallel), c, k_1..k_k (reduction).
+    MLIRContext *ctx = rewriter.getContext();
+    int64_t dims = 3 + spatial + 1 + spatial;
+    auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+    int64_t cDim = 3 + spatial, kDim0 = 4 + spatial;
+    SmallVector<AffineExpr> xExprs = {d(0), d(1), d(cDim)};
+    SmallVector<AffineExpr> wExprs = {d(1), d(2), d(cDim)};
+    SmallVector<AffineExpr> yExprs = {d(0), d(1), d(2)};
+    for (int64_t i = 0; i < spatial; ++i) {
+      xExprs.push_back(d(3 + i) * w.strides[i] + d(kDim0 + i) * w.dilations[i]);
+      wExprs.push_back(d(kDim0 + i));
+      yExprs.push_back(d(3 + i));
+    }
+    SmallVector<AffineMap> maps = {AffineMap::get(dims, 0, xExprs, ctx),
+                                   AffineMap::get(dims, 0, wExprs, ctx),
+                                   AffineMap::get(dims, 0, yExprs, ctx)};
+    SmallVector<utils::IteratorType> iterators(3 + spatial,
+                                               utils::IteratorType::parallel);
+    iterators.append(1 + spatial, utils::IteratorType::reduction);
+    Value y = linalg::GenericOp::create(
+                  rewriter, loc, TypeRange{yType}, ValueRange{x, weights},
+                  ValueRange{init}, maps, iterators,
+                  [](OpBuilder &b, Location l, ValueRange args) {
+                    Value product = arith::MulFOp::create(b, l, args[0], args[1]);
+                    linalg::YieldOp::create(
+                        b, l, Value(arith::AddFOp::create(b, l, args[2], product)));
+                  })
+                  .getResult(0);
+    rewriter.replaceOp(op, reshapeToStatic(rewriter, loc, y, resultType));
+    return success();
+  }
+};
+
+/// Sums or maximizes `x` (already padded) over windows: [N, C, O...].
+Value poolWindows(OpBuilder &b, Location loc, Value x, const Window &w,
+                  RankedTensorType resultType, bool isMax) {
+  MLIRContext *ctx = b.getContext();
+  int64_t spatial = w.kernel.size();
+  int64_t dims = 2 + 2 * spatial;
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  SmallVector<AffineExpr> xExprs = {d(0), d(1)}, kExprs, yExprs = {d(0), d(1)};
+  for (int64_t i = 0; i < spatial; ++i) {
+    xExprs.push_back(d(2 + i) * w.strides[i] +
+                     d(2 + spatial + i) * w.dilations[i]);
+    kExprs.push_back(d(2 + spatial + i));
+    yExprs.push_back(d(2 + i));
+  }
+  Type element = resultType.getElementType();
+  // The window operand only gives the kernel dimensions their extent.
+  Value window = tensor::EmptyOp::create(b, loc, w.kernel, element);
+  Value start;
+  if (isMax) {
+    auto f = cast<FloatType>(element);
+    start = arith::ConstantOp::create(
+        b, loc, b.getFloatAttr(f, APFloat::getInf(f.getFloatSemantics(), true)));
+  } else {
+    start = createScalarConstant(b, loc, element, 0.0);
+  }
+  Value empty = tensor::EmptyOp::create(b, loc, resultType.getShape(), element);
+  Value init = linalg::FillOp::create(b, loc, start, empty).getResult(0);
+  SmallVector<AffineMap> maps = {AffineMap::get(dims, 0, xExprs, ctx),
+                                 AffineMap::get(dims, 0, kExprs, ctx),
+                                 AffineMap::get(dims, 0, yExprs, ctx)};
+  SmallVector<utils::IteratorType> iterators(2 + spatial,
+                                             utils::IteratorType::parallel);
+  iterators.append(spatial, utils::IteratorType::reduction);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{resultType}, ValueRange{x, window},
+             ValueRange{init}, maps, iterators,
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value v = isMax ? Value(arith::MaximumFOp::create(nb, l, args[0],
+                                                                 args[2]))
+                               : Value(arith::AddFOp::create(nb, l, args[0],
+                                                             args[2]));
+               linalg::YieldOp::create(nb, l, v);
+             })
+      .getResult(0);
+}
+
+struct MaxPoolLowering : OpConversionPattern<smelt::onnx::MaxPoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::MaxPoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (op.getIndices())
+      return rewriter.notifyMatchFailure(op, "Indices output not supported");
+    auto inputType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
+    RankedTensorType resultType =
+        getStaticTensorType(*getTypeConverter(), op.getY().getType());
+    if (!inputType || !inputType.hasStaticShape() || !resultType ||
+        inputType.getRank() < 3 ||
+        !isa<FloatType>(inputType.getElementType()))
+      return rewriter.notifyMatchFailure(op, "needs static float shapes");
+    Window w;
+    w.kernel = intsOf(op.getKernelShapeAttr(), 0, 1);
+    if (failed(computeWindow(op, inputType, resultType, w)))
+      return rewriter.notifyMatchFailure(op, "bad window attributes");
+    Location loc = op.getLoc();
+    auto f = cast<FloatType>(inputType.getElementType());
+    Value negInf = arith::ConstantOp::create(
+        rewriter, loc,
+        rewriter.getFloatAttr(f, APFloat::getInf(f.getFloatSemantics(), true)));
+    Value x = padSpatial(rewriter, loc, adaptor.getX(), w.padBegin, w.padEnd,
+                         negInf);
+    rewriter.replaceOp(op, poolWindows(rewriter, loc, x, w, resultType, true));
+    return success();
+  }
+};
+
+struct AveragePoolLowering : OpConversionPattern<smelt::onnx::AveragePoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::AveragePoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto inputType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
+    RankedTensorType resultType =
+        getStaticTensorType(*getTypeConverter(), op.getY().getType());
+    if (!inputType || !inputType.hasStaticShape() || !resultType ||
+        inputType.getRank() < 3 ||
+        !isa<FloatType>(inputType.getElementType()))
+      return rewriter.notifyMatchFailure(op, "needs static float shapes");
+    Window w;
+    w.kernel = intsOf(op.getKernelShapeAttr(), 0, 1);
+    if (failed(computeWindow(op, inputType, resultType, w)))
+      return rewriter.notifyMatchFailure(op, "bad window attributes");
+    Location loc = op.getLoc();
+    Type element = inputType.getElementType();
+    Value zero = createScalarConstant(rewriter, loc, element, 0.0);
+    Value one = createScalarConstant(rewriter, loc, element, 1.0);
+    Value x = padSpatial(rewriter, loc, adaptor.getX(), w.padBegin, w.padEnd,
+                         zero);
+    Value sums = poolWindows(rewriter, loc, x, w, resultType, false);
+
+    // The divisor of each window: its input cells, plus the declared padding
+    // when count_include_pad (never the extra padding ceil_mode adds).
+    SmallVector<int64_t> declaredBegin, declaredEnd, extraEnd;
+    SmallVector<int64_t> attrPads =
+        intsOf(op.getPadsAttr(), 2 * w.kernel.size(), 0);
+    bool explicitPads = op.getAutoPad() == "NOTSET";
+    for (size_t i = 0; i < w.kernel.size(); ++i) {
+      int64_t declared = explicitPads ? attrPads[w.kernel.size() + i]
+                                      : w.padEnd[i];
+      declared = std::min(declared, w.padEnd[i]);
+      declaredBegin.push_back(w.padBegin[i]);
+      declaredEnd.push_back(declared);
+      extraEnd.push_back(w.padEnd[i] - declared);
+    }
+    Value ones = linalg::FillOp::create(
+                     rewriter, loc, one,
+                     Value(tensor::EmptyOp::create(rewriter, loc,
+                                                   inputType.getShape(),
+                                                   element)))
+                     .getResult(0);
+    bool includePad = op.getCountIncludePad() != 0;
+    Value mask = padSpatial(rewriter, loc, ones, declaredBegin, declaredEnd,
+                            includePad ? one : zero);
+    SmallVector<int64_t> none(w.kernel.size(), 0);
+    mask = padSpatial(rewriter, loc, mask, none, extraEnd, zero);
+    Value counts = poolWindows(rewriter, loc, mask, w, resultType, false);
+    Value result = buildBroadcastElementwise(
+        rewriter, loc, resultType, ValueRange{sums, counts},
+        [](OpBuilder &b, Location l, ValueRange args) -> Value {
+          return arith::DivFOp::create(b, l, args[0], args[1]);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// GlobalAveragePool / GlobalMaxPool: a reduction over the spatial dims.
+template <typename OpTy, bool isMax>
+struct GlobalPoolLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto inputType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
+    RankedTensorType resultType =
+        getStaticTensorType(*this->getTypeConverter(), op.getY().getType());
+    if (!inputType || !inputType.hasStaticShape() || !resultType ||
+        inputType.getRank() < 3 ||
+        !isa<FloatType>(inputType.getElementType()))
+      return rewriter.notifyMatchFailure(op, "needs static float shapes");
+    Location loc = op.getLoc();
+    Type element = inputType.getElementType();
+    SmallVector<int64_t> axes;
+    int64_t count = 1;
+    for (int64_t d = 2; d < inputType.getRank(); ++d) {
+      axes.push_back(d);
+      count *= inputType.getDimSize(d);
+    }
+    Value init;
+    if (isMax) {
+      auto f = cast<FloatType>(element);
+      init = arith::ConstantOp::create(
+          rewriter, loc,
+          rewriter.getFloatAttr(f,
+                                APFloat::getInf(f.getFloatSemantics(), true)));
+    } else {
+      init = createScalarConstant(rewriter, loc, element, 0.0);
+    }
+    Value reduced = reduce(
+        rewriter, loc, adaptor.getX(), axes, init,
+        [](OpBuilder &b, Location l, Value x, Value acc) -> Value {
+          if (isMax)
+            return arith::MaximumFOp::create(b, l, x, acc);
+          return arith::AddFOp::create(b, l, acc, x);
+        });
+    if (!isMax) {
+      auto reducedType = cast<RankedTensorType>(reduced.getType());
+      reduced = buildBroadcastElementwise(
+          rewriter, loc, reducedType, ValueRange{reduced},
+          [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+            return arith::DivFOp::create(
+                b, l, args[0], createScalarConstant(b, l, element, count));
+          });
+    }
+    rewriter.replaceOp(op, reshapeToStatic(rewriter, loc, reduced, resultType));
+    return success();
+  }
+};
+
+/// `v` [C] reshaped to [C, 1, ..., 1] so it broadcasts along axis 1 of a
+/// rank-`rank` tensor.
+Value perChannel(OpBuilder &b, Location loc, Value v, int64_t rank) {
+  auto type = cast<RankedTensorType>(v.getType());
+  SmallVector<int64_t> shape = {type.getDimSize(0)};
+  shape.append(rank - 2, 1);
+  return reshapeToStatic(b, loc, v,
+                         RankedTensorType::get(shape, type.getElementType()));
+}
+
+/// Inference-mode BatchNormalization.
+struct BatchNormLowering
+    : OpConversionPattern<smelt::onnx::BatchNormalizationOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::BatchNormalizationOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (op.getTrainingMode() != 0 || op->getNumResults() != 1)
+      return rewriter.notifyMatchFailure(op, "training mode not supported");
+    auto inputType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
+    RankedTensorType resultType =
+        getStaticTensorType(*getTypeConverter(), op.getY().getType());
+    if (!inputType || !inputType.hasStaticShape() || !resultType ||
+        inputType.getRank() < 2 ||
+        !isa<FloatType>(inputType.getElementType()))
+      return rewriter.notifyMatchFailure(op, "needs static float shapes");
+    Location loc = op.getLoc();
+    int64_t rank = inputType.getRank();
+    SmallVector<Value> operands = {adaptor.getX()};
+    for (Value v : {adaptor.getScale(), adaptor.getB(), adaptor.getInputMean(),
+                    adaptor.getInputVar()}) {
+      auto type = dyn_cast<RankedTensorType>(v.getType());
+      if (!type || type.getRank() != 1)
+        return rewriter.notifyMatchFailure(op, "needs 1-D statistics");
+      operands.push_back(perChannel(rewriter, loc, v, rank));
+    }
+    float epsilon = op.getEpsilon().convertToFloat();
+    Type element = inputType.getElementType();
+    Value result = buildBroadcastElementwise(
+        rewriter, loc, resultType, operands,
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          auto cast = [&](Value v) {
+            return v.getType() == element
+                       ? v
+                       : convertScalar(b, l, v, v.getType(), element, element);
+          };
+          Value x = a[0], scale = cast(a[1]), bias = cast(a[2]),
+                mean = cast(a[3]), var = cast(a[4]);
+          Value denom = math::SqrtOp::create(
+              b, l,
+              arith::AddFOp::create(b, l, var,
+                                    createScalarConstant(b, l, element,
+                                                         epsilon)));
+          Value normalized = arith::DivFOp::create(
+              b, l, arith::SubFOp::create(b, l, x, mean), denom);
+          return arith::AddFOp::create(
+              b, l, arith::MulFOp::create(b, l, normalized, scale), bias);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// Dropout at inference: the input passes; the mask, if asked for, is true.
+struct DropoutLowering : OpConversionPattern<smelt::onnx::DropoutOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::DropoutOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (Value training = adaptor.getTrainingMode()) {
+      auto flag = getConstantInts(training);
+      if (!flag || (!flag->empty() && (*flag)[0] != 0))
+        return rewriter.notifyMatchFailure(op, "training mode not supported");
+    }
+    SmallVector<Value> results = {adaptor.getData()};
+    if (Value mask = op.getMask()) {
+      RankedTensorType maskType =
+          getStaticTensorType(*getTypeConverter(), mask.getType());
+      if (!maskType)
+        return rewriter.notifyMatchFailure(op, "needs a static mask shape");
+      Location loc = op.getLoc();
+      Value empty = tensor::EmptyOp::create(rewriter, loc, maskType.getShape(),
+                                            maskType.getElementType());
+      Value truth = arith::ConstantOp::create(rewriter, loc,
+                                              rewriter.getBoolAttr(true));
+      results.push_back(
+          linalg::FillOp::create(rewriter, loc, truth, empty).getResult(0));
+    }
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
+/// Normalizes over the trailing dims from `axis` (LayerNormalization) or the
+/// spatial dims (InstanceNormalization): y = (x - mean) / sqrt(var + eps).
+Value normalize(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes,
+                float epsilon) {
+  auto type = cast<RankedTensorType>(x.getType());
+  Type element = type.getElementType();
+  int64_t count = 1;
+  for (int64_t a : axes)
+    count *= type.getDimSize(a);
+  Value zero = createScalarConstant(b, loc, element, 0.0);
+  auto sumOf = [&](Value v) {
+    return reduce(b, loc, v, axes, zero,
+                  [](OpBuilder &nb, Location l, Value e, Value acc) -> Value {
+                    return arith::AddFOp::create(nb, l, acc, e);
+                  });
+  };
+  AffineMap full = b.getMultiDimIdentityMap(type.getRank());
+  AffineMap reducedM = reducedMap(type.getRank(), axes, b.getContext());
+  auto mapWith = [&](Value v, Value reducedValue,
+                     llvm::function_ref<Value(OpBuilder &, Location, Value,
+                                              Value)>
+                         fn) {
+    Value empty = tensor::EmptyOp::create(b, loc, type.getShape(), element);
+    return linalg::GenericOp::create(
+               b, loc, TypeRange{type}, ValueRange{v, reducedValue},
+               ValueRange{empty}, ArrayRef<AffineMap>{full, reducedM, full},
+               SmallVector<utils::IteratorType>(type.getRank(),
+                                                utils::IteratorType::parallel),
+               [&](OpBuilder &nb, Location l, ValueRange args) {
+                 linalg::YieldOp::create(nb, l, fn(nb, l, args[0], args[1]));
+               })
+        .getResult(0);
+  };
+  Value n = createScalarConstant(b, loc, element, count);
+  Value mean = sumOf(x);
+  Value centered = mapWith(x, mean, [&](OpBuilder &nb, Location l, Value e,
+                                        Value s) -> Value {
+    return arith::SubFOp::create(nb, l, e,
+                                 arith::DivFOp::create(nb, l, s, n));
+  });
+  Value squares = buildBroadcastElementwise(
+      b, loc, type, ValueRange{centered},
+      [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        return arith::MulFOp::create(nb, l, a[0], a[0]);
+      });
+  Value variance = sumOf(squares);
+  Value eps = createScalarConstant(b, loc, element, epsilon);
+  return mapWith(centered, variance,
+                 [&](OpBuilder &nb, Location l, Value e, Value s) -> Value {
+                   Value var = arith::DivFOp::create(nb, l, s, n);
+                   Value denom = math::SqrtOp::create(
+                       nb, l, arith::AddFOp::create(nb, l, var, eps));
+                   return arith::DivFOp::create(nb, l, e, denom);
+                 });
+}
+
+struct LayerNormLowering
+    : OpConversionPattern<smelt::onnx::LayerNormalizationOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::LayerNormalizationOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (op->getNumResults() != 1)
+      return rewriter.notifyMatchFailure(op, "Mean/InvStdDev outputs");
+    auto type = dyn_cast<RankedTensorType>(adaptor.getX().getType());
+    RankedTensorType resultType =
+        getStaticTensorType(*getTypeConverter(), op.getY().getType());
+    if (!type || !type.hasStaticShape() || !resultType ||
+        !isa<FloatType>(type.getElementType()))
+      return rewriter.notifyMatchFailure(op, "needs static float shapes");
+    int64_t rank = type.getRank();
+    int64_t axis = op.getAxis();
+    if (axis < 0)
+      axis += rank;
+    if (axis < 0 || axis >= rank)
+      return rewriter.notifyMatchFailure(op, "axis out of range");
+    SmallVector<int64_t> axes;
+    for (int64_t d = axis; d < rank; ++d)
+      axes.push_back(d);
+    Location loc = op.getLoc();
+    Value y = normalize(rewriter, loc, adaptor.getX(), axes,
+                        op.getEpsilon().convertToFloat());
+    SmallVector<Value> operands = {y, adaptor.getScale()};
+    if (Value bias = adaptor.getB())
+      operands.push_back(bias);
+    Value result = buildBroadcastElementwise(
+        rewriter, loc, resultType, operands,
+        [](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value v = arith::MulFOp::create(b, l, a[0], a[1]);
+          return a.size() > 2 ? Value(arith::AddFOp::create(b, l, v, a[2])) : v;
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct InstanceNormLowering
+    : OpConversionPattern<smelt::onnx::InstanceNormalizationOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::InstanceNormalizationOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = dyn_cast<RankedTensorType>(adaptor.getInput().getType());
+    RankedTensorType resultType =
+        getStaticTensorType(*getTypeConverter(), op.getOutput().getType());
+    if (!type || !type.hasStaticShape() || !resultType || type.getRank() < 3 ||
+        !isa<FloatType>(type.getElementType()))
+      return rewriter.notifyMatchFailure(op, "needs static float shapes");
+    int64_t rank = type.getRank();
+    SmallVector<int64_t> axes;
+    for (int64_t d = 2; d < rank; ++d)
+      axes.push_back(d);
+    Location loc = op.getLoc();
+    Value y = normalize(rewriter, loc, adaptor.getInput(), axes,
+                        op.getEpsilon().convertToFloat());
+    Value result = buildBroadcastElementwise(
+        rewriter, loc, resultType,
+        ValueRange{y, perChannel(rewriter, loc, adaptor.getScale(), rank),
+                   perChannel(rewriter, loc, adaptor.getB(), rank)},
+        [](OpBuilder &b, Location l, ValueRange a) -> Value {
+          return arith::AddFOp::create(
+              b, l, arith::MulFOp::create(b, l, a[0], a[1]), a[2]);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void smelt::populateONNXNNToLinalgPatterns(const TypeConverter &converter,
+                                           RewritePatternSet &patterns) {
+  patterns.add<ConvLowering, MaxPoolLowering, AveragePoolLowering,
+               GlobalPoolLowering<smelt::onnx::GlobalAveragePoolOp, false>,
+               GlobalPoolLowering<smelt::onnx::GlobalMaxPoolOp, true>,
+               BatchNormLowering, DropoutLowering, LayerNormLowering,
+               InstanceNormLowering>(converter, patterns.getContext());
+}
