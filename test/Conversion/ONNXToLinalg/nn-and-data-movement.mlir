@@ -1,0 +1,85 @@
+// RUN: smelt-opt %s --split-input-file --convert-onnx-to-linalg | FileCheck %s
+
+// Conv: the input is padded, channels are split into groups, and the
+// accumulator starts at the bias.
+// CHECK-LABEL: func @conv
+// CHECK: tensor.pad %{{.*}} low[0, 0, 1, 1] high[0, 0, 1, 1]
+// CHECK: tensor.reshape {{.*}} -> tensor<1x1x3x7x7xf32>
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// CHECK: tensor.reshape {{.*}} -> tensor<1x4x5x5xf32>
+func.func @conv(%x: tensor<1x3x5x5xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<4xf32>) -> tensor<1x4x5x5xf32> {
+  %0 = onnx.Conv(%x, %w, %b) {pads = [1, 1, 1, 1]} : (tensor<1x3x5x5xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x5x5xf32>
+  return %0 : tensor<1x4x5x5xf32>
+}
+
+// -----
+
+// MaxPool pads with -inf and reduces over a window operand that only gives
+// the kernel its extent.
+// CHECK-LABEL: func @maxpool
+// CHECK: arith.constant 0xFF800000 : f32
+// CHECK: %[[WINDOW:.*]] = tensor.empty() : tensor<2x2xf32>
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[WINDOW]] : tensor<1x1x4x4xf32>, tensor<2x2xf32>)
+// CHECK: arith.maximumf
+func.func @maxpool(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xf32> {
+  %0 = onnx.MaxPool(%x) {kernel_shape = [2, 2], strides = [2, 2]} : (tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xf32>
+  return %0 : tensor<1x1x2x2xf32>
+}
+
+// -----
+
+// Softmax: max, exp of the difference, sum, divide.
+// CHECK-LABEL: func @softmax
+// CHECK: arith.maximumf
+// CHECK: arith.subf
+// CHECK: math.exp
+// CHECK: arith.divf
+func.func @softmax(%x: tensor<2x5xf32>) -> tensor<2x5xf32> {
+  %0 = onnx.Softmax(%x) {axis = 1 : i64} : (tensor<2x5xf32>) -> tensor<2x5xf32>
+  return %0 : tensor<2x5xf32>
+}
+
+// -----
+
+// A reduction with keepdims reshapes the reduced tensor.
+// CHECK-LABEL: func @reduce_mean
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK: arith.constant 4.000000e+00 : f32
+// CHECK: tensor.reshape {{.*}} -> tensor<3x1xf32>
+func.func @reduce_mean(%x: tensor<3x4xf32>) -> tensor<3x1xf32> {
+  %0 = onnx.ReduceMean(%x) {axes = [1]} : (tensor<3x4xf32>) -> tensor<3x1xf32>
+  return %0 : tensor<3x1xf32>
+}
+
+// -----
+
+// Gather reads through linalg.index and tensor.extract, wrapping negative
+// indices.
+// CHECK-LABEL: func @gather
+// CHECK: linalg.generic
+// CHECK: linalg.index 0
+// CHECK: tensor.extract %{{.*}}[%{{.*}}] : tensor<2xi64>
+// CHECK: arith.select
+// CHECK: tensor.extract %{{.*}}[%{{.*}}, %{{.*}}] : tensor<5x3xf32>
+func.func @gather(%data: tensor<5x3xf32>, %idx: tensor<2xi64>) -> tensor<2x3xf32> {
+  %0 = onnx.Gather(%data, %idx) : (tensor<5x3xf32>, tensor<2xi64>) -> tensor<2x3xf32>
+  return %0 : tensor<2x3xf32>
+}
+
+// -----
+
+// Slice with constant starts and steps.
+// CHECK-LABEL: func @slice
+// CHECK: arith.constant 2 : index
+// CHECK: arith.muli
+// CHECK: tensor.extract
+func.func @slice(%x: tensor<10xf32>) -> tensor<4xf32> {
+  %s = onnx.Constant() {value = dense<1> : tensor<1xi64>} : () -> tensor<1xi64>
+  %e = onnx.Constant() {value = dense<9> : tensor<1xi64>} : () -> tensor<1xi64>
+  %a = onnx.Constant() {value = dense<0> : tensor<1xi64>} : () -> tensor<1xi64>
+  %st = onnx.Constant() {value = dense<2> : tensor<1xi64>} : () -> tensor<1xi64>
+  %0 = onnx.Slice(%x, %s, %e, %a, %st) {operandSegmentSizes = array<i32: 1, 1, 1, 1, 1>} : (tensor<10xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<4xf32>
+  return %0 : tensor<4xf32>
+}
