@@ -435,12 +435,15 @@ struct TriluLowering : OpConversionPattern<smelt::onnx::TriluOp> {
         staticResult(*getTypeConverter(), op, 0, ValueRange{input});
     if (!resultType || resultType.getRank() < 2)
       return rewriter.notifyMatchFailure(op, "needs static shapes, rank >= 2");
-    int64_t k = 0;
+    // k is read when the model runs (it may be a graph input).
+    Location loc = op.getLoc();
+    Value k;
     if (Value kv = adaptor.getK()) {
-      auto ks = getConstantInts(kv);
-      if (!ks || ks->empty())
-        return rewriter.notifyMatchFailure(op, "k must be a constant");
-      k = (*ks)[0];
+      Value raw = tensor::ExtractOp::create(rewriter, loc, kv, ValueRange{});
+      k = arith::IndexCastOp::create(rewriter, loc, rewriter.getIndexType(),
+                                     raw);
+    } else {
+      k = indexConstant(rewriter, loc, 0);
     }
     bool upper = op.getUpper() != 0;
     int64_t rank = resultType.getRank();
@@ -454,7 +457,7 @@ struct TriluLowering : OpConversionPattern<smelt::onnx::TriluOp> {
                                b, l,
                                upper ? arith::CmpIPredicate::sge
                                      : arith::CmpIPredicate::sle,
-                               diff, indexConstant(b, l, k));
+                               diff, k);
                            Value v = tensor::ExtractOp::create(b, l, input, idx);
                            return arith::SelectOp::create(
                                b, l, keep, v,

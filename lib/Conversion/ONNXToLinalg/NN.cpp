@@ -494,7 +494,8 @@ struct DropoutLowering : OpConversionPattern<smelt::onnx::DropoutOp> {
 /// Normalizes over the trailing dims from `axis` (LayerNormalization) or the
 /// spatial dims (InstanceNormalization): y = (x - mean) / sqrt(var + eps).
 Value normalize(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes,
-                float epsilon) {
+                float epsilon, Value *meanOut = nullptr,
+                Value *invStdDevOut = nullptr) {
   auto type = cast<RankedTensorType>(x.getType());
   Type element = type.getElementType();
   int64_t count = 1;
@@ -538,6 +539,23 @@ Value normalize(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes,
       });
   Value variance = sumOf(squares);
   Value eps = createScalarConstant(b, loc, element, epsilon);
+  if (meanOut || invStdDevOut) {
+    auto reducedType = cast<RankedTensorType>(mean.getType());
+    if (meanOut)
+      *meanOut = buildBroadcastElementwise(
+          b, loc, reducedType, ValueRange{mean},
+          [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+            return arith::DivFOp::create(nb, l, a[0], n);
+          });
+    if (invStdDevOut)
+      *invStdDevOut = buildBroadcastElementwise(
+          b, loc, reducedType, ValueRange{variance},
+          [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+            Value var = arith::DivFOp::create(nb, l, a[0], n);
+            return math::RsqrtOp::create(
+                nb, l, arith::AddFOp::create(nb, l, var, eps));
+          });
+  }
   return mapWith(centered, variance,
                  [&](OpBuilder &nb, Location l, Value e, Value s) -> Value {
                    Value var = arith::DivFOp::create(nb, l, s, n);
@@ -553,8 +571,6 @@ struct LayerNormLowering
   LogicalResult
   matchAndRewrite(smelt::onnx::LayerNormalizationOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (op->getNumResults() != 1)
-      return rewriter.notifyMatchFailure(op, "Mean/InvStdDev outputs");
     auto type = dyn_cast<RankedTensorType>(adaptor.getX().getType());
     RankedTensorType resultType =
         getStaticTensorType(*getTypeConverter(), op.getY().getType());
@@ -571,8 +587,9 @@ struct LayerNormLowering
     for (int64_t d = axis; d < rank; ++d)
       axes.push_back(d);
     Location loc = op.getLoc();
+    Value mean, invStdDev;
     Value y = normalize(rewriter, loc, adaptor.getX(), axes,
-                        op.getEpsilon().convertToFloat());
+                        op.getEpsilon().convertToFloat(), &mean, &invStdDev);
     SmallVector<Value> operands = {y, adaptor.getScale()};
     if (Value bias = adaptor.getB())
       operands.push_back(bias);
@@ -582,7 +599,20 @@ struct LayerNormLowering
           Value v = arith::MulFOp::create(b, l, a[0], a[1]);
           return a.size() > 2 ? Value(arith::AddFOp::create(b, l, v, a[2])) : v;
         });
-    rewriter.replaceOp(op, result);
+    // The optional Mean and InvStdDev outputs keep the reduced dims as 1.
+    SmallVector<Value> results = {result};
+    for (auto [value, output] :
+         llvm::zip(ArrayRef<Value>{mean, invStdDev},
+                   ArrayRef<Value>{op.getMean(), op.getInvStdDev()})) {
+      if (!output)
+        continue;
+      RankedTensorType outType =
+          getStaticTensorType(*getTypeConverter(), output.getType());
+      if (!outType || outType.getElementType() != cast<ShapedType>(value.getType()).getElementType())
+        return rewriter.notifyMatchFailure(op, "unsupported statistics type");
+      results.push_back(reshapeToStatic(rewriter, loc, value, outType));
+    }
+    rewriter.replaceOp(op, results);
     return success();
   }
 };

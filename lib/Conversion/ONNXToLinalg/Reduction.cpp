@@ -152,9 +152,21 @@ public:
         axes.push_back(cast<IntegerAttr>(a).getInt());
     } else if (operands.size() > 1 && operands[1]) {
       auto constant = getConstantInts(operands[1]);
-      if (!constant)
+      auto keepdims = op->getAttrOfType<IntegerAttr>("keepdims");
+      bool keep = !keepdims || keepdims.getInt() != 0;
+      if (constant) {
+        axes = *constant;
+      } else if (keep && resultType.getRank() == rank &&
+                 resultType != type) {
+        // Axes known only at run time, but the inferred result shape names
+        // them: the dims that became 1 (reducing a dim of size 1 changes
+        // nothing, so those need not be told apart).
+        for (int64_t d = 0; d < rank; ++d)
+          if (resultType.getDimSize(d) == 1 && type.getDimSize(d) != 1)
+            axes.push_back(d);
+      } else {
         return rewriter.notifyMatchFailure(op, "axes must be a constant");
-      axes = *constant;
+      }
     }
     auto noop = op->getAttrOfType<IntegerAttr>("noop_with_empty_axes");
     if (axes.empty()) {
