@@ -62,6 +62,11 @@ reduce(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
                                       mlir::Value element, mlir::Value acc)>
            combine);
 
+/// Softmax (or LogSoftmax when `log`) of a static float tensor along `axis`,
+/// computed as exp(x - max) / sum.
+mlir::Value buildSoftmax(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Value input, int64_t axis, bool log);
+
 /// The element type of a shaped (ONNX) type.
 mlir::Type elementTypeOf(mlir::Type type);
 

@@ -52,6 +52,7 @@ void smelt::populateONNXToLinalgPatterns(const TypeConverter &converter,
   populateONNXReductionToLinalgPatterns(converter, patterns);
   populateONNXNNToLinalgPatterns(converter, patterns);
   populateONNXDataMovementToLinalgPatterns(converter, patterns);
+  populateONNXLossToLinalgPatterns(converter, patterns);
 }
 
 namespace {

@@ -68,6 +68,37 @@ Value highestValue(OpBuilder &b, Location loc, Type type, bool isUnsigned) {
                                                 : APInt::getSignedMaxValue(width)));
 }
 
+} // namespace
+
+Value smelt::detail::buildSoftmax(OpBuilder &b, Location loc, Value input,
+                                  int64_t axis, bool log) {
+  Type element = cast<RankedTensorType>(input.getType()).getElementType();
+  SmallVector<int64_t> axes = {axis};
+  Value max = reduce(b, loc, input, axes, lowestValue(b, loc, element, false),
+                     [](OpBuilder &nb, Location l, Value x, Value acc) {
+                       return arith::MaximumFOp::create(nb, l, x, acc);
+                     });
+  Value shifted = combineWithReduced(
+      b, loc, input, max, axes, [](OpBuilder &nb, Location l, Value x, Value m) {
+        return arith::SubFOp::create(nb, l, x, m);
+      });
+  Value sum = reduce(b, loc, shifted, axes,
+                     createScalarConstant(b, loc, element, 0.0),
+                     [](OpBuilder &nb, Location l, Value x, Value acc) {
+                       return arith::AddFOp::create(
+                           nb, l, acc, math::ExpOp::create(nb, l, x));
+                     });
+  return combineWithReduced(
+      b, loc, shifted, sum, axes,
+      [&](OpBuilder &nb, Location l, Value x, Value s) -> Value {
+        if (log)
+          return arith::SubFOp::create(nb, l, x, math::LogOp::create(nb, l, s));
+        return arith::DivFOp::create(nb, l, math::ExpOp::create(nb, l, x), s);
+      });
+}
+
+namespace {
+
 /// Softmax (log = false) or LogSoftmax (log = true) along one axis.
 template <typename OpTy, bool log>
 struct SoftmaxLowering : OpConversionPattern<OpTy> {
@@ -86,33 +117,7 @@ struct SoftmaxLowering : OpConversionPattern<OpTy> {
       axis += rank;
     if (rank == 0 || axis < 0 || axis >= rank)
       return rewriter.notifyMatchFailure(op, "axis out of range");
-    Location loc = op.getLoc();
-    Type element = type.getElementType();
-    SmallVector<int64_t> axes = {axis};
-    Value max = reduce(rewriter, loc, input, axes,
-                       lowestValue(rewriter, loc, element, false),
-                       [](OpBuilder &b, Location l, Value x, Value acc) {
-                         return arith::MaximumFOp::create(b, l, x, acc);
-                       });
-    Value shifted = combineWithReduced(
-        rewriter, loc, input, max, axes,
-        [](OpBuilder &b, Location l, Value x, Value m) {
-          return arith::SubFOp::create(b, l, x, m);
-        });
-    Value sum = reduce(rewriter, loc, shifted, axes,
-                       createScalarConstant(rewriter, loc, element, 0.0),
-                       [](OpBuilder &b, Location l, Value x, Value acc) {
-                         return arith::AddFOp::create(
-                             b, l, acc, math::ExpOp::create(b, l, x));
-                       });
-    Value result = combineWithReduced(
-        rewriter, loc, shifted, sum, axes,
-        [](OpBuilder &b, Location l, Value x, Value s) -> Value {
-          if (log)
-            return arith::SubFOp::create(b, l, x, math::LogOp::create(b, l, s));
-          return arith::DivFOp::create(b, l, math::ExpOp::create(b, l, x), s);
-        });
-    rewriter.replaceOp(op, result);
+    rewriter.replaceOp(op, buildSoftmax(rewriter, op.getLoc(), input, axis, log));
     return success();
   }
 };

@@ -47,6 +47,10 @@ void populateONNXNNToLinalgPatterns(const mlir::TypeConverter &converter,
 void populateONNXDataMovementToLinalgPatterns(
     const mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
 
+/// NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss.
+void populateONNXLossToLinalgPatterns(const mlir::TypeConverter &converter,
+                                      mlir::RewritePatternSet &patterns);
+
 /// All of the above.
 void populateONNXToLinalgPatterns(const mlir::TypeConverter &converter,
                                   mlir::RewritePatternSet &patterns);
