@@ -13,8 +13,11 @@
 
 #include "ONNX/ONNXDialect.h"
 
+#include <cmath>
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 
@@ -553,6 +556,138 @@ struct EyeLikeLowering : OpConversionPattern<smelt::onnx::EyeLikeOp> {
   }
 };
 
+struct OneHotLowering : OpConversionPattern<smelt::onnx::OneHotOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::OneHotOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value indices = adaptor.getIndices(), values = adaptor.getValues();
+    RankedTensorType resultType =
+        staticResult(*getTypeConverter(), op, 0, ValueRange{indices, values});
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    int64_t rank = resultType.getRank();
+    int64_t axis = normalizeAxis(op.getAxis(), rank);
+    int64_t depth = resultType.getDimSize(axis);
+    Location loc = op.getLoc();
+    Value off = tensor::ExtractOp::create(rewriter, loc, values,
+                                          ValueRange{indexConstant(rewriter, loc, 0)});
+    Value on = tensor::ExtractOp::create(rewriter, loc, values,
+                                         ValueRange{indexConstant(rewriter, loc, 1)});
+    bool isFloatIndex = isa<FloatType>(
+        cast<RankedTensorType>(indices.getType()).getElementType());
+    rewriter.replaceOp(
+        op, buildIndexed(rewriter, loc, resultType,
+                         [&](OpBuilder &b, Location l, ValueRange idx) -> Value {
+                           SmallVector<Value> at(idx.begin(), idx.end());
+                           at.erase(at.begin() + axis);
+                           Value raw = tensor::ExtractOp::create(b, l, indices, at);
+                           if (isFloatIndex)
+                             raw = arith::FPToSIOp::create(b, l, b.getI64Type(), raw);
+                           Value index = arith::IndexCastOp::create(
+                               b, l, b.getIndexType(), raw);
+                           Value negative = arith::CmpIOp::create(
+                               b, l, arith::CmpIPredicate::slt, index,
+                               indexConstant(b, l, 0));
+                           index = arith::SelectOp::create(
+                               b, l, negative,
+                               arith::AddIOp::create(b, l, index,
+                                                     indexConstant(b, l, depth)),
+                               index);
+                           Value hit = arith::CmpIOp::create(
+                               b, l, arith::CmpIPredicate::eq, index, idx[axis]);
+                           return arith::SelectOp::create(b, l, hit, on, off);
+                         }));
+    return success();
+  }
+};
+
+struct GatherNDLowering : OpConversionPattern<smelt::onnx::GatherNDOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::GatherNDOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value data = adaptor.getData(), indices = adaptor.getIndices();
+    RankedTensorType resultType =
+        staticResult(*getTypeConverter(), op, 0, ValueRange{data, indices});
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    auto dataType = cast<RankedTensorType>(data.getType());
+    auto indicesType = cast<RankedTensorType>(indices.getType());
+    int64_t q = indicesType.getRank();
+    int64_t k = indicesType.getDimSize(q - 1);
+    int64_t batch = op.getBatchDims();
+    rewriter.replaceOp(
+        op, buildIndexed(rewriter, op.getLoc(), resultType,
+                         [&](OpBuilder &b, Location l, ValueRange idx) -> Value {
+                           // idx = batch..., other index dims..., slice dims...
+                           SmallVector<Value> src(idx.begin(), idx.begin() + batch);
+                           SmallVector<Value> where(idx.begin(),
+                                                    idx.begin() + (q - 1));
+                           where.push_back(Value());
+                           for (int64_t i = 0; i < k; ++i) {
+                             where.back() = indexConstant(b, l, i);
+                             src.push_back(readIndex(
+                                 b, l, indices, where,
+                                 dataType.getDimSize(batch + i)));
+                           }
+                           src.append(idx.begin() + (q - 1), idx.end());
+                           return tensor::ExtractOp::create(b, l, data, src);
+                         }));
+    return success();
+  }
+};
+
+/// Hann, Hamming and Blackman windows: cosine sums over n / N.
+template <typename OpTy>
+struct WindowLowering : OpConversionPattern<OpTy> {
+  WindowLowering(const TypeConverter &converter, MLIRContext *context,
+                 ArrayRef<double> coefficients)
+      : OpConversionPattern<OpTy>(converter, context),
+        coefficients(coefficients) {}
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType resultType = getStaticTensorType(
+        *this->getTypeConverter(), op.getOutput().getType());
+    if (!resultType || resultType.getRank() != 1)
+      return rewriter.notifyMatchFailure(op, "needs a static 1-D result");
+    int64_t size = resultType.getDimSize(0);
+    double n = op.getPeriodic() ? size : size - 1;
+    Type element = resultType.getElementType();
+    rewriter.replaceOp(
+        op, buildIndexed(rewriter, op.getLoc(), resultType,
+                         [&](OpBuilder &b, Location l, ValueRange idx) -> Value {
+                           Type f64 = b.getF64Type();
+                           Value i = arith::IndexCastOp::create(
+                               b, l, b.getI64Type(), idx[0]);
+                           Value x = arith::SIToFPOp::create(b, l, f64, i);
+                           Value angle = arith::MulFOp::create(
+                               b, l, x,
+                               createScalarConstant(b, l, f64,
+                                                    2 * M_PI / (n > 0 ? n : 1)));
+                           Value v = createScalarConstant(b, l, f64,
+                                                          coefficients[0]);
+                           for (size_t c = 1; c < coefficients.size(); ++c) {
+                             Value cosine = math::CosOp::create(
+                                 b, l,
+                                 arith::MulFOp::create(
+                                     b, l, angle,
+                                     createScalarConstant(b, l, f64, c)));
+                             v = arith::AddFOp::create(
+                                 b, l, v,
+                                 arith::MulFOp::create(
+                                     b, l, cosine,
+                                     createScalarConstant(b, l, f64,
+                                                          coefficients[c])));
+                           }
+                           return convertScalar(b, l, v, f64, element, element);
+                         }));
+    return success();
+  }
+  SmallVector<double> coefficients;
+};
+
 } // namespace
 
 void smelt::populateONNXDataMovementToLinalgPatterns(
@@ -563,5 +698,14 @@ void smelt::populateONNXDataMovementToLinalgPatterns(
                TriluLowering,
                DepthSpaceLowering<smelt::onnx::DepthToSpaceOp, true>,
                DepthSpaceLowering<smelt::onnx::SpaceToDepthOp, false>,
-               EyeLikeLowering>(converter, patterns.getContext());
+               EyeLikeLowering, OneHotLowering, GatherNDLowering>(
+      converter, patterns.getContext());
+  // ONNX's own coefficients (Hamming: 25/46 and 21/46).
+  patterns.add<WindowLowering<smelt::onnx::HannWindowOp>>(
+      converter, patterns.getContext(), ArrayRef<double>{0.5, -0.5});
+  patterns.add<WindowLowering<smelt::onnx::HammingWindowOp>>(
+      converter, patterns.getContext(),
+      ArrayRef<double>{25.0 / 46.0, -21.0 / 46.0});
+  patterns.add<WindowLowering<smelt::onnx::BlackmanWindowOp>>(
+      converter, patterns.getContext(), ArrayRef<double>{0.42, -0.5, 0.08});
 }

@@ -500,6 +500,22 @@ std::vector<std::pair<const char *, ScalarBody>> elementwiseBodies() {
         b, loc, arith::MaximumFOp::create(b, loc, zero, a[0]), negPart);
   });
 
+  add("onnx.Shrink", [](OpBuilder &b, Location loc, ValueRange a,
+                        const ScalarContext &ctx) -> Value {
+    if (!isFloat(a[0]))
+      return nullptr;
+    Value lambd = constantLike(b, loc, a[0], ctx.floatAttr("lambd", 0.5f));
+    Value bias = constantLike(b, loc, a[0], ctx.floatAttr("bias", 0.0f));
+    Value negLambd = arith::NegFOp::create(b, loc, lambd);
+    Value below = arith::CmpFOp::create(b, loc, P::OLT, a[0], negLambd);
+    Value above = arith::CmpFOp::create(b, loc, P::OGT, a[0], lambd);
+    Value r = arith::SelectOp::create(b, loc, above,
+                                      arith::SubFOp::create(b, loc, a[0], bias),
+                                      constantLike(b, loc, a[0], 0));
+    return arith::SelectOp::create(
+        b, loc, below, arith::AddFOp::create(b, loc, a[0], bias), r);
+  });
+
   // Clip(x, min?, max?): the optional bounds are rank-0 operands.
   add("onnx.Clip", [](OpBuilder &b, Location loc, ValueRange a,
                       const ScalarContext &ctx) -> Value {

@@ -209,6 +209,155 @@ struct ConvLowering : OpConversionPattern<smelt::onnx::ConvOp> {
   }
 };
 
+/// `v` [C] reshaped to [C, 1, ..., 1] so it broadcasts along axis 1 of a
+/// rank-`rank` tensor.
+Value perChannel(OpBuilder &b, Location loc, Value v, int64_t rank) {
+  auto type = cast<RankedTensorType>(v.getType());
+  SmallVector<int64_t> shape = {type.getDimSize(0)};
+  shape.append(rank - 2, 1);
+  return reshapeToStatic(b, loc, v,
+                         RankedTensorType::get(shape, type.getElementType()));
+}
+
+/// ConvTranspose as a gather: each output position sums, over input
+/// channels and kernel taps, the inputs i with i * stride + k * dilation -
+/// padBegin == o (where that i exists).
+struct ConvTransposeLowering
+    : OpConversionPattern<smelt::onnx::ConvTransposeOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::ConvTransposeOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto inputType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
+    auto weightType = dyn_cast<RankedTensorType>(adaptor.getW().getType());
+    RankedTensorType resultType =
+        getStaticTensorType(*getTypeConverter(), op.getY().getType());
+    if (!inputType || !weightType || !resultType ||
+        !inputType.hasStaticShape() || !weightType.hasStaticShape() ||
+        inputType.getRank() < 3 ||
+        !isa<FloatType>(inputType.getElementType()))
+      return rewriter.notifyMatchFailure(op, "needs static float shapes");
+    Location loc = op.getLoc();
+    int64_t spatial = inputType.getRank() - 2;
+    int64_t groups = op.getGroup();
+    int64_t c = inputType.getDimSize(1);
+    int64_t mg = weightType.getDimSize(1);
+    if (groups < 1 || c % groups || weightType.getDimSize(0) != c)
+      return rewriter.notifyMatchFailure(op, "inconsistent groups");
+    int64_t cg = c / groups;
+    SmallVector<int64_t> kernel(weightType.getShape().begin() + 2,
+                                weightType.getShape().end());
+    SmallVector<int64_t> strides = intsOf(op.getStridesAttr(), spatial, 1);
+    SmallVector<int64_t> dilations = intsOf(op.getDilationsAttr(), spatial, 1);
+    SmallVector<int64_t> pads = intsOf(op.getPadsAttr(), 2 * spatial, 0);
+    SmallVector<int64_t> outPad = intsOf(op.getOutputPaddingAttr(), spatial, 0);
+    StringRef autoPad = op.getAutoPad();
+    SmallVector<int64_t> padBegin(spatial);
+    for (int64_t i = 0; i < spatial; ++i) {
+      int64_t in = inputType.getDimSize(2 + i);
+      int64_t out = resultType.getDimSize(2 + i);
+      int64_t total = strides[i] * (in - 1) + outPad[i] +
+                      (kernel[i] - 1) * dilations[i] + 1 - out;
+      if (op.getPadsAttr() && autoPad == "NOTSET")
+        padBegin[i] = pads[i];
+      else if (autoPad == "SAME_UPPER")
+        padBegin[i] = total / 2;
+      else if (autoPad == "VALID")
+        padBegin[i] = 0;
+      else
+        padBegin[i] = total - total / 2;
+    }
+    Type element = inputType.getElementType();
+    int64_t n = inputType.getDimSize(0);
+    Value x = adaptor.getX();
+    SmallVector<int64_t> wShape = {groups, cg, mg};
+    wShape.append(kernel.begin(), kernel.end());
+    Value weights = reshapeToStatic(rewriter, loc, adaptor.getW(),
+                                    RankedTensorType::get(wShape, element));
+    SmallVector<int64_t> yShape = {n, groups, mg};
+    yShape.append(resultType.getShape().begin() + 2,
+                  resultType.getShape().end());
+    auto yType = RankedTensorType::get(yShape, element);
+    Value zero = createScalarConstant(rewriter, loc, element, 0.0);
+    Value init = linalg::FillOp::create(
+                     rewriter, loc, zero,
+                     Value(tensor::EmptyOp::create(rewriter, loc,
+                                                   yType.getShape(), element)))
+                     .getResult(0);
+    MLIRContext *ctx = rewriter.getContext();
+    // Iteration: n, g, m, o... (parallel), c, k... (reduction).
+    int64_t dims = 3 + spatial + 1 + spatial;
+    int64_t cDim = 3 + spatial, kDim0 = 4 + spatial;
+    auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+    SmallVector<AffineExpr> wExprs = {d(1), d(cDim), d(2)};
+    SmallVector<AffineExpr> yExprs = {d(0), d(1), d(2)};
+    for (int64_t i = 0; i < spatial; ++i) {
+      wExprs.push_back(d(kDim0 + i));
+      yExprs.push_back(d(3 + i));
+    }
+    SmallVector<AffineMap> maps = {AffineMap::get(dims, 0, wExprs, ctx),
+                                   AffineMap::get(dims, 0, yExprs, ctx)};
+    SmallVector<utils::IteratorType> iterators(3 + spatial,
+                                               utils::IteratorType::parallel);
+    iterators.append(1 + spatial, utils::IteratorType::reduction);
+    Value y =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{yType}, ValueRange{weights},
+            ValueRange{init}, maps, iterators,
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              auto idx = [&](int64_t i) -> Value {
+                return linalg::IndexOp::create(b, l, i);
+              };
+              auto cst = [&](int64_t v) -> Value {
+                return arith::ConstantIndexOp::create(b, l, v);
+              };
+              Value valid = arith::ConstantOp::create(b, l, b.getBoolAttr(true));
+              Value channel = arith::AddIOp::create(
+                  b, l, arith::MulIOp::create(b, l, idx(1), cst(cg)), idx(cDim));
+              SmallVector<Value> at = {idx(0), channel};
+              for (int64_t i = 0; i < spatial; ++i) {
+                // num = o + padBegin - k * dilation, as a signed index.
+                Value num = arith::SubIOp::create(
+                    b, l, arith::AddIOp::create(b, l, idx(3 + i), cst(padBegin[i])),
+                    arith::MulIOp::create(b, l, idx(kDim0 + i), cst(dilations[i])));
+                Value nonNegative = arith::CmpIOp::create(
+                    b, l, arith::CmpIPredicate::sge, num, cst(0));
+                Value safe = arith::SelectOp::create(b, l, nonNegative, num, cst(0));
+                Value divisible = arith::CmpIOp::create(
+                    b, l, arith::CmpIPredicate::eq,
+                    arith::RemUIOp::create(b, l, safe, cst(strides[i])), cst(0));
+                Value in = arith::DivUIOp::create(b, l, safe, cst(strides[i]));
+                Value inRange = arith::CmpIOp::create(
+                    b, l, arith::CmpIPredicate::slt, in,
+                    cst(inputType.getDimSize(2 + i)));
+                valid = arith::AndIOp::create(
+                    b, l, valid,
+                    arith::AndIOp::create(
+                        b, l, nonNegative,
+                        arith::AndIOp::create(b, l, divisible, inRange)));
+                at.push_back(arith::SelectOp::create(b, l, inRange, in, cst(0)));
+              }
+              Value xv = tensor::ExtractOp::create(b, l, x, at);
+              Value sum = arith::AddFOp::create(
+                  b, l, args[1], arith::MulFOp::create(b, l, xv, args[0]));
+              linalg::YieldOp::create(
+                  b, l, Value(arith::SelectOp::create(b, l, valid, sum, args[1])));
+            })
+            .getResult(0);
+    Value result = reshapeToStatic(rewriter, loc, y, resultType);
+    if (Value bias = adaptor.getB())
+      result = buildBroadcastElementwise(
+          rewriter, loc, resultType,
+          ValueRange{result, perChannel(rewriter, loc, bias,
+                                        resultType.getRank())},
+          [](OpBuilder &b, Location l, ValueRange a) -> Value {
+            return arith::AddFOp::create(b, l, a[0], a[1]);
+          });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 /// Sums or maximizes `x` (already padded) over windows: [N, C, O...].
 Value poolWindows(OpBuilder &b, Location loc, Value x, const Window &w,
                   RankedTensorType resultType, bool isMax) {
@@ -397,16 +546,6 @@ struct GlobalPoolLowering : OpConversionPattern<OpTy> {
     return success();
   }
 };
-
-/// `v` [C] reshaped to [C, 1, ..., 1] so it broadcasts along axis 1 of a
-/// rank-`rank` tensor.
-Value perChannel(OpBuilder &b, Location loc, Value v, int64_t rank) {
-  auto type = cast<RankedTensorType>(v.getType());
-  SmallVector<int64_t> shape = {type.getDimSize(0)};
-  shape.append(rank - 2, 1);
-  return reshapeToStatic(b, loc, v,
-                         RankedTensorType::get(shape, type.getElementType()));
-}
 
 /// Inference-mode BatchNormalization.
 struct BatchNormLowering
@@ -653,7 +792,7 @@ struct InstanceNormLowering
 
 void smelt::populateONNXNNToLinalgPatterns(const TypeConverter &converter,
                                            RewritePatternSet &patterns) {
-  patterns.add<ConvLowering, MaxPoolLowering, AveragePoolLowering,
+  patterns.add<ConvLowering, ConvTransposeLowering, MaxPoolLowering, AveragePoolLowering,
                GlobalPoolLowering<smelt::onnx::GlobalAveragePoolOp, false>,
                GlobalPoolLowering<smelt::onnx::GlobalMaxPoolOp, true>,
                BatchNormLowering, DropoutLowering, LayerNormLowering,

@@ -7,6 +7,7 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -53,6 +54,7 @@ void smelt::populateONNXToLinalgPatterns(const TypeConverter &converter,
   populateONNXNNToLinalgPatterns(converter, patterns);
   populateONNXDataMovementToLinalgPatterns(converter, patterns);
   populateONNXLossToLinalgPatterns(converter, patterns);
+  populateONNXScatterToLinalgPatterns(converter, patterns);
 }
 
 namespace {
@@ -70,7 +72,8 @@ struct ConvertONNXToLinalgPass
 
     ConversionTarget target(*context);
     target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
-                           math::MathDialect, tensor::TensorDialect>();
+                           math::MathDialect, scf::SCFDialect,
+                           tensor::TensorDialect>();
     target.addIllegalDialect<smelt::onnx::ONNXDialect>();
     target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
       return converter.isSignatureLegal(op.getFunctionType());

@@ -284,7 +284,70 @@ private:
   ReduceKind kind;
 };
 
-/// ArgMax / ArgMin: one generic carrying the best value and its index.
+/// Index (i64) of the largest (or smallest) element along `axis`, with that
+/// dim dropped; the first such index, or the last when `last`.
+Value buildArgReduce(OpBuilder &b, Location loc, Value input, int64_t axis,
+                     bool isMax, bool last, bool isUnsigned) {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t rank = type.getRank();
+  Type element = type.getElementType();
+  Type i64 = b.getI64Type();
+  SmallVector<int64_t> shape;
+  for (int64_t d = 0; d < rank; ++d)
+    if (d != axis)
+      shape.push_back(type.getDimSize(d));
+  Value start = isMax ? lowestValue(b, loc, element, isUnsigned)
+                      : highestValue(b, loc, element, isUnsigned);
+  Value bestEmpty = tensor::EmptyOp::create(b, loc, shape, element);
+  Value bestInit = linalg::FillOp::create(b, loc, start, bestEmpty).getResult(0);
+  Value indexEmpty = tensor::EmptyOp::create(b, loc, shape, i64);
+  Value indexInit =
+      linalg::FillOp::create(b, loc, createScalarConstant(b, loc, i64, 0),
+                             indexEmpty)
+          .getResult(0);
+  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank),
+                                 reducedMap(rank, {axis}, b.getContext()),
+                                 reducedMap(rank, {axis}, b.getContext())};
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  iterators[axis] = utils::IteratorType::reduction;
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{bestInit.getType(), indexInit.getType()},
+      ValueRange{input}, ValueRange{bestInit, indexInit}, maps, iterators,
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value x = args[0], best = args[1], bestIndex = args[2];
+        Value index = arith::IndexCastOp::create(
+            nb, l, i64, linalg::IndexOp::create(nb, l, axis));
+        Value better;
+        if (isa<FloatType>(element)) {
+          auto pred = isMax ? (last ? arith::CmpFPredicate::OGE
+                                    : arith::CmpFPredicate::OGT)
+                            : (last ? arith::CmpFPredicate::OLE
+                                    : arith::CmpFPredicate::OLT);
+          better = arith::CmpFOp::create(nb, l, pred, x, best);
+        } else {
+          using P = arith::CmpIPredicate;
+          P pred = isMax ? (last ? (isUnsigned ? P::uge : P::sge)
+                                 : (isUnsigned ? P::ugt : P::sgt))
+                         : (last ? (isUnsigned ? P::ule : P::sle)
+                                 : (isUnsigned ? P::ult : P::slt));
+          better = arith::CmpIOp::create(nb, l, pred, x, best);
+        }
+        // The first element always wins, whatever the start value.
+        Value first =
+            arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq, index,
+                                  createScalarConstant(nb, l, i64, 0));
+        better = arith::OrIOp::create(nb, l, better, first);
+        linalg::YieldOp::create(
+            nb, l,
+            ValueRange{arith::SelectOp::create(nb, l, better, x, best),
+                       arith::SelectOp::create(nb, l, better, index,
+                                               bestIndex)});
+      });
+  return generic.getResult(1);
+}
+
+/// ArgMax / ArgMin.
 template <typename OpTy, bool isMax>
 struct ArgLowering : OpConversionPattern<OpTy> {
   using OpConversionPattern<OpTy>::OpConversionPattern;
@@ -303,69 +366,181 @@ struct ArgLowering : OpConversionPattern<OpTy> {
       axis += rank;
     if (axis < 0 || axis >= rank)
       return rewriter.notifyMatchFailure(op, "axis out of range");
-    bool last = op.getSelectLastIndex() != 0;
-    bool isUnsigned = isUnsignedElement(op.getData().getType());
+    Value indices = buildArgReduce(rewriter, op.getLoc(), input, axis, isMax,
+                                   op.getSelectLastIndex() != 0,
+                                   isUnsignedElement(op.getData().getType()));
+    rewriter.replaceOp(op, reshapeToStatic(rewriter, op.getLoc(), indices,
+                                           resultType));
+    return success();
+  }
+};
+
+/// Hardmax: 1 at the first largest element along the axis, 0 elsewhere.
+struct HardmaxLowering : OpConversionPattern<smelt::onnx::HardmaxOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::HardmaxOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value input = adaptor.getInput();
+    auto type = dyn_cast<RankedTensorType>(input.getType());
+    if (!type || !type.hasStaticShape() || type.getRank() == 0 ||
+        !isa<FloatType>(type.getElementType()))
+      return rewriter.notifyMatchFailure(op, "needs a static float input");
+    int64_t rank = type.getRank();
+    int64_t axis = op.getAxis();
+    if (axis < 0)
+      axis += rank;
+    Location loc = op.getLoc();
+    Value best = buildArgReduce(rewriter, loc, input, axis, true, false, false);
+    Type element = type.getElementType();
+    Value result = combineWithReduced(
+        rewriter, loc, input, best, {axis},
+        [&](OpBuilder &b, Location l, Value, Value index) -> Value {
+          Value here = arith::IndexCastOp::create(
+              b, l, b.getI64Type(), linalg::IndexOp::create(b, l, axis));
+          Value hit =
+              arith::CmpIOp::create(b, l, arith::CmpIPredicate::eq, here, index);
+          return arith::SelectOp::create(b, l, hit,
+                                         createScalarConstant(b, l, element, 1),
+                                         createScalarConstant(b, l, element, 0));
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// CumSum: out[i] sums x[k] for k before (or after, reversed) i along the
+/// axis, including i unless exclusive.
+struct CumSumLowering : OpConversionPattern<smelt::onnx::CumSumOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::CumSumOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value x = adaptor.getX();
+    auto type = dyn_cast<RankedTensorType>(x.getType());
+    if (!type || !type.hasStaticShape() || type.getRank() == 0)
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    int64_t rank = type.getRank();
+    auto axisValue = getConstantInts(adaptor.getAxis());
+    if (!axisValue && rank > 1)
+      return lowerWithRuntimeAxis(op, adaptor, rewriter);
+    int64_t axis = axisValue && !axisValue->empty() ? (*axisValue)[0] : 0;
+    if (axis < 0)
+      axis += rank;
+    if (axis < 0 || axis >= rank)
+      return rewriter.notifyMatchFailure(op, "axis out of range");
+    bool exclusive = op.getExclusive() != 0, reverse = op.getReverse() != 0;
     Location loc = op.getLoc();
     Type element = type.getElementType();
-    Type i64 = rewriter.getI64Type();
-
-    SmallVector<int64_t> shape;
+    MLIRContext *ctx = rewriter.getContext();
+    // Iteration: the output dims plus k, the position summed over.
+    int64_t k = rank;
+    SmallVector<AffineExpr> xExprs;
     for (int64_t d = 0; d < rank; ++d)
-      if (d != axis)
-        shape.push_back(type.getDimSize(d));
-    Value start = isMax ? lowestValue(rewriter, loc, element, isUnsigned)
-                        : highestValue(rewriter, loc, element, isUnsigned);
-    Value bestEmpty = tensor::EmptyOp::create(rewriter, loc, shape, element);
-    Value bestInit =
-        linalg::FillOp::create(rewriter, loc, start, bestEmpty).getResult(0);
-    Value indexEmpty = tensor::EmptyOp::create(rewriter, loc, shape, i64);
-    Value indexInit =
-        linalg::FillOp::create(rewriter, loc,
-                               createScalarConstant(rewriter, loc, i64, 0),
-                               indexEmpty)
-            .getResult(0);
-    SmallVector<AffineMap> maps = {
-        rewriter.getMultiDimIdentityMap(rank),
-        reducedMap(rank, {axis}, rewriter.getContext()),
-        reducedMap(rank, {axis}, rewriter.getContext())};
+      xExprs.push_back(getAffineDimExpr(d == axis ? k : d, ctx));
+    SmallVector<AffineMap> maps = {AffineMap::get(rank + 1, 0, xExprs, ctx),
+                                   AffineMap::getMultiDimIdentityMap(rank + 1, ctx)
+                                       .getMajorSubMap(rank)};
     SmallVector<utils::IteratorType> iterators(rank,
                                                utils::IteratorType::parallel);
-    iterators[axis] = utils::IteratorType::reduction;
-    auto generic = linalg::GenericOp::create(
-        rewriter, loc, TypeRange{bestInit.getType(), indexInit.getType()},
-        ValueRange{input}, ValueRange{bestInit, indexInit}, maps, iterators,
-        [&](OpBuilder &b, Location l, ValueRange args) {
-          Value x = args[0], best = args[1], bestIndex = args[2];
-          Value index = arith::IndexCastOp::create(
-              b, l, i64, linalg::IndexOp::create(b, l, axis));
-          Value better;
-          if (isa<FloatType>(element)) {
-            auto pred = isMax ? (last ? arith::CmpFPredicate::OGE
-                                      : arith::CmpFPredicate::OGT)
-                              : (last ? arith::CmpFPredicate::OLE
-                                      : arith::CmpFPredicate::OLT);
-            better = arith::CmpFOp::create(b, l, pred, x, best);
-          } else {
-            using P = arith::CmpIPredicate;
-            P pred = isMax ? (last ? (isUnsigned ? P::uge : P::sge)
-                                   : (isUnsigned ? P::ugt : P::sgt))
-                           : (last ? (isUnsigned ? P::ule : P::sle)
-                                   : (isUnsigned ? P::ult : P::slt));
-            better = arith::CmpIOp::create(b, l, pred, x, best);
-          }
-          // The first element always wins, whatever the start value.
-          Value first = arith::CmpIOp::create(
-              b, l, arith::CmpIPredicate::eq, index,
-              createScalarConstant(b, l, i64, 0));
-          better = arith::OrIOp::create(b, l, better, first);
-          linalg::YieldOp::create(
-              b, l,
-              ValueRange{arith::SelectOp::create(b, l, better, x, best),
-                         arith::SelectOp::create(b, l, better, index,
-                                                 bestIndex)});
-        });
-    rewriter.replaceOp(op, reshapeToStatic(rewriter, loc,
-                                           generic.getResult(1), resultType));
+    iterators.push_back(utils::IteratorType::reduction);
+    Value init = linalg::FillOp::create(
+                     rewriter, loc, createScalarConstant(rewriter, loc, element, 0),
+                     Value(tensor::EmptyOp::create(rewriter, loc,
+                                                   type.getShape(), element)))
+                     .getResult(0);
+    using P = arith::CmpIPredicate;
+    P pred = reverse ? (exclusive ? P::ugt : P::uge)
+                     : (exclusive ? P::ult : P::ule);
+    Value result =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{type}, ValueRange{x}, ValueRange{init},
+            maps, iterators,
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value kk = linalg::IndexOp::create(b, l, k);
+              Value i = linalg::IndexOp::create(b, l, axis);
+              Value take = arith::CmpIOp::create(b, l, pred, kk, i);
+              Value sum = isa<FloatType>(element)
+                              ? Value(arith::AddFOp::create(b, l, args[1], args[0]))
+                              : Value(arith::AddIOp::create(b, l, args[1], args[0]));
+              linalg::YieldOp::create(
+                  b, l, Value(arith::SelectOp::create(b, l, take, sum, args[1])));
+            })
+            .getResult(0);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+
+  /// An axis known only at run time: every output position sums over all
+  /// input positions that match it off the axis and precede it on the axis.
+  /// Quadratic in the tensor size, so only for this case.
+  LogicalResult
+  lowerWithRuntimeAxis(smelt::onnx::CumSumOp op, OpAdaptor adaptor,
+                       ConversionPatternRewriter &rewriter) const {
+    Value x = adaptor.getX();
+    auto type = cast<RankedTensorType>(x.getType());
+    int64_t rank = type.getRank();
+    bool exclusive = op.getExclusive() != 0, reverse = op.getReverse() != 0;
+    Location loc = op.getLoc();
+    Type element = type.getElementType();
+    MLIRContext *ctx = rewriter.getContext();
+    Value axisScalar = tensor::ExtractOp::create(rewriter, loc,
+                                                 adaptor.getAxis(), ValueRange{});
+    Value axisIndex = arith::IndexCastOp::create(
+        rewriter, loc, rewriter.getIndexType(), axisScalar);
+    Value rankIndex = arith::ConstantIndexOp::create(rewriter, loc, rank);
+    Value negative = arith::CmpIOp::create(
+        rewriter, loc, arith::CmpIPredicate::slt, axisIndex,
+        arith::ConstantIndexOp::create(rewriter, loc, 0));
+    axisIndex = arith::SelectOp::create(
+        rewriter, loc, negative,
+        arith::AddIOp::create(rewriter, loc, axisIndex, rankIndex), axisIndex);
+    SmallVector<AffineExpr> jExprs, iExprs;
+    for (int64_t d = 0; d < rank; ++d) {
+      iExprs.push_back(getAffineDimExpr(d, ctx));
+      jExprs.push_back(getAffineDimExpr(rank + d, ctx));
+    }
+    SmallVector<AffineMap> maps = {AffineMap::get(2 * rank, 0, jExprs, ctx),
+                                   AffineMap::get(2 * rank, 0, iExprs, ctx)};
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    iterators.append(rank, utils::IteratorType::reduction);
+    Value init =
+        linalg::FillOp::create(
+            rewriter, loc, createScalarConstant(rewriter, loc, element, 0),
+            Value(tensor::EmptyOp::create(rewriter, loc, type.getShape(),
+                                          element)))
+            .getResult(0);
+    using P = arith::CmpIPredicate;
+    P pred = reverse ? (exclusive ? P::ugt : P::uge)
+                     : (exclusive ? P::ult : P::ule);
+    Value result =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{type}, ValueRange{x}, ValueRange{init},
+            maps, iterators,
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value take =
+                  arith::ConstantOp::create(b, l, b.getBoolAttr(true));
+              for (int64_t d = 0; d < rank; ++d) {
+                Value i = linalg::IndexOp::create(b, l, d);
+                Value j = linalg::IndexOp::create(b, l, rank + d);
+                Value onAxis = arith::CmpIOp::create(
+                    b, l, P::eq, axisIndex,
+                    arith::ConstantIndexOp::create(b, l, d));
+                Value along = arith::CmpIOp::create(b, l, pred, j, i);
+                Value same = arith::CmpIOp::create(b, l, P::eq, j, i);
+                take = arith::AndIOp::create(
+                    b, l, take,
+                    arith::SelectOp::create(b, l, onAxis, along, same));
+              }
+              Value sum = isa<FloatType>(element)
+                              ? Value(arith::AddFOp::create(b, l, args[1], args[0]))
+                              : Value(arith::AddIOp::create(b, l, args[1], args[0]));
+              linalg::YieldOp::create(
+                  b, l, Value(arith::SelectOp::create(b, l, take, sum, args[1])));
+            })
+            .getResult(0);
+    rewriter.replaceOp(op, result);
     return success();
   }
 };
@@ -378,7 +553,8 @@ void smelt::populateONNXReductionToLinalgPatterns(
   patterns.add<SoftmaxLowering<smelt::onnx::SoftmaxOp, false>,
                SoftmaxLowering<smelt::onnx::LogSoftmaxOp, true>,
                ArgLowering<smelt::onnx::ArgMaxOp, true>,
-               ArgLowering<smelt::onnx::ArgMinOp, false>>(converter, context);
+               ArgLowering<smelt::onnx::ArgMinOp, false>, HardmaxLowering,
+               CumSumLowering>(converter, context);
   const std::pair<const char *, ReduceKind> reductions[] = {
       {"onnx.ReduceSum", ReduceKind::Sum},
       {"onnx.ReduceMean", ReduceKind::Mean},

@@ -51,6 +51,10 @@ void populateONNXDataMovementToLinalgPatterns(
 void populateONNXLossToLinalgPatterns(const mlir::TypeConverter &converter,
                                       mlir::RewritePatternSet &patterns);
 
+/// ScatterElements and ScatterND, as scf loops over the updates.
+void populateONNXScatterToLinalgPatterns(const mlir::TypeConverter &converter,
+                                         mlir::RewritePatternSet &patterns);
+
 /// All of the above.
 void populateONNXToLinalgPatterns(const mlir::TypeConverter &converter,
                                   mlir::RewritePatternSet &patterns);

@@ -1,0 +1,167 @@
+//===- Scatter.cpp - onnx ScatterElements and ScatterND to scf loops ------===//
+//
+// A scatter writes to computed positions, which linalg's structured ops do
+// not express: the data is copied, then a loop nest over the updates inserts
+// each one (tensor.insert on the loop-carried tensor, which bufferizes to a
+// store in place), combining with the old element for reduction modes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "smelt/Conversion/ONNXToLinalg/ONNXToLinalg.h"
+
+#include "LoweringUtils.h"
+
+#include "ONNX/ONNXDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+using namespace mlir;
+using namespace smelt::detail;
+
+namespace {
+
+/// The new element for a reduction mode; null for an unknown mode.
+Value combine(OpBuilder &b, Location loc, StringRef mode, Value old,
+              Value update) {
+  bool isFloat = isa<FloatType>(old.getType());
+  if (mode == "none")
+    return update;
+  if (mode == "add")
+    return isFloat ? Value(arith::AddFOp::create(b, loc, old, update))
+                   : Value(arith::AddIOp::create(b, loc, old, update));
+  if (mode == "mul")
+    return isFloat ? Value(arith::MulFOp::create(b, loc, old, update))
+                   : Value(arith::MulIOp::create(b, loc, old, update));
+  if (mode == "max")
+    return isFloat ? Value(arith::MaximumFOp::create(b, loc, old, update))
+                   : Value(arith::MaxSIOp::create(b, loc, old, update));
+  if (mode == "min")
+    return isFloat ? Value(arith::MinimumFOp::create(b, loc, old, update))
+                   : Value(arith::MinSIOp::create(b, loc, old, update));
+  return nullptr;
+}
+
+/// An index read from `indices` at `at`, wrapped when negative.
+Value readIndex(OpBuilder &b, Location loc, Value indices, ValueRange at,
+                int64_t dim) {
+  Value raw = tensor::ExtractOp::create(b, loc, indices, at);
+  Value index = arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value negative =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, index, zero);
+  return arith::SelectOp::create(
+      b, loc, negative,
+      arith::AddIOp::create(b, loc, index,
+                            arith::ConstantIndexOp::create(b, loc, dim)),
+      index);
+}
+
+/// Loops over `shape`, carrying `init`; `body` returns the next tensor.
+Value loopOver(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Value init,
+               llvm::function_ref<Value(OpBuilder &, Location, ValueRange,
+                                        Value)>
+                   body) {
+  SmallVector<Value> lbs, ubs, steps;
+  for (int64_t d : shape) {
+    lbs.push_back(arith::ConstantIndexOp::create(b, loc, 0));
+    ubs.push_back(arith::ConstantIndexOp::create(b, loc, d));
+    steps.push_back(arith::ConstantIndexOp::create(b, loc, 1));
+  }
+  scf::LoopNest nest = scf::buildLoopNest(
+      b, loc, lbs, ubs, steps, ValueRange{init},
+      [&](OpBuilder &nb, Location l, ValueRange ivs,
+          ValueRange carried) -> scf::ValueVector {
+        return {body(nb, l, ivs, carried[0])};
+      });
+  return nest.results.empty() ? init : nest.results[0];
+}
+
+struct ScatterElementsLowering
+    : OpConversionPattern<smelt::onnx::ScatterElementsOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::ScatterElementsOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto dataType = dyn_cast<RankedTensorType>(adaptor.getData().getType());
+    auto updatesType =
+        dyn_cast<RankedTensorType>(adaptor.getUpdates().getType());
+    if (!dataType || !updatesType || !dataType.hasStaticShape() ||
+        !updatesType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    int64_t rank = dataType.getRank();
+    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    StringRef mode = op.getReduction();
+    Location loc = op.getLoc();
+    Value indices = adaptor.getIndices(), updates = adaptor.getUpdates();
+    bool supported = true;
+    Value result = loopOver(
+        rewriter, loc, updatesType.getShape(), adaptor.getData(),
+        [&](OpBuilder &b, Location l, ValueRange ivs, Value acc) -> Value {
+          SmallVector<Value> at(ivs.begin(), ivs.end());
+          at[axis] = readIndex(b, l, indices, ivs, dataType.getDimSize(axis));
+          Value update = tensor::ExtractOp::create(b, l, updates, ivs);
+          Value old = tensor::ExtractOp::create(b, l, acc, at);
+          Value v = combine(b, l, mode, old, update);
+          supported &= v != nullptr;
+          return tensor::InsertOp::create(b, l, v ? v : update, acc, at);
+        });
+    if (!supported)
+      return rewriter.notifyMatchFailure(op, "unknown reduction");
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+struct ScatterNDLowering : OpConversionPattern<smelt::onnx::ScatterNDOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::ScatterNDOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto dataType = dyn_cast<RankedTensorType>(adaptor.getData().getType());
+    auto indicesType =
+        dyn_cast<RankedTensorType>(adaptor.getIndices().getType());
+    auto updatesType =
+        dyn_cast<RankedTensorType>(adaptor.getUpdates().getType());
+    if (!dataType || !indicesType || !updatesType ||
+        !dataType.hasStaticShape() || !indicesType.hasStaticShape() ||
+        !updatesType.hasStaticShape() || indicesType.getRank() < 1)
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    int64_t q = indicesType.getRank();
+    int64_t k = indicesType.getDimSize(q - 1);
+    StringRef mode = op.getReduction();
+    Location loc = op.getLoc();
+    Value indices = adaptor.getIndices(), updates = adaptor.getUpdates();
+    bool supported = true;
+    Value result = loopOver(
+        rewriter, loc, updatesType.getShape(), adaptor.getData(),
+        [&](OpBuilder &b, Location l, ValueRange ivs, Value acc) -> Value {
+          SmallVector<Value> at;
+          SmallVector<Value> where(ivs.begin(), ivs.begin() + (q - 1));
+          where.push_back(Value());
+          for (int64_t i = 0; i < k; ++i) {
+            where.back() = arith::ConstantIndexOp::create(b, l, i);
+            at.push_back(readIndex(b, l, indices, where, dataType.getDimSize(i)));
+          }
+          at.append(ivs.begin() + (q - 1), ivs.end());
+          Value update = tensor::ExtractOp::create(b, l, updates, ivs);
+          Value old = tensor::ExtractOp::create(b, l, acc, at);
+          Value v = combine(b, l, mode, old, update);
+          supported &= v != nullptr;
+          return tensor::InsertOp::create(b, l, v ? v : update, acc, at);
+        });
+    if (!supported)
+      return rewriter.notifyMatchFailure(op, "unknown reduction");
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+} // namespace
+
+void smelt::populateONNXScatterToLinalgPatterns(const TypeConverter &converter,
+                                                RewritePatternSet &patterns) {
+  patterns.add<ScatterElementsLowering, ScatterNDLowering>(
+      converter, patterns.getContext());
+}
