@@ -92,6 +92,23 @@ smelt::detail::getConstantInts(Value value) {
   return values;
 }
 
+std::optional<SmallVector<double>>
+smelt::detail::getConstantFloats(Value value) {
+  DenseFPElementsAttr attr;
+  if (auto cast = value.getDefiningOp<UnrealizedConversionCastOp>())
+    if (cast.getInputs().size() == 1)
+      value = cast.getInputs()[0];
+  if (Operation *def = value.getDefiningOp();
+      def && def->getName().getStringRef() == "onnx.Constant")
+    attr = dyn_cast_or_null<DenseFPElementsAttr>(def->getAttr("value"));
+  if (!attr && !matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  SmallVector<double> values;
+  for (const APFloat &v : attr.getValues<APFloat>())
+    values.push_back(v.convertToDouble());
+  return values;
+}
+
 Value smelt::detail::createScalarConstant(OpBuilder &b, Location loc,
                                           Type type, double value) {
   if (auto floatType = dyn_cast<FloatType>(type))

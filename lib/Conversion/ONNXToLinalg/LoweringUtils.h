@@ -67,6 +67,9 @@ reduce(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
 mlir::Value buildSoftmax(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::Value input, int64_t axis, bool log);
 
+/// The elements of a constant 1-D float operand, or std::nullopt.
+std::optional<llvm::SmallVector<double>> getConstantFloats(mlir::Value value);
+
 /// The element type of a shaped (ONNX) type.
 mlir::Type elementTypeOf(mlir::Type type);
 

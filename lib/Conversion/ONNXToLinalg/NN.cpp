@@ -740,9 +740,9 @@ struct LayerNormLowering
         });
     // The optional Mean and InvStdDev outputs keep the reduced dims as 1.
     SmallVector<Value> results = {result};
-    for (auto [value, output] :
-         llvm::zip(ArrayRef<Value>{mean, invStdDev},
-                   ArrayRef<Value>{op.getMean(), op.getInvStdDev()})) {
+    Value statistics[] = {mean, invStdDev};
+    Value outputs[] = {op.getMean(), op.getInvStdDev()};
+    for (auto [value, output] : llvm::zip(statistics, outputs)) {
       if (!output)
         continue;
       RankedTensorType outType =
