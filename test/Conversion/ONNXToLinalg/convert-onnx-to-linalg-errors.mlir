@@ -10,8 +10,8 @@ func.func @dynamic(%a: tensor<?x3xf32>, %b: tensor<?x3xf32>) -> tensor<?x3xf32> 
 // -----
 
 // An op without a lowering.
-func.func @no_lowering(%a: tensor<4xf32>) -> tensor<4xf32> {
-  // expected-error @+1 {{failed to legalize operation 'onnx.Hardmax'}}
-  %0 = onnx.Hardmax(%a) : (tensor<4xf32>) -> tensor<4xf32>
-  return %0 : tensor<4xf32>
+func.func @no_lowering(%a: tensor<3x3xf32>) -> tensor<f32> {
+  // expected-error @+1 {{failed to legalize operation 'onnx.Det'}}
+  %0 = onnx.Det(%a) : (tensor<3x3xf32>) -> tensor<f32>
+  return %0 : tensor<f32>
 }
