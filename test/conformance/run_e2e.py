@@ -3,7 +3,9 @@
 compares its outputs with the expected outputs stored beside the model.
 
 For each case under the libonnx-testdata folders (node, pytorch-converted,
-pytorch-operator, simple): `smeltc model.onnx -o model.so`, then
+pytorch-operator, simple): `smeltc model.onnx -o model.so` (with
+`--input-shape` for inputs whose declared shape is symbolic, taken from the
+first data set), then
 `smelt-run model.so --input input_0.pb ... --output-dir out` for every
 test_data_set_N, and a comparison with output_N.pb: rtol 1e-3 and atol 1e-7
 for floats, exact for integers and bool, NaN equal to NaN. Prints
@@ -83,22 +85,41 @@ def run_case(tools, case_dir, timeout):
     if not sets:
         return False, "no test data"
     try:
-        outputs = [o.name for o in onnx.load(model_path).graph.output]
+        graph = onnx.load(model_path).graph
     except Exception as e:  # a model ONNX's own loader rejects
         return False, "onnx cannot load the model: %s" % e
+    outputs = [o.name for o in graph.output]
+    initializers = {t.name for t in graph.initializer}
+    inputs = [i for i in graph.input if i.name not in initializers]
+
+    def input_files(data_set):
+        return sorted(glob.glob(os.path.join(data_set, "input_*.pb")),
+                      key=lambda p: int(re.findall(r"\d+", os.path.basename(p))[0]))
+
+    # Symbolic dimensions are fixed from the first data set's inputs, as a
+    # user would with --input-shape.
+    shape_flags = []
+    for info, path in zip(inputs, input_files(sets[0])):
+        dims = info.type.tensor_type.shape.dim
+        if info.type.HasField("tensor_type") and any(
+                not d.HasField("dim_value") for d in dims):
+            tensor = onnx.TensorProto()
+            with open(path, "rb") as f:
+                tensor.ParseFromString(f.read())
+            shape_flags.append("--input-shape=%s:%s" % (
+                info.name, "x".join(str(d) for d in tensor.dims)))
     with tempfile.TemporaryDirectory() as tmp:
         library = os.path.join(tmp, "model.so")
-        proc, problem = run([smeltc, model_path, "-o", library], timeout)
+        proc, problem = run([smeltc, model_path, "-o", library] + shape_flags,
+                            timeout)
         if problem:
             return False, "compile " + problem
         if proc.returncode != 0:
             return False, "compile: " + first_error(proc.stderr)
         for data_set in sets:
-            inputs = sorted(glob.glob(os.path.join(data_set, "input_*.pb")),
-                            key=lambda p: int(re.findall(r"\d+", os.path.basename(p))[0]))
             out_dir = os.path.join(tmp, "out")
             cmd = [smelt_run, library, "--output-dir", out_dir]
-            for path in inputs:
+            for path in input_files(data_set):
                 cmd += ["--input", path]
             proc, problem = run(cmd, timeout)
             if problem:

@@ -55,6 +55,7 @@ void smelt::populateONNXToLinalgPatterns(const TypeConverter &converter,
   populateONNXDataMovementToLinalgPatterns(converter, patterns);
   populateONNXLossToLinalgPatterns(converter, patterns);
   populateONNXScatterToLinalgPatterns(converter, patterns);
+  populateONNXQuantizationToLinalgPatterns(converter, patterns);
 }
 
 namespace {

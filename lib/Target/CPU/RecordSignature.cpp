@@ -52,6 +52,10 @@ struct CPURecordSignaturePass
       auto nameAttr = attrs ? attrs.getAs<StringAttr>("onnx.name") : nullptr;
       std::string name = nameAttr ? nameAttr.str()
                                   : std::string(kind) + std::to_string(index);
+      if (!isa<TensorType>(type))
+        return func.emitError()
+               << kind << " '" << name << "' has type " << type
+               << "; the CPU runtime passes only tensors";
       auto tensor = dyn_cast<RankedTensorType>(type);
       if (!tensor || !tensor.hasStaticShape())
         return func.emitError()

@@ -55,6 +55,11 @@ void populateONNXLossToLinalgPatterns(const mlir::TypeConverter &converter,
 void populateONNXScatterToLinalgPatterns(const mlir::TypeConverter &converter,
                                          mlir::RewritePatternSet &patterns);
 
+/// QuantizeLinear, DequantizeLinear and DynamicQuantizeLinear, with ONNX's
+/// reference (float) arithmetic.
+void populateONNXQuantizationToLinalgPatterns(
+    const mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+
 /// All of the above.
 void populateONNXToLinalgPatterns(const mlir::TypeConverter &converter,
                                   mlir::RewritePatternSet &patterns);
