@@ -100,7 +100,7 @@ struct SliceLowering : OpConversionPattern<smelt::onnx::SliceOp> {
       steps = getConstantInts(v);
     if (!starts || !ends || (adaptor.getAxes() && !axes) ||
         (adaptor.getSteps() && !steps))
-      return rewriter.notifyMatchFailure(op, "needs constant starts/axes/steps");
+      return lowerWithRuntimeOperands(op, adaptor, rewriter, resultType);
     SmallVector<int64_t> offset(rank, 0), stride(rank, 1);
     for (size_t i = 0; i < starts->size(); ++i) {
       int64_t axis = normalizeAxis(axes ? (*axes)[i] : i, rank);
@@ -129,6 +129,81 @@ struct SliceLowering : OpConversionPattern<smelt::onnx::SliceOp> {
                              src.push_back(arith::AddIOp::create(
                                  b, l, scaled, indexConstant(b, l, offset[d])));
                            }
+                           return tensor::ExtractOp::create(b, l, data, src);
+                         }));
+    return success();
+  }
+
+  /// Starts, axes or steps known only when the model runs (graph inputs):
+  /// the per-dim offset and step are computed from them before the loop;
+  /// the result shape is known, so the ends are not needed.
+  LogicalResult lowerWithRuntimeOperands(smelt::onnx::SliceOp op,
+                                         OpAdaptor adaptor,
+                                         ConversionPatternRewriter &rewriter,
+                                         RankedTensorType resultType) const {
+    Location loc = op.getLoc();
+    Value data = adaptor.getData();
+    auto type = cast<RankedTensorType>(data.getType());
+    int64_t rank = type.getRank();
+    auto startsType = dyn_cast<RankedTensorType>(adaptor.getStarts().getType());
+    if (!startsType || startsType.getRank() != 1 ||
+        !startsType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "needs 1-D starts");
+    int64_t count = startsType.getDimSize(0);
+    auto readAt = [&](Value tensor, int64_t i) -> Value {
+      Value raw = tensor::ExtractOp::create(
+          rewriter, loc, tensor,
+          ValueRange{indexConstant(rewriter, loc, i)});
+      return arith::IndexCastOp::create(rewriter, loc, rewriter.getIndexType(),
+                                        raw);
+    };
+    auto cmp = [&](arith::CmpIPredicate p, Value a, Value b) -> Value {
+      return arith::CmpIOp::create(rewriter, loc, p, a, b);
+    };
+    auto sel = [&](Value c, Value a, Value b) -> Value {
+      return arith::SelectOp::create(rewriter, loc, c, a, b);
+    };
+    using P = arith::CmpIPredicate;
+    SmallVector<Value> offset, stride;
+    for (int64_t d = 0; d < rank; ++d) {
+      offset.push_back(indexConstant(rewriter, loc, 0));
+      stride.push_back(indexConstant(rewriter, loc, 1));
+    }
+    Value zero = indexConstant(rewriter, loc, 0);
+    for (int64_t i = 0; i < count; ++i) {
+      Value axis = adaptor.getAxes() ? readAt(adaptor.getAxes(), i)
+                                     : indexConstant(rewriter, loc, i);
+      axis = sel(cmp(P::slt, axis, zero),
+                 arith::AddIOp::create(rewriter, loc, axis,
+                                       indexConstant(rewriter, loc, rank)),
+                 axis);
+      Value step = adaptor.getSteps() ? readAt(adaptor.getSteps(), i)
+                                      : indexConstant(rewriter, loc, 1);
+      Value start = readAt(adaptor.getStarts(), i);
+      for (int64_t d = 0; d < rank; ++d) {
+        Value dim = indexConstant(rewriter, loc, type.getDimSize(d));
+        Value s = sel(cmp(P::slt, start, zero),
+                      arith::AddIOp::create(rewriter, loc, start, dim), start);
+        // Clamp to [0, dim] going forward, [0, dim - 1] going backward.
+        Value forward = cmp(P::sgt, step, zero);
+        Value upper = sel(forward, dim,
+                          arith::SubIOp::create(rewriter, loc, dim,
+                                                indexConstant(rewriter, loc, 1)));
+        s = arith::MaxSIOp::create(rewriter, loc, s, zero);
+        s = arith::MinSIOp::create(rewriter, loc, s, upper);
+        Value here = cmp(P::eq, axis, indexConstant(rewriter, loc, d));
+        offset[d] = sel(here, s, offset[d]);
+        stride[d] = sel(here, step, stride[d]);
+      }
+    }
+    rewriter.replaceOp(
+        op, buildIndexed(rewriter, loc, resultType,
+                         [&](OpBuilder &b, Location l, ValueRange idx) -> Value {
+                           SmallVector<Value> src;
+                           for (int64_t d = 0; d < rank; ++d)
+                             src.push_back(arith::AddIOp::create(
+                                 b, l, offset[d],
+                                 arith::MulIOp::create(b, l, idx[d], stride[d])));
                            return tensor::ExtractOp::create(b, l, data, src);
                          }));
     return success();
@@ -234,13 +309,25 @@ struct PadLowering : OpConversionPattern<smelt::onnx::PadOp> {
       return rewriter.notifyMatchFailure(op, "needs static shapes");
     auto type = cast<RankedTensorType>(data.getType());
     int64_t rank = type.getRank();
-    // Opset 13: pads cover every axis, begins then ends.
-    auto pads = getConstantInts(adaptor.getPads());
-    if (!pads || pads->size() != static_cast<size_t>(2 * rank))
-      return rewriter.notifyMatchFailure(op, "needs constant pads");
-    SmallVector<int64_t> begin(pads->begin(), pads->begin() + rank);
+    // Opset 13: pads cover every axis, begins then ends; read when the
+    // model runs if they are not constants.
     StringRef mode = op.getMode();
     Location loc = op.getLoc();
+    SmallVector<Value> beginValues;
+    if (auto pads = getConstantInts(adaptor.getPads())) {
+      if (pads->size() != static_cast<size_t>(2 * rank))
+        return rewriter.notifyMatchFailure(op, "pads do not cover the axes");
+      for (int64_t d = 0; d < rank; ++d)
+        beginValues.push_back(indexConstant(rewriter, loc, (*pads)[d]));
+    } else {
+      for (int64_t d = 0; d < rank; ++d) {
+        Value raw = tensor::ExtractOp::create(
+            rewriter, loc, adaptor.getPads(),
+            ValueRange{indexConstant(rewriter, loc, d)});
+        beginValues.push_back(arith::IndexCastOp::create(
+            rewriter, loc, rewriter.getIndexType(), raw));
+      }
+    }
     Type element = resultType.getElementType();
     Value padValue;
     if (Value cv = adaptor.getConstantValue())
@@ -255,7 +342,7 @@ struct PadLowering : OpConversionPattern<smelt::onnx::PadOp> {
                            for (int64_t d = 0; d < rank; ++d) {
                              int64_t dim = type.getDimSize(d);
                              Value i = arith::SubIOp::create(
-                                 b, l, idx[d], indexConstant(b, l, begin[d]));
+                                 b, l, idx[d], beginValues[d]);
                              Value zero = indexConstant(b, l, 0);
                              Value last = indexConstant(b, l, dim - 1);
                              Value below = arith::CmpIOp::create(

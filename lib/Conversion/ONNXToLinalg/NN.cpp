@@ -360,7 +360,8 @@ struct ConvTransposeLowering
 
 /// Sums or maximizes `x` (already padded) over windows: [N, C, O...].
 Value poolWindows(OpBuilder &b, Location loc, Value x, const Window &w,
-                  RankedTensorType resultType, bool isMax) {
+                  RankedTensorType resultType, bool isMax,
+                  bool isUnsigned = false) {
   MLIRContext *ctx = b.getContext();
   int64_t spatial = w.kernel.size();
   int64_t dims = 2 + 2 * spatial;
@@ -376,7 +377,14 @@ Value poolWindows(OpBuilder &b, Location loc, Value x, const Window &w,
   // The window operand only gives the kernel dimensions their extent.
   Value window = tensor::EmptyOp::create(b, loc, w.kernel, element);
   Value start;
-  if (isMax) {
+  if (isMax && isa<IntegerType>(element)) {
+    start = arith::ConstantOp::create(
+        b, loc,
+        b.getIntegerAttr(element,
+                         isUnsigned ? APInt::getMinValue(element.getIntOrFloatBitWidth())
+                                    : APInt::getSignedMinValue(
+                                          element.getIntOrFloatBitWidth())));
+  } else if (isMax) {
     auto f = cast<FloatType>(element);
     start = arith::ConstantOp::create(
         b, loc, b.getFloatAttr(f, APFloat::getInf(f.getFloatSemantics(), true)));
@@ -395,10 +403,15 @@ Value poolWindows(OpBuilder &b, Location loc, Value x, const Window &w,
              b, loc, TypeRange{resultType}, ValueRange{x, window},
              ValueRange{init}, maps, iterators,
              [&](OpBuilder &nb, Location l, ValueRange args) {
-               Value v = isMax ? Value(arith::MaximumFOp::create(nb, l, args[0],
-                                                                 args[2]))
-                               : Value(arith::AddFOp::create(nb, l, args[0],
-                                                             args[2]));
+               Value v;
+               if (isMax && isa<IntegerType>(element))
+                 v = isUnsigned
+                         ? Value(arith::MaxUIOp::create(nb, l, args[0], args[2]))
+                         : Value(arith::MaxSIOp::create(nb, l, args[0], args[2]));
+               else if (isMax)
+                 v = arith::MaximumFOp::create(nb, l, args[0], args[2]);
+               else
+                 v = arith::AddFOp::create(nb, l, args[0], args[2]);
                linalg::YieldOp::create(nb, l, v);
              })
       .getResult(0);
@@ -415,21 +428,32 @@ struct MaxPoolLowering : OpConversionPattern<smelt::onnx::MaxPoolOp> {
     RankedTensorType resultType =
         getStaticTensorType(*getTypeConverter(), op.getY().getType());
     if (!inputType || !inputType.hasStaticShape() || !resultType ||
-        inputType.getRank() < 3 ||
-        !isa<FloatType>(inputType.getElementType()))
-      return rewriter.notifyMatchFailure(op, "needs static float shapes");
+        inputType.getRank() < 3)
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
     Window w;
     w.kernel = intsOf(op.getKernelShapeAttr(), 0, 1);
     if (failed(computeWindow(op, inputType, resultType, w)))
       return rewriter.notifyMatchFailure(op, "bad window attributes");
     Location loc = op.getLoc();
-    auto f = cast<FloatType>(inputType.getElementType());
-    Value negInf = arith::ConstantOp::create(
-        rewriter, loc,
-        rewriter.getFloatAttr(f, APFloat::getInf(f.getFloatSemantics(), true)));
+    Type element = inputType.getElementType();
+    bool isUnsigned = isUnsignedElement(op.getX().getType());
+    // Padding never wins the maximum.
+    Value lowest;
+    if (auto f = dyn_cast<FloatType>(element))
+      lowest = arith::ConstantOp::create(
+          rewriter, loc,
+          rewriter.getFloatAttr(f, APFloat::getInf(f.getFloatSemantics(), true)));
+    else
+      lowest = arith::ConstantOp::create(
+          rewriter, loc,
+          rewriter.getIntegerAttr(
+              element, isUnsigned ? APInt::getMinValue(element.getIntOrFloatBitWidth())
+                                  : APInt::getSignedMinValue(
+                                        element.getIntOrFloatBitWidth())));
     Value x = padSpatial(rewriter, loc, adaptor.getX(), w.padBegin, w.padEnd,
-                         negInf);
-    rewriter.replaceOp(op, poolWindows(rewriter, loc, x, w, resultType, true));
+                         lowest);
+    rewriter.replaceOp(op, poolWindows(rewriter, loc, x, w, resultType, true,
+                                       isUnsigned));
     return success();
   }
 };
