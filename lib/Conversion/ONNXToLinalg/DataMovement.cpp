@@ -950,6 +950,44 @@ struct ResizeLowering : OpConversionPattern<smelt::onnx::ResizeOp> {
   }
 };
 
+/// ReverseSequence: the first sequence_lens[b] steps of each batch entry
+/// are reversed along the time axis; the rest stay.
+struct ReverseSequenceLowering
+    : OpConversionPattern<smelt::onnx::ReverseSequenceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::ReverseSequenceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value input = adaptor.getInput(), lens = adaptor.getSequenceLens();
+    RankedTensorType resultType =
+        staticResult(*getTypeConverter(), op, 0, ValueRange{input, lens});
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    int64_t batchAxis = op.getBatchAxis(), timeAxis = op.getTimeAxis();
+    rewriter.replaceOp(
+        op, buildIndexed(rewriter, op.getLoc(), resultType,
+                         [&](OpBuilder &b, Location l, ValueRange idx) -> Value {
+                           Value len = arith::IndexCastOp::create(
+                               b, l, b.getIndexType(),
+                               tensor::ExtractOp::create(
+                                   b, l, lens, ValueRange{idx[batchAxis]}));
+                           Value t = idx[timeAxis];
+                           Value inside = arith::CmpIOp::create(
+                               b, l, arith::CmpIPredicate::slt, t, len);
+                           Value mirrored = arith::SubIOp::create(
+                               b, l,
+                               arith::SubIOp::create(b, l, len,
+                                                     indexConstant(b, l, 1)),
+                               t);
+                           SmallVector<Value> src(idx.begin(), idx.end());
+                           src[timeAxis] =
+                               arith::SelectOp::create(b, l, inside, mirrored, t);
+                           return tensor::ExtractOp::create(b, l, input, src);
+                         }));
+    return success();
+  }
+};
+
 /// Hann, Hamming and Blackman windows: cosine sums over n / N.
 template <typename OpTy>
 struct WindowLowering : OpConversionPattern<OpTy> {
@@ -1011,7 +1049,7 @@ void smelt::populateONNXDataMovementToLinalgPatterns(
                DepthSpaceLowering<smelt::onnx::DepthToSpaceOp, true>,
                DepthSpaceLowering<smelt::onnx::SpaceToDepthOp, false>,
                EyeLikeLowering, OneHotLowering, GatherNDLowering,
-               ResizeLowering>(
+               ResizeLowering, ReverseSequenceLowering>(
       converter, patterns.getContext());
   // ONNX's own coefficients (Hamming: 25/46 and 21/46).
   patterns.add<WindowLowering<smelt::onnx::HannWindowOp>>(

@@ -17,6 +17,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 
+#include <map>
+
 using namespace mlir;
 using namespace smelt::detail;
 
@@ -212,9 +214,163 @@ struct GemmLowering : OpConversionPattern<smelt::onnx::GemmOp> {
   }
 };
 
+/// Einsum: one linalg.generic whose dimensions are the equation's letters;
+/// letters missing from the output are reduced. Ellipses are not supported.
+struct EinsumLowering : OpConversionPattern<smelt::onnx::EinsumOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::EinsumOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType resultType =
+        getStaticTensorType(*getTypeConverter(), op.getOutput().getType());
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "needs a static result");
+    std::string equation;
+    for (char ch : op.getEquation())
+      if (ch != ' ')
+        equation += ch;
+    if (equation.find("...") != std::string::npos)
+      return rewriter.notifyMatchFailure(op, "ellipses are not supported");
+    StringRef eq(equation);
+    auto [lhs, rhs] = eq.split("->");
+    SmallVector<StringRef> terms;
+    lhs.split(terms, ',');
+    ValueRange inputs = adaptor.getInputs();
+    if (terms.size() != inputs.size())
+      return rewriter.notifyMatchFailure(op, "terms do not match the inputs");
+    // Letters in order of first appearance; the implicit output is the
+    // letters that appear once, sorted.
+    std::string letters, output;
+    std::map<char, int> counts;
+    for (StringRef term : terms)
+      for (char ch : term) {
+        if (!counts[ch]++)
+          letters += ch;
+      }
+    if (eq.contains("->")) {
+      output = rhs.str();
+    } else {
+      for (auto [ch, n] : counts)
+        if (n == 1)
+          output += ch;
+    }
+    // Output letters first (parallel), then the reduced ones.
+    std::string order = output;
+    for (char ch : letters)
+      if (output.find(ch) == std::string::npos)
+        order += ch;
+    std::map<char, int64_t> sizes;
+    for (auto [term, input] : llvm::zip(terms, inputs)) {
+      auto type = dyn_cast<RankedTensorType>(input.getType());
+      if (!type || !type.hasStaticShape() ||
+          type.getRank() != static_cast<int64_t>(term.size()))
+        return rewriter.notifyMatchFailure(op, "needs static inputs");
+      for (auto [i, ch] : llvm::enumerate(term))
+        sizes[ch] = std::max(sizes[ch], type.getDimSize(i));
+    }
+    MLIRContext *ctx = rewriter.getContext();
+    int64_t dims = order.size();
+    auto mapOf = [&](StringRef term) {
+      SmallVector<AffineExpr> exprs;
+      for (char ch : term)
+        exprs.push_back(getAffineDimExpr(order.find(ch), ctx));
+      return AffineMap::get(dims, 0, exprs, ctx);
+    };
+    SmallVector<AffineMap> maps;
+    for (StringRef term : terms)
+      maps.push_back(mapOf(term));
+    maps.push_back(mapOf(output));
+    SmallVector<utils::IteratorType> iterators;
+    for (size_t i = 0; i < order.size(); ++i)
+      iterators.push_back(i < output.size() ? utils::IteratorType::parallel
+                                            : utils::IteratorType::reduction);
+    Location loc = op.getLoc();
+    Type element = resultType.getElementType();
+    bool isFloat = isa<FloatType>(element);
+    Value init = zeroFilled(rewriter, loc, resultType);
+    Value result =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{resultType}, inputs, ValueRange{init},
+            maps, iterators,
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              Value product = args[0];
+              for (Value v : args.drop_front().drop_back())
+                product = isFloat ? Value(arith::MulFOp::create(b, l, product, v))
+                                  : Value(arith::MulIOp::create(b, l, product, v));
+              Value acc = args.back();
+              linalg::YieldOp::create(
+                  b, l,
+                  isFloat ? Value(arith::AddFOp::create(b, l, acc, product))
+                          : Value(arith::AddIOp::create(b, l, acc, product)));
+            })
+            .getResult(0);
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// MatMulInteger: int32 products of (A - a_zero_point) and
+/// (B - b_zero_point), zero points per tensor or per row / column.
+struct MatMulIntegerLowering
+    : OpConversionPattern<smelt::onnx::MatMulIntegerOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::MatMulIntegerOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType resultType =
+        getStaticTensorType(*getTypeConverter(), op.getY().getType());
+    auto aType = dyn_cast<RankedTensorType>(adaptor.getA().getType());
+    auto bType = dyn_cast<RankedTensorType>(adaptor.getB().getType());
+    if (!resultType || !aType || !bType || !aType.hasStaticShape() ||
+        !bType.hasStaticShape() || aType.getRank() != 2 ||
+        bType.getRank() != 2)
+      return rewriter.notifyMatchFailure(op, "needs static 2-D operands");
+    Location loc = op.getLoc();
+    bool aUnsigned = isUnsignedElement(op.getA().getType());
+    bool bUnsigned = isUnsignedElement(op.getB().getType());
+    Type i32 = resultType.getElementType();
+    // Centre each operand in int32 first: x - zero_point.
+    auto centre = [&](Value x, Value zp, bool isUnsigned, bool perRow) {
+      auto type = cast<RankedTensorType>(x.getType());
+      auto wide = RankedTensorType::get(type.getShape(), i32);
+      SmallVector<Value> operands = {x};
+      if (zp) {
+        auto zpType = cast<RankedTensorType>(zp.getType());
+        if (zpType.getRank() == 1 && zpType.getDimSize(0) > 1)
+          zp = reshapeToStatic(
+              rewriter, loc, zp,
+              RankedTensorType::get(perRow ? ArrayRef<int64_t>{zpType.getDimSize(0), 1}
+                                           : ArrayRef<int64_t>{1, zpType.getDimSize(0)},
+                                    zpType.getElementType()));
+        else if (zpType.getRank() == 1)
+          zp = reshapeToStatic(rewriter, loc, zp,
+                               RankedTensorType::get({}, zpType.getElementType()));
+        operands.push_back(zp);
+      }
+      return buildBroadcastElementwise(
+          rewriter, loc, wide, operands,
+          [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+            auto extend = [&](Value v) -> Value {
+              return isUnsigned ? Value(arith::ExtUIOp::create(b, l, i32, v))
+                                : Value(arith::ExtSIOp::create(b, l, i32, v));
+            };
+            Value v = extend(a[0]);
+            if (a.size() > 1)
+              v = arith::SubIOp::create(b, l, v, extend(a[1]));
+            return v;
+          });
+    };
+    Value a = centre(adaptor.getA(), adaptor.getAZeroPoint(), aUnsigned, true);
+    Value b = centre(adaptor.getB(), adaptor.getBZeroPoint(), bUnsigned, false);
+    rewriter.replaceOp(op, buildMatMul(rewriter, loc, a, b, resultType, false));
+    return success();
+  }
+};
+
 } // namespace
 
 void smelt::populateONNXMatMulToLinalgPatterns(const TypeConverter &converter,
                                                RewritePatternSet &patterns) {
-  patterns.add<MatMulLowering, GemmLowering>(converter, patterns.getContext());
+  patterns.add<MatMulLowering, GemmLowering, EinsumLowering,
+               MatMulIntegerLowering>(converter, patterns.getContext());
 }

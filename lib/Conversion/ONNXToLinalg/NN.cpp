@@ -571,6 +571,89 @@ struct GlobalPoolLowering : OpConversionPattern<OpTy> {
   }
 };
 
+/// LRN: x / (bias + alpha / size * sum of x^2 over nearby channels)^beta.
+struct LRNLowering : OpConversionPattern<smelt::onnx::LRNOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::LRNOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value x = adaptor.getX();
+    auto type = dyn_cast<RankedTensorType>(x.getType());
+    if (!type || !type.hasStaticShape() || type.getRank() < 3 ||
+        !isa<FloatType>(type.getElementType()))
+      return rewriter.notifyMatchFailure(op, "needs static float shapes");
+    Location loc = op.getLoc();
+    int64_t size = op.getSize();
+    int64_t channels = type.getDimSize(1);
+    int64_t before = (size - 1) / 2;
+    int64_t rank = type.getRank();
+    Type element = type.getElementType();
+    float alpha = op.getAlpha().convertToFloat();
+    float beta = op.getBeta().convertToFloat();
+    float bias = op.getBias().convertToFloat();
+    MLIRContext *ctx = rewriter.getContext();
+    // Iteration: the output dims plus the window tap j.
+    SmallVector<AffineExpr> outExprs;
+    for (int64_t d = 0; d < rank; ++d)
+      outExprs.push_back(getAffineDimExpr(d, ctx));
+    Value window = tensor::EmptyOp::create(rewriter, loc, {size}, element);
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(rank + 1, 0, {getAffineDimExpr(rank, ctx)}, ctx),
+        AffineMap::get(rank + 1, 0, outExprs, ctx)};
+    SmallVector<utils::IteratorType> iterators(rank,
+                                               utils::IteratorType::parallel);
+    iterators.push_back(utils::IteratorType::reduction);
+    Value zero = createScalarConstant(rewriter, loc, element, 0.0);
+    Value init = linalg::FillOp::create(
+                     rewriter, loc, zero,
+                     Value(tensor::EmptyOp::create(rewriter, loc,
+                                                   type.getShape(), element)))
+                     .getResult(0);
+    Value sums =
+        linalg::GenericOp::create(
+            rewriter, loc, TypeRange{type}, ValueRange{window},
+            ValueRange{init}, maps, iterators,
+            [&](OpBuilder &b, Location l, ValueRange args) {
+              SmallVector<Value> at;
+              for (int64_t d = 0; d < rank; ++d)
+                at.push_back(linalg::IndexOp::create(b, l, d));
+              Value j = linalg::IndexOp::create(b, l, rank);
+              // channel = c - before + j, if in range.
+              Value c = arith::SubIOp::create(
+                  b, l, arith::AddIOp::create(b, l, at[1], j),
+                  arith::ConstantIndexOp::create(b, l, before));
+              Value inRange = arith::AndIOp::create(
+                  b, l,
+                  arith::CmpIOp::create(b, l, arith::CmpIPredicate::sge, c,
+                                        arith::ConstantIndexOp::create(b, l, 0)),
+                  arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, c,
+                                        arith::ConstantIndexOp::create(b, l, channels)));
+              at[1] = arith::SelectOp::create(
+                  b, l, inRange, c, arith::ConstantIndexOp::create(b, l, 0));
+              Value v = tensor::ExtractOp::create(b, l, x, at);
+              Value sq = arith::MulFOp::create(b, l, v, v);
+              sq = arith::SelectOp::create(b, l, inRange, sq,
+                                           createScalarConstant(b, l, element, 0));
+              linalg::YieldOp::create(
+                  b, l, Value(arith::AddFOp::create(b, l, args[1], sq)));
+            })
+            .getResult(0);
+    Value result = buildBroadcastElementwise(
+        rewriter, loc, type, ValueRange{x, sums},
+        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+          Value scaled = arith::MulFOp::create(
+              b, l, a[1], createScalarConstant(b, l, element, alpha / size));
+          Value base = arith::AddFOp::create(
+              b, l, scaled, createScalarConstant(b, l, element, bias));
+          Value denom = math::PowFOp::create(
+              b, l, base, createScalarConstant(b, l, element, beta));
+          return arith::DivFOp::create(b, l, a[0], denom);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
 /// Inference-mode BatchNormalization.
 struct BatchNormLowering
     : OpConversionPattern<smelt::onnx::BatchNormalizationOp> {
@@ -819,6 +902,6 @@ void smelt::populateONNXNNToLinalgPatterns(const TypeConverter &converter,
   patterns.add<ConvLowering, ConvTransposeLowering, MaxPoolLowering, AveragePoolLowering,
                GlobalPoolLowering<smelt::onnx::GlobalAveragePoolOp, false>,
                GlobalPoolLowering<smelt::onnx::GlobalMaxPoolOp, true>,
-               BatchNormLowering, DropoutLowering, LayerNormLowering,
+               BatchNormLowering, LRNLowering, DropoutLowering, LayerNormLowering,
                InstanceNormLowering>(converter, patterns.getContext());
 }
