@@ -121,7 +121,10 @@ bool smelt::readTensorFile(llvm::StringRef path, DecodedTensor &tensor,
 
 bool smelt::writeNpyFile(llvm::StringRef path, const DecodedTensor &tensor,
                          std::string &error) {
-  auto descr = npyDescrs().find(tensor.elementType);
+  // NumPy has no bfloat16; its bit patterns are written as uint16, the
+  // convention of ONNX's own test data.
+  auto descr = npyDescrs().find(tensor.elementType == "bf16" ? std::string("u16")
+                                                           : tensor.elementType);
   if (descr == npyDescrs().end()) {
     error = "cannot write " + tensor.elementType + " tensors as .npy";
     return false;

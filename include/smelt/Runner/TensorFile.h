@@ -16,7 +16,8 @@ namespace smelt {
 bool readTensorFile(llvm::StringRef path, DecodedTensor &tensor,
                     std::string &error);
 
-/// Writes `tensor` as a `.npy` file (dense, C order).
+/// Writes `tensor` as a `.npy` file (dense, C order); bf16 tensors, which
+/// NumPy lacks, are written as their uint16 bit patterns.
 bool writeNpyFile(llvm::StringRef path, const DecodedTensor &tensor,
                   std::string &error);
 

@@ -99,6 +99,10 @@ Value padSpatial(OpBuilder &b, Location loc, Value input,
   return tensor::PadOp::create(b, loc, padded, input, low, high, value);
 }
 
+Value normalize(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes,
+                float epsilon, Value *meanOut = nullptr,
+                Value *invStdDevOut = nullptr);
+
 struct ConvLowering : OpConversionPattern<smelt::onnx::ConvOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -654,6 +658,31 @@ struct LRNLowering : OpConversionPattern<smelt::onnx::LRNOp> {
   }
 };
 
+/// MeanVarianceNormalization: (x - mean) / sqrt(variance) over `axes`, with
+/// the epsilon of ONNX's function body (1e-9).
+struct MVNLowering
+    : OpConversionPattern<smelt::onnx::MeanVarianceNormalizationOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::MeanVarianceNormalizationOp op,
+                  OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto type = dyn_cast<RankedTensorType>(adaptor.getX().getType());
+    if (!type || !type.hasStaticShape() ||
+        !isa<FloatType>(type.getElementType()))
+      return rewriter.notifyMatchFailure(op, "needs static float shapes");
+    int64_t rank = type.getRank();
+    SmallVector<int64_t> axes = intsOf(op.getAxesAttr(), 0, 0);
+    for (int64_t &a : axes)
+      if (a < 0)
+        a += rank;
+    llvm::sort(axes);
+    rewriter.replaceOp(op, normalize(rewriter, op.getLoc(), adaptor.getX(),
+                                     axes, 1e-9f));
+    return success();
+  }
+};
+
 /// Inference-mode BatchNormalization.
 struct BatchNormLowering
     : OpConversionPattern<smelt::onnx::BatchNormalizationOp> {
@@ -740,8 +769,7 @@ struct DropoutLowering : OpConversionPattern<smelt::onnx::DropoutOp> {
 /// Normalizes over the trailing dims from `axis` (LayerNormalization) or the
 /// spatial dims (InstanceNormalization): y = (x - mean) / sqrt(var + eps).
 Value normalize(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes,
-                float epsilon, Value *meanOut = nullptr,
-                Value *invStdDevOut = nullptr) {
+                float epsilon, Value *meanOut, Value *invStdDevOut) {
   auto type = cast<RankedTensorType>(x.getType());
   Type element = type.getElementType();
   int64_t count = 1;
@@ -902,6 +930,6 @@ void smelt::populateONNXNNToLinalgPatterns(const TypeConverter &converter,
   patterns.add<ConvLowering, ConvTransposeLowering, MaxPoolLowering, AveragePoolLowering,
                GlobalPoolLowering<smelt::onnx::GlobalAveragePoolOp, false>,
                GlobalPoolLowering<smelt::onnx::GlobalMaxPoolOp, true>,
-               BatchNormLowering, LRNLowering, DropoutLowering, LayerNormLowering,
+               BatchNormLowering, LRNLowering, MVNLowering, DropoutLowering, LayerNormLowering,
                InstanceNormLowering>(converter, patterns.getContext());
 }
