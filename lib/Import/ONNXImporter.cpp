@@ -328,7 +328,7 @@ LogicalResult ModelImporter::importSubgraph(GraphProto &graph, Region &region,
 
   valueScopes.emplace_back();
   typeScopes.push_back(collectTypes(graph));
-  auto popScopes = llvm::make_scope_exit([&] {
+  llvm::scope_exit popScopes([&] {
     valueScopes.pop_back();
     typeScopes.pop_back();
   });

@@ -66,12 +66,25 @@ const char *smelt_element_type_name(SmeltElementType type) {
   return "?";
 }
 
+/* The info structs hand out const pointers; these are the same allocations,
+ * owned. */
+typedef union {
+  const void *view;
+  void *owned;
+} Owned;
+
+static void free_owned(const void *pointer) {
+  Owned o;
+  o.view = pointer;
+  free(o.owned);
+}
+
 static void free_tensors(SmeltTensorInfo *tensors, size_t count) {
   if (!tensors)
     return;
   for (size_t i = 0; i < count; ++i) {
-    free((char *)tensors[i].name);
-    free((int64_t *)tensors[i].shape);
+    free_owned(tensors[i].name);
+    free_owned(tensors[i].shape);
   }
   free(tensors);
 }
@@ -266,7 +279,10 @@ SmeltStatus smelt_model_run(SmeltModel *model, const void *const *inputs,
     if (!inputs || !inputs[i])
       return fail(SMELT_ERROR_ARGUMENT, "input '%s' (#%zu) has no buffer",
                   model->tensors[i].name, i);
-    model->buffers[i] = (void *)inputs[i];
+    /* Compiled code reads inputs only; the entry point takes one array. */
+    Owned o;
+    o.view = inputs[i];
+    model->buffers[i] = o.owned;
   }
   for (size_t o = 0; o < model->num_outputs; ++o) {
     void *buffer = outputs ? outputs[o] : NULL;

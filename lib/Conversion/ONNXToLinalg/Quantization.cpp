@@ -67,7 +67,9 @@ struct QuantizeLinearLowering
       return rewriter.notifyMatchFailure(op, "needs static shapes");
     Location loc = op.getLoc();
     int64_t rank = resultType.getRank();
-    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    int64_t axis = static_cast<int64_t>(op.getAxis());
+    if (axis < 0)
+      axis += rank;
     bool isUnsigned = isUnsignedElement(op.getY().getType());
     SmallVector<Value> operands = {
         adaptor.getX(),
@@ -109,7 +111,9 @@ struct DequantizeLinearLowering
       return rewriter.notifyMatchFailure(op, "needs static shapes");
     Location loc = op.getLoc();
     int64_t rank = resultType.getRank();
-    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    int64_t axis = static_cast<int64_t>(op.getAxis());
+    if (axis < 0)
+      axis += rank;
     bool isUnsigned = isUnsignedElement(op.getX().getType());
     SmallVector<Value> operands = {
         adaptor.getX(),

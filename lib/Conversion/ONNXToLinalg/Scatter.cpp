@@ -91,7 +91,9 @@ struct ScatterElementsLowering
         !updatesType.hasStaticShape())
       return rewriter.notifyMatchFailure(op, "needs static shapes");
     int64_t rank = dataType.getRank();
-    int64_t axis = op.getAxis() < 0 ? op.getAxis() + rank : op.getAxis();
+    int64_t axis = static_cast<int64_t>(op.getAxis());
+    if (axis < 0)
+      axis += rank;
     StringRef mode = op.getReduction();
     Location loc = op.getLoc();
     Value indices = adaptor.getIndices(), updates = adaptor.getUpdates();

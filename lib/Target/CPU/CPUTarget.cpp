@@ -180,8 +180,7 @@ public:
       llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
       os << object;
     }
-    auto removeObject =
-        llvm::make_scope_exit([&] { llvm::sys::fs::remove(objectPath); });
+    llvm::scope_exit removeObject([&] { llvm::sys::fs::remove(objectPath); });
     auto linker = llvm::sys::findProgramByName("cc");
     if (!linker)
       return emitError(loc)
