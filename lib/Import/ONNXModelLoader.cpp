@@ -222,7 +222,11 @@ bool loadModel(llvm::StringRef bytes, bool textual, llvm::StringRef modelDir,
     // The converter's adapters read shapes from value_info; give it what
     // inference can find, ignoring what it cannot.
     try {
-      ::onnx::shape_inference::InferShapes(model);
+      ::onnx::ShapeInferenceOptions options(/*check_type=*/false,
+                                            /*error_mode=*/0,
+                                            /*enable_data_propagation=*/true);
+      ::onnx::shape_inference::InferShapes(
+          model, ::onnx::OpSchemaRegistry::Instance(), options);
     } catch (const std::exception &) {
     }
     try {

@@ -101,7 +101,7 @@ Value padSpatial(OpBuilder &b, Location loc, Value input,
 
 Value normalize(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes,
                 float epsilon, Value *meanOut = nullptr,
-                Value *invStdDevOut = nullptr);
+                Value *invStdDevOut = nullptr, Value *varianceOut = nullptr);
 
 struct ConvLowering : OpConversionPattern<smelt::onnx::ConvOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -690,8 +690,8 @@ struct BatchNormLowering
   LogicalResult
   matchAndRewrite(smelt::onnx::BatchNormalizationOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    if (op.getTrainingMode() != 0 || op->getNumResults() != 1)
-      return rewriter.notifyMatchFailure(op, "training mode not supported");
+    if (op.getTrainingMode() != 0)
+      return lowerTraining(op, adaptor, rewriter);
     auto inputType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
     RankedTensorType resultType =
         getStaticTensorType(*getTypeConverter(), op.getY().getType());
@@ -734,6 +734,59 @@ struct BatchNormLowering
     rewriter.replaceOp(op, result);
     return success();
   }
+
+  /// Training mode: normalize with the batch's own statistics (over all dims
+  /// but the channel) and update the running ones with the momentum.
+  LogicalResult lowerTraining(smelt::onnx::BatchNormalizationOp op,
+                              OpAdaptor adaptor,
+                              ConversionPatternRewriter &rewriter) const {
+    auto type = dyn_cast<RankedTensorType>(adaptor.getX().getType());
+    RankedTensorType resultType =
+        getStaticTensorType(*getTypeConverter(), op.getY().getType());
+    if (!type || !type.hasStaticShape() || !resultType || type.getRank() < 2 ||
+        !isa<FloatType>(type.getElementType()))
+      return rewriter.notifyMatchFailure(op, "needs static float shapes");
+    Location loc = op.getLoc();
+    int64_t rank = type.getRank();
+    Type element = type.getElementType();
+    SmallVector<int64_t> axes = {0};
+    for (int64_t d = 2; d < rank; ++d)
+      axes.push_back(d);
+    Value mean, variance;
+    Value normalized = normalize(rewriter, loc, adaptor.getX(), axes,
+                                 op.getEpsilon().convertToFloat(), &mean,
+                                 nullptr, &variance);
+    Value y = buildBroadcastElementwise(
+        rewriter, loc, resultType,
+        ValueRange{normalized, perChannel(rewriter, loc, adaptor.getScale(), rank),
+                   perChannel(rewriter, loc, adaptor.getB(), rank)},
+        [](OpBuilder &b, Location l, ValueRange a) -> Value {
+          return arith::AddFOp::create(
+              b, l, arith::MulFOp::create(b, l, a[0], a[1]), a[2]);
+        });
+    SmallVector<Value> results = {y};
+    float momentum = op.getMomentum().convertToFloat();
+    Value running[] = {adaptor.getInputMean(), adaptor.getInputVar()};
+    Value current[] = {mean, variance};
+    Value outputs[] = {op.getRunningMean(), op.getRunningVar()};
+    for (auto [old, now, output] : llvm::zip(running, current, outputs)) {
+      if (!output)
+        continue;
+      auto outType = cast<RankedTensorType>(now.getType());
+      results.push_back(buildBroadcastElementwise(
+          rewriter, loc, outType, ValueRange{old, now},
+          [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+            return arith::AddFOp::create(
+                b, l,
+                arith::MulFOp::create(b, l, a[0],
+                                      createScalarConstant(b, l, element, momentum)),
+                arith::MulFOp::create(
+                    b, l, a[1], createScalarConstant(b, l, element, 1 - momentum)));
+          }));
+    }
+    rewriter.replaceOp(op, results);
+    return success();
+  }
 };
 
 /// Dropout at inference: the input passes; the mask, if asked for, is true.
@@ -769,7 +822,8 @@ struct DropoutLowering : OpConversionPattern<smelt::onnx::DropoutOp> {
 /// Normalizes over the trailing dims from `axis` (LayerNormalization) or the
 /// spatial dims (InstanceNormalization): y = (x - mean) / sqrt(var + eps).
 Value normalize(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes,
-                float epsilon, Value *meanOut, Value *invStdDevOut) {
+                float epsilon, Value *meanOut, Value *invStdDevOut,
+                Value *varianceOut) {
   auto type = cast<RankedTensorType>(x.getType());
   Type element = type.getElementType();
   int64_t count = 1;
@@ -813,8 +867,14 @@ Value normalize(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes,
       });
   Value variance = sumOf(squares);
   Value eps = createScalarConstant(b, loc, element, epsilon);
-  if (meanOut || invStdDevOut) {
+  if (meanOut || invStdDevOut || varianceOut) {
     auto reducedType = cast<RankedTensorType>(mean.getType());
+    if (varianceOut)
+      *varianceOut = buildBroadcastElementwise(
+          b, loc, reducedType, ValueRange{variance},
+          [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+            return arith::DivFOp::create(nb, l, a[0], n);
+          });
     if (meanOut)
       *meanOut = buildBroadcastElementwise(
           b, loc, reducedType, ValueRange{mean},

@@ -160,10 +160,112 @@ struct ScatterNDLowering : OpConversionPattern<smelt::onnx::ScatterNDOp> {
   }
 };
 
+/// TopK by rank: an element whose rank along the axis (how many elements
+/// come before it: larger, or equal at a lower index) is below K is written
+/// to that position of Values and Indices.
+struct TopKLowering : OpConversionPattern<smelt::onnx::TopKOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::TopKOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value x = adaptor.getX();
+    auto type = dyn_cast<RankedTensorType>(x.getType());
+    RankedTensorType valuesType =
+        getStaticTensorType(*getTypeConverter(), op.getValues().getType());
+    RankedTensorType indicesType =
+        getStaticTensorType(*getTypeConverter(), op.getIndices().getType());
+    if (!type || !type.hasStaticShape() || !valuesType || !indicesType)
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    int64_t rank = type.getRank();
+    int64_t axis = static_cast<int64_t>(op.getAxis());
+    if (axis < 0)
+      axis += rank;
+    int64_t k = valuesType.getDimSize(axis);
+    int64_t n = type.getDimSize(axis);
+    bool largest = op.getLargest() != 0;
+    bool isUnsigned = isUnsignedElement(op.getX().getType());
+    Location loc = op.getLoc();
+    Type element = type.getElementType();
+    Value values = tensor::EmptyOp::create(rewriter, loc, valuesType.getShape(),
+                                           element);
+    Value indices = tensor::EmptyOp::create(
+        rewriter, loc, indicesType.getShape(), indicesType.getElementType());
+    SmallVector<Value> lbs, ubs, steps;
+    for (int64_t d : type.getShape()) {
+      lbs.push_back(arith::ConstantIndexOp::create(rewriter, loc, 0));
+      ubs.push_back(arith::ConstantIndexOp::create(rewriter, loc, d));
+      steps.push_back(arith::ConstantIndexOp::create(rewriter, loc, 1));
+    }
+    scf::LoopNest nest = scf::buildLoopNest(
+        rewriter, loc, lbs, ubs, steps, ValueRange{values, indices},
+        [&](OpBuilder &b, Location l, ValueRange ivs,
+            ValueRange carried) -> scf::ValueVector {
+          Value e = tensor::ExtractOp::create(b, l, x, ivs);
+          Value zero = arith::ConstantIndexOp::create(b, l, 0);
+          Value one = arith::ConstantIndexOp::create(b, l, 1);
+          auto count = scf::ForOp::create(
+              b, l, zero, arith::ConstantIndexOp::create(b, l, n), one,
+              ValueRange{zero},
+              [&](OpBuilder &nb, Location nl, Value j, ValueRange acc) {
+                SmallVector<Value> at(ivs.begin(), ivs.end());
+                at[axis] = j;
+                Value other = tensor::ExtractOp::create(nb, nl, x, at);
+                Value before, equal;
+                if (isa<FloatType>(element)) {
+                  before = arith::CmpFOp::create(
+                      nb, nl,
+                      largest ? arith::CmpFPredicate::OGT
+                              : arith::CmpFPredicate::OLT,
+                      other, e);
+                  equal = arith::CmpFOp::create(nb, nl, arith::CmpFPredicate::OEQ,
+                                                other, e);
+                } else {
+                  using P = arith::CmpIPredicate;
+                  before = arith::CmpIOp::create(
+                      nb, nl,
+                      largest ? (isUnsigned ? P::ugt : P::sgt)
+                              : (isUnsigned ? P::ult : P::slt),
+                      other, e);
+                  equal = arith::CmpIOp::create(nb, nl, P::eq, other, e);
+                }
+                Value earlier = arith::CmpIOp::create(
+                    nb, nl, arith::CmpIPredicate::ult, j, ivs[axis]);
+                Value counts = arith::OrIOp::create(
+                    nb, nl, before, arith::AndIOp::create(nb, nl, equal, earlier));
+                Value next = arith::SelectOp::create(
+                    nb, nl, counts, arith::AddIOp::create(nb, nl, acc[0], one),
+                    acc[0]);
+                scf::YieldOp::create(nb, nl, next);
+              });
+          Value position = count.getResult(0);
+          Value kept = arith::CmpIOp::create(
+              b, l, arith::CmpIPredicate::ult, position,
+              arith::ConstantIndexOp::create(b, l, k));
+          auto write = scf::IfOp::create(
+              b, l, kept,
+              [&](OpBuilder &nb, Location nl) {
+                SmallVector<Value> at(ivs.begin(), ivs.end());
+                at[axis] = position;
+                Value index = arith::IndexCastOp::create(
+                    nb, nl, indicesType.getElementType(), ivs[axis]);
+                Value v = tensor::InsertOp::create(nb, nl, e, carried[0], at);
+                Value i = tensor::InsertOp::create(nb, nl, index, carried[1], at);
+                scf::YieldOp::create(nb, nl, ValueRange{v, i});
+              },
+              [&](OpBuilder &nb, Location nl) {
+                scf::YieldOp::create(nb, nl, carried);
+              });
+          return scf::ValueVector{write.getResult(0), write.getResult(1)};
+        });
+    rewriter.replaceOp(op, nest.results);
+    return success();
+  }
+};
+
 } // namespace
 
 void smelt::populateONNXScatterToLinalgPatterns(const TypeConverter &converter,
                                                 RewritePatternSet &patterns) {
-  patterns.add<ScatterElementsLowering, ScatterNDLowering>(
+  patterns.add<ScatterElementsLowering, ScatterNDLowering, TopKLowering>(
       converter, patterns.getContext());
 }
