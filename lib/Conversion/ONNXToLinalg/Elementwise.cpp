@@ -68,12 +68,30 @@ public:
       if (!type || !type.hasStaticShape())
         return rewriter.notifyMatchFailure(op, "needs static operand shapes");
     }
+    // PRelu's slope of shape [C] against [N, C, ...] is the legacy
+    // per-channel form (opset < 7 exports, converted): it broadcasts along
+    // dimension 1, not numpy's trailing dimensions.
+    SmallVector<Value> inputs(operands.begin(), operands.end());
+    if (op->getName().getStringRef() == "onnx.PRelu" && inputs.size() == 2) {
+      auto x = cast<RankedTensorType>(inputs[0].getType());
+      auto slope = cast<RankedTensorType>(inputs[1].getType());
+      if (x.getRank() > 2 && slope.getRank() == 1 &&
+          slope.getDimSize(0) == x.getDimSize(1) &&
+          slope.getDimSize(0) != x.getShape().back() &&
+          slope.getDimSize(0) != 1) {
+        SmallVector<int64_t> shape(x.getRank() - 1, 1);
+        shape[0] = slope.getDimSize(0);
+        inputs[1] = reshapeToStatic(
+            rewriter, op->getLoc(), inputs[1],
+            RankedTensorType::get(shape, slope.getElementType()));
+      }
+    }
     ScalarContext context{op, elementTypeOf(op->getOperand(0).getType()),
                           elementTypeOf(op->getResult(0).getType()),
                           resultType.getElementType()};
     bool supported = true;
     Value result = buildBroadcastElementwise(
-        rewriter, op->getLoc(), resultType, operands,
+        rewriter, op->getLoc(), resultType, inputs,
         [&](OpBuilder &b, Location loc, ValueRange args) -> Value {
           Value v = body(b, loc, args, context);
           if (v)

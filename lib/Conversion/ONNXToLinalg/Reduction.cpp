@@ -157,6 +157,11 @@ public:
         axes.push_back(cast<IntegerAttr>(a).getInt());
     } else if (operands.size() > 1 && operands[1]) {
       auto constant = getConstantInts(operands[1]);
+      // An axes input of static size 0 is empty whatever its values.
+      auto axesType = dyn_cast<RankedTensorType>(operands[1].getType());
+      if (!constant && axesType && axesType.hasStaticShape() &&
+          axesType.getNumElements() == 0)
+        constant = SmallVector<int64_t>();
       auto keepdims = op->getAttrOfType<IntegerAttr>("keepdims");
       bool keep = !keepdims || keepdims.getInt() != 0;
       if (constant) {
