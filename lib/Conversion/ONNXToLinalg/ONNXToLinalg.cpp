@@ -56,6 +56,7 @@ void smelt::populateONNXToLinalgPatterns(const TypeConverter &converter,
   populateONNXLossToLinalgPatterns(converter, patterns);
   populateONNXScatterToLinalgPatterns(converter, patterns);
   populateONNXQuantizationToLinalgPatterns(converter, patterns);
+  populateONNXRecurrentToLinalgPatterns(converter, patterns);
 }
 
 namespace {

@@ -60,6 +60,10 @@ void populateONNXScatterToLinalgPatterns(const mlir::TypeConverter &converter,
 void populateONNXQuantizationToLinalgPatterns(
     const mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
 
+/// RNN, GRU and LSTM (default activations), as scf loops over time.
+void populateONNXRecurrentToLinalgPatterns(const mlir::TypeConverter &converter,
+                                           mlir::RewritePatternSet &patterns);
+
 /// All of the above.
 void populateONNXToLinalgPatterns(const mlir::TypeConverter &converter,
                                   mlir::RewritePatternSet &patterns);
