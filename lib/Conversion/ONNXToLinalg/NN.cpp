@@ -180,25 +180,30 @@ struct ConvLowering : OpConversionPattern<smelt::onnx::ConvOp> {
       init = linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
     }
 
-    // Iteration: n, g, m, o_1..o_k (parallel), c, k_1..k_k (reduction).
+    // Iteration: n, g, m (parallel), c, k_1..k_k (reduction), o_1..o_k
+    // (parallel). The output positions are innermost: once lowered to loops,
+    // the innermost loop walks contiguous outputs with one weight, which
+    // LLVM vectorizes; each output still sums its (c, k) terms in order.
     MLIRContext *ctx = rewriter.getContext();
     int64_t dims = 3 + spatial + 1 + spatial;
     auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-    int64_t cDim = 3 + spatial, kDim0 = 4 + spatial;
+    int64_t cDim = 3, kDim0 = 4, oDim0 = 4 + spatial;
     SmallVector<AffineExpr> xExprs = {d(0), d(1), d(cDim)};
     SmallVector<AffineExpr> wExprs = {d(1), d(2), d(cDim)};
     SmallVector<AffineExpr> yExprs = {d(0), d(1), d(2)};
     for (int64_t i = 0; i < spatial; ++i) {
-      xExprs.push_back(d(3 + i) * w.strides[i] + d(kDim0 + i) * w.dilations[i]);
+      xExprs.push_back(d(oDim0 + i) * w.strides[i] +
+                       d(kDim0 + i) * w.dilations[i]);
       wExprs.push_back(d(kDim0 + i));
-      yExprs.push_back(d(3 + i));
+      yExprs.push_back(d(oDim0 + i));
     }
     SmallVector<AffineMap> maps = {AffineMap::get(dims, 0, xExprs, ctx),
                                    AffineMap::get(dims, 0, wExprs, ctx),
                                    AffineMap::get(dims, 0, yExprs, ctx)};
-    SmallVector<utils::IteratorType> iterators(3 + spatial,
+    SmallVector<utils::IteratorType> iterators(3,
                                                utils::IteratorType::parallel);
     iterators.append(1 + spatial, utils::IteratorType::reduction);
+    iterators.append(spatial, utils::IteratorType::parallel);
     Value y = linalg::GenericOp::create(
                   rewriter, loc, TypeRange{yType}, ValueRange{x, weights},
                   ValueRange{init}, maps, iterators,

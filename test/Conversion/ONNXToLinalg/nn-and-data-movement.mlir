@@ -1,11 +1,11 @@
 // RUN: smelt-opt %s --split-input-file --convert-onnx-to-linalg | FileCheck %s
 
-// Conv: the input is padded, channels are split into groups, and the
-// accumulator starts at the bias.
+// Conv: the input is padded, channels are split into groups, the
+// accumulator starts at the bias, and the output positions iterate innermost.
 // CHECK-LABEL: func @conv
 // CHECK: tensor.pad %{{.*}} low[0, 0, 1, 1] high[0, 0, 1, 1]
 // CHECK: tensor.reshape {{.*}} -> tensor<1x1x3x7x7xf32>
-// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "parallel", "parallel"]
 // CHECK: arith.mulf
 // CHECK: arith.addf
 // CHECK: tensor.reshape {{.*}} -> tensor<1x4x5x5xf32>
