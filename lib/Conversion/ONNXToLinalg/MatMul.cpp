@@ -52,6 +52,35 @@ Value multiplyAccumulate(OpBuilder &b, Location loc, Value a, Value x,
   return arith::AddIOp::create(b, loc, acc, arith::MulIOp::create(b, loc, a, x));
 }
 
+/// C[m, n] += A[m, k] * B[k, n] (either operand transposed), iterated as
+/// (m, k, n): once lowered to loops, the innermost loop runs along a row of
+/// B and of C with one element of A, which LLVM vectorizes; each C element
+/// still sums over k in order.
+Value buildMatMul2D(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                    Value init, bool transA, bool transB, bool isUnsigned) {
+  MLIRContext *ctx = b.getContext();
+  AffineExpr m = b.getAffineDimExpr(0), k = b.getAffineDimExpr(1),
+             n = b.getAffineDimExpr(2);
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(3, 0, transA ? ArrayRef<AffineExpr>{k, m}
+                                  : ArrayRef<AffineExpr>{m, k}, ctx),
+      AffineMap::get(3, 0, transB ? ArrayRef<AffineExpr>{n, k}
+                                  : ArrayRef<AffineExpr>{k, n}, ctx),
+      AffineMap::get(3, 0, {m, n}, ctx)};
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{init.getType()}, ValueRange{lhs, rhs},
+             ValueRange{init}, maps,
+             {utils::IteratorType::parallel, utils::IteratorType::reduction,
+              utils::IteratorType::parallel},
+             [&](OpBuilder &nb, Location nl, ValueRange args) {
+               linalg::YieldOp::create(
+                   nb, nl,
+                   multiplyAccumulate(nb, nl, args[0], args[1], args[2],
+                                      isUnsigned));
+             })
+      .getResult(0);
+}
+
 /// C[batch.., m, n] += A[batch.., m, k] * B[batch.., k, n] with numpy
 /// broadcasting of the batch dimensions and ONNX's 1-D promotion rules.
 Value buildMatMul(OpBuilder &b, Location loc, Value lhs, Value rhs,
@@ -59,12 +88,8 @@ Value buildMatMul(OpBuilder &b, Location loc, Value lhs, Value rhs,
   auto lhsType = cast<RankedTensorType>(lhs.getType());
   auto rhsType = cast<RankedTensorType>(rhs.getType());
   Value init = zeroFilled(b, loc, resultType);
-  if (lhsType.getRank() == 2 && rhsType.getRank() == 2 &&
-      lhsType.getElementType() == resultType.getElementType() &&
-      rhsType.getElementType() == resultType.getElementType())
-    return linalg::MatmulOp::create(b, loc, TypeRange{resultType},
-                                    ValueRange{lhs, rhs}, ValueRange{init})
-        .getResult(0);
+  if (lhsType.getRank() == 2 && rhsType.getRank() == 2)
+    return buildMatMul2D(b, loc, lhs, rhs, init, false, false, isUnsigned);
 
   bool hasM = lhsType.getRank() >= 2, hasN = rhsType.getRank() >= 2;
   int64_t resultRank = resultType.getRank();
@@ -146,39 +171,11 @@ struct GemmLowering : OpConversionPattern<smelt::onnx::GemmOp> {
     if (!resultType || !isa<FloatType>(resultType.getElementType()))
       return rewriter.notifyMatchFailure(op, "needs a static float result");
     Type element = resultType.getElementType();
-    MLIRContext *ctx = rewriter.getContext();
-    AffineExpr m = rewriter.getAffineDimExpr(0), n = rewriter.getAffineDimExpr(1),
-               k = rewriter.getAffineDimExpr(2);
     bool transA = op.getTransA() != 0, transB = op.getTransB() != 0;
-    SmallVector<AffineMap> maps = {
-        AffineMap::get(3, 0, transA ? ArrayRef<AffineExpr>{k, m}
-                                    : ArrayRef<AffineExpr>{m, k}, ctx),
-        AffineMap::get(3, 0, transB ? ArrayRef<AffineExpr>{n, k}
-                                    : ArrayRef<AffineExpr>{k, n}, ctx),
-        AffineMap::get(3, 0, {m, n}, ctx)};
-    Value product;
-    if (!transA && !transB) {
-      product = linalg::MatmulOp::create(
-                    rewriter, loc, TypeRange{resultType},
-                    ValueRange{adaptor.getA(), adaptor.getB()},
-                    ValueRange{zeroFilled(rewriter, loc, resultType)})
-                    .getResult(0);
-    } else {
-      product =
-          linalg::GenericOp::create(
-              rewriter, loc, TypeRange{resultType},
-              ValueRange{adaptor.getA(), adaptor.getB()},
-              ValueRange{zeroFilled(rewriter, loc, resultType)}, maps,
-              {utils::IteratorType::parallel, utils::IteratorType::parallel,
-               utils::IteratorType::reduction},
-              [&](OpBuilder &nb, Location nl, ValueRange args) {
-                linalg::YieldOp::create(
-                    nb, nl,
-                    multiplyAccumulate(nb, nl, args[0], args[1], args[2],
-                                       false));
-              })
-              .getResult(0);
-    }
+    Value product =
+        buildMatMul2D(rewriter, loc, adaptor.getA(), adaptor.getB(),
+                      zeroFilled(rewriter, loc, resultType), transA, transB,
+                      false);
     float alpha = op.getAlpha().convertToFloat();
     float beta = op.getBeta().convertToFloat();
     Value c = adaptor.getC();
