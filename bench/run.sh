@@ -14,6 +14,10 @@ build=${SMELT_BUILD_DIR:-$root/build}
 cache="$here/.cache"
 runs=${SMELT_BENCH_RUNS:-20}
 mkdir -p "$cache"
+for tool in node npm; do
+  command -v "$tool" >/dev/null || { echo "bench/run.sh needs $tool (Node.js with npm)"; exit 1; }
+done
+[ -x "$build/bin/smeltc" ] || { echo "build Smelt first: scripts/setup.sh"; exit 1; }
 
 if [ ! -d "$here/node_modules/onnxruntime-node" ]; then
   # Without the variable the package's install script tries to download
@@ -48,5 +52,6 @@ np.save('$work/x.npy', rng.random(tuple(int(d) for d in '$shape'.split('x'))).as
   printf '%-28s %-14s %10s %10s %8s  %s\n' "$name" "$shape" "$smelt" "$ort" \
     "$(/usr/bin/python3 -c "print('%.2f' % ($smelt / $ort))")" "$agreement"
 }
+bench_one fashion-mnist-cnn "$root/test/models/fashion-mnist/fashion_mnist_cnn.onnx" image 64x1x28x28
 bench_one paddleocr-det "$assets/ch_PP-OCRv4_det_infer.onnx" x 1x3x320x320
 bench_one paddleocr-cls "$assets/ch_ppocr_mobile_v2.0_cls_infer.onnx" x 1x3x48x192

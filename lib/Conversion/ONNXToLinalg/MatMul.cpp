@@ -171,11 +171,23 @@ struct GemmLowering : OpConversionPattern<smelt::onnx::GemmOp> {
     if (!resultType || !isa<FloatType>(resultType.getElementType()))
       return rewriter.notifyMatchFailure(op, "needs a static float result");
     Type element = resultType.getElementType();
-    bool transA = op.getTransA() != 0, transB = op.getTransB() != 0;
-    Value product =
-        buildMatMul2D(rewriter, loc, adaptor.getA(), adaptor.getB(),
-                      zeroFilled(rewriter, loc, resultType), transA, transB,
-                      false);
+    // A transposed operand would make the inner loop stride across rows;
+    // transposing it first keeps every loop contiguous.
+    auto transposed = [&](Value v) -> Value {
+      auto type = cast<RankedTensorType>(v.getType());
+      Value init = tensor::EmptyOp::create(
+          rewriter, loc, {type.getDimSize(1), type.getDimSize(0)},
+          type.getElementType());
+      return linalg::TransposeOp::create(rewriter, loc, v, init,
+                                         ArrayRef<int64_t>{1, 0})
+          .getResult()[0];
+    };
+    Value a = op.getTransA() != 0 ? transposed(adaptor.getA()) : adaptor.getA();
+    Value bMatrix =
+        op.getTransB() != 0 ? transposed(adaptor.getB()) : adaptor.getB();
+    Value product = buildMatMul2D(rewriter, loc, a, bMatrix,
+                                  zeroFilled(rewriter, loc, resultType), false,
+                                  false, false);
     float alpha = op.getAlpha().convertToFloat();
     float beta = op.getBeta().convertToFloat();
     Value c = adaptor.getC();

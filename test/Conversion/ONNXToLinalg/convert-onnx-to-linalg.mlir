@@ -86,10 +86,11 @@ func.func @batch_matmul(%a: tensor<5x2x3xf32>, %b: tensor<3x4xf32>) -> tensor<5x
 
 // -----
 
-// Gemm with transB, alpha and a broadcast bias.
-// CHECK-DAG: #[[BT:.*]] = affine_map<(d0, d1, d2) -> (d2, d1)>
+// Gemm with transB, alpha and a broadcast bias: B is transposed first so
+// every loop of the product stays contiguous.
 // CHECK-LABEL: func @gemm
-// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #[[BT]], #{{.*}}], iterator_types = ["parallel", "reduction", "parallel"]}
+// CHECK: linalg.transpose ins(%{{.*}} : tensor<4x3xf32>) outs(%{{.*}} : tensor<3x4xf32>) permutation = [1, 0]
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction", "parallel"]
 // CHECK: arith.constant 2.000000e+00 : f32
 // CHECK: arith.mulf
 // CHECK: arith.addf
