@@ -15,7 +15,6 @@ passes, fails the run). `--update` rewrites the list.
 """
 
 import argparse
-import collections
 import concurrent.futures
 import glob
 import os
@@ -27,6 +26,8 @@ import tempfile
 import numpy as np
 import onnx
 from onnx import numpy_helper
+
+import expected_list
 
 SUITES = ["node", "pytorch-converted", "pytorch-operator", "simple"]
 DEFAULT_DATA = "/usr/share/libonnx-testdata/data"
@@ -179,41 +180,15 @@ def main():
             results[futures[future]] = future.result()
 
     failures = {c: msg for c, (ok, msg) in results.items() if not ok}
-    groups = collections.defaultdict(list)
-    for case, msg in failures.items():
-        groups[reason_of(msg)].append(case)
-    for reason, members in sorted(groups.items(), key=lambda kv: -len(kv[1])):
-        print("%4d  %s" % (len(members), reason))
-        shown = sorted(members) if args.verbose else sorted(members)[:4]
-        for case in shown:
-            print("        %s" % case)
-        if len(members) > len(shown):
-            print("        ... and %d more" % (len(members) - len(shown)))
-
+    expected_list.print_groups(failures, reason_of, shown=4,
+                               verbose=args.verbose)
     if args.update:
-        with open(args.expected, "w") as f:
-            f.write("# Test-data cases that do not yet compile, run and match,"
-                    " with the reason.\n# Regenerate with run_e2e.py --update.\n")
-            for case in sorted(failures):
-                f.write("%s  # %s\n" % (case, reason_of(failures[case])))
-
-    expected = set()
-    if os.path.exists(args.expected):
-        with open(args.expected) as f:
-            for line in f:
-                line = line.split("#", 1)[0].strip()
-                if line:
-                    expected.add(line)
-    new_failures = sorted(set(failures) - expected)
-    new_passes = sorted(c for c in expected if c in results and results[c][0])
-    crashes = sorted(c for c, m in failures.items()
-                     if "crashed" in m or "timed out" in m)
-    for case in new_failures:
-        print("NEW FAILURE  %s: %s" % (case, failures[case]))
-    for case in new_passes:
-        print("NOW PASSES   %s (remove it from %s)" % (case, args.expected))
-    for case in crashes:
-        print("CRASH        %s: %s" % (case, failures[case]))
+        expected_list.write(
+            args.expected, failures, reason_of,
+            "# Test-data cases that do not yet compile, run and match, with the"
+            " reason.\n# Regenerate with run_e2e.py --update.\n")
+    new_failures, new_passes, crashes = expected_list.compare(
+        results, failures, args.expected)
     total, matched = len(cases), len(cases) - len(failures)
     print("matched %d of %d (%.1f%%)" % (matched, total,
                                         100.0 * matched / total if total else 0))

@@ -12,13 +12,14 @@ With `--round-trip`, each imported module is also exported back to ONNX
 """
 
 import argparse
-import collections
 import concurrent.futures
 import os
 import re
 import subprocess
 import sys
 import tempfile
+
+import expected_list
 
 SUITES = ["node", "pytorch-converted", "pytorch-operator", "simple"]
 DEFAULT_DATA = "/usr/share/libonnx-testdata/data"
@@ -127,41 +128,14 @@ def main():
             results[futures[future]] = future.result()
 
     failures = {c: msg for c, (ok, msg) in results.items() if not ok}
-    groups = collections.defaultdict(list)
-    for case, msg in failures.items():
-        groups[reason_of(msg)].append(case)
-    for reason, members in sorted(groups.items(), key=lambda kv: -len(kv[1])):
-        print("%4d  %s" % (len(members), reason))
-        for case in sorted(members)[:6]:
-            print("        %s" % case)
-        if len(members) > 6:
-            print("        ... and %d more" % (len(members) - 6))
-
+    expected_list.print_groups(failures, reason_of)
     if args.update:
-        with open(args.expected, "w") as f:
-            f.write("# Test-data cases that do not import yet, one per line, with"
-                    " the reason.\n# Regenerate with run_import.py --update.\n")
-            for case in sorted(failures):
-                f.write("%s  # %s\n" % (case, reason_of(failures[case])))
-
-    expected = set()
-    if os.path.exists(args.expected):
-        with open(args.expected) as f:
-            for line in f:
-                line = line.split("#", 1)[0].strip()
-                if line:
-                    expected.add(line)
-
-    new_failures = sorted(set(failures) - expected)
-    new_passes = sorted(c for c in expected if c in results and results[c][0])
-    crashes = sorted(c for c, m in failures.items()
-                     if m.startswith("crashed") or m == "timed out")
-    for case in new_failures:
-        print("NEW FAILURE  %s: %s" % (case, failures[case]))
-    for case in new_passes:
-        print("NOW PASSES   %s (remove it from %s)" % (case, args.expected))
-    for case in crashes:
-        print("CRASH        %s: %s" % (case, failures[case]))
+        expected_list.write(
+            args.expected, failures, reason_of,
+            "# Test-data cases that do not import yet, one per line, with the"
+            " reason.\n# Regenerate with run_import.py --update.\n")
+    new_failures, new_passes, crashes = expected_list.compare(
+        results, failures, args.expected)
 
     total, imported = len(cases), len(cases) - len(failures)
     rate = imported / total if total else 0.0

@@ -51,19 +51,6 @@ Value indexConstant(OpBuilder &b, Location loc, int64_t v) {
   return arith::ConstantIndexOp::create(b, loc, v);
 }
 
-/// An integer element read from a tensor, as an index, made non-negative by
-/// adding `dim` when negative (ONNX's negative indices).
-Value readIndex(OpBuilder &b, Location loc, Value tensor, ValueRange at,
-                int64_t dim) {
-  Value raw = tensor::ExtractOp::create(b, loc, tensor, at);
-  Value index = arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
-  Value zero = indexConstant(b, loc, 0);
-  Value negative =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, index, zero);
-  Value wrapped =
-      arith::AddIOp::create(b, loc, index, indexConstant(b, loc, dim));
-  return arith::SelectOp::create(b, loc, negative, wrapped, index);
-}
 
 int64_t normalizeAxis(int64_t axis, int64_t rank) {
   return axis < 0 ? axis + rank : axis;

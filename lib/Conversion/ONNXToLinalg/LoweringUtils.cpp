@@ -210,3 +210,37 @@ Value smelt::detail::reduce(
              })
       .getResult(0);
 }
+
+/// An integer element read from a tensor, as an index, made non-negative by
+/// adding `dim` when negative (ONNX's negative indices).
+Value smelt::detail::readIndex(OpBuilder &b, Location loc, Value tensor,
+                               ValueRange at, int64_t dim) {
+  Value raw = tensor::ExtractOp::create(b, loc, tensor, at);
+  Value index = arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value negative =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, index, zero);
+  Value wrapped = arith::AddIOp::create(
+      b, loc, index, arith::ConstantIndexOp::create(b, loc, dim));
+  return arith::SelectOp::create(b, loc, negative, wrapped, index);
+}
+
+Value smelt::detail::lowestValue(OpBuilder &b, Location loc, Type type, bool isUnsigned) {
+  if (auto f = dyn_cast<FloatType>(type))
+    return arith::ConstantOp::create(
+        b, loc, b.getFloatAttr(f, APFloat::getInf(f.getFloatSemantics(), true)));
+  unsigned width = type.getIntOrFloatBitWidth();
+  return arith::ConstantOp::create(
+      b, loc, b.getIntegerAttr(type, isUnsigned ? APInt::getMinValue(width)
+                                                : APInt::getSignedMinValue(width)));
+}
+
+Value smelt::detail::highestValue(OpBuilder &b, Location loc, Type type, bool isUnsigned) {
+  if (auto f = dyn_cast<FloatType>(type))
+    return arith::ConstantOp::create(
+        b, loc, b.getFloatAttr(f, APFloat::getInf(f.getFloatSemantics())));
+  unsigned width = type.getIntOrFloatBitWidth();
+  return arith::ConstantOp::create(
+      b, loc, b.getIntegerAttr(type, isUnsigned ? APInt::getMaxValue(width)
+                                                : APInt::getSignedMaxValue(width)));
+}

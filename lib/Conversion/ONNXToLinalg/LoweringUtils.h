@@ -70,6 +70,18 @@ mlir::Value buildSoftmax(mlir::OpBuilder &b, mlir::Location loc,
 /// The elements of a constant 1-D float operand, or std::nullopt.
 std::optional<llvm::SmallVector<double>> getConstantFloats(mlir::Value value);
 
+/// An integer element read from `tensor` at `at`, as an index, made
+/// non-negative by adding `dim` when negative (ONNX's negative indices).
+mlir::Value readIndex(mlir::OpBuilder &b, mlir::Location loc,
+                      mlir::Value tensor, mlir::ValueRange at, int64_t dim);
+
+/// The lowest (-inf, or the integer minimum) and highest values of a scalar
+/// type: the identities of max and min.
+mlir::Value lowestValue(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type,
+                        bool isUnsigned);
+mlir::Value highestValue(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::Type type, bool isUnsigned);
+
 /// The element type of a shaped (ONNX) type.
 mlir::Type elementTypeOf(mlir::Type type);
 

@@ -385,21 +385,8 @@ Value poolWindows(OpBuilder &b, Location loc, Value x, const Window &w,
   Type element = resultType.getElementType();
   // The window operand only gives the kernel dimensions their extent.
   Value window = tensor::EmptyOp::create(b, loc, w.kernel, element);
-  Value start;
-  if (isMax && isa<IntegerType>(element)) {
-    start = arith::ConstantOp::create(
-        b, loc,
-        b.getIntegerAttr(element,
-                         isUnsigned ? APInt::getMinValue(element.getIntOrFloatBitWidth())
-                                    : APInt::getSignedMinValue(
-                                          element.getIntOrFloatBitWidth())));
-  } else if (isMax) {
-    auto f = cast<FloatType>(element);
-    start = arith::ConstantOp::create(
-        b, loc, b.getFloatAttr(f, APFloat::getInf(f.getFloatSemantics(), true)));
-  } else {
-    start = createScalarConstant(b, loc, element, 0.0);
-  }
+  Value start = isMax ? lowestValue(b, loc, element, isUnsigned)
+                      : createScalarConstant(b, loc, element, 0.0);
   Value empty = tensor::EmptyOp::create(b, loc, resultType.getShape(), element);
   Value init = linalg::FillOp::create(b, loc, start, empty).getResult(0);
   SmallVector<AffineMap> maps = {AffineMap::get(dims, 0, xExprs, ctx),
@@ -447,18 +434,7 @@ struct MaxPoolLowering : OpConversionPattern<smelt::onnx::MaxPoolOp> {
     Type element = inputType.getElementType();
     bool isUnsigned = isUnsignedElement(op.getX().getType());
     // Padding never wins the maximum.
-    Value lowest;
-    if (auto f = dyn_cast<FloatType>(element))
-      lowest = arith::ConstantOp::create(
-          rewriter, loc,
-          rewriter.getFloatAttr(f, APFloat::getInf(f.getFloatSemantics(), true)));
-    else
-      lowest = arith::ConstantOp::create(
-          rewriter, loc,
-          rewriter.getIntegerAttr(
-              element, isUnsigned ? APInt::getMinValue(element.getIntOrFloatBitWidth())
-                                  : APInt::getSignedMinValue(
-                                        element.getIntOrFloatBitWidth())));
+    Value lowest = lowestValue(rewriter, loc, element, isUnsigned);
     Value x = padSpatial(rewriter, loc, adaptor.getX(), w.padBegin, w.padEnd,
                          lowest);
     rewriter.replaceOp(op, poolWindows(rewriter, loc, x, w, resultType, true,
@@ -549,16 +525,8 @@ struct GlobalPoolLowering : OpConversionPattern<OpTy> {
       axes.push_back(d);
       count *= inputType.getDimSize(d);
     }
-    Value init;
-    if (isMax) {
-      auto f = cast<FloatType>(element);
-      init = arith::ConstantOp::create(
-          rewriter, loc,
-          rewriter.getFloatAttr(f,
-                                APFloat::getInf(f.getFloatSemantics(), true)));
-    } else {
-      init = createScalarConstant(rewriter, loc, element, 0.0);
-    }
+    Value init = isMax ? lowestValue(rewriter, loc, element, false)
+                       : createScalarConstant(rewriter, loc, element, 0.0);
     Value reduced = reduce(
         rewriter, loc, adaptor.getX(), axes, init,
         [](OpBuilder &b, Location l, Value x, Value acc) -> Value {

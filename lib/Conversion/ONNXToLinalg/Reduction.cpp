@@ -48,25 +48,7 @@ Value combineWithReduced(
       .getResult(0);
 }
 
-Value lowestValue(OpBuilder &b, Location loc, Type type, bool isUnsigned) {
-  if (auto f = dyn_cast<FloatType>(type))
-    return arith::ConstantOp::create(
-        b, loc, b.getFloatAttr(f, APFloat::getInf(f.getFloatSemantics(), true)));
-  unsigned width = type.getIntOrFloatBitWidth();
-  return arith::ConstantOp::create(
-      b, loc, b.getIntegerAttr(type, isUnsigned ? APInt::getMinValue(width)
-                                                : APInt::getSignedMinValue(width)));
-}
 
-Value highestValue(OpBuilder &b, Location loc, Type type, bool isUnsigned) {
-  if (auto f = dyn_cast<FloatType>(type))
-    return arith::ConstantOp::create(
-        b, loc, b.getFloatAttr(f, APFloat::getInf(f.getFloatSemantics())));
-  unsigned width = type.getIntOrFloatBitWidth();
-  return arith::ConstantOp::create(
-      b, loc, b.getIntegerAttr(type, isUnsigned ? APInt::getMaxValue(width)
-                                                : APInt::getSignedMaxValue(width)));
-}
 
 } // namespace
 

@@ -43,20 +43,6 @@ Value combine(OpBuilder &b, Location loc, StringRef mode, Value old,
   return nullptr;
 }
 
-/// An index read from `indices` at `at`, wrapped when negative.
-Value readIndex(OpBuilder &b, Location loc, Value indices, ValueRange at,
-                int64_t dim) {
-  Value raw = tensor::ExtractOp::create(b, loc, indices, at);
-  Value index = arith::IndexCastOp::create(b, loc, b.getIndexType(), raw);
-  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
-  Value negative =
-      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, index, zero);
-  return arith::SelectOp::create(
-      b, loc, negative,
-      arith::AddIOp::create(b, loc, index,
-                            arith::ConstantIndexOp::create(b, loc, dim)),
-      index);
-}
 
 /// Loops over `shape`, carrying `init`; `body` returns the next tensor.
 Value loopOver(OpBuilder &b, Location loc, ArrayRef<int64_t> shape, Value init,
