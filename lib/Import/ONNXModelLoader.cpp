@@ -16,6 +16,7 @@
 #include "onnx/version_converter/convert.h"
 
 #include <climits>
+#include <set>
 #include <exception>
 
 using namespace smelt::detail;
@@ -73,6 +74,102 @@ void restoreDeclaredTypes(const ::onnx::GraphProto &original,
           restoreDeclaredTypes(origAttr.g(), *attr.mutable_g());
     }
   }
+}
+
+/// Before opset 13, Softmax, LogSoftmax and Hardmax flattened their input to
+/// 2-D at `axis`; ONNX's adapter to opset 13 needs the input's rank to keep
+/// that meaning, and fails when shape inference could not find it. Where the
+/// input has no known shape, spell the old meaning out with ops whose
+/// meaning did not change: Reshape(Op(Flatten(x, axis), axis=1), Shape(x)),
+/// declaring the flattened value's rank (2) so the adapter can proceed.
+void spellOutLegacySoftmax(::onnx::GraphProto &graph) {
+  std::set<std::string> known;
+  std::map<std::string, int32_t> elementTypes;
+  auto note = [&](const ::onnx::ValueInfoProto &vi) {
+    if (!vi.type().has_tensor_type())
+      return;
+    elementTypes[vi.name()] = vi.type().tensor_type().elem_type();
+    if (vi.type().tensor_type().has_shape())
+      known.insert(vi.name());
+  };
+  for (const auto &vi : graph.value_info())
+    note(vi);
+  for (const auto &vi : graph.input())
+    note(vi);
+  for (const auto &init : graph.initializer()) {
+    known.insert(init.name());
+    elementTypes[init.name()] = init.data_type();
+  }
+
+  ::google::protobuf::RepeatedPtrField<::onnx::NodeProto> rewritten;
+  int fresh = 0;
+  for (auto &node : *graph.mutable_node()) {
+    for (auto &attr : *node.mutable_attribute())
+      if (attr.has_g())
+        spellOutLegacySoftmax(*attr.mutable_g());
+    bool softmaxLike = (node.op_type() == "Softmax" ||
+                        node.op_type() == "LogSoftmax" ||
+                        node.op_type() == "Hardmax") &&
+                       (node.domain().empty() || node.domain() == "ai.onnx");
+    if (!softmaxLike || node.input_size() != 1 || node.output_size() != 1 ||
+        known.count(node.input(0))) {
+      *rewritten.Add() = node;
+      continue;
+    }
+    int64_t axis = 1;
+    for (const auto &attr : node.attribute())
+      if (attr.name() == "axis")
+        axis = attr.i();
+    std::string base = node.output(0) + "_smelt_legacy" + std::to_string(fresh++);
+    std::string flat = base + "_flat", soft = base + "_2d", shape = base + "_shape";
+
+    auto *flatten = rewritten.Add();
+    flatten->set_op_type("Flatten");
+    flatten->set_name(node.name() + "_flatten");
+    flatten->add_input(node.input(0));
+    flatten->add_output(flat);
+    auto *flattenAxis = flatten->add_attribute();
+    flattenAxis->set_name("axis");
+    flattenAxis->set_type(::onnx::AttributeProto::INT);
+    flattenAxis->set_i(axis);
+
+    auto *op = rewritten.Add();
+    *op = node;
+    op->clear_input();
+    op->clear_output();
+    op->add_input(flat);
+    op->add_output(soft);
+    for (auto &attr : *op->mutable_attribute())
+      if (attr.name() == "axis")
+        attr.set_i(1);
+
+    auto *shapeOf = rewritten.Add();
+    shapeOf->set_op_type("Shape");
+    shapeOf->set_name(node.name() + "_shape");
+    shapeOf->add_input(node.input(0));
+    shapeOf->add_output(shape);
+
+    auto *reshape = rewritten.Add();
+    reshape->set_op_type("Reshape");
+    reshape->set_name(node.name());
+    reshape->add_input(soft);
+    reshape->add_input(shape);
+    reshape->add_output(node.output(0));
+
+    // Rank 2, dims unknown: enough for the adapter.
+    for (const std::string &name : {flat, soft}) {
+      auto *vi = graph.add_value_info();
+      vi->set_name(name);
+      auto *tensor = vi->mutable_type()->mutable_tensor_type();
+      auto element = elementTypes.find(node.input(0));
+      tensor->set_elem_type(element != elementTypes.end() && element->second
+                                ? element->second
+                                : ::onnx::TensorProto::FLOAT);
+      tensor->mutable_shape()->add_dim()->set_dim_param(base + "_rows");
+      tensor->mutable_shape()->add_dim()->set_dim_param(base + "_cols");
+    }
+  }
+  graph.mutable_node()->Swap(&rewritten);
 }
 
 bool parseModel(llvm::StringRef bytes, bool textual, ::onnx::ModelProto &model,
@@ -229,6 +326,8 @@ bool loadModel(llvm::StringRef bytes, bool textual, llvm::StringRef modelDir,
           model, ::onnx::OpSchemaRegistry::Instance(), options);
     } catch (const std::exception &) {
     }
+    if (opset < 13)
+      spellOutLegacySoftmax(*model.mutable_graph());
     try {
       ::onnx::ModelProto converted =
           ::onnx::version_conversion::ConvertVersion(model, targetOpset);
