@@ -154,22 +154,6 @@ ScalarBody variadic(ScalarBody pairwise) {
   };
 }
 
-Value maxOf(OpBuilder &b, Location loc, Value x, Value y, bool isUnsigned) {
-  if (isFloat(x))
-    return arith::MaximumFOp::create(b, loc, x, y);
-  if (isUnsigned)
-    return arith::MaxUIOp::create(b, loc, x, y);
-  return arith::MaxSIOp::create(b, loc, x, y);
-}
-
-Value minOf(OpBuilder &b, Location loc, Value x, Value y, bool isUnsigned) {
-  if (isFloat(x))
-    return arith::MinimumFOp::create(b, loc, x, y);
-  if (isUnsigned)
-    return arith::MinUIOp::create(b, loc, x, y);
-  return arith::MinSIOp::create(b, loc, x, y);
-}
-
 ScalarBody comparison(arith::CmpFPredicate f, arith::CmpIPredicate s,
                       arith::CmpIPredicate u) {
   return [=](OpBuilder &b, Location loc, ValueRange a,

@@ -244,3 +244,21 @@ Value smelt::detail::highestValue(OpBuilder &b, Location loc, Type type, bool is
       b, loc, b.getIntegerAttr(type, isUnsigned ? APInt::getMaxValue(width)
                                                 : APInt::getSignedMaxValue(width)));
 }
+
+Value smelt::detail::maxOf(OpBuilder &b, Location loc, Value x, Value y,
+                           bool isUnsigned) {
+  if (isa<FloatType>(x.getType()))
+    return arith::MaximumFOp::create(b, loc, x, y);
+  if (isUnsigned)
+    return arith::MaxUIOp::create(b, loc, x, y);
+  return arith::MaxSIOp::create(b, loc, x, y);
+}
+
+Value smelt::detail::minOf(OpBuilder &b, Location loc, Value x, Value y,
+                           bool isUnsigned) {
+  if (isa<FloatType>(x.getType()))
+    return arith::MinimumFOp::create(b, loc, x, y);
+  if (isUnsigned)
+    return arith::MinUIOp::create(b, loc, x, y);
+  return arith::MinSIOp::create(b, loc, x, y);
+}

@@ -82,6 +82,13 @@ mlir::Value lowestValue(mlir::OpBuilder &b, mlir::Location loc, mlir::Type type,
 mlir::Value highestValue(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::Type type, bool isUnsigned);
 
+/// max / min of two scalars: NaN-propagating for floats, by the sign ONNX
+/// gives the integers otherwise.
+mlir::Value maxOf(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                  mlir::Value y, bool isUnsigned);
+mlir::Value minOf(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                  mlir::Value y, bool isUnsigned);
+
 /// The element type of a shaped (ONNX) type.
 mlir::Type elementTypeOf(mlir::Type type);
 

@@ -399,15 +399,9 @@ Value poolWindows(OpBuilder &b, Location loc, Value x, const Window &w,
              b, loc, TypeRange{resultType}, ValueRange{x, window},
              ValueRange{init}, maps, iterators,
              [&](OpBuilder &nb, Location l, ValueRange args) {
-               Value v;
-               if (isMax && isa<IntegerType>(element))
-                 v = isUnsigned
-                         ? Value(arith::MaxUIOp::create(nb, l, args[0], args[2]))
-                         : Value(arith::MaxSIOp::create(nb, l, args[0], args[2]));
-               else if (isMax)
-                 v = arith::MaximumFOp::create(nb, l, args[0], args[2]);
-               else
-                 v = arith::AddFOp::create(nb, l, args[0], args[2]);
+               Value v = isMax ? maxOf(nb, l, args[0], args[2], isUnsigned)
+                               : Value(arith::AddFOp::create(nb, l, args[0],
+                                                             args[2]));
                linalg::YieldOp::create(nb, l, v);
              })
       .getResult(0);

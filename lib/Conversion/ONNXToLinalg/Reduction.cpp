@@ -194,20 +194,14 @@ public:
       break;
     case ReduceKind::Max:
       init = lowestValue(rewriter, loc, element, isUnsigned);
-      combine = [&](OpBuilder &b, Location l, Value x, Value acc) -> Value {
-        if (isFloat)
-          return arith::MaximumFOp::create(b, l, x, acc);
-        return isUnsigned ? Value(arith::MaxUIOp::create(b, l, x, acc))
-                          : Value(arith::MaxSIOp::create(b, l, x, acc));
+      combine = [&](OpBuilder &b, Location l, Value x, Value acc) {
+        return maxOf(b, l, x, acc, isUnsigned);
       };
       break;
     case ReduceKind::Min:
       init = highestValue(rewriter, loc, element, isUnsigned);
-      combine = [&](OpBuilder &b, Location l, Value x, Value acc) -> Value {
-        if (isFloat)
-          return arith::MinimumFOp::create(b, l, x, acc);
-        return isUnsigned ? Value(arith::MinUIOp::create(b, l, x, acc))
-                          : Value(arith::MinSIOp::create(b, l, x, acc));
+      combine = [&](OpBuilder &b, Location l, Value x, Value acc) {
+        return minOf(b, l, x, acc, isUnsigned);
       };
       break;
     case ReduceKind::Prod:

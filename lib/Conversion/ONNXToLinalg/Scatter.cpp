@@ -35,11 +35,9 @@ Value combine(OpBuilder &b, Location loc, StringRef mode, Value old,
     return isFloat ? Value(arith::MulFOp::create(b, loc, old, update))
                    : Value(arith::MulIOp::create(b, loc, old, update));
   if (mode == "max")
-    return isFloat ? Value(arith::MaximumFOp::create(b, loc, old, update))
-                   : Value(arith::MaxSIOp::create(b, loc, old, update));
+    return maxOf(b, loc, old, update, /*isUnsigned=*/false);
   if (mode == "min")
-    return isFloat ? Value(arith::MinimumFOp::create(b, loc, old, update))
-                   : Value(arith::MinSIOp::create(b, loc, old, update));
+    return minOf(b, loc, old, update, /*isUnsigned=*/false);
   return nullptr;
 }
 
