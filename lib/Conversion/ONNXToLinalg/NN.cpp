@@ -375,12 +375,16 @@ Value poolWindows(OpBuilder &b, Location loc, Value x, const Window &w,
   int64_t spatial = w.kernel.size();
   int64_t dims = 2 + 2 * spatial;
   auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  // Iteration: n, c, the window (reduction), then the outputs innermost, so
+  // that once lowered to loops the innermost loop walks a row of outputs
+  // with one window offset, which LLVM vectorizes.
+  int64_t kDim0 = 2, oDim0 = 2 + spatial;
   SmallVector<AffineExpr> xExprs = {d(0), d(1)}, kExprs, yExprs = {d(0), d(1)};
   for (int64_t i = 0; i < spatial; ++i) {
-    xExprs.push_back(d(2 + i) * w.strides[i] +
-                     d(2 + spatial + i) * w.dilations[i]);
-    kExprs.push_back(d(2 + spatial + i));
-    yExprs.push_back(d(2 + i));
+    xExprs.push_back(d(oDim0 + i) * w.strides[i] +
+                     d(kDim0 + i) * w.dilations[i]);
+    kExprs.push_back(d(kDim0 + i));
+    yExprs.push_back(d(oDim0 + i));
   }
   Type element = resultType.getElementType();
   // The window operand only gives the kernel dimensions their extent.
@@ -392,9 +396,9 @@ Value poolWindows(OpBuilder &b, Location loc, Value x, const Window &w,
   SmallVector<AffineMap> maps = {AffineMap::get(dims, 0, xExprs, ctx),
                                  AffineMap::get(dims, 0, kExprs, ctx),
                                  AffineMap::get(dims, 0, yExprs, ctx)};
-  SmallVector<utils::IteratorType> iterators(2 + spatial,
-                                             utils::IteratorType::parallel);
+  SmallVector<utils::IteratorType> iterators(2, utils::IteratorType::parallel);
   iterators.append(spatial, utils::IteratorType::reduction);
+  iterators.append(spatial, utils::IteratorType::parallel);
   return linalg::GenericOp::create(
              b, loc, TypeRange{resultType}, ValueRange{x, window},
              ValueRange{init}, maps, iterators,

@@ -29,7 +29,8 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
 
   pm.addPass(createConvertONNXToLinalgPass());
   pm.addPass(createCanonicalizerPass());
-  pm.addNestedPass<func::FuncOp>(createLinalgElementwiseOpFusionPass());
+  pm.addNestedPass<func::FuncOp>(createCPUFoldConstantTransposesPass());
+  pm.addNestedPass<func::FuncOp>(createCPUFuseElementwisePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
 
@@ -45,13 +46,19 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
   outParams.modifyPublicFunctions = true;
   outParams.hoistStaticAllocs = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  pm.addPass(createCPUPlanMemoryPass());
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addNestedPass<func::FuncOp>(createCPULowerCopiesPass());
+  CPUVectorizeContractionsPassOptions vectorize;
+  vectorize.vectorBits = getCPUVectorBits(options);
+  pm.addNestedPass<func::FuncOp>(
+      createCPUVectorizeContractionsPass(vectorize));
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());
+  pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   // Integer powers have no LLVM intrinsic: they become small functions.
   pm.addPass(createConvertMathToFuncs());
@@ -63,7 +70,6 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
   pm.addPass(createConvertIndexToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCPUEmitEntryPointPass());
-  (void)options;
 }
 
 void smelt::registerCPUPipeline() {

@@ -12,6 +12,10 @@ namespace smelt {
 /// (`smelt_model_signature`) that the runtime looks up.
 void buildCPUPipeline(mlir::OpPassManager &pm, const TargetOptions &options);
 
+/// Width of the vector registers of the processor `options.cpu` names:
+/// 512 with AVX-512, 256 with AVX, 128 otherwise.
+unsigned getCPUVectorBits(const TargetOptions &options);
+
 /// Registers `smelt-cpu-pipeline` (and the CPU passes) for smelt-opt.
 void registerCPUPipeline();
 

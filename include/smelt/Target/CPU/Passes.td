@@ -31,6 +31,75 @@ def CPULowerCopiesPass
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def CPUPlanMemoryPass : Pass<"smelt-cpu-plan-memory", "::mlir::ModuleOp"> {
+  let summary = "Place intermediate buffers at fixed offsets of one workspace";
+  let description = [{
+    Runs after bufferization, before deallocation. Each static-shape
+    `memref.alloc` at the top level of a public function becomes a
+    `memref.view` into a zero-initialized global workspace, at an offset
+    that no buffer alive at the same time uses (largest first, lowest
+    offset). Lifetimes run from the allocation to the last top-level op
+    that uses the buffer or a view of it; buffers that escape keep their
+    allocation. The compiled function then calls no allocator, and a model
+    library runs one call at a time.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect"];
+}
+
+def CPUFoldConstantTransposesPass
+    : Pass<"smelt-cpu-fold-constant-transposes", "::mlir::func::FuncOp"> {
+  let summary = "Transpose constant tensors at compile time";
+  let description = [{
+    Replaces `linalg.transpose` of an `arith.constant` (dense elements or a
+    dense resource blob) by the transposed constant, so that Gemm's
+    `transB` weights and other transposed initializers cost nothing at run
+    time.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect"];
+}
+
+def CPUFuseElementwisePass
+    : Pass<"smelt-cpu-fuse-elementwise", "::mlir::func::FuncOp"> {
+  let summary = "Fuse elementwise linalg ops without recomputing anything";
+  let description = [{
+    Upstream's elementwise fusion, with one rule added: a producer fuses
+    into a consumer only when the consumer reads each of its elements once
+    (the operand's indexing map is a permutation), and contractions are
+    never reshaped. Fusing an activation into a matmul or convolution would
+    recompute it for every output that reads it, and would hide the
+    contraction from `smelt-cpu-vectorize-contractions`.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::mlir::affine::AffineDialect"];
+}
+
+def CPUVectorizeContractionsPass
+    : Pass<"smelt-cpu-vectorize-contractions", "::mlir::func::FuncOp"> {
+  let summary = "Register-blocked vector code for f32 contractions on buffers";
+  let description = [{
+    Rewrites each bufferized `linalg.generic` whose body is `out + a * b`
+    (f32) into loops over register blocks: an MR x NV*VL block of the
+    output stays in vector registers while the kernel walks the reduction
+    dimensions, broadcasting elements of the operand that does not depend
+    on the output's innermost dimension and loading vectors of the one
+    that does (a gather when a strided convolution reads it with a stride).
+    MatMul, Gemm, batched products and direct convolutions all take this
+    path; edges use shorter blocks and masked vectors. Other generics are
+    left alone.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"256",
+           "Vector register width in bits: 128, 256 or 512">,
+  ];
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 def CPUEmitEntryPointPass
     : Pass<"smelt-cpu-emit-entry-point", "::mlir::ModuleOp"> {
   let summary = "Add the runtime's entry point and signature to an LLVM-dialect module";

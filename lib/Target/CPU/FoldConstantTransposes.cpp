@@ -1,0 +1,103 @@
+//===- FoldConstantTransposes.cpp - smelt-cpu-fold-constant-transposes ----===//
+//
+// Gemm with transB (every PyTorch Linear layer), recurrent weights and
+// explicit Transposes of initializers transpose a constant at run time on
+// every call. This pass does it once, at compile time, keeping the weights
+// a dense resource blob.
+//
+//===----------------------------------------------------------------------===//
+
+#include "smelt/Target/CPU/Passes.h"
+
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace smelt {
+#define GEN_PASS_DEF_CPUFOLDCONSTANTTRANSPOSESPASS
+#include "smelt/Target/CPU/Passes.h.inc"
+} // namespace smelt
+
+using namespace mlir;
+
+namespace {
+
+/// The bytes of a constant's elements, row-major; empty when the constant
+/// is not stored element by element (splats, packed booleans).
+ArrayRef<char> rawBytes(ElementsAttr value) {
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
+    if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
+      return blob->getData();
+    return {};
+  }
+  if (auto dense = dyn_cast<DenseElementsAttr>(value))
+    if (!dense.isSplat())
+      return dense.getRawData();
+  return {};
+}
+
+struct FoldConstantTranspose : OpRewritePattern<linalg::TransposeOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::TransposeOp op,
+                                PatternRewriter &rewriter) const override {
+    auto source = op.getInput().getDefiningOp<arith::ConstantOp>();
+    auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    if (!source || !resultType || !resultType.hasStaticShape())
+      return failure();
+    auto value = dyn_cast<ElementsAttr>(source.getValue());
+    if (!value)
+      return failure();
+    if (auto dense = dyn_cast<DenseElementsAttr>(value); dense && dense.isSplat()) {
+      rewriter.replaceOpWithNewOp<arith::ConstantOp>(
+          op, resultType, dense.resizeSplat(resultType));
+      return success();
+    }
+    Type element = resultType.getElementType();
+    if (!element.isIntOrFloat() || element.getIntOrFloatBitWidth() % 8)
+      return failure();
+    int64_t width = element.getIntOrFloatBitWidth() / 8;
+    ArrayRef<char> in = rawBytes(value);
+    int64_t count = resultType.getNumElements();
+    if (static_cast<int64_t>(in.size()) != count * width)
+      return failure();
+
+    auto inputType = cast<ShapedType>(value.getType());
+    ArrayRef<int64_t> perm = op.getPermutation();
+    int64_t rank = resultType.getRank();
+    SmallVector<int64_t> inStrides(rank, 1);
+    for (int64_t d = rank - 2; d >= 0; --d)
+      inStrides[d] = inStrides[d + 1] * inputType.getDimSize(d + 1);
+    std::vector<char> out(in.size());
+    SmallVector<int64_t> index(rank, 0);
+    for (int64_t i = 0; i < count; ++i) {
+      // Output dim d is input dim perm[d].
+      int64_t from = 0;
+      for (int64_t d = 0; d < rank; ++d)
+        from += index[d] * inStrides[perm[d]];
+      std::memcpy(out.data() + i * width, in.data() + from * width, width);
+      for (int64_t d = rank - 1; d >= 0; --d) {
+        if (++index[d] < resultType.getDimSize(d))
+          break;
+        index[d] = 0;
+      }
+    }
+    AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
+        ArrayRef<char>(out), alignof(std::max_align_t));
+    auto folded = DenseResourceElementsAttr::get(resultType, "transposed",
+                                                 std::move(blob));
+    rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, resultType, folded);
+    return success();
+  }
+};
+
+struct CPUFoldConstantTransposesPass
+    : smelt::impl::CPUFoldConstantTransposesPassBase<
+          CPUFoldConstantTransposesPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<FoldConstantTranspose>(&getContext());
+    (void)applyPatternsGreedily(getOperation(), std::move(patterns));
+  }
+};
+
+} // namespace

@@ -1,0 +1,465 @@
+//===- VectorizeContractions.cpp - smelt-cpu-vectorize-contractions -------===//
+//
+// Register-blocked vector code for the contractions the onnx lowering
+// produces: MatMul, Gemm, Einsum-like products and direct convolutions, all
+// linalg.generic ops whose body is `out + a * b` on f32 buffers.
+//
+// The plan, for one contraction:
+//  * n is the output's innermost dimension. One operand ("B") reads along n
+//    contiguously (or with a constant stride: a strided convolution); the
+//    other ("A") does not depend on n.
+//  * m is a parallel dimension of the output that A reads and B does not
+//    (output channels of a convolution, rows of a matmul). It may be absent.
+//  * Every other parallel dimension is a batch loop; every reduction
+//    dimension (k of a matmul; c, kh, kw of a convolution) is summed inside
+//    the kernel.
+// The kernel keeps an MR x (NV vectors of VL lanes) block of the output in
+// registers while it walks the reduction dimensions: per step it loads NV
+// vectors of B, broadcasts MR elements of A and issues MR * NV fused
+// multiply-adds. Blocks at the edges use fewer rows and masked vectors, so
+// any static shape works. Each output element still sums its terms in the
+// order the loops nest, starting from what the buffer held (the bias or
+// zero), as the generic op would.
+//
+//===----------------------------------------------------------------------===//
+
+#include "smelt/Target/CPU/Passes.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/PatternMatch.h"
+
+namespace smelt {
+#define GEN_PASS_DEF_CPUVECTORIZECONTRACTIONSPASS
+#include "smelt/Target/CPU/Passes.h.inc"
+} // namespace smelt
+
+using namespace mlir;
+
+namespace {
+
+/// Coefficients of a linear affine expression: one per dimension, then the
+/// constant. None for anything else (mod, floordiv, symbols).
+std::optional<SmallVector<int64_t>> linearCoefficients(AffineExpr expr,
+                                                       unsigned numDims) {
+  SmallVector<int64_t> coefficients(numDims + 1, 0);
+  std::function<bool(AffineExpr, int64_t)> visit = [&](AffineExpr e,
+                                                       int64_t scale) {
+    if (auto dim = dyn_cast<AffineDimExpr>(e)) {
+      coefficients[dim.getPosition()] += scale;
+      return true;
+    }
+    if (auto constant = dyn_cast<AffineConstantExpr>(e)) {
+      coefficients[numDims] += scale * constant.getValue();
+      return true;
+    }
+    auto binary = dyn_cast<AffineBinaryOpExpr>(e);
+    if (!binary)
+      return false;
+    if (binary.getKind() == AffineExprKind::Add)
+      return visit(binary.getLHS(), scale) && visit(binary.getRHS(), scale);
+    if (binary.getKind() == AffineExprKind::Mul) {
+      if (auto c = dyn_cast<AffineConstantExpr>(binary.getRHS()))
+        return visit(binary.getLHS(), scale * c.getValue());
+      if (auto c = dyn_cast<AffineConstantExpr>(binary.getLHS()))
+        return visit(binary.getRHS(), scale * c.getValue());
+    }
+    return false;
+  };
+  if (!visit(expr, 1))
+    return std::nullopt;
+  return coefficients;
+}
+
+bool hasUnitInnerStride(MemRefType type) {
+  if (type.getRank() == 0)
+    return false;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (failed(type.getStridesAndOffset(strides, offset)))
+    return false;
+  return strides.back() == 1;
+}
+
+/// How one contraction maps onto the kernel.
+struct Contraction {
+  mutable linalg::GenericOp op;
+  Value a, b, c;
+  AffineMap aMap, bMap, cMap;
+  SmallVector<int64_t> ranges;
+  int64_t n;
+  std::optional<int64_t> m;
+  SmallVector<int64_t> batch, reductions;
+  /// Distance between consecutive n in B's innermost dimension.
+  int64_t bStride;
+};
+
+/// Whether the body is `out + a * b` (either operand order) on f32.
+bool isMultiplyAccumulate(linalg::GenericOp op) {
+  Block &body = op.getRegion().front();
+  if (body.getNumArguments() != 3 || !llvm::hasNItems(body, 3))
+    return false;
+  auto mul = dyn_cast<arith::MulFOp>(&body.front());
+  auto add = dyn_cast_or_null<arith::AddFOp>(mul ? mul->getNextNode() : nullptr);
+  auto yield = dyn_cast<linalg::YieldOp>(body.getTerminator());
+  if (!mul || !add || !yield || yield.getNumOperands() != 1 ||
+      yield.getOperand(0) != add.getResult())
+    return false;
+  Value a = body.getArgument(0), b = body.getArgument(1),
+        acc = body.getArgument(2);
+  bool mulOk = (mul.getLhs() == a && mul.getRhs() == b) ||
+               (mul.getLhs() == b && mul.getRhs() == a);
+  bool addOk = (add.getLhs() == acc && add.getRhs() == mul.getResult()) ||
+               (add.getRhs() == acc && add.getLhs() == mul.getResult());
+  return mulOk && addOk && a.getType().isF32() && b.getType().isF32() &&
+         acc.getType().isF32();
+}
+
+std::optional<Contraction> matchContraction(linalg::GenericOp op) {
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 || !isMultiplyAccumulate(op))
+    return std::nullopt;
+  for (Value operand : op->getOperands()) {
+    auto type = dyn_cast<MemRefType>(operand.getType());
+    if (!type || !type.hasStaticShape() || type.getRank() == 0)
+      return std::nullopt;
+  }
+  Contraction k;
+  k.op = op;
+  k.ranges = op.getStaticLoopRanges();
+  if (llvm::any_of(k.ranges, ShapedType::isDynamic))
+    return std::nullopt;
+  unsigned numDims = k.ranges.size();
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  for (unsigned d = 0; d < numDims; ++d)
+    if (iterators[d] == utils::IteratorType::reduction)
+      k.reductions.push_back(d);
+  if (k.reductions.empty())
+    return std::nullopt;
+
+  OpOperand *init = op.getDpsInitOperand(0);
+  k.c = init->get();
+  k.cMap = op.getMatchingIndexingMap(init);
+  if (!k.cMap.isProjectedPermutation() ||
+      !hasUnitInnerStride(cast<MemRefType>(k.c.getType())))
+    return std::nullopt;
+  // The output covers exactly the parallel dimensions.
+  for (unsigned d = 0; d < numDims; ++d)
+    if (k.cMap.isFunctionOfDim(d) !=
+        (iterators[d] == utils::IteratorType::parallel))
+      return std::nullopt;
+  k.n = k.cMap.getDimPosition(k.cMap.getNumResults() - 1);
+
+  // B reads along n in its innermost dimension, and only there.
+  OpOperand *inputs[2] = {op.getDpsInputOperand(0), op.getDpsInputOperand(1)};
+  int bIndex = -1;
+  for (int i = 0; i < 2; ++i) {
+    AffineMap map = op.getMatchingIndexingMap(inputs[i]);
+    if (map.getNumResults() > 0 &&
+        map.getResult(map.getNumResults() - 1).isFunctionOfDim(k.n))
+      bIndex = i;
+  }
+  if (bIndex < 0)
+    return std::nullopt;
+  k.b = inputs[bIndex]->get();
+  k.bMap = op.getMatchingIndexingMap(inputs[bIndex]);
+  k.a = inputs[1 - bIndex]->get();
+  k.aMap = op.getMatchingIndexingMap(inputs[1 - bIndex]);
+  if (k.aMap.isFunctionOfDim(k.n) ||
+      !hasUnitInnerStride(cast<MemRefType>(k.b.getType())))
+    return std::nullopt;
+  for (unsigned r = 0; r + 1 < k.bMap.getNumResults(); ++r)
+    if (k.bMap.getResult(r).isFunctionOfDim(k.n))
+      return std::nullopt;
+  for (AffineMap map : {k.aMap, k.bMap})
+    for (AffineExpr expr : map.getResults())
+      if (!linearCoefficients(expr, numDims))
+        return std::nullopt;
+  k.bStride = (*linearCoefficients(
+      k.bMap.getResult(k.bMap.getNumResults() - 1), numDims))[k.n];
+  if (k.bStride < 1)
+    return std::nullopt;
+
+  // m: the output dimension nearest n that A reads and B does not.
+  for (int r = k.cMap.getNumResults() - 2; r >= 0 && !k.m; --r) {
+    unsigned d = k.cMap.getDimPosition(r);
+    if (k.aMap.isFunctionOfDim(d) && !k.bMap.isFunctionOfDim(d) &&
+        k.ranges[d] > 1)
+      k.m = d;
+  }
+  for (unsigned d = 0; d < numDims; ++d)
+    if (iterators[d] == utils::IteratorType::parallel && d != k.n &&
+        (!k.m || d != *k.m))
+      k.batch.push_back(d);
+  return k;
+}
+
+class KernelEmitter {
+public:
+  KernelEmitter(const Contraction &k, unsigned vectorBits)
+      : k(k), lanes(std::max(4u, vectorBits / 32)),
+        // Accumulators that fit the vector registers beside the operands:
+        // 32 registers with AVX-512, 16 otherwise.
+        registers(vectorBits >= 512 ? 24 : 12) {}
+
+  void emit(OpBuilder &b) {
+    Location loc = k.op->getLoc();
+    int64_t nSize = k.ranges[k.n];
+    int64_t mSize = k.m ? k.ranges[*k.m] : 1;
+    int64_t vectors = (nSize + lanes - 1) / lanes;
+    // Few rows: more vectors per row, so enough independent chains hide the
+    // multiply-add latency.
+    int64_t nv = std::min<int64_t>(vectors, mSize >= 4 ? 2 : 8 / mSize);
+    dims.assign(k.ranges.size(), Value());
+    loops(b, loc, 0, [&](OpBuilder &b) {
+      int64_t nr = nv * lanes;
+      int64_t nFull = nSize / nr * nr;
+      forRange(b, loc, 0, nFull, nr, [&](OpBuilder &b, Value n0) {
+        rows(b, loc, mSize, rowBlock(mSize, nv), n0, nv, 0);
+      });
+      if (int64_t rest = nSize - nFull) {
+        Value n0 = arith::ConstantIndexOp::create(b, loc, nFull);
+        int64_t restVectors = (rest + lanes - 1) / lanes;
+        rows(b, loc, mSize, rowBlock(mSize, restVectors), n0, restVectors,
+             rest % lanes);
+      }
+    });
+  }
+
+private:
+  /// Rows per register block for `nv` vectors per row: as many as the
+  /// registers hold (at most 12), evened out so the last block is not tiny.
+  int64_t rowBlock(int64_t mSize, int64_t nv) {
+    int64_t cap = std::max<int64_t>(1, std::min<int64_t>(12, registers / nv));
+    int64_t blocks = (mSize + cap - 1) / cap;
+    return (mSize + blocks - 1) / blocks;
+  }
+
+  /// Loops over the batch dimensions, outermost first, then `body`.
+  void loops(OpBuilder &b, Location loc, size_t i,
+             function_ref<void(OpBuilder &)> body) {
+    if (i == k.batch.size())
+      return body(b);
+    forRange(b, loc, 0, k.ranges[k.batch[i]], 1, [&](OpBuilder &b, Value iv) {
+      dims[k.batch[i]] = iv;
+      loops(b, loc, i + 1, body);
+    });
+  }
+
+  /// `body(iv)` for iv in [lb, ub) by `step`; inline when it runs once.
+  void forRange(OpBuilder &b, Location loc, int64_t lb, int64_t ub,
+                int64_t step, function_ref<void(OpBuilder &, Value)> body) {
+    if (lb >= ub)
+      return;
+    if (ub - lb <= step)
+      return body(b, arith::ConstantIndexOp::create(b, loc, lb));
+    Value lbv = arith::ConstantIndexOp::create(b, loc, lb);
+    Value ubv = arith::ConstantIndexOp::create(b, loc, ub);
+    Value stepv = arith::ConstantIndexOp::create(b, loc, step);
+    scf::ForOp::create(b, loc, lbv, ubv, stepv, ValueRange{},
+                       [&](OpBuilder &nb, Location, Value iv, ValueRange) {
+                         body(nb, iv);
+                         scf::YieldOp::create(nb, loc);
+                       });
+  }
+
+  /// All rows of one column block: full blocks of `mr`, then the rest.
+  void rows(OpBuilder &b, Location loc, int64_t mSize, int64_t mr, Value n0,
+            int64_t nv, int64_t tailLanes) {
+    int64_t mFull = mSize / mr * mr;
+    forRange(b, loc, 0, mFull, mr, [&](OpBuilder &b, Value m0) {
+      kernel(b, loc, m0, mr, n0, nv, tailLanes);
+    });
+    if (mSize > mFull)
+      kernel(b, loc, arith::ConstantIndexOp::create(b, loc, mFull),
+             mSize - mFull, n0, nv, tailLanes);
+  }
+
+  Value plus(OpBuilder &b, Location loc, Value v, int64_t c) {
+    if (c == 0)
+      return v;
+    return arith::AddIOp::create(b, loc, v,
+                                 arith::ConstantIndexOp::create(b, loc, c));
+  }
+
+  SmallVector<Value> indices(OpBuilder &b, Location loc, AffineMap map) {
+    SmallVector<Value> result;
+    Value zero;
+    for (AffineExpr expr : map.getResults()) {
+      if (auto dim = dyn_cast<AffineDimExpr>(expr)) {
+        result.push_back(dims[dim.getPosition()]);
+        continue;
+      }
+      if (auto constant = dyn_cast<AffineConstantExpr>(expr)) {
+        result.push_back(
+            arith::ConstantIndexOp::create(b, loc, constant.getValue()));
+        continue;
+      }
+      // Dimensions the expression does not use may be unset here.
+      SmallVector<Value> operands;
+      for (unsigned d = 0; d < dims.size(); ++d) {
+        if (expr.isFunctionOfDim(d)) {
+          operands.push_back(dims[d]);
+          continue;
+        }
+        if (!zero)
+          zero = arith::ConstantIndexOp::create(b, loc, 0);
+        operands.push_back(zero);
+      }
+      result.push_back(affine::AffineApplyOp::create(
+          b, loc, AffineMap::get(map.getNumDims(), 0, expr), operands));
+    }
+    return result;
+  }
+
+  Value mask(OpBuilder &b, Location loc, int64_t active) {
+    SmallVector<bool> bits(lanes, false);
+    for (int64_t i = 0; i < active; ++i)
+      bits[i] = true;
+    auto type = VectorType::get({lanes}, b.getI1Type());
+    return arith::ConstantOp::create(b, loc,
+                                     DenseElementsAttr::get(type, ArrayRef(bits)));
+  }
+
+  /// One register block: rows m0..m0+mr, vectors n0..n0+nv*lanes, the last
+  /// vector cut to `tailLanes` lanes when that is not zero.
+  void kernel(OpBuilder &b, Location loc, Value m0, int64_t mr, Value n0,
+              int64_t nv, int64_t tailLanes) {
+    auto vectorType = VectorType::get({lanes}, b.getF32Type());
+    Value zeros = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(vectorType, 0.0f));
+    Value tailMask = tailLanes ? mask(b, loc, tailLanes) : Value();
+    auto isTail = [&](int64_t j) { return tailLanes && j == nv - 1; };
+    auto setBlock = [&](int64_t i, int64_t j) {
+      if (k.m)
+        dims[*k.m] = plus(b, loc, m0, i);
+      dims[k.n] = plus(b, loc, n0, j * lanes);
+    };
+
+    SmallVector<Value> acc;
+    for (int64_t i = 0; i < mr; ++i)
+      for (int64_t j = 0; j < nv; ++j) {
+        setBlock(i, j);
+        SmallVector<Value> at = indices(b, loc, k.cMap);
+        acc.push_back(isTail(j) ? Value(vector::MaskedLoadOp::create(
+                                      b, loc, vectorType, k.c, at, tailMask,
+                                      zeros))
+                                : Value(vector::LoadOp::create(
+                                      b, loc, vectorType, k.c, at)));
+      }
+
+    Value strideIndices;
+    if (k.bStride != 1) {
+      SmallVector<int32_t> offsets;
+      for (int64_t l = 0; l < lanes; ++l)
+        offsets.push_back(static_cast<int32_t>(l * k.bStride));
+      auto type = VectorType::get({lanes}, b.getI32Type());
+      strideIndices = arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(type, ArrayRef(offsets)));
+    }
+    Value fullMask = k.bStride != 1 ? mask(b, loc, lanes) : Value();
+
+    // The reduction loops, outermost first, carrying the accumulators.
+    std::function<SmallVector<Value>(OpBuilder &, size_t, ValueRange)> reduce =
+        [&](OpBuilder &b, size_t r, ValueRange carried) -> SmallVector<Value> {
+      if (r == k.reductions.size())
+        return step(b, loc, m0, mr, n0, nv, tailLanes, carried, zeros,
+                    tailMask, fullMask, strideIndices);
+      Value lb = arith::ConstantIndexOp::create(b, loc, 0);
+      Value ub =
+          arith::ConstantIndexOp::create(b, loc, k.ranges[k.reductions[r]]);
+      Value one = arith::ConstantIndexOp::create(b, loc, 1);
+      auto loop = scf::ForOp::create(
+          b, loc, lb, ub, one, carried,
+          [&](OpBuilder &nb, Location, Value iv, ValueRange inner) {
+            dims[k.reductions[r]] = iv;
+            scf::YieldOp::create(nb, loc, reduce(nb, r + 1, inner));
+          });
+      return SmallVector<Value>(loop.getResults());
+    };
+    SmallVector<Value> sums = reduce(b, 0, acc);
+    for (int64_t r : k.reductions)
+      dims[r] = Value();
+
+    for (int64_t i = 0; i < mr; ++i)
+      for (int64_t j = 0; j < nv; ++j) {
+        setBlock(i, j);
+        SmallVector<Value> at = indices(b, loc, k.cMap);
+        Value v = sums[i * nv + j];
+        if (isTail(j))
+          vector::MaskedStoreOp::create(b, loc, k.c, at, tailMask, v);
+        else
+          vector::StoreOp::create(b, loc, v, k.c, at);
+      }
+  }
+
+  /// One reduction step: NV vectors of B, MR broadcasts of A, MR * NV
+  /// multiply-adds.
+  SmallVector<Value> step(OpBuilder &b, Location loc, Value m0, int64_t mr,
+                          Value n0, int64_t nv, int64_t tailLanes,
+                          ValueRange acc, Value zeros, Value tailMask,
+                          Value fullMask, Value strideIndices) {
+    auto vectorType = VectorType::get({lanes}, b.getF32Type());
+    SmallVector<Value> bv;
+    for (int64_t j = 0; j < nv; ++j) {
+      dims[k.n] = plus(b, loc, n0, j * lanes);
+      SmallVector<Value> at = indices(b, loc, k.bMap);
+      bool tail = tailLanes && j == nv - 1;
+      if (k.bStride != 1)
+        bv.push_back(vector::GatherOp::create(
+            b, loc, vectorType, k.b, at, strideIndices,
+            tail ? tailMask : fullMask, zeros));
+      else if (tail)
+        bv.push_back(vector::MaskedLoadOp::create(b, loc, vectorType, k.b, at,
+                                                  tailMask, zeros));
+      else
+        bv.push_back(vector::LoadOp::create(b, loc, vectorType, k.b, at));
+    }
+    SmallVector<Value> result;
+    for (int64_t i = 0; i < mr; ++i) {
+      if (k.m)
+        dims[*k.m] = plus(b, loc, m0, i);
+      Value a = memref::LoadOp::create(b, loc, k.a, indices(b, loc, k.aMap));
+      Value splat = vector::BroadcastOp::create(b, loc, vectorType, a);
+      for (int64_t j = 0; j < nv; ++j)
+        result.push_back(
+            vector::FMAOp::create(b, loc, splat, bv[j], acc[i * nv + j]));
+    }
+    return result;
+  }
+
+  const Contraction &k;
+  int64_t lanes;
+  int64_t registers;
+  /// The current value of each loop dimension while emitting.
+  SmallVector<Value> dims;
+};
+
+struct CPUVectorizeContractionsPass
+    : smelt::impl::CPUVectorizeContractionsPassBase<
+          CPUVectorizeContractionsPass> {
+  using CPUVectorizeContractionsPassBase::CPUVectorizeContractionsPassBase;
+  void runOnOperation() override {
+    if (vectorBits != 128 && vectorBits != 256 && vectorBits != 512) {
+      getOperation().emitError("vector-bits must be 128, 256 or 512, not ")
+          << vectorBits;
+      return signalPassFailure();
+    }
+    std::vector<Contraction> found;
+    getOperation().walk([&](linalg::GenericOp op) {
+      if (std::optional<Contraction> k = matchContraction(op))
+        found.push_back(*k);
+    });
+    IRRewriter rewriter(&getContext());
+    for (Contraction &k : found) {
+      rewriter.setInsertionPoint(k.op);
+      KernelEmitter(k, vectorBits).emit(rewriter);
+      rewriter.eraseOp(k.op);
+    }
+  }
+};
+
+} // namespace
