@@ -378,7 +378,12 @@ std::vector<std::pair<const char *, ScalarBody>> elementwiseBodies() {
   // Activations.
   add("onnx.Relu", [](OpBuilder &b, Location loc, ValueRange a,
                       const ScalarContext &ctx) -> Value {
-    return maxOf(b, loc, a[0], constantLike(b, loc, a[0], 0), ctx.isUnsigned());
+    Value zero = constantLike(b, loc, a[0], 0);
+    if (!isFloat(a[0]))
+      return maxOf(b, loc, a[0], zero, ctx.isUnsigned());
+    // x < 0 ? 0 : x keeps NaN, and vectorizes to a compare and a blend.
+    Value negative = arith::CmpFOp::create(b, loc, P::OLT, a[0], zero);
+    return arith::SelectOp::create(b, loc, negative, zero, a[0]);
   });
   add("onnx.Sigmoid", [](OpBuilder &b, Location loc, ValueRange a,
                          const ScalarContext &) -> Value {

@@ -185,12 +185,28 @@ struct GemmLowering : OpConversionPattern<smelt::onnx::GemmOp> {
     Value a = op.getTransA() != 0 ? transposed(adaptor.getA()) : adaptor.getA();
     Value bMatrix =
         op.getTransB() != 0 ? transposed(adaptor.getB()) : adaptor.getB();
-    Value product = buildMatMul2D(rewriter, loc, a, bMatrix,
-                                  zeroFilled(rewriter, loc, resultType), false,
-                                  false, false);
     float alpha = op.getAlpha().convertToFloat();
     float beta = op.getBeta().convertToFloat();
     Value c = adaptor.getC();
+    auto cType = c ? dyn_cast<RankedTensorType>(c.getType()) : nullptr;
+    if (alpha == 1.0f && cType && cType.hasStaticShape() && beta != 0.0f) {
+      // The accumulator starts at beta * C (the bias), so that an activation
+      // after the Gemm can fuse with the product's kernel.
+      Value init = buildBroadcastElementwise(
+          rewriter, loc, resultType, ValueRange{c},
+          [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+            if (beta == 1.0f)
+              return args[0];
+            return arith::MulFOp::create(
+                b, l, createScalarConstant(b, l, element, beta), args[0]);
+          });
+      rewriter.replaceOp(op, buildMatMul2D(rewriter, loc, a, bMatrix, init,
+                                           false, false, false));
+      return success();
+    }
+    Value product = buildMatMul2D(rewriter, loc, a, bMatrix,
+                                  zeroFilled(rewriter, loc, resultType), false,
+                                  false, false);
     if (alpha == 1.0f && (!c || beta == 0.0f)) {
       rewriter.replaceOp(op, product);
       return success();

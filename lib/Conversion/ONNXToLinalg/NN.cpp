@@ -228,6 +228,127 @@ Value perChannel(OpBuilder &b, Location loc, Value v, int64_t rank) {
                          RankedTensorType::get(shape, type.getElementType()));
 }
 
+/// ConvTranspose whose kernel equals its stride (dilation 1): the windows
+/// tile the output without overlap, so each output takes exactly one tap:
+///   y[n, g, f, i * s + k] = sum_c x[n, g, c, i] * w[g, c, f, k] (+ bias).
+/// That is a contraction into [N, G, F/G, K..., I...], whose innermost
+/// dimension reads the input contiguously (so it takes the CPU's vector
+/// kernel), followed by a transpose that interleaves (I, K) pairs and a crop
+/// for the pads. Null when the op is not of that form.
+Value lowerTiledConvTranspose(OpBuilder &b, Location loc, Value x,
+                              Value weights, Value bias,
+                              RankedTensorType resultType, int64_t groups,
+                              ArrayRef<int64_t> kernel,
+                              ArrayRef<int64_t> strides,
+                              ArrayRef<int64_t> dilations,
+                              ArrayRef<int64_t> padBegin) {
+  auto inputType = cast<RankedTensorType>(x.getType());
+  int64_t spatial = kernel.size();
+  for (int64_t i = 0; i < spatial; ++i) {
+    int64_t in = inputType.getDimSize(2 + i);
+    if (kernel[i] != strides[i] || dilations[i] != 1 || padBegin[i] < 0 ||
+        padBegin[i] + resultType.getDimSize(2 + i) > in * strides[i])
+      return Value();
+  }
+  Type element = inputType.getElementType();
+  int64_t n = inputType.getDimSize(0), c = inputType.getDimSize(1);
+  int64_t cg = c / groups;
+  int64_t mg = cast<RankedTensorType>(weights.getType()).getDimSize(2);
+  ArrayRef<int64_t> in = inputType.getShape().drop_front(2);
+  SmallVector<int64_t> xShape = {n, groups, cg};
+  xShape.append(in.begin(), in.end());
+  x = reshapeToStatic(b, loc, x, RankedTensorType::get(xShape, element));
+  SmallVector<int64_t> tShape = {n, groups, mg};
+  tShape.append(kernel.begin(), kernel.end());
+  tShape.append(in.begin(), in.end());
+  auto tType = RankedTensorType::get(tShape, element);
+  int64_t tRank = tType.getRank();
+  MLIRContext *ctx = b.getContext();
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+
+  // The accumulator starts at the bias (or zero).
+  Value empty = tensor::EmptyOp::create(b, loc, tShape, element);
+  Value init;
+  if (bias) {
+    Value grouped = reshapeToStatic(
+        b, loc, bias, RankedTensorType::get({groups, mg}, element));
+    SmallVector<AffineMap> maps = {AffineMap::get(tRank, 0, {d(1), d(2)}, ctx),
+                                   b.getMultiDimIdentityMap(tRank)};
+    init = linalg::GenericOp::create(
+               b, loc, TypeRange{tType}, ValueRange{grouped}, ValueRange{empty},
+               maps,
+               SmallVector<utils::IteratorType>(tRank,
+                                                utils::IteratorType::parallel),
+               [](OpBuilder &nb, Location l, ValueRange args) {
+                 linalg::YieldOp::create(nb, l, args[0]);
+               })
+               .getResult(0);
+  } else {
+    init = linalg::FillOp::create(
+               b, loc, createScalarConstant(b, loc, element, 0.0), empty)
+               .getResult(0);
+  }
+
+  // Iteration: n, g, f, k..., i... (parallel), c (reduction).
+  int64_t cDim = tRank;
+  SmallVector<AffineExpr> xExprs = {d(0), d(1), d(cDim)};
+  SmallVector<AffineExpr> wExprs = {d(1), d(cDim), d(2)};
+  SmallVector<AffineExpr> tExprs;
+  for (int64_t i = 0; i < tRank; ++i)
+    tExprs.push_back(d(i));
+  for (int64_t i = 0; i < spatial; ++i) {
+    xExprs.push_back(d(3 + spatial + i));
+    wExprs.push_back(d(3 + i));
+  }
+  SmallVector<utils::IteratorType> iterators(tRank,
+                                             utils::IteratorType::parallel);
+  iterators.push_back(utils::IteratorType::reduction);
+  Value t = linalg::GenericOp::create(
+                b, loc, TypeRange{tType}, ValueRange{x, weights},
+                ValueRange{init},
+                {AffineMap::get(cDim + 1, 0, xExprs, ctx),
+                 AffineMap::get(cDim + 1, 0, wExprs, ctx),
+                 AffineMap::get(cDim + 1, 0, tExprs, ctx)},
+                iterators,
+                [](OpBuilder &nb, Location l, ValueRange args) {
+                  Value product =
+                      arith::MulFOp::create(nb, l, args[0], args[1]);
+                  linalg::YieldOp::create(
+                      nb, l,
+                      Value(arith::AddFOp::create(nb, l, args[2], product)));
+                })
+                .getResult(0);
+
+  // [N, G, F/G, K..., I...] -> [N, G, F/G, I1, K1, I2, K2, ...] -> the
+  // uncropped output [N, F, I1*K1, ...].
+  SmallVector<int64_t> perm = {0, 1, 2}, pShape = {n, groups, mg};
+  SmallVector<int64_t> full = {n, groups * mg};
+  for (int64_t i = 0; i < spatial; ++i) {
+    perm.push_back(3 + spatial + i);
+    perm.push_back(3 + i);
+    pShape.push_back(in[i]);
+    pShape.push_back(kernel[i]);
+    full.push_back(in[i] * kernel[i]);
+  }
+  Value interleaved =
+      linalg::TransposeOp::create(
+          b, loc, t, tensor::EmptyOp::create(b, loc, pShape, element), perm)
+          .getResult()[0];
+  Value y = reshapeToStatic(b, loc, interleaved,
+                            RankedTensorType::get(full, element));
+  if (RankedTensorType::get(full, element) == resultType)
+    return y;
+  SmallVector<OpFoldResult> offsets(2, b.getIndexAttr(0)), sizes, steps;
+  for (int64_t i = 0; i < spatial; ++i)
+    offsets.push_back(b.getIndexAttr(padBegin[i]));
+  for (int64_t dim : resultType.getShape()) {
+    sizes.push_back(b.getIndexAttr(dim));
+    steps.push_back(b.getIndexAttr(1));
+  }
+  return tensor::ExtractSliceOp::create(b, loc, resultType, y, offsets, sizes,
+                                        steps);
+}
+
 /// ConvTranspose as a gather: each output position sums, over input
 /// channels and kernel taps, the inputs i with i * stride + k * dilation -
 /// padBegin == o (where that i exists).
@@ -283,6 +404,12 @@ struct ConvTransposeLowering
     wShape.append(kernel.begin(), kernel.end());
     Value weights = reshapeToStatic(rewriter, loc, adaptor.getW(),
                                     RankedTensorType::get(wShape, element));
+    if (Value tiled = lowerTiledConvTranspose(
+            rewriter, loc, x, weights, adaptor.getB(), resultType, groups,
+            kernel, strides, dilations, padBegin)) {
+      rewriter.replaceOp(op, tiled);
+      return success();
+    }
     SmallVector<int64_t> yShape = {n, groups, mg};
     yShape.append(resultType.getShape().begin() + 2,
                   resultType.getShape().end());

@@ -46,13 +46,15 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
   outParams.modifyPublicFunctions = true;
   outParams.hoistStaticAllocs = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
-  pm.addPass(createCPUPlanMemoryPass());
-  bufferization::buildBufferDeallocationPipeline(pm);
-  pm.addNestedPass<func::FuncOp>(createCPULowerCopiesPass());
+  // Before the memory plan: a contraction with an epilogue runs where the
+  // epilogue was, and the plan must see its inputs live until then.
   CPUVectorizeContractionsPassOptions vectorize;
   vectorize.vectorBits = getCPUVectorBits(options);
   pm.addNestedPass<func::FuncOp>(
       createCPUVectorizeContractionsPass(vectorize));
+  pm.addPass(createCPUPlanMemoryPass());
+  bufferization::buildBufferDeallocationPipeline(pm);
+  pm.addNestedPass<func::FuncOp>(createCPULowerCopiesPass());
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   pm.addPass(createLowerAffinePass());

@@ -53,10 +53,11 @@ lastUse(Value value, Block &top, const DenseMap<Operation *, unsigned> &order) {
       Operation *user = use.getOwner();
       if (user->hasTrait<OpTrait::IsTerminator>() || isa<func::CallOp>(user))
         return std::nullopt;
-      if (auto view = dyn_cast<ViewLikeOpInterface>(user))
-        if (view.getViewSource() == v)
-          for (Value result : user->getResults())
-            worklist.push_back(result);
+      // Any memref an op makes from this one may alias it (views, casts,
+      // reshapes): follow those too.
+      for (Value result : user->getResults())
+        if (isa<BaseMemRefType>(result.getType()))
+          worklist.push_back(result);
       Operation *ancestor = top.findAncestorOpInBlock(*user);
       if (!ancestor)
         return std::nullopt;

@@ -30,7 +30,11 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace smelt {
 #define GEN_PASS_DEF_CPUVECTORIZECONTRACTIONSPASS
@@ -84,43 +88,73 @@ bool hasUnitInnerStride(MemRefType type) {
   return strides.back() == 1;
 }
 
+/// What the body does with the elements it reads and the accumulator.
+enum class Combiner { MultiplyAdd, Add, Maximum, Minimum };
+
 /// How one contraction maps onto the kernel.
 struct Contraction {
   mutable linalg::GenericOp op;
+  Combiner combiner;
+  /// A is null for a window reduction.
   Value a, b, c;
   AffineMap aMap, bMap, cMap;
   SmallVector<int64_t> ranges;
   int64_t n;
   std::optional<int64_t> m;
   SmallVector<int64_t> batch, reductions;
+  /// An elementwise op that reads the result right after it is complete
+  /// (an activation): applied to the registers before they are stored, to
+  /// `epilogueOutput` instead of C.
+  mutable linalg::GenericOp epilogue;
+  Value epilogueOutput;
   /// Distance between consecutive n in B's innermost dimension.
   int64_t bStride;
 };
 
-/// Whether the body is `out + a * b` (either operand order) on f32.
-bool isMultiplyAccumulate(linalg::GenericOp op) {
+/// `out + a * b` (either operand order) or, for a window reduction (pooling:
+/// the second input only gives the window its extent), `op(x, out)` with op
+/// addf, maximumf or minimumf; all on f32.
+std::optional<Combiner> classifyBody(linalg::GenericOp op) {
   Block &body = op.getRegion().front();
-  if (body.getNumArguments() != 3 || !llvm::hasNItems(body, 3))
-    return false;
-  auto mul = dyn_cast<arith::MulFOp>(&body.front());
-  auto add = dyn_cast_or_null<arith::AddFOp>(mul ? mul->getNextNode() : nullptr);
-  auto yield = dyn_cast<linalg::YieldOp>(body.getTerminator());
-  if (!mul || !add || !yield || yield.getNumOperands() != 1 ||
-      yield.getOperand(0) != add.getResult())
-    return false;
+  if (body.getNumArguments() != 3 ||
+      !llvm::all_of(body.getArgumentTypes(),
+                    [](Type t) { return t.isF32(); }))
+    return std::nullopt;
   Value a = body.getArgument(0), b = body.getArgument(1),
         acc = body.getArgument(2);
-  bool mulOk = (mul.getLhs() == a && mul.getRhs() == b) ||
-               (mul.getLhs() == b && mul.getRhs() == a);
-  bool addOk = (add.getLhs() == acc && add.getRhs() == mul.getResult()) ||
-               (add.getRhs() == acc && add.getLhs() == mul.getResult());
-  return mulOk && addOk && a.getType().isF32() && b.getType().isF32() &&
-         acc.getType().isF32();
+  auto yield = dyn_cast<linalg::YieldOp>(body.getTerminator());
+  if (!yield || yield.getNumOperands() != 1)
+    return std::nullopt;
+  Operation *last = yield.getOperand(0).getDefiningOp();
+  auto hasOperands = [](Operation *op, Value x, Value y) {
+    return op && op->getNumOperands() == 2 &&
+           ((op->getOperand(0) == x && op->getOperand(1) == y) ||
+            (op->getOperand(0) == y && op->getOperand(1) == x));
+  };
+  if (llvm::hasNItems(body, 3)) {
+    auto mul = dyn_cast<arith::MulFOp>(&body.front());
+    if (mul && isa_and_nonnull<arith::AddFOp>(last) &&
+        hasOperands(mul, a, b) && hasOperands(last, acc, mul.getResult()))
+      return Combiner::MultiplyAdd;
+    return std::nullopt;
+  }
+  if (!llvm::hasNItems(body, 2) || !b.use_empty() || !hasOperands(last, a, acc))
+    return std::nullopt;
+  if (isa<arith::AddFOp>(last))
+    return Combiner::Add;
+  if (isa<arith::MaximumFOp>(last))
+    return Combiner::Maximum;
+  if (isa<arith::MinimumFOp>(last))
+    return Combiner::Minimum;
+  return std::nullopt;
 }
 
 std::optional<Contraction> matchContraction(linalg::GenericOp op) {
   if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
-      op.getNumDpsInits() != 1 || !isMultiplyAccumulate(op))
+      op.getNumDpsInits() != 1)
+    return std::nullopt;
+  std::optional<Combiner> combiner = classifyBody(op);
+  if (!combiner)
     return std::nullopt;
   for (Value operand : op->getOperands()) {
     auto type = dyn_cast<MemRefType>(operand.getType());
@@ -129,6 +163,7 @@ std::optional<Contraction> matchContraction(linalg::GenericOp op) {
   }
   Contraction k;
   k.op = op;
+  k.combiner = *combiner;
   k.ranges = op.getStaticLoopRanges();
   if (llvm::any_of(k.ranges, ShapedType::isDynamic))
     return std::nullopt;
@@ -154,9 +189,10 @@ std::optional<Contraction> matchContraction(linalg::GenericOp op) {
   k.n = k.cMap.getDimPosition(k.cMap.getNumResults() - 1);
 
   // B reads along n in its innermost dimension, and only there.
+  // (A window reduction has no A: its second input is only a shape.)
   OpOperand *inputs[2] = {op.getDpsInputOperand(0), op.getDpsInputOperand(1)};
   int bIndex = -1;
-  for (int i = 0; i < 2; ++i) {
+  for (int i = 0; i < (k.combiner == Combiner::MultiplyAdd ? 2 : 1); ++i) {
     AffineMap map = op.getMatchingIndexingMap(inputs[i]);
     if (map.getNumResults() > 0 &&
         map.getResult(map.getNumResults() - 1).isFunctionOfDim(k.n))
@@ -166,8 +202,11 @@ std::optional<Contraction> matchContraction(linalg::GenericOp op) {
     return std::nullopt;
   k.b = inputs[bIndex]->get();
   k.bMap = op.getMatchingIndexingMap(inputs[bIndex]);
-  k.a = inputs[1 - bIndex]->get();
-  k.aMap = op.getMatchingIndexingMap(inputs[1 - bIndex]);
+  k.aMap = AffineMap::get(numDims, 0, op.getContext());
+  if (k.combiner == Combiner::MultiplyAdd) {
+    k.a = inputs[1 - bIndex]->get();
+    k.aMap = op.getMatchingIndexingMap(inputs[1 - bIndex]);
+  }
   if (k.aMap.isFunctionOfDim(k.n) ||
       !hasUnitInnerStride(cast<MemRefType>(k.b.getType())))
     return std::nullopt;
@@ -183,11 +222,12 @@ std::optional<Contraction> matchContraction(linalg::GenericOp op) {
   if (k.bStride < 1)
     return std::nullopt;
 
-  // m: the output dimension nearest n that A reads and B does not.
-  for (int r = k.cMap.getNumResults() - 2; r >= 0 && !k.m; --r) {
+  // m: the longest output dimension that A reads and B does not (nearest n
+  // among equals).
+  for (int r = k.cMap.getNumResults() - 2; r >= 0; --r) {
     unsigned d = k.cMap.getDimPosition(r);
     if (k.aMap.isFunctionOfDim(d) && !k.bMap.isFunctionOfDim(d) &&
-        k.ranges[d] > 1)
+        k.ranges[d] > 1 && (!k.m || k.ranges[d] > k.ranges[*k.m]))
       k.m = d;
   }
   for (unsigned d = 0; d < numDims; ++d)
@@ -389,10 +429,15 @@ private:
         setBlock(i, j);
         SmallVector<Value> at = indices(b, loc, k.cMap);
         Value v = sums[i * nv + j];
+        Value target = k.c;
+        if (k.epilogue) {
+          v = applyEpilogue(b, loc, v);
+          target = k.epilogueOutput;
+        }
         if (isTail(j))
-          vector::MaskedStoreOp::create(b, loc, k.c, at, tailMask, v);
+          vector::MaskedStoreOp::create(b, loc, target, at, tailMask, v);
         else
-          vector::StoreOp::create(b, loc, v, k.c, at);
+          vector::StoreOp::create(b, loc, v, target, at);
       }
   }
 
@@ -408,6 +453,11 @@ private:
       dims[k.n] = plus(b, loc, n0, j * lanes);
       SmallVector<Value> at = indices(b, loc, k.bMap);
       bool tail = tailLanes && j == nv - 1;
+      if (k.bStride == 2) {
+        bv.push_back(loadEvenLanes(b, loc, at, tail ? tailLanes : lanes,
+                                   zeros));
+        continue;
+      }
       if (k.bStride != 1)
         bv.push_back(vector::GatherOp::create(
             b, loc, vectorType, k.b, at, strideIndices,
@@ -419,6 +469,11 @@ private:
         bv.push_back(vector::LoadOp::create(b, loc, vectorType, k.b, at));
     }
     SmallVector<Value> result;
+    if (!k.a) {
+      for (int64_t j = 0; j < nv; ++j)
+        result.push_back(combine(b, loc, bv[j], acc[j]));
+      return result;
+    }
     for (int64_t i = 0; i < mr; ++i) {
       if (k.m)
         dims[*k.m] = plus(b, loc, m0, i);
@@ -431,12 +486,193 @@ private:
     return result;
   }
 
+  /// `active` elements of B at stride 2 from `at`: two contiguous loads
+  /// (masked so that nothing past the last element used is read) and a
+  /// shuffle of their even lanes; cheaper than a gather.
+  Value loadEvenLanes(OpBuilder &b, Location loc, SmallVector<Value> at,
+                      int64_t active, Value zeros) {
+    auto vectorType = cast<VectorType>(zeros.getType());
+    int64_t needed = 2 * (active - 1) + 1;
+    auto part = [&](int64_t count) -> Value {
+      if (count <= 0)
+        return zeros;
+      if (count >= lanes)
+        return vector::LoadOp::create(b, loc, vectorType, k.b, at);
+      return vector::MaskedLoadOp::create(b, loc, vectorType, k.b, at,
+                                          mask(b, loc, count), zeros);
+    };
+    Value low = part(needed);
+    at.back() = plus(b, loc, at.back(), lanes);
+    Value high = part(needed - lanes);
+    SmallVector<int64_t> even;
+    for (int64_t l = 0; l < lanes; ++l)
+      even.push_back(2 * l);
+    return vector::ShuffleOp::create(b, loc, low, high, even);
+  }
+
+  /// The epilogue's body on a vector of finished outputs.
+  Value applyEpilogue(OpBuilder &b, Location loc, Value v) {
+    auto vectorType = cast<VectorType>(v.getType());
+    Block &body = k.epilogue.getRegion().front();
+    IRMapping mapping;
+    mapping.map(body.getArgument(0), v);
+    auto vectorOf = [&](Type t) {
+      return VectorType::get(vectorType.getShape(), t);
+    };
+    for (Operation &op : body.without_terminator()) {
+      if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
+        auto type = vectorOf(constant.getType());
+        mapping.map(constant.getResult(),
+                    arith::ConstantOp::create(
+                        b, loc, DenseElementsAttr::get(type, constant.getValue())));
+        continue;
+      }
+      for (Value operand : op.getOperands())
+        if (!mapping.contains(operand))
+          mapping.map(operand, vector::BroadcastOp::create(
+                                   b, loc, vectorOf(operand.getType()), operand));
+      Operation *clone = b.clone(op, mapping);
+      for (Value result : clone->getResults())
+        result.setType(vectorOf(result.getType()));
+    }
+    return mapping.lookup(body.getTerminator()->getOperand(0));
+  }
+
+  Value combine(OpBuilder &b, Location loc, Value x, Value acc) {
+    switch (k.combiner) {
+    case Combiner::Add:
+      return arith::AddFOp::create(b, loc, acc, x);
+    case Combiner::Maximum:
+      return arith::MaximumFOp::create(b, loc, x, acc);
+    case Combiner::Minimum:
+      return arith::MinimumFOp::create(b, loc, x, acc);
+    case Combiner::MultiplyAdd:
+      break;
+    }
+    llvm_unreachable("multiply-add takes two operands");
+  }
+
   const Contraction &k;
   int64_t lanes;
   int64_t registers;
   /// The current value of each loop dimension while emitting.
   SmallVector<Value> dims;
 };
+
+/// Where a buffer lives: its root allocation (or argument, or global) and
+/// its byte range there when known.
+struct Extent {
+  Value root;
+  std::optional<std::pair<int64_t, int64_t>> bytes;
+};
+
+Extent extentOf(Value v) {
+  Extent e{v, std::nullopt};
+  auto type = dyn_cast<MemRefType>(v.getType());
+  if (auto view = v.getDefiningOp<memref::ViewOp>()) {
+    APInt offset;
+    if (type && type.hasStaticShape() && type.getElementType().isF32() &&
+        matchPattern(view.getByteShift(), m_ConstantInt(&offset))) {
+      int64_t begin = offset.getSExtValue();
+      e.bytes = {begin, begin + type.getNumElements() * 4};
+    }
+    e.root = extentOf(view.getSource()).root;
+    return e;
+  }
+  if (auto viewLike = v.getDefiningOp<ViewLikeOpInterface>()) {
+    Extent source = extentOf(viewLike.getViewSource());
+    source.bytes = std::nullopt;
+    return source;
+  }
+  if (auto global = v.getDefiningOp<memref::GetGlobalOp>())
+    e.root = v; // distinct get_global ops of one global compare below
+  return e;
+}
+
+bool sameGlobal(Value a, Value b) {
+  auto ga = a.getDefiningOp<memref::GetGlobalOp>();
+  auto gb = b.getDefiningOp<memref::GetGlobalOp>();
+  return ga && gb && ga.getName() == gb.getName();
+}
+
+/// Whether the two buffers may share bytes. Distinct roots never do: the
+/// entry function's arguments are distinct caller buffers.
+bool mayOverlap(Value a, Value b) {
+  Extent ea = extentOf(a), eb = extentOf(b);
+  if (ea.root != eb.root && !sameGlobal(ea.root, eb.root))
+    return false;
+  if (!ea.bytes || !eb.bytes)
+    return true;
+  return ea.bytes->first < eb.bytes->second &&
+         eb.bytes->first < ea.bytes->second;
+}
+
+/// An elementwise generic that reads the contraction's output and nothing
+/// else, element for element, as the next op with memory effects, and is
+/// the output's last reader; its body made of elementwise scalar ops.
+void findEpilogue(Contraction &k) {
+  Operation *next = k.op->getNextNode();
+  // (memref.reshape reads its shape operand, a constant; it writes nothing.)
+  while (next && (isMemoryEffectFree(next) ||
+                  isa<ViewLikeOpInterface, memref::AllocOp>(next)))
+    next = next->getNextNode();
+  auto e = dyn_cast_or_null<linalg::GenericOp>(next);
+  if (!e || !e.hasPureBufferSemantics() || e.getNumDpsInputs() != 1 ||
+      e.getNumDpsInits() != 1 || e.getNumReductionLoops() != 0 ||
+      k.combiner != Combiner::MultiplyAdd)
+    return;
+  // The epilogue may read C through a reshape (a convolution's [N, G, M/G,
+  // ...] result seen as [N, M, ...]): with both contiguous, elements still
+  // pair up in order.
+  auto cType = cast<MemRefType>(k.c.getType());
+  Value read = e.getDpsInputOperand(0)->get();
+  Operation *reshape = nullptr;
+  if (read != k.c) {
+    reshape = read.getDefiningOp();
+    if (!isa_and_nonnull<memref::ReshapeOp, memref::CollapseShapeOp,
+                         memref::ExpandShapeOp>(reshape) ||
+        reshape->getOperand(0) != k.c || !cType.getLayout().isIdentity() ||
+        !cast<MemRefType>(read.getType()).getLayout().isIdentity() ||
+        !read.hasOneUse())
+      return;
+  }
+  Value out = e.getDpsInitOperand(0)->get();
+  auto outType = dyn_cast<MemRefType>(out.getType());
+  auto readType = cast<MemRefType>(read.getType());
+  if (!outType || outType.getShape() != readType.getShape() ||
+      !outType.getElementType().isF32() || !hasUnitInnerStride(outType) ||
+      (reshape && !outType.getLayout().isIdentity()))
+    return;
+  for (OpOperand &operand : e->getOpOperands())
+    if (!e.getMatchingIndexingMap(&operand).isIdentity())
+      return;
+  Block &body = e.getRegion().front();
+  if (!body.getArgument(1).use_empty())
+    return;
+  for (Operation &op : body.without_terminator()) {
+    if (isa<arith::ConstantOp>(op))
+      continue;
+    if (!op.hasTrait<OpTrait::Elementwise>() || op.getNumRegions() != 0 ||
+        !llvm::all_of(op.getResultTypes(),
+                      [](Type t) { return t.isIntOrFloat(); }))
+      return;
+  }
+  // Nothing reads C after the epilogue (the deallocation may follow).
+  for (Operation *user : k.c.getUsers())
+    if (user != k.op && user != e.getOperation() && user != reshape &&
+        !isa<memref::DeallocOp>(user) && e->isBeforeInBlock(user))
+      return;
+  for (Operation *user : k.c.getUsers())
+    if (user->getBlock() != k.op->getBlock())
+      return;
+  // The kernel now runs where the epilogue was, writing its output while it
+  // reads A and B: they must not share bytes (the memory plan may have
+  // given a dead input's bytes to the epilogue's output).
+  if (mayOverlap(out, k.b) || (k.a && mayOverlap(out, k.a)))
+    return;
+  k.epilogue = e;
+  k.epilogueOutput = out;
+}
 
 struct CPUVectorizeContractionsPass
     : smelt::impl::CPUVectorizeContractionsPassBase<
@@ -450,14 +686,32 @@ struct CPUVectorizeContractionsPass
     }
     std::vector<Contraction> found;
     getOperation().walk([&](linalg::GenericOp op) {
-      if (std::optional<Contraction> k = matchContraction(op))
+      if (std::optional<Contraction> k = matchContraction(op)) {
+        findEpilogue(*k);
         found.push_back(*k);
+      }
     });
     IRRewriter rewriter(&getContext());
     for (Contraction &k : found) {
-      rewriter.setInsertionPoint(k.op);
+      // With an epilogue the kernel takes its place: everything between
+      // the two is free of memory effects, and what the epilogue's body
+      // captures is defined by then.
+      rewriter.setInsertionPoint(k.epilogue ? k.epilogue : k.op);
+      auto cType = cast<MemRefType>(k.c.getType());
+      if (k.epilogue && cast<MemRefType>(k.epilogueOutput.getType())
+                                .getShape() != cType.getShape()) {
+        // The epilogue's output, contiguous, seen with C's shape.
+        SmallVector<int64_t> strides(cType.getRank(), 1);
+        for (int64_t d = cType.getRank() - 2; d >= 0; --d)
+          strides[d] = strides[d + 1] * cType.getDimSize(d + 1);
+        k.epilogueOutput = memref::ReinterpretCastOp::create(
+            rewriter, k.op.getLoc(), cType, k.epilogueOutput, 0,
+            cType.getShape(), strides);
+      }
       KernelEmitter(k, vectorBits).emit(rewriter);
       rewriter.eraseOp(k.op);
+      if (k.epilogue)
+        rewriter.eraseOp(k.epilogue);
     }
   }
 };
