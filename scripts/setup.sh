@@ -14,6 +14,8 @@ packages=(
   g++ cmake ninja-build ccache git
   # LLVM/MLIR 22 (lit and FileCheck come with llvm-22-tools)
   llvm-22-dev libmlir-22-dev mlir-22-tools llvm-22-tools
+  # OpenMP runtime: compiled models run their parallel kernels on its threads
+  libomp-22-dev
   # ONNX 1.12 and protobuf
   libonnx-dev protobuf-compiler libprotobuf-dev
   # libraries LLVM's CMake package looks for

@@ -90,6 +90,17 @@ int64_t smelt_model_find_output(const SmeltModel *model, const char *name);
 SmeltStatus smelt_model_run(SmeltModel *model, const void *const *inputs,
                             void *const *outputs);
 
+/**
+ * How many threads the model's parallel kernels use (convolutions, matrix
+ * products, pooling run on OpenMP's thread pool, libomp); 0 leaves it to
+ * OpenMP (OMP_NUM_THREADS, else one per core). Calls on one model run one
+ * at a time: a model keeps its intermediate tensors in one workspace.
+ */
+SmeltStatus smelt_model_set_threads(SmeltModel *model, int threads);
+
+/** Whether the model has parallel kernels at all. */
+int smelt_model_is_parallel(const SmeltModel *model);
+
 /** The buffer the runtime allocated for output `index` in the last run. */
 const void *smelt_model_output_buffer(const SmeltModel *model, size_t index);
 

@@ -114,8 +114,7 @@ int smelt::runModel(const RunOptions &options, llvm::raw_ostream &outs,
     inputPointers.push_back(buffer);
   }
 
-  if (options.threads > 1)
-    setenv("SMELT_NUM_THREADS", std::to_string(options.threads).c_str(), 1);
+  smelt_model_set_threads(model.get(), options.threads);
   if (smelt_model_run(model.get(), inputPointers.data(), nullptr) != SMELT_OK)
     return fail(smelt_last_error());
 

@@ -11,12 +11,14 @@
 #include "smelt-c/Runtime.h"
 
 #include <dlfcn.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 typedef void (*SmeltRunFn)(void **buffers);
+typedef void (*SetThreadsFn)(int threads);
 
 struct SmeltModel {
   void *library;
@@ -26,6 +28,12 @@ struct SmeltModel {
   size_t num_outputs;
   void **buffers;           /* scratch for one call */
   void **owned_outputs;     /* outputs the runtime allocated */
+  /* OpenMP's omp_set_num_threads, when the model has parallel kernels. */
+  SetThreadsFn set_threads;
+  int threads;              /* 0: OpenMP's default (OMP_NUM_THREADS) */
+  /* A compiled model keeps its intermediates in one static workspace, and
+   * the runtime its buffer table here: one call at a time. */
+  pthread_mutex_t lock;
 };
 
 static _Thread_local char last_error[1024];
@@ -203,6 +211,9 @@ SmeltStatus smelt_model_load(const char *path, SmeltModel **out) {
   free(text);
   model->library = library;
   model->run = run;
+  /* Found through the model's own dependencies (libomp), if it has any. */
+  model->set_threads = (SetThreadsFn)dlsym(library, "omp_set_num_threads");
+  pthread_mutex_init(&model->lock, NULL);
   model->tensors = tensors;
   model->num_inputs = inputs;
   model->num_outputs = count - inputs;
@@ -225,6 +236,8 @@ void smelt_model_free(SmeltModel *model) {
       free(model->owned_outputs[i]);
   free(model->owned_outputs);
   free(model->buffers);
+  if (model->library)
+    pthread_mutex_destroy(&model->lock);
   free_tensors(model->tensors, model->num_inputs + model->num_outputs);
   if (model->library)
     dlclose(model->library);
@@ -271,10 +284,33 @@ int64_t smelt_model_find_output(const SmeltModel *model, const char *name) {
                : -1;
 }
 
+SmeltStatus smelt_model_set_threads(SmeltModel *model, int threads) {
+  if (!model || threads < 0)
+    return fail(SMELT_ERROR_ARGUMENT,
+                "smelt_model_set_threads: null model or negative count");
+  model->threads = threads;
+  return SMELT_OK;
+}
+
+int smelt_model_is_parallel(const SmeltModel *model) {
+  return model && model->set_threads != NULL;
+}
+
+static SmeltStatus run_locked(SmeltModel *model, const void *const *inputs,
+                              void *const *outputs);
+
 SmeltStatus smelt_model_run(SmeltModel *model, const void *const *inputs,
                             void *const *outputs) {
   if (!model)
     return fail(SMELT_ERROR_ARGUMENT, "smelt_model_run: null model");
+  pthread_mutex_lock(&model->lock);
+  SmeltStatus status = run_locked(model, inputs, outputs);
+  pthread_mutex_unlock(&model->lock);
+  return status;
+}
+
+static SmeltStatus run_locked(SmeltModel *model, const void *const *inputs,
+                              void *const *outputs) {
   for (size_t i = 0; i < model->num_inputs; ++i) {
     if (!inputs || !inputs[i])
       return fail(SMELT_ERROR_ARGUMENT, "input '%s' (#%zu) has no buffer",
@@ -300,6 +336,9 @@ SmeltStatus smelt_model_run(SmeltModel *model, const void *const *inputs,
     }
     model->buffers[model->num_inputs + o] = buffer;
   }
+  /* OpenMP's thread count is per calling thread: set it on every call. */
+  if (model->set_threads && model->threads > 0)
+    model->set_threads(model->threads);
   model->run(model->buffers);
   return SMELT_OK;
 }

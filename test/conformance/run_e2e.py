@@ -119,7 +119,8 @@ def run_case(tools, case_dir, timeout):
             return False, "compile: " + first_error(proc.stderr)
         for data_set in sets:
             out_dir = os.path.join(tmp, "out")
-            cmd = [smelt_run, library, "--output-dir", out_dir]
+            # One thread: the suite already runs cases side by side.
+            cmd = [smelt_run, library, "--output-dir", out_dir, "--threads", "1"]
             for path in input_files(data_set):
                 cmd += ["--input", path]
             proc, problem = run(cmd, timeout)

@@ -19,7 +19,9 @@ const char *kUsage =
     "\n"
     "Runs a model compiled by smeltc. Inputs are .npy files or ONNX\n"
     "TensorProto .pb files; --output-dir writes one NAME.npy per output;\n"
-    "--bench N times N runs and prints the median and minimum in ms.\n";
+    "--threads N runs the parallel kernels on N threads (default: one per\n"
+    "core, or OMP_NUM_THREADS); --bench N times N runs and prints the\n"
+    "median and minimum in ms.\n";
 
 int usageError(const std::string &message) {
   llvm::errs() << "smelt-run: error: " << message << "\n" << kUsage;

@@ -16,8 +16,8 @@ struct RunOptions {
   std::vector<std::string> inputs;
   /// Where one NAME.npy per output goes; empty writes nothing.
   std::string outputDir;
-  /// Cores a run may use.
-  int threads = 1;
+  /// Threads the parallel kernels use; 0: OpenMP's default (one per core).
+  int threads = 0;
   /// When positive: time this many runs and print their median and minimum.
   int benchRuns = 0;
 };

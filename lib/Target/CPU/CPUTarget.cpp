@@ -13,6 +13,7 @@
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Export.h"
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/IR/LLVMContext.h"
@@ -149,6 +150,7 @@ public:
     Location loc = module.getLoc();
     registerBuiltinDialectTranslation(*module.getContext());
     registerLLVMDialectTranslation(*module.getContext());
+    registerOpenMPDialectTranslation(*module.getContext());
     llvm::LLVMContext llvmContext;
     std::unique_ptr<llvm::Module> llvmModule =
         translateModuleToLLVMIR(module, llvmContext, "smelt_model");
@@ -168,6 +170,10 @@ public:
     if (llvm::Error err = optimize(llvmModule.get()))
       return emitError(loc) << "LLVM optimization failed: "
                             << llvm::toString(std::move(err));
+
+    // Parallel kernels call OpenMP's runtime (libomp), which the library
+    // then links.
+    bool usesOpenMP = llvmModule->getFunction("__kmpc_fork_call") != nullptr;
 
     if (kind == smelt::ArtifactKind::LLVMIR) {
       std::string text;
@@ -209,6 +215,11 @@ public:
     llvm::SmallVector<llvm::StringRef> args = {
         *linker, "-shared", "-o", tempLibrary, objectPath, "-lm",
         "-Wl,-z,noexecstack"};
+    std::string openMPDir = std::string("-L") + SMELT_OPENMP_LIBRARY_DIR;
+    std::string openMPRpath =
+        std::string("-Wl,-rpath,") + SMELT_OPENMP_LIBRARY_DIR;
+    if (usesOpenMP)
+      args.append({openMPDir, "-lomp", openMPRpath});
     std::string message;
     int rc = llvm::sys::ExecuteAndWait(*linker, args, std::nullopt, {}, 0, 0,
                                        &message);

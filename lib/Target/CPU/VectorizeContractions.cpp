@@ -239,8 +239,8 @@ std::optional<Contraction> matchContraction(linalg::GenericOp op) {
 
 class KernelEmitter {
 public:
-  KernelEmitter(const Contraction &k, unsigned vectorBits)
-      : k(k), lanes(std::max(4u, vectorBits / 32)),
+  KernelEmitter(const Contraction &k, unsigned vectorBits, bool parallel)
+      : k(k), parallelPending(parallel), lanes(std::max(4u, vectorBits / 32)),
         // Accumulators that fit the vector registers beside the operands:
         // 32 registers with AVX-512, 16 otherwise.
         registers(vectorBits >= 512 ? 24 : 12) {}
@@ -254,7 +254,7 @@ public:
     // multiply-add latency.
     int64_t nv = std::min<int64_t>(vectors, mSize >= 4 ? 2 : 8 / mSize);
     dims.assign(k.ranges.size(), Value());
-    loops(b, loc, 0, [&](OpBuilder &b) {
+    auto columns = [&](OpBuilder &b) {
       int64_t nr = nv * lanes;
       int64_t nFull = nSize / nr * nr;
       forRange(b, loc, 0, nFull, nr, [&](OpBuilder &b, Value n0) {
@@ -266,6 +266,34 @@ public:
         rows(b, loc, mSize, rowBlock(mSize, restVectors), n0, restVectors,
              rest % lanes);
       }
+    };
+    // A long single reduction (a matmul's k) runs in blocks of kBlock, each
+    // over all columns: a block of B stays in L1 and one of A in L2 while
+    // they are reused. Outputs go back to C between blocks, still summing
+    // in order; the epilogue runs in the last block only.
+    int64_t kSize = k.ranges[k.reductions.front()];
+    bool blocked = k.reductions.size() == 1 && kSize > 2 * kBlock;
+    loops(b, loc, 0, [&](OpBuilder &b) {
+      if (!blocked)
+        return columns(b);
+      // The reduction blocks run in order; within each, the columns may
+      // run in parallel unless a batch loop already does.
+      bool armed = parallelPending;
+      int64_t lastStart = (kSize - 1) / kBlock * kBlock;
+      finalBlock = false;
+      kBlockLength = kBlock;
+      forRange(
+          b, loc, 0, lastStart, kBlock,
+          [&](OpBuilder &b, Value k0) {
+            kBlockStart = k0;
+            columns(b);
+          },
+          /*mayBeParallel=*/false);
+      parallelPending = armed;
+      finalBlock = true;
+      kBlockLength = kSize - lastStart;
+      kBlockStart = arith::ConstantIndexOp::create(b, loc, lastStart);
+      columns(b);
     });
   }
 
@@ -291,7 +319,8 @@ private:
 
   /// `body(iv)` for iv in [lb, ub) by `step`; inline when it runs once.
   void forRange(OpBuilder &b, Location loc, int64_t lb, int64_t ub,
-                int64_t step, function_ref<void(OpBuilder &, Value)> body) {
+                int64_t step, function_ref<void(OpBuilder &, Value)> body,
+                bool mayBeParallel = true) {
     if (lb >= ub)
       return;
     if (ub - lb <= step)
@@ -299,6 +328,15 @@ private:
     Value lbv = arith::ConstantIndexOp::create(b, loc, lb);
     Value ubv = arith::ConstantIndexOp::create(b, loc, ub);
     Value stepv = arith::ConstantIndexOp::create(b, loc, step);
+    if (parallelPending && mayBeParallel) {
+      // The outermost loop that runs more than once: its iterations write
+      // disjoint blocks of the output, so they may run on several threads.
+      parallelPending = false;
+      scf::ParallelOp::create(
+          b, loc, ValueRange{lbv}, ValueRange{ubv}, ValueRange{stepv},
+          [&](OpBuilder &nb, Location, ValueRange ivs) { body(nb, ivs[0]); });
+      return;
+    }
     scf::ForOp::create(b, loc, lbv, ubv, stepv, ValueRange{},
                        [&](OpBuilder &nb, Location, Value iv, ValueRange) {
                          body(nb, iv);
@@ -411,6 +449,10 @@ private:
       Value lb = arith::ConstantIndexOp::create(b, loc, 0);
       Value ub =
           arith::ConstantIndexOp::create(b, loc, k.ranges[k.reductions[r]]);
+      if (r == 0 && kBlockLength) {
+        lb = kBlockStart;
+        ub = plus(b, loc, kBlockStart, kBlockLength);
+      }
       Value one = arith::ConstantIndexOp::create(b, loc, 1);
       auto loop = scf::ForOp::create(
           b, loc, lb, ub, one, carried,
@@ -430,7 +472,7 @@ private:
         SmallVector<Value> at = indices(b, loc, k.cMap);
         Value v = sums[i * nv + j];
         Value target = k.c;
-        if (k.epilogue) {
+        if (k.epilogue && finalBlock) {
           v = applyEpilogue(b, loc, v);
           target = k.epilogueOutput;
         }
@@ -553,6 +595,15 @@ private:
   }
 
   const Contraction &k;
+  /// Whether the next loop of more than one iteration is scf.parallel.
+  bool parallelPending;
+  /// Reduction blocking: the block of the first reduction dimension the
+  /// kernels being emitted cover (all of it when kBlockLength is 0), and
+  /// whether it is the last one.
+  static constexpr int64_t kBlock = 256;
+  Value kBlockStart;
+  int64_t kBlockLength = 0;
+  bool finalBlock = true;
   int64_t lanes;
   int64_t registers;
   /// The current value of each loop dimension while emitting.
@@ -708,7 +759,7 @@ struct CPUVectorizeContractionsPass
             rewriter, k.op.getLoc(), cType, k.epilogueOutput, 0,
             cType.getShape(), strides);
       }
-      KernelEmitter(k, vectorBits).emit(rewriter);
+      KernelEmitter(k, vectorBits, parallel).emit(rewriter);
       rewriter.eraseOp(k.op);
       if (k.epilogue)
         rewriter.eraseOp(k.epilogue);

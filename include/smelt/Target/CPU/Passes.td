@@ -88,10 +88,16 @@ def CPUVectorizeContractionsPass
     MatMul, Gemm, batched products and direct convolutions all take this
     path; edges use shorter blocks and masked vectors. Other generics are
     left alone.
+
+    The outermost loop of each kernel that runs more than once becomes an
+    `scf.parallel`: its iterations write disjoint blocks of the output.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"256",
            "Vector register width in bits: 128, 256 or 512">,
+    Option<"parallel", "parallel", "bool", /*default=*/"true",
+           "Make each kernel's outermost loop of more than one iteration an "
+           "scf.parallel (which the CPU pipeline runs on OpenMP threads)">,
   ];
   let dependentDialects = ["::mlir::affine::AffineDialect",
                            "::mlir::arith::ArithDialect",
