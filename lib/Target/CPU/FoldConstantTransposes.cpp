@@ -81,10 +81,17 @@ struct FoldConstantTranspose : OpRewritePattern<linalg::TransposeOp> {
         index[d] = 0;
       }
     }
-    AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
-        ArrayRef<char>(out), alignof(std::max_align_t));
-    auto folded = DenseResourceElementsAttr::get(resultType, "transposed",
-                                                 std::move(blob));
+    // Dense elements stay dense elements; a blob (the weights) stays a blob.
+    TypedAttr folded;
+    if (isa<DenseElementsAttr>(value)) {
+      folded = DenseElementsAttr::getFromRawBuffer(resultType,
+                                                   ArrayRef<char>(out));
+    } else {
+      AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
+          ArrayRef<char>(out), alignof(std::max_align_t));
+      folded = DenseResourceElementsAttr::get(resultType, "transposed",
+                                              std::move(blob));
+    }
     rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, resultType, folded);
     return success();
   }

@@ -732,7 +732,7 @@ struct CPUVectorizeContractionsPass
   void runOnOperation() override {
     if (vectorBits != 128 && vectorBits != 256 && vectorBits != 512) {
       getOperation().emitError("vector-bits must be 128, 256 or 512, not ")
-          << vectorBits;
+          << static_cast<unsigned>(vectorBits);
       return signalPassFailure();
     }
     std::vector<Contraction> found;

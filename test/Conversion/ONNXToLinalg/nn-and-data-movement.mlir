@@ -30,6 +30,34 @@ func.func @maxpool(%x: tensor<1x1x4x4xf32>) -> tensor<1x1x2x2xf32> {
 
 // -----
 
+// MaxPool iterates its window before the output positions, so those run
+// innermost.
+// CHECK-LABEL: func @maxpool_order
+// CHECK: linalg.generic {indexing_maps = [#{{.*}}, #{{.*}}, #{{.*}}], iterator_types = ["parallel", "parallel", "reduction", "reduction", "parallel", "parallel"]}
+func.func @maxpool_order(%x: tensor<1x1x6x6xf32>) -> tensor<1x1x2x2xf32> {
+  %0 = onnx.MaxPool(%x) {kernel_shape = [3, 3], strides = [3, 3]} : (tensor<1x1x6x6xf32>) -> tensor<1x1x2x2xf32>
+  return %0 : tensor<1x1x2x2xf32>
+}
+
+// -----
+
+// ConvTranspose whose kernel equals its stride: a contraction into
+// [N, G, F/G, KH, KW, H, W] that starts at the bias, a transpose that
+// interleaves (H, KH) and (W, KW), a reshape, and a crop for the pads.
+// CHECK-LABEL: func @conv_transpose_tiled
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x1x5x2x2x3x4xf32>)
+// CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel", "parallel", "reduction"]
+// CHECK: } -> tensor<1x1x5x2x2x3x4xf32>
+// CHECK: linalg.transpose {{.*}} permutation = [0, 1, 2, 5, 3, 6, 4]
+// CHECK: tensor.reshape {{.*}} -> tensor<1x5x6x8xf32>
+// CHECK: tensor.extract_slice {{.*}}[0, 0, 1, 1] [1, 5, 4, 6] [1, 1, 1, 1]
+func.func @conv_transpose_tiled(%x: tensor<1x2x3x4xf32>, %w: tensor<2x5x2x2xf32>, %b: tensor<5xf32>) -> tensor<1x5x4x6xf32> {
+  %0 = onnx.ConvTranspose(%x, %w, %b) {kernel_shape = [2, 2], strides = [2, 2], pads = [1, 1, 1, 1]} : (tensor<1x2x3x4xf32>, tensor<2x5x2x2xf32>, tensor<5xf32>) -> tensor<1x5x4x6xf32>
+  return %0 : tensor<1x5x4x6xf32>
+}
+
+// -----
+
 // Softmax: max, exp of the difference, sum, divide.
 // CHECK-LABEL: func @softmax
 // CHECK: arith.maximumf

@@ -1,0 +1,121 @@
+"""Shapes that reach every path of the CPU target's vector kernels (long
+reductions in blocks, fused activations, masked tails, stride-2 reads,
+window reductions, tiled ConvTranspose with pads), checked against NumPy in
+float64.
+
+    kernel_cases.py make DIR      # DIR/kernels.onnx and one NAME.npy per input
+    kernel_cases.py check DIR OUT # compares OUT/NAME.npy; one line per output
+"""
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+rng = np.random.default_rng(7)
+
+
+def f32(*shape):
+    return rng.standard_normal(shape).astype(np.float32)
+
+
+# Inputs and weights.
+A = f32(5, 700)            # Gemm, K = 700 > 2 * 256: blocked, then Relu
+B = f32(40, 700)           # transB weights
+C = f32(40)
+X = f32(3, 7, 530)         # batched MatMul, K = 530
+W = f32(530, 33)
+P = f32(1, 3, 37, 37)      # MaxPool 3x3 stride 2: odd sizes, tails
+Q = f32(1, 3, 23, 23)      # Conv 3x3 stride 2 pads 1, then Relu
+QW = f32(8, 3, 3, 3)
+QB = f32(8)
+T = f32(1, 4, 9, 11)       # ConvTranspose 2x2 stride 2 pads 1
+TW = f32(4, 6, 2, 2)
+TB = f32(6)
+
+
+def reference():
+    def conv(x, w, b, stride, pad):
+        x = np.pad(x.astype(np.float64), ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+        n, c, h, wd = x.shape
+        f, _, kh, kw = w.shape
+        oh, ow = (h - kh) // stride + 1, (wd - kw) // stride + 1
+        y = np.zeros((n, f, oh, ow)) + b.reshape(1, f, 1, 1)
+        for i in range(kh):
+            for j in range(kw):
+                patch = x[:, :, i:i + stride * oh:stride, j:j + stride * ow:stride]
+                y += np.einsum("nchw,fc->nfhw", patch, w[:, :, i, j].astype(np.float64))
+        return y
+
+    def max_pool(x, k, s):
+        n, c, h, w = x.shape
+        oh, ow = (h - k) // s + 1, (w - k) // s + 1
+        y = np.full((n, c, oh, ow), -np.inf)
+        for i in range(k):
+            for j in range(k):
+                y = np.maximum(y, x[:, :, i:i + s * oh:s, j:j + s * ow:s])
+        return y
+
+    def conv_transpose(x, w, b, pad):
+        n, c, h, wd = x.shape
+        f = w.shape[1]
+        y = np.zeros((n, f, 2 * h, 2 * wd)) + b.reshape(1, f, 1, 1)
+        for i in range(2):
+            for j in range(2):
+                y[:, :, i::2, j::2] += np.einsum("nchw,cf->nfhw", x.astype(np.float64),
+                                                 w[:, :, i, j].astype(np.float64))
+        return y[:, :, pad:2 * h - pad, pad:2 * wd - pad]
+
+    return {
+        "gemm_relu": np.maximum(A.astype(np.float64) @ B.T.astype(np.float64) + C, 0),
+        "batched": X.astype(np.float64) @ W.astype(np.float64),
+        "pooled": max_pool(P.astype(np.float64), 3, 2),
+        "conv_relu": np.maximum(conv(Q, QW, QB, 2, 1), 0),
+        "deconv": conv_transpose(T, TW, TB, 1),
+    }
+
+
+def make(folder):
+    inits = [numpy_helper.from_array(v, n) for n, v in
+             [("B", B), ("C", C), ("W", W), ("QW", QW), ("QB", QB), ("TW", TW), ("TB", TB)]]
+    nodes = [
+        helper.make_node("Gemm", ["A", "B", "C"], ["g"], transB=1),
+        helper.make_node("Relu", ["g"], ["gemm_relu"]),
+        helper.make_node("MatMul", ["X", "W"], ["batched"]),
+        helper.make_node("MaxPool", ["P"], ["pooled"], kernel_shape=[3, 3], strides=[2, 2]),
+        helper.make_node("Conv", ["Q", "QW", "QB"], ["q"], kernel_shape=[3, 3],
+                         strides=[2, 2], pads=[1, 1, 1, 1]),
+        helper.make_node("Relu", ["q"], ["conv_relu"]),
+        helper.make_node("ConvTranspose", ["T", "TW", "TB"], ["deconv"], kernel_shape=[2, 2],
+                         strides=[2, 2], pads=[1, 1, 1, 1]),
+    ]
+    inputs = {"A": A, "X": X, "P": P, "Q": Q, "T": T}
+    ref = reference()
+    graph = helper.make_graph(
+        nodes, "kernels",
+        [helper.make_tensor_value_info(n, TensorProto.FLOAT, v.shape) for n, v in inputs.items()],
+        [helper.make_tensor_value_info(n, TensorProto.FLOAT, v.shape) for n, v in ref.items()],
+        inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    os.makedirs(folder, exist_ok=True)
+    onnx.save(model, os.path.join(folder, "kernels.onnx"))
+    for name, value in inputs.items():
+        np.save(os.path.join(folder, name + ".npy"), value)
+
+
+def check(out):
+    for name, want in reference().items():
+        got = np.load(os.path.join(out, name + ".npy"))
+        ok = got.shape == want.shape and np.allclose(got, want, rtol=1e-4, atol=1e-4)
+        diff = float(np.abs(got - want).max()) if got.shape == want.shape else float("inf")
+        print("%s: %s (max abs diff %.2g)" % (name, "matches" if ok else "DIFFERS", diff))
+
+
+if __name__ == "__main__":
+    if sys.argv[1] == "make":
+        make(sys.argv[2])
+    else:
+        check(sys.argv[3])
