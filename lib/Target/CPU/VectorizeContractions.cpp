@@ -107,6 +107,13 @@ struct Contraction {
   /// `epilogueOutput` instead of C.
   mutable linalg::GenericOp epilogue;
   Value epilogueOutput;
+  /// The op that last wrote all of C before the contraction, when it is a
+  /// fill or a broadcast (the bias): the kernel starts its registers from
+  /// the fill value or from `prologueInput` read through `prologueMap` (in
+  /// the contraction's dimensions) instead of from C.
+  Operation *prologue = nullptr;
+  Value prologueInput;
+  AffineMap prologueMap;
   /// Distance between consecutive n in B's innermost dimension.
   int64_t bStride;
 };
@@ -276,14 +283,20 @@ public:
     loops(b, loc, 0, [&](OpBuilder &b) {
       if (!blocked)
         return columns(b);
-      // The reduction blocks run in order; within each, the columns may
-      // run in parallel unless a batch loop already does.
+      // The reduction blocks run in order (the first starts from the
+      // prologue, the last applies the epilogue); within each, the columns
+      // may run in parallel unless a batch loop already does.
       bool armed = parallelPending;
       int64_t lastStart = (kSize - 1) / kBlock * kBlock;
-      finalBlock = false;
       kBlockLength = kBlock;
+      firstBlock = true;
+      finalBlock = false;
+      kBlockStart = arith::ConstantIndexOp::create(b, loc, 0);
+      columns(b);
+      firstBlock = false;
+      parallelPending = armed;
       forRange(
-          b, loc, 0, lastStart, kBlock,
+          b, loc, kBlock, lastStart, kBlock,
           [&](OpBuilder &b, Value k0) {
             kBlockStart = k0;
             columns(b);
@@ -421,6 +434,12 @@ private:
     for (int64_t i = 0; i < mr; ++i)
       for (int64_t j = 0; j < nv; ++j) {
         setBlock(i, j);
+        if (k.prologue && firstBlock) {
+          acc.push_back(startValue(b, loc, vectorType, isTail(j) ? tailMask
+                                                                 : Value(),
+                                   zeros));
+          continue;
+        }
         SmallVector<Value> at = indices(b, loc, k.cMap);
         acc.push_back(isTail(j) ? Value(vector::MaskedLoadOp::create(
                                       b, loc, vectorType, k.c, at, tailMask,
@@ -552,6 +571,25 @@ private:
     return vector::ShuffleOp::create(b, loc, low, high, even);
   }
 
+  /// What the prologue would have written to C at the current block: its
+  /// fill value, or its input read along n or broadcast.
+  Value startValue(OpBuilder &b, Location loc, VectorType vectorType,
+                   Value tailMask, Value zeros) {
+    if (auto fill = dyn_cast<linalg::FillOp>(k.prologue))
+      return vector::BroadcastOp::create(b, loc, vectorType,
+                                         fill.getInputs()[0]);
+    SmallVector<Value> at = indices(b, loc, k.prologueMap);
+    if (!k.prologueMap.getNumResults() ||
+        !k.prologueMap.getResults().back().isFunctionOfDim(k.n))
+      return vector::BroadcastOp::create(
+          b, loc, vectorType,
+          memref::LoadOp::create(b, loc, k.prologueInput, at));
+    if (tailMask)
+      return vector::MaskedLoadOp::create(b, loc, vectorType, k.prologueInput,
+                                          at, tailMask, zeros);
+    return vector::LoadOp::create(b, loc, vectorType, k.prologueInput, at);
+  }
+
   /// The epilogue's body on a vector of finished outputs.
   Value applyEpilogue(OpBuilder &b, Location loc, Value v) {
     auto vectorType = cast<VectorType>(v.getType());
@@ -603,6 +641,7 @@ private:
   static constexpr int64_t kBlock = 256;
   Value kBlockStart;
   int64_t kBlockLength = 0;
+  bool firstBlock = true;
   bool finalBlock = true;
   int64_t lanes;
   int64_t registers;
@@ -656,6 +695,61 @@ bool mayOverlap(Value a, Value b) {
     return true;
   return ea.bytes->first < eb.bytes->second &&
          eb.bytes->first < ea.bytes->second;
+}
+
+/// The fill or broadcast that initializes C right before the contraction,
+/// with nothing else touching C in between.
+void findPrologue(Contraction &k) {
+  Operation *prev = k.op->getPrevNode();
+  while (prev && (isMemoryEffectFree(prev) ||
+                  isa<ViewLikeOpInterface, memref::AllocOp>(prev)))
+    prev = prev->getPrevNode();
+  auto init = dyn_cast_or_null<linalg::LinalgOp>(prev);
+  if (!init || !init.hasPureBufferSemantics() || init.getNumDpsInits() != 1 ||
+      init.getDpsInitOperand(0)->get() != k.c ||
+      init.getNumReductionLoops() != 0 ||
+      !init.getMatchingIndexingMap(init.getDpsInitOperand(0)).isIdentity())
+    return;
+  // C is not read through some other name either.
+  for (Operation *user : k.c.getUsers())
+    if (user != k.op && user != prev && user->isBeforeInBlock(k.op) &&
+        !isa<memref::DeallocOp>(user))
+      return;
+  if (auto fill = dyn_cast<linalg::FillOp>(prev)) {
+    if (!fill.getInputs()[0].getType().isF32())
+      return;
+    k.prologue = prev;
+    return;
+  }
+  auto generic = dyn_cast<linalg::GenericOp>(prev);
+  if (!generic || generic.getNumDpsInputs() != 1)
+    return;
+  Block &body = generic.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  if (!llvm::hasSingleElement(body) ||
+      yield.getOperand(0) != body.getArgument(0))
+    return;
+  OpOperand *input = generic.getDpsInputOperand(0);
+  auto inputType = dyn_cast<MemRefType>(input->get().getType());
+  AffineMap map = generic.getMatchingIndexingMap(input);
+  if (!inputType || !inputType.getElementType().isF32() ||
+      !map.isProjectedPermutation(/*allowZeroInResults=*/true))
+    return;
+  // In the contraction's dimensions: C's index r is dimension cMap[r].
+  AffineMap composed = map.compose(k.cMap);
+  if (composed.getNumResults() > 0 &&
+      composed.getResults().back().isFunctionOfDim(k.n)) {
+    if (composed.getResults().back() !=
+            getAffineDimExpr(k.n, k.op.getContext()) ||
+        !hasUnitInnerStride(inputType))
+      return;
+  }
+  for (unsigned r = 0; r + 1 < composed.getNumResults(); ++r)
+    if (composed.getResult(r).isFunctionOfDim(k.n))
+      return;
+  k.prologue = prev;
+  k.prologueInput = input->get();
+  k.prologueMap = composed;
 }
 
 /// An elementwise generic that reads the contraction's output and nothing
@@ -739,6 +833,7 @@ struct CPUVectorizeContractionsPass
     getOperation().walk([&](linalg::GenericOp op) {
       if (std::optional<Contraction> k = matchContraction(op)) {
         findEpilogue(*k);
+        findPrologue(*k);
         found.push_back(*k);
       }
     });
@@ -763,6 +858,8 @@ struct CPUVectorizeContractionsPass
       rewriter.eraseOp(k.op);
       if (k.epilogue)
         rewriter.eraseOp(k.epilogue);
+      if (k.prologue)
+        rewriter.eraseOp(k.prologue);
     }
   }
 };

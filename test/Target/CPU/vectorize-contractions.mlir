@@ -37,10 +37,13 @@ func.func @matmul(%a: memref<20x40xf32>, %b: memref<40x24xf32>, %c: memref<20x24
 
 // -----
 
-// A long reduction runs in blocks of 256 (in order, not in parallel); the
-// activation that follows is applied to the registers in the last block
-// and stored to its output, and its op disappears.
+// A long reduction runs in blocks of 256 (in order, not in parallel: the
+// first, a loop over the middle ones, the last); the activation that
+// follows is applied to the registers in the last block and stored to its
+// output, and its op disappears.
 // CHECK-LABEL: func.func @blocked_with_relu
+// CHECK: scf.parallel
+// CHECK: vector.store {{.*}}, %arg2
 // CHECK: %[[C256:.*]] = arith.constant 256 : index
 // CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C256]]
 // CHECK: scf.parallel
@@ -54,11 +57,11 @@ func.func @matmul(%a: memref<20x40xf32>, %b: memref<40x24xf32>, %c: memref<20x24
 #kn = affine_map<(m, k, n) -> (k, n)>
 #mn = affine_map<(m, k, n) -> (m, n)>
 #id = affine_map<(m, n) -> (m, n)>
-func.func @blocked_with_relu(%a: memref<4x600xf32>, %b: memref<600x64xf32>, %c: memref<4x64xf32>, %out: memref<4x64xf32>) {
+func.func @blocked_with_relu(%a: memref<4x1100xf32>, %b: memref<1100x64xf32>, %c: memref<4x64xf32>, %out: memref<4x64xf32>) {
   %zero = arith.constant 0.0 : f32
   linalg.generic {indexing_maps = [#mk, #kn, #mn],
                   iterator_types = ["parallel", "reduction", "parallel"]}
-      ins(%a, %b : memref<4x600xf32>, memref<600x64xf32>) outs(%c : memref<4x64xf32>) {
+      ins(%a, %b : memref<4x1100xf32>, memref<1100x64xf32>) outs(%c : memref<4x64xf32>) {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
@@ -114,6 +117,48 @@ func.func @integer(%a: memref<4x4xi32>, %b: memref<4x4xi32>, %c: memref<4x4xi32>
     %p = arith.muli %x, %y : i32
     %s = arith.addi %acc, %p : i32
     linalg.yield %s : i32
+  }
+  return
+}
+
+// -----
+
+// The bias broadcast that initializes C, and a fill, fold into the kernel:
+// its registers start from them and the ops disappear.
+// CHECK-LABEL: func.func @prologues
+// CHECK-NOT: linalg.
+// CHECK: %[[BIAS:.*]] = memref.load %arg3
+// CHECK: vector.broadcast %[[BIAS]] : f32 to vector<16xf32>
+// CHECK: vector.fma
+// CHECK: vector.broadcast %arg5 : f32 to vector<16xf32>
+// CHECK: vector.fma
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+#row = affine_map<(m, n) -> (m)>
+#id = affine_map<(m, n) -> (m, n)>
+func.func @prologues(%a: memref<8x8xf32>, %b: memref<8x16xf32>, %c: memref<8x16xf32>, %bias: memref<8xf32>, %d: memref<8x16xf32>, %zero: f32) {
+  linalg.generic {indexing_maps = [#row, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%bias : memref<8xf32>) outs(%c : memref<8x16xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    linalg.yield %x : f32
+  }
+  linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<8x8xf32>, memref<8x16xf32>) outs(%c : memref<8x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.fill ins(%zero : f32) outs(%d : memref<8x16xf32>)
+  linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<8x8xf32>, memref<8x16xf32>) outs(%d : memref<8x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
   }
   return
 }
