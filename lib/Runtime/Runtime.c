@@ -11,14 +11,19 @@
 #include "smelt-c/Runtime.h"
 
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 typedef void (*SmeltRunFn)(void **buffers);
 typedef void (*SetThreadsFn)(int threads);
+typedef void (*BindWeightsFn)(const void *base);
 
 struct SmeltModel {
   void *library;
@@ -31,6 +36,8 @@ struct SmeltModel {
   /* OpenMP's omp_set_num_threads, when the model has parallel kernels. */
   SetThreadsFn set_threads;
   int threads;              /* 0: OpenMP's default (OMP_NUM_THREADS) */
+  void *weights;            /* the mapped side file (--weights=external) */
+  size_t weights_size;
   /* A compiled model keeps its intermediates in one static workspace, and
    * the runtime its buffer table here: one call at a time. */
   pthread_mutex_t lock;
@@ -155,6 +162,46 @@ static int parse_line(char *line, SmeltTensorInfo *info) {
   return kind;
 }
 
+/* Maps the weights file a model compiled with --weights=external names
+ * (found next to the library) and hands it to the library. */
+static SmeltStatus map_weights(SmeltModel *model, const char *library_path) {
+  BindWeightsFn bind = (BindWeightsFn)dlsym(model->library, "smelt_bind_weights");
+  if (!bind)
+    return SMELT_OK;
+  const char *file = dlsym(model->library, "smelt_weights_file");
+  const int64_t *size = dlsym(model->library, "smelt_weights_size");
+  if (!file || !size || *size <= 0)
+    return fail(SMELT_ERROR_LOAD, "'%s' has a malformed weights table",
+                library_path);
+  char path[4096];
+  const char *slash = strrchr(library_path, '/');
+  int dir = slash ? (int)(slash - library_path) : 1;
+  snprintf(path, sizeof path, "%.*s/%s", dir, slash ? library_path : ".",
+           file);
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  if (fd < 0)
+    return fail(SMELT_ERROR_LOAD,
+                "'%s' keeps its weights in '%s', which cannot be opened "
+                "(compile with --weights=embed to keep them inside)",
+                library_path, path);
+  struct stat st;
+  if (fstat(fd, &st) != 0 || st.st_size != *size) {
+    close(fd);
+    return fail(SMELT_ERROR_LOAD,
+                "weights file '%s' has %lld bytes; '%s' expects %lld (were "
+                "they compiled together?)",
+                path, (long long)st.st_size, library_path, (long long)*size);
+  }
+  void *map = mmap(NULL, (size_t)*size, PROT_READ, MAP_PRIVATE, fd, 0);
+  close(fd);
+  if (map == MAP_FAILED)
+    return fail(SMELT_ERROR_LOAD, "cannot map weights file '%s'", path);
+  model->weights = map;
+  model->weights_size = (size_t)*size;
+  bind(map);
+  return SMELT_OK;
+}
+
 SmeltStatus smelt_model_load(const char *path, SmeltModel **out) {
   if (!path || !out)
     return fail(SMELT_ERROR_ARGUMENT, "smelt_model_load: null argument");
@@ -224,6 +271,11 @@ SmeltStatus smelt_model_load(const char *path, SmeltModel **out) {
     smelt_model_free(model);
     return fail(SMELT_ERROR_MEMORY, "out of memory loading '%s'", path);
   }
+  SmeltStatus status = map_weights(model, resolved);
+  if (status != SMELT_OK) {
+    smelt_model_free(model);
+    return status;
+  }
   *out = model;
   return SMELT_OK;
 }
@@ -238,6 +290,8 @@ void smelt_model_free(SmeltModel *model) {
   free(model->buffers);
   if (model->library)
     pthread_mutex_destroy(&model->lock);
+  if (model->weights)
+    munmap(model->weights, model->weights_size);
   free_tensors(model->tensors, model->num_inputs + model->num_outputs);
   if (model->library)
     dlclose(model->library);

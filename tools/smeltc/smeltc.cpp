@@ -54,6 +54,14 @@ int main(int argc, char **argv) {
       cl::values(clEnumVal(O0, "no optimization"), clEnumVal(O1, "some"),
                  clEnumVal(O2, "default"), clEnumVal(O3, "aggressive")),
       cl::cat(category));
+  enum Weights { Embed, External };
+  cl::opt<Weights> weights(
+      "weights", cl::desc("Where the weights go"), cl::init(Embed),
+      cl::values(clEnumValN(Embed, "embed", "inside the library (default)"),
+                 clEnumValN(External, "external",
+                            "in NAME.weights next to it, memory-mapped by "
+                            "the runtime")),
+      cl::cat(category));
   cl::list<std::string> inputShapes(
       "input-shape",
       cl::desc("Fix an input's shape, e.g. --input-shape=x:1x3x224x224"),
@@ -72,6 +80,7 @@ int main(int argc, char **argv) {
   options.target = target;
   options.targetOptions.cpu = cpu;
   options.targetOptions.optLevel = static_cast<int>(optLevel);
+  options.targetOptions.externalWeights = weights == External;
   for (const std::string &shape : inputShapes) {
     std::string error;
     if (!smelt::parseInputShape(shape, options.inputShapes, error)) {

@@ -28,6 +28,9 @@ struct TargetOptions {
   int optLevel = 2;
   /// Processor to generate code for ("native": the host's; "x86-64": any).
   std::string cpu = "native";
+  /// Weights in a side file next to the artifact (`model.weights` beside
+  /// `model.so`), memory-mapped by the runtime, instead of inside it.
+  bool externalWeights = false;
 };
 
 /// The artifacts a target can produce from a lowered module.

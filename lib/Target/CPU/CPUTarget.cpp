@@ -8,6 +8,8 @@
 
 #include "smelt/Target/CPU/CPUTarget.h"
 
+#include "ExternalWeights.h"
+
 #include "ONNX/ONNXDialect.h"
 
 #include "mlir/ExecutionEngine/OptUtils.h"
@@ -148,6 +150,23 @@ public:
                              const smelt::TargetOptions &options,
                              llvm::StringRef path) const override {
     Location loc = module.getLoc();
+    // --weights=external: the large constants go to `<path>.weights`,
+    // written once the artifact is (nothing half-written on failure).
+    std::string weights;
+    llvm::SmallString<256> weightsPath(path);
+    llvm::sys::path::replace_extension(weightsPath, "weights");
+    if (options.externalWeights) {
+      if (path == "-")
+        return emitError(loc) << "--weights=external needs an output file";
+      if (failed(smelt::externalizeWeights(
+              module, llvm::sys::path::filename(weightsPath), weights)))
+        return failure();
+    }
+    auto writeWeights = [&]() -> LogicalResult {
+      if (!options.externalWeights)
+        return success();
+      return writeAtomically(weightsPath, weights, loc);
+    };
     registerBuiltinDialectTranslation(*module.getContext());
     registerLLVMDialectTranslation(*module.getContext());
     registerOpenMPDialectTranslation(*module.getContext());
@@ -179,6 +198,8 @@ public:
       std::string text;
       llvm::raw_string_ostream os(text);
       llvmModule->print(os, nullptr);
+      if (failed(writeWeights()))
+        return failure();
       return writeAtomically(path, text, loc);
     }
 
@@ -192,7 +213,8 @@ public:
       codegen.run(*llvmModule);
     }
     if (kind == smelt::ArtifactKind::Object)
-      return writeAtomically(path, object, loc);
+      return failure(failed(writeWeights()) ||
+                     failed(writeAtomically(path, object, loc)));
 
     // Link: object -> shared library, through a temporary next to `path`.
     llvm::SmallString<256> objectPath;
@@ -227,6 +249,10 @@ public:
       llvm::sys::fs::remove(tempLibrary);
       return emitError(loc) << "linking '" << path << "' failed"
                             << (message.empty() ? "" : ": ") << message;
+    }
+    if (failed(writeWeights())) {
+      llvm::sys::fs::remove(tempLibrary);
+      return failure();
     }
     if (auto ec = llvm::sys::fs::rename(tempLibrary, path)) {
       llvm::sys::fs::remove(tempLibrary);
