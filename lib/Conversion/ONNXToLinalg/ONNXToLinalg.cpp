@@ -57,6 +57,7 @@ void smelt::populateONNXToLinalgPatterns(const TypeConverter &converter,
   populateONNXScatterToLinalgPatterns(converter, patterns);
   populateONNXQuantizationToLinalgPatterns(converter, patterns);
   populateONNXRecurrentToLinalgPatterns(converter, patterns);
+  populateONNXControlFlowToLinalgPatterns(converter, patterns);
 }
 
 namespace {

@@ -65,6 +65,10 @@ void populateONNXRecurrentToLinalgPatterns(const mlir::TypeConverter &converter,
                                            mlir::RewritePatternSet &patterns);
 
 /// All of the above.
+/// If, Loop and Scan to scf (bodies cloned, then lowered like the rest).
+void populateONNXControlFlowToLinalgPatterns(
+    const mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+
 void populateONNXToLinalgPatterns(const mlir::TypeConverter &converter,
                                   mlir::RewritePatternSet &patterns);
 
