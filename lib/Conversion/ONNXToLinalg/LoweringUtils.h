@@ -92,6 +92,23 @@ mlir::Value minOf(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
 /// The element type of a shaped (ONNX) type.
 mlir::Type elementTypeOf(mlir::Type type);
 
+/// An N-d convolution of `input` [N, C, D...] with `weight` [M, C/G, K...]
+/// in their element type (float, or integers already widened and centred),
+/// starting from `bias` [M] or zero; strides, dilations, pads, auto_pad and
+/// group come from `op`'s attributes (Conv, ConvInteger, QLinearConv). Null
+/// when the shapes or attributes do not fit.
+mlir::Value buildConvolution(mlir::OpBuilder &b, mlir::Location loc,
+                             mlir::Operation *op, mlir::Value input,
+                             mlir::Value weight, mlir::Value bias,
+                             mlir::RankedTensorType resultType);
+
+/// C[batch.., m, n] = A[batch.., m, k] * B[batch.., k, n] with numpy
+/// broadcasting and ONNX's 1-D promotion rules, in the result's element
+/// type (integer operands are widened to it).
+mlir::Value buildMatMul(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::Value lhs, mlir::Value rhs,
+                        mlir::RankedTensorType resultType, bool isUnsigned);
+
 } // namespace smelt::detail
 
 #endif // SMELT_LIB_CONVERSION_ONNXTOLINALG_LOWERINGUTILS_H

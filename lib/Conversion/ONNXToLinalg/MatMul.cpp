@@ -81,10 +81,11 @@ Value buildMatMul2D(OpBuilder &b, Location loc, Value lhs, Value rhs,
       .getResult(0);
 }
 
-/// C[batch.., m, n] += A[batch.., m, k] * B[batch.., k, n] with numpy
-/// broadcasting of the batch dimensions and ONNX's 1-D promotion rules.
-Value buildMatMul(OpBuilder &b, Location loc, Value lhs, Value rhs,
-                  RankedTensorType resultType, bool isUnsigned) {
+} // namespace
+
+Value smelt::detail::buildMatMul(OpBuilder &b, Location loc, Value lhs,
+                                 Value rhs, RankedTensorType resultType,
+                                 bool isUnsigned) {
   auto lhsType = cast<RankedTensorType>(lhs.getType());
   auto rhsType = cast<RankedTensorType>(rhs.getType());
   Value init = zeroFilled(b, loc, resultType);
@@ -139,6 +140,8 @@ Value buildMatMul(OpBuilder &b, Location loc, Value lhs, Value rhs,
              })
       .getResult(0);
 }
+
+namespace {
 
 struct MatMulLowering : OpConversionPattern<smelt::onnx::MatMulOp> {
   using OpConversionPattern::OpConversionPattern;

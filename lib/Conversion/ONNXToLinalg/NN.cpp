@@ -103,117 +103,141 @@ Value normalize(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> axes,
                 float epsilon, Value *meanOut = nullptr,
                 Value *invStdDevOut = nullptr, Value *varianceOut = nullptr);
 
+} // namespace
+
+Value smelt::detail::buildConvolution(OpBuilder &rewriter, Location loc,
+                                      Operation *op, Value input,
+                                      Value weight, Value bias,
+                                      RankedTensorType resultType) {
+  auto inputType = dyn_cast<RankedTensorType>(input.getType());
+  auto weightType = dyn_cast<RankedTensorType>(weight.getType());
+  if (!inputType || !weightType || !resultType ||
+      !inputType.hasStaticShape() || !weightType.hasStaticShape() ||
+      inputType.getRank() < 3 ||
+      inputType.getElementType() != resultType.getElementType())
+    return Value();
+  int64_t spatial = inputType.getRank() - 2;
+  auto groupAttr = op->getAttrOfType<IntegerAttr>("group");
+  int64_t groups = groupAttr ? groupAttr.getInt() : 1;
+  int64_t n = inputType.getDimSize(0), c = inputType.getDimSize(1);
+  int64_t m = weightType.getDimSize(0);
+  if (groups < 1 || c % groups || m % groups ||
+      weightType.getDimSize(1) != c / groups)
+    return Value();
+  Window w;
+  w.kernel.assign(weightType.getShape().begin() + 2,
+                  weightType.getShape().end());
+  if (failed(computeWindow(op, inputType, resultType, w)))
+    return Value();
+  Type element = inputType.getElementType();
+  bool isFloat = isa<FloatType>(element);
+  Value zero = createScalarConstant(rewriter, loc, element, 0.0);
+  Value x = padSpatial(rewriter, loc, input, w.padBegin, w.padEnd, zero);
+
+  // Split channels into groups.
+  int64_t cg = c / groups, mg = m / groups;
+  auto xType = cast<RankedTensorType>(x.getType());
+  SmallVector<int64_t> xShape = {n, groups, cg};
+  xShape.append(xType.getShape().begin() + 2, xType.getShape().end());
+  x = reshapeToStatic(rewriter, loc, x, RankedTensorType::get(xShape, element));
+  SmallVector<int64_t> wShape = {groups, mg, cg};
+  wShape.append(w.kernel.begin(), w.kernel.end());
+  Value weights = reshapeToStatic(rewriter, loc, weight,
+                                  RankedTensorType::get(wShape, element));
+  SmallVector<int64_t> yShape = {n, groups, mg};
+  yShape.append(resultType.getShape().begin() + 2, resultType.getShape().end());
+  auto yType = RankedTensorType::get(yShape, element);
+
+  // The accumulator starts at the bias (or zero).
+  Value init;
+  if (bias) {
+    Value grouped = reshapeToStatic(
+        rewriter, loc, bias, RankedTensorType::get({groups, mg}, element));
+    int64_t rank = yType.getRank();
+    SmallVector<AffineMap> maps = {
+        AffineMap::get(rank, 0,
+                       {rewriter.getAffineDimExpr(1),
+                        rewriter.getAffineDimExpr(2)},
+                       rewriter.getContext()),
+        rewriter.getMultiDimIdentityMap(rank)};
+    Value empty =
+        tensor::EmptyOp::create(rewriter, loc, yType.getShape(), element);
+    init = linalg::GenericOp::create(
+               rewriter, loc, TypeRange{yType}, ValueRange{grouped},
+               ValueRange{empty}, maps,
+               SmallVector<utils::IteratorType>(rank,
+                                                utils::IteratorType::parallel),
+               [](OpBuilder &b, Location l, ValueRange args) {
+                 linalg::YieldOp::create(b, l, args[0]);
+               })
+               .getResult(0);
+  } else {
+    Value empty =
+        tensor::EmptyOp::create(rewriter, loc, yType.getShape(), element);
+    init = linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
+  }
+
+  // Iteration: n, g, m (parallel), c, k_1..k_k (reduction), o_1..o_k
+  // (parallel). The output positions are innermost: once lowered to loops,
+  // the innermost loop walks contiguous outputs with one weight, which
+  // LLVM vectorizes; each output still sums its (c, k) terms in order.
+  MLIRContext *ctx = rewriter.getContext();
+  int64_t dims = 3 + spatial + 1 + spatial;
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  int64_t cDim = 3, kDim0 = 4, oDim0 = 4 + spatial;
+  SmallVector<AffineExpr> xExprs = {d(0), d(1), d(cDim)};
+  SmallVector<AffineExpr> wExprs = {d(1), d(2), d(cDim)};
+  SmallVector<AffineExpr> yExprs = {d(0), d(1), d(2)};
+  for (int64_t i = 0; i < spatial; ++i) {
+    xExprs.push_back(d(oDim0 + i) * w.strides[i] +
+                     d(kDim0 + i) * w.dilations[i]);
+    wExprs.push_back(d(kDim0 + i));
+    yExprs.push_back(d(oDim0 + i));
+  }
+  SmallVector<AffineMap> maps = {AffineMap::get(dims, 0, xExprs, ctx),
+                                 AffineMap::get(dims, 0, wExprs, ctx),
+                                 AffineMap::get(dims, 0, yExprs, ctx)};
+  SmallVector<utils::IteratorType> iterators(3, utils::IteratorType::parallel);
+  iterators.append(1 + spatial, utils::IteratorType::reduction);
+  iterators.append(spatial, utils::IteratorType::parallel);
+  Value y = linalg::GenericOp::create(
+                rewriter, loc, TypeRange{yType}, ValueRange{x, weights},
+                ValueRange{init}, maps, iterators,
+                [isFloat](OpBuilder &b, Location l, ValueRange args) {
+                  Value sum;
+                  if (isFloat)
+                    sum = arith::AddFOp::create(
+                        b, l, args[2],
+                        arith::MulFOp::create(b, l, args[0], args[1]));
+                  else
+                    sum = arith::AddIOp::create(
+                        b, l, args[2],
+                        arith::MulIOp::create(b, l, args[0], args[1]));
+                  linalg::YieldOp::create(b, l, sum);
+                })
+                .getResult(0);
+  return reshapeToStatic(rewriter, loc, y, resultType);
+}
+
+namespace {
+
 struct ConvLowering : OpConversionPattern<smelt::onnx::ConvOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(smelt::onnx::ConvOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
-    auto inputType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
-    auto weightType = dyn_cast<RankedTensorType>(adaptor.getW().getType());
     RankedTensorType resultType =
         getStaticTensorType(*getTypeConverter(), op.getY().getType());
-    if (!inputType || !weightType || !resultType ||
-        !inputType.hasStaticShape() || !weightType.hasStaticShape() ||
-        inputType.getRank() < 3 ||
+    auto inputType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
+    if (!resultType || !inputType ||
         !isa<FloatType>(inputType.getElementType()))
       return rewriter.notifyMatchFailure(op, "needs static float shapes");
-    Location loc = op.getLoc();
-    int64_t spatial = inputType.getRank() - 2;
-    int64_t groups = op.getGroup();
-    int64_t n = inputType.getDimSize(0), c = inputType.getDimSize(1);
-    int64_t m = weightType.getDimSize(0);
-    if (groups < 1 || c % groups || m % groups ||
-        weightType.getDimSize(1) != c / groups)
-      return rewriter.notifyMatchFailure(op, "inconsistent groups");
-    Window w;
-    w.kernel.assign(weightType.getShape().begin() + 2,
-                    weightType.getShape().end());
-    if (failed(computeWindow(op, inputType, resultType, w)))
-      return rewriter.notifyMatchFailure(op, "bad window attributes");
-    Type element = inputType.getElementType();
-    Value zero = createScalarConstant(rewriter, loc, element, 0.0);
-    Value x = padSpatial(rewriter, loc, adaptor.getX(), w.padBegin, w.padEnd,
-                         zero);
-
-    // Split channels into groups.
-    int64_t cg = c / groups, mg = m / groups;
-    auto xType = cast<RankedTensorType>(x.getType());
-    SmallVector<int64_t> xShape = {n, groups, cg};
-    xShape.append(xType.getShape().begin() + 2, xType.getShape().end());
-    x = reshapeToStatic(rewriter, loc, x,
-                        RankedTensorType::get(xShape, element));
-    SmallVector<int64_t> wShape = {groups, mg, cg};
-    wShape.append(w.kernel.begin(), w.kernel.end());
-    Value weights = reshapeToStatic(rewriter, loc, adaptor.getW(),
-                                    RankedTensorType::get(wShape, element));
-    SmallVector<int64_t> yShape = {n, groups, mg};
-    yShape.append(resultType.getShape().begin() + 2,
-                  resultType.getShape().end());
-    auto yType = RankedTensorType::get(yShape, element);
-
-    // The accumulator starts at the bias (or zero).
-    Value init;
-    if (Value bias = adaptor.getB()) {
-      Value grouped = reshapeToStatic(
-          rewriter, loc, bias, RankedTensorType::get({groups, mg}, element));
-      int64_t rank = yType.getRank();
-      SmallVector<AffineMap> maps = {
-          AffineMap::get(rank, 0,
-                         {rewriter.getAffineDimExpr(1),
-                          rewriter.getAffineDimExpr(2)},
-                         rewriter.getContext()),
-          rewriter.getMultiDimIdentityMap(rank)};
-      Value empty =
-          tensor::EmptyOp::create(rewriter, loc, yType.getShape(), element);
-      init = linalg::GenericOp::create(
-                 rewriter, loc, TypeRange{yType}, ValueRange{grouped},
-                 ValueRange{empty}, maps,
-                 SmallVector<utils::IteratorType>(
-                     rank, utils::IteratorType::parallel),
-                 [](OpBuilder &b, Location l, ValueRange args) {
-                   linalg::YieldOp::create(b, l, args[0]);
-                 })
-                 .getResult(0);
-    } else {
-      Value empty =
-          tensor::EmptyOp::create(rewriter, loc, yType.getShape(), element);
-      init = linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
-    }
-
-    // Iteration: n, g, m (parallel), c, k_1..k_k (reduction), o_1..o_k
-    // (parallel). The output positions are innermost: once lowered to loops,
-    // the innermost loop walks contiguous outputs with one weight, which
-    // LLVM vectorizes; each output still sums its (c, k) terms in order.
-    MLIRContext *ctx = rewriter.getContext();
-    int64_t dims = 3 + spatial + 1 + spatial;
-    auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-    int64_t cDim = 3, kDim0 = 4, oDim0 = 4 + spatial;
-    SmallVector<AffineExpr> xExprs = {d(0), d(1), d(cDim)};
-    SmallVector<AffineExpr> wExprs = {d(1), d(2), d(cDim)};
-    SmallVector<AffineExpr> yExprs = {d(0), d(1), d(2)};
-    for (int64_t i = 0; i < spatial; ++i) {
-      xExprs.push_back(d(oDim0 + i) * w.strides[i] +
-                       d(kDim0 + i) * w.dilations[i]);
-      wExprs.push_back(d(kDim0 + i));
-      yExprs.push_back(d(oDim0 + i));
-    }
-    SmallVector<AffineMap> maps = {AffineMap::get(dims, 0, xExprs, ctx),
-                                   AffineMap::get(dims, 0, wExprs, ctx),
-                                   AffineMap::get(dims, 0, yExprs, ctx)};
-    SmallVector<utils::IteratorType> iterators(3,
-                                               utils::IteratorType::parallel);
-    iterators.append(1 + spatial, utils::IteratorType::reduction);
-    iterators.append(spatial, utils::IteratorType::parallel);
-    Value y = linalg::GenericOp::create(
-                  rewriter, loc, TypeRange{yType}, ValueRange{x, weights},
-                  ValueRange{init}, maps, iterators,
-                  [](OpBuilder &b, Location l, ValueRange args) {
-                    Value product = arith::MulFOp::create(b, l, args[0], args[1]);
-                    linalg::YieldOp::create(
-                        b, l, Value(arith::AddFOp::create(b, l, args[2], product)));
-                  })
-                  .getResult(0);
-    rewriter.replaceOp(op, reshapeToStatic(rewriter, loc, y, resultType));
+    Value y = buildConvolution(rewriter, op.getLoc(), op, adaptor.getX(),
+                               adaptor.getW(), adaptor.getB(), resultType);
+    if (!y)
+      return rewriter.notifyMatchFailure(
+          op, "needs static shapes, consistent groups and window attributes");
+    rewriter.replaceOp(op, y);
     return success();
   }
 };

@@ -6,6 +6,13 @@
 // with per-tensor or per-axis scales. DynamicQuantizeLinear first finds the
 // uint8 scale and zero point from the data's range (including zero).
 //
+// ConvInteger, QLinearConv and QLinearMatMul compute in int32 on the centred
+// operands (x - zero_point), then QLinear* requantize as ONNX Runtime does:
+//   y = saturate(round_half_even(acc * (x_scale * w_scale / y_scale)) + y_zp)
+// in f32, with the weights' scale and zero point per output channel (or per
+// column) when they are vectors. These are reference kernels (loops); the
+// integer vector kernels are the quantization work's.
+//
 //===----------------------------------------------------------------------===//
 
 #include "smelt/Conversion/ONNXToLinalg/ONNXToLinalg.h"
@@ -138,6 +145,169 @@ struct DequantizeLinearLowering
   }
 };
 
+/// A per-tensor ([] or [1]) or per-axis ([C]) parameter shaped to broadcast
+/// along `axis` of a rank-`rank` tensor.
+Value paramAlong(OpBuilder &b, Location loc, Value param, int64_t axis,
+                 int64_t rank) {
+  auto type = cast<RankedTensorType>(param.getType());
+  if (type.getRank() == 1 && type.getDimSize(0) == 1)
+    param = reshapeToStatic(b, loc, param,
+                            RankedTensorType::get({}, type.getElementType()));
+  return alongAxis(b, loc, param, axis, rank);
+}
+
+/// int32(x) - int32(zero_point): the integer value a quantized tensor
+/// stands for, the zero point per tensor or along `axis`.
+Value centred(OpBuilder &b, Location loc, Value x, Value zeroPoint,
+              bool isUnsigned, int64_t axis) {
+  auto type = cast<RankedTensorType>(x.getType());
+  Type i32 = b.getI32Type();
+  SmallVector<Value> operands = {x};
+  if (zeroPoint)
+    operands.push_back(paramAlong(b, loc, zeroPoint, axis, type.getRank()));
+  return buildBroadcastElementwise(
+      b, loc, RankedTensorType::get(type.getShape(), i32), operands,
+      [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        auto widen = [&](Value v) -> Value {
+          return isUnsigned ? Value(arith::ExtUIOp::create(nb, l, i32, v))
+                            : Value(arith::ExtSIOp::create(nb, l, i32, v));
+        };
+        Value v = widen(a[0]);
+        if (a.size() > 1)
+          v = arith::SubIOp::create(nb, l, v, widen(a[1]));
+        return v;
+      });
+}
+
+/// y = saturate(round_half_even(acc * (in_scale * w_scale / y_scale)) +
+/// y_zero_point), computed in f32 as ONNX Runtime does; w_scale per tensor
+/// or along `axis` of the result.
+Value requantize(OpBuilder &b, Location loc, Value acc, Value inScale,
+                 Value wScale, Value yScale, Value yZeroPoint,
+                 RankedTensorType resultType, bool isUnsigned, int64_t axis) {
+  int64_t rank = resultType.getRank();
+  SmallVector<Value> operands = {acc, paramAlong(b, loc, inScale, axis, rank),
+                                 paramAlong(b, loc, wScale, axis, rank),
+                                 paramAlong(b, loc, yScale, axis, rank)};
+  if (yZeroPoint)
+    operands.push_back(paramAlong(b, loc, yZeroPoint, axis, rank));
+  Type intType = resultType.getElementType();
+  return buildBroadcastElementwise(
+      b, loc, resultType, operands,
+      [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        Type f32 = nb.getF32Type();
+        Value scale = arith::DivFOp::create(
+            nb, l, arith::MulFOp::create(nb, l, a[1], a[2]), a[3]);
+        Value v = arith::MulFOp::create(
+            nb, l, arith::SIToFPOp::create(nb, l, f32, a[0]), scale);
+        v = math::RoundEvenOp::create(nb, l, v);
+        if (a.size() > 4)
+          v = arith::AddFOp::create(
+              nb, l, v,
+              isUnsigned ? Value(arith::UIToFPOp::create(nb, l, f32, a[4]))
+                         : Value(arith::SIToFPOp::create(nb, l, f32, a[4])));
+        return saturate(nb, l, v, intType, isUnsigned);
+      });
+}
+
+/// ConvInteger: an int32 convolution of the centred input and weights (the
+/// weights' zero point per output channel or per tensor).
+struct ConvIntegerLowering
+    : OpConversionPattern<smelt::onnx::ConvIntegerOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::ConvIntegerOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType resultType =
+        getStaticTensorType(*getTypeConverter(), op.getY().getType());
+    auto xType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
+    auto wType = dyn_cast<RankedTensorType>(adaptor.getW().getType());
+    if (!resultType || !xType || !wType || !xType.hasStaticShape() ||
+        !wType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    Location loc = op.getLoc();
+    Value x = centred(rewriter, loc, adaptor.getX(), adaptor.getXZeroPoint(),
+                      isUnsignedElement(op.getX().getType()), 1);
+    Value w = centred(rewriter, loc, adaptor.getW(), adaptor.getWZeroPoint(),
+                      isUnsignedElement(op.getW().getType()), 0);
+    Value y = buildConvolution(rewriter, loc, op, x, w, Value(), resultType);
+    if (!y)
+      return rewriter.notifyMatchFailure(op, "unsupported window or groups");
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+};
+
+/// QLinearConv: ConvInteger plus the int32 bias, requantized per output
+/// channel.
+struct QLinearConvLowering
+    : OpConversionPattern<smelt::onnx::QLinearConvOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::QLinearConvOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType resultType =
+        getStaticTensorType(*getTypeConverter(), op.getY().getType());
+    auto xType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
+    auto wType = dyn_cast<RankedTensorType>(adaptor.getW().getType());
+    if (!resultType || !xType || !wType || !xType.hasStaticShape() ||
+        !wType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    Location loc = op.getLoc();
+    Value x = centred(rewriter, loc, adaptor.getX(), adaptor.getXZeroPoint(),
+                      isUnsignedElement(op.getX().getType()), 1);
+    Value w = centred(rewriter, loc, adaptor.getW(), adaptor.getWZeroPoint(),
+                      isUnsignedElement(op.getW().getType()), 0);
+    auto accType = RankedTensorType::get(resultType.getShape(),
+                                         rewriter.getI32Type());
+    Value acc = buildConvolution(rewriter, loc, op, x, w, adaptor.getB(),
+                                 accType);
+    if (!acc)
+      return rewriter.notifyMatchFailure(op, "unsupported window or groups");
+    rewriter.replaceOp(
+        op, requantize(rewriter, loc, acc, adaptor.getXScale(),
+                       adaptor.getWScale(), adaptor.getYScale(),
+                       adaptor.getYZeroPoint(), resultType,
+                       isUnsignedElement(op.getY().getType()), 1));
+    return success();
+  }
+};
+
+/// QLinearMatMul: an int32 product of the centred operands (b's zero point
+/// and scale per tensor or per column), requantized.
+struct QLinearMatMulLowering
+    : OpConversionPattern<smelt::onnx::QLinearMatMulOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::QLinearMatMulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType resultType =
+        getStaticTensorType(*getTypeConverter(), op.getY().getType());
+    auto aType = dyn_cast<RankedTensorType>(adaptor.getA().getType());
+    auto bType = dyn_cast<RankedTensorType>(adaptor.getB().getType());
+    if (!resultType || !aType || !bType || !aType.hasStaticShape() ||
+        !bType.hasStaticShape() || aType.getRank() < 2 || bType.getRank() < 2)
+      return rewriter.notifyMatchFailure(op, "needs static operands of rank 2+");
+    Location loc = op.getLoc();
+    int64_t rank = resultType.getRank();
+    Value a = centred(rewriter, loc, adaptor.getA(), adaptor.getAZeroPoint(),
+                      isUnsignedElement(op.getA().getType()),
+                      aType.getRank() - 2);
+    Value b = centred(rewriter, loc, adaptor.getB(), adaptor.getBZeroPoint(),
+                      isUnsignedElement(op.getB().getType()),
+                      bType.getRank() - 1);
+    auto accType = RankedTensorType::get(resultType.getShape(),
+                                         rewriter.getI32Type());
+    Value acc = buildMatMul(rewriter, loc, a, b, accType, false);
+    rewriter.replaceOp(
+        op, requantize(rewriter, loc, acc, adaptor.getAScale(),
+                       adaptor.getBScale(), adaptor.getYScale(),
+                       adaptor.getYZeroPoint(), resultType,
+                       isUnsignedElement(op.getY().getType()), rank - 1));
+    return success();
+  }
+};
+
 struct DynamicQuantizeLinearLowering
     : OpConversionPattern<smelt::onnx::DynamicQuantizeLinearOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -199,5 +369,7 @@ struct DynamicQuantizeLinearLowering
 void smelt::populateONNXQuantizationToLinalgPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns) {
   patterns.add<QuantizeLinearLowering, DequantizeLinearLowering,
-               DynamicQuantizeLinearLowering>(converter, patterns.getContext());
+               DynamicQuantizeLinearLowering, ConvIntegerLowering,
+               QLinearConvLowering, QLinearMatMulLowering>(
+      converter, patterns.getContext());
 }
