@@ -2,6 +2,8 @@
 
 #include "smelt/Driver/Driver.h"
 
+#include "smelt/Calibration/Calibration.h"
+
 #include "ONNX/ONNXDialect.h"
 #include "smelt/Export/ONNXExport.h"
 #include "smelt/Import/ONNXImport.h"
@@ -17,6 +19,7 @@
 #include "llvm/Support/ToolOutputFile.h"
 
 using namespace mlir;
+using namespace smelt;
 
 namespace {
 
@@ -172,6 +175,36 @@ LogicalResult writeTextOutput(MLIRContext &context, llvm::StringRef path,
 
 } // namespace
 
+/// --emit=calibration: runs the calibration and writes its table.
+static LogicalResult emitCalibrationTable(const smelt::CompileOptions &options,
+                                          ModuleOp module) {
+  MLIRContext &context = *module.getContext();
+  Location loc = UnknownLoc::get(&context);
+  if (options.calibrationPath.empty())
+    return emitError(loc) << "--emit=calibration needs --calibration=DATA";
+  CalibrationOptions calibration;
+  calibration.dataPath = options.calibrationPath;
+  calibration.targetOptions = options.targetOptions;
+  calibration.percentile = options.calibrationPercentile;
+  std::optional<CalibrationMethod> method =
+      parseCalibrationMethod(options.calibrationMethod);
+  if (!method)
+    return emitError(loc) << "--calibration-method='"
+                          << options.calibrationMethod
+                          << "' is not one of minmax, percentile, entropy, mse";
+  calibration.method = *method;
+  if (!(options.calibrationPercentile > 0 &&
+        options.calibrationPercentile <= 100))
+    return emitError(loc) << "--calibration-percentile must be in (0, 100]";
+  FailureOr<std::vector<TensorRange>> ranges = calibrate(module, calibration);
+  if (failed(ranges))
+    return failure();
+  return writeTextOutput(context, options.outputPath, [&](auto &os) {
+    os << formatCalibrationTable(*ranges, calibration, 0);
+    return success();
+  });
+}
+
 LogicalResult smelt::compile(const CompileOptions &options,
                              MLIRContext &context) {
   ONNXImportOptions importOptions;
@@ -180,6 +213,15 @@ LogicalResult smelt::compile(const CompileOptions &options,
       importONNXFile(options.inputPath, &context, importOptions);
   if (!module)
     return failure();
+
+  if (options.emit == EmitKind::Calibration)
+    return emitCalibrationTable(options, *module);
+  if (!options.calibrationPath.empty()) {
+    emitError(UnknownLoc::get(&context))
+        << "--calibration is used by --emit=calibration only, so far "
+           "(quantization is not implemented yet)";
+    return failure();
+  }
 
   switch (options.emit) {
   case EmitKind::MLIR:

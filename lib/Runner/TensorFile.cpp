@@ -2,6 +2,8 @@
 
 #include "smelt/Runner/TensorFile.h"
 
+#include <zlib.h>
+
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
@@ -99,7 +101,91 @@ bool readNpy(llvm::StringRef path, llvm::StringRef data, DecodedTensor &tensor,
   return true;
 }
 
+uint32_t le32(llvm::StringRef d, size_t at) {
+  return uint8_t(d[at]) | (uint8_t(d[at + 1]) << 8) |
+         (uint8_t(d[at + 2]) << 16) | (uint32_t(uint8_t(d[at + 3])) << 24);
+}
+uint16_t le16(llvm::StringRef d, size_t at) {
+  return uint8_t(d[at]) | (uint8_t(d[at + 1]) << 8);
+}
+
+/// Raw deflate (ZIP method 8) into `out`, which holds the expected size.
+bool inflateRaw(llvm::StringRef in, std::string &out) {
+  z_stream stream{};
+  if (inflateInit2(&stream, -MAX_WBITS) != Z_OK)
+    return false;
+  stream.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(in.data()));
+  stream.avail_in = static_cast<uInt>(in.size());
+  stream.next_out = reinterpret_cast<Bytef *>(out.data());
+  stream.avail_out = static_cast<uInt>(out.size());
+  int rc = inflate(&stream, Z_FINISH);
+  bool ok = rc == Z_STREAM_END && stream.total_out == out.size();
+  inflateEnd(&stream);
+  return ok;
+}
+
 } // namespace
+
+bool smelt::readNpzFile(llvm::StringRef path, std::vector<DecodedTensor> &tensors,
+                        std::string &error) {
+  auto buffer = llvm::MemoryBuffer::getFile(path, /*IsText=*/false,
+                                            /*RequiresNullTerminator=*/false);
+  if (!buffer) {
+    error = "cannot read '" + path.str() + "': " + buffer.getError().message();
+    return false;
+  }
+  llvm::StringRef data = (*buffer)->getBuffer();
+  auto bad = [&](const std::string &why) {
+    error = "'" + path.str() + "' is not a readable .npz file: " + why;
+    return false;
+  };
+  // The end-of-central-directory record: the last "PK\5\6" (a comment may
+  // follow it).
+  size_t end = data.size() < 22 ? llvm::StringRef::npos : data.rfind("PK\x05\x06");
+  if (end == llvm::StringRef::npos || end + 22 > data.size())
+    return bad("no ZIP directory");
+  uint16_t entries = le16(data, end + 10);
+  size_t at = le32(data, end + 16);
+  for (uint16_t i = 0; i < entries; ++i) {
+    if (at + 46 > data.size() || le32(data, at) != 0x02014b50)
+      return bad("corrupt ZIP directory");
+    uint16_t method = le16(data, at + 10);
+    uint32_t packed = le32(data, at + 20), size = le32(data, at + 24);
+    uint16_t nameLength = le16(data, at + 28), extra = le16(data, at + 30),
+             comment = le16(data, at + 32);
+    uint32_t local = le32(data, at + 42);
+    if (packed == 0xFFFFFFFF || size == 0xFFFFFFFF)
+      return bad("ZIP64 entries (over 4 GiB) are not supported");
+    llvm::StringRef name = data.substr(at + 46, nameLength);
+    at += 46 + nameLength + extra + comment;
+    if (local + 30 > data.size() || le32(data, local) != 0x04034b50)
+      return bad("corrupt entry '" + name.str() + "'");
+    size_t start = local + 30 + le16(data, local + 26) + le16(data, local + 28);
+    if (start + packed > data.size())
+      return bad("entry '" + name.str() + "' is truncated");
+    llvm::StringRef stored = data.substr(start, packed);
+    std::string bytes;
+    if (method == 0) {
+      bytes = stored.str();
+    } else if (method == 8) {
+      bytes.assign(size, '\0');
+      if (!inflateRaw(stored, bytes))
+        return bad("entry '" + name.str() + "' does not inflate");
+    } else {
+      return bad("entry '" + name.str() + "' uses ZIP method " +
+                 std::to_string(method));
+    }
+    if (!name.ends_with(".npy"))
+      continue;
+    DecodedTensor tensor;
+    std::string where = path.str() + ":" + name.str();
+    if (!readNpy(where, bytes, tensor, error))
+      return false;
+    tensor.name = name.drop_back(4).str();
+    tensors.push_back(std::move(tensor));
+  }
+  return true;
+}
 
 bool smelt::readTensorFile(llvm::StringRef path, DecodedTensor &tensor,
                            std::string &error) {

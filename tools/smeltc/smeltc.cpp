@@ -40,7 +40,9 @@ int main(int argc, char **argv) {
           clEnumValN(smelt::EmitKind::LLVMIR, "llvm", "LLVM IR"),
           clEnumValN(smelt::EmitKind::Object, "obj", "an object file"),
           clEnumValN(smelt::EmitKind::Library, "lib",
-                     "a shared library for smelt-run and the runtime")),
+                     "a shared library for smelt-run and the runtime"),
+          clEnumValN(smelt::EmitKind::Calibration, "calibration",
+                     "the calibration table (JSON) from --calibration data")),
       cl::cat(category));
   cl::opt<std::string> target("target", cl::desc("Code-generation target"),
                               cl::init("cpu"), cl::cat(category));
@@ -62,6 +64,18 @@ int main(int argc, char **argv) {
                             "in NAME.weights next to it, memory-mapped by "
                             "the runtime")),
       cl::cat(category));
+  cl::opt<std::string> calibration(
+      "calibration",
+      cl::desc("Calibration data: an .npz file or a folder of samples"),
+      cl::value_desc("DATA"), cl::cat(category));
+  cl::opt<std::string> calibrationMethod(
+      "calibration-method",
+      cl::desc("How ranges are chosen: minmax, percentile, entropy, mse"),
+      cl::init("minmax"), cl::cat(category));
+  cl::opt<double> calibrationPercentile(
+      "calibration-percentile",
+      cl::desc("The percentile of |x| kept by --calibration-method=percentile"),
+      cl::init(99.99), cl::cat(category));
   cl::list<std::string> inputShapes(
       "input-shape",
       cl::desc("Fix an input's shape, e.g. --input-shape=x:1x3x224x224"),
@@ -81,6 +95,9 @@ int main(int argc, char **argv) {
   options.targetOptions.cpu = cpu;
   options.targetOptions.optLevel = static_cast<int>(optLevel);
   options.targetOptions.externalWeights = weights == External;
+  options.calibrationPath = calibration;
+  options.calibrationMethod = calibrationMethod;
+  options.calibrationPercentile = calibrationPercentile;
   for (const std::string &shape : inputShapes) {
     std::string error;
     if (!smelt::parseInputShape(shape, options.inputShapes, error)) {

@@ -40,6 +40,9 @@ enum class EmitKind {
   Object,
   /// A shared library the runtime loads.
   Library,
+  /// The calibration table (JSON): each intermediate tensor's observed
+  /// range and the range the observer chose, from --calibration data.
+  Calibration,
 };
 
 struct CompileOptions {
@@ -53,6 +56,11 @@ struct CompileOptions {
   /// Shapes replacing the declared shapes of named inputs (fixing dynamic
   /// dimensions).
   std::map<std::string, std::vector<int64_t>> inputShapes;
+  /// Calibration data (.npz or a folder of samples), and how to choose
+  /// ranges from it.
+  std::string calibrationPath;
+  std::string calibrationMethod = "minmax";
+  double calibrationPercentile = 99.99;
 };
 
 /// The kind of output a file name suggests ("model.so" -> Library), or
