@@ -186,6 +186,42 @@ loadSamples(llvm::StringRef path,
   return true;
 }
 
+bool smelt::calibrationInputShapes(
+    llvm::StringRef path, const std::map<std::string, int64_t> &ranks,
+    std::map<std::string, std::vector<int64_t>> &shapes, std::string &error) {
+  if (path.ends_with(".npz")) {
+    std::vector<DecodedTensor> arrays;
+    if (!readNpzFile(path, arrays, error))
+      return false;
+    for (const DecodedTensor &array : arrays) {
+      auto rank = ranks.find(array.name);
+      if (rank == ranks.end())
+        continue;
+      int64_t r = array.shape.size();
+      if (r == rank->second)
+        shapes[array.name] = array.shape;
+      else if (r == rank->second + 1)
+        shapes[array.name].assign(array.shape.begin() + 1, array.shape.end());
+      else {
+        error = "'" + path.str() + "': array '" + array.name + "' has rank " +
+                std::to_string(r) + "; the input has rank " +
+                std::to_string(rank->second) + " (one sample) or one more "
+                "(a list of samples)";
+        return false;
+      }
+    }
+    return true;
+  }
+  std::map<std::string, std::vector<int64_t>> none;
+  std::vector<Sample> samples;
+  if (!loadSamples(path, none, samples, error))
+    return false;
+  for (const auto &[name, tensor] : samples.front())
+    if (ranks.count(name))
+      shapes[name] = tensor.shape;
+  return true;
+}
+
 std::optional<CalibrationMethod>
 smelt::parseCalibrationMethod(llvm::StringRef name) {
   return llvm::StringSwitch<std::optional<CalibrationMethod>>(name)
@@ -225,6 +261,21 @@ std::vector<TensorRange> instrument(func::FuncOp func) {
   Block &body = func.getBody().front();
   auto ret = cast<func::ReturnOp>(body.getTerminator());
   SmallVector<Value> results(ret.getOperands());
+  // The model's f32 inputs first (their ranges set the first activations'
+  // quantization), as "input" tensors named by the input.
+  for (BlockArgument arg : func.getArguments()) {
+    auto type = dyn_cast<RankedTensorType>(arg.getType());
+    auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                  "onnx.name");
+    if (!type || !name || !type.hasStaticShape() ||
+        !type.getElementType().isF32() || type.getNumElements() == 0)
+      continue;
+    TensorRange t;
+    t.node = name.str();
+    t.opName = "input";
+    tensors.push_back(t);
+    results.push_back(arg);
+  }
   for (Operation &op : body.without_terminator()) {
     if (op.getName().getStringRef() == "onnx.Constant")
       continue;

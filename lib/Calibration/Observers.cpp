@@ -95,11 +95,16 @@ double smelt::mseThreshold(const std::vector<double> &histogram, double maxAbs,
     double t = i * width;
     double step = (nonNegative ? t : 2 * t) / 255.0;
     double error = 0;
+    // Each bin's values taken at its centre: rounded to the 8-bit grid
+    // inside the range (exact for data on few distinct values, the usual
+    // step^2/12 on average otherwise), clipped outside it.
     for (size_t b = 0; b < bins; ++b) {
+      if (histogram[b] == 0)
+        continue;
       double centre = (b + 0.5) * width;
-      double e = centre <= t ? step * step / 12.0
-                             : (centre - t) * (centre - t);
-      error += histogram[b] * e;
+      double e = centre <= t ? centre - std::nearbyint(centre / step) * step
+                             : centre - t;
+      error += histogram[b] * e * e;
     }
     if (error < bestError) {
       bestError = error;

@@ -3,6 +3,7 @@
 #include "smelt/Driver/Driver.h"
 
 #include "smelt/Calibration/Calibration.h"
+#include "smelt/Quantization/Quantize.h"
 
 #include "ONNX/ONNXDialect.h"
 #include "smelt/Export/ONNXExport.h"
@@ -176,12 +177,11 @@ LogicalResult writeTextOutput(MLIRContext &context, llvm::StringRef path,
 } // namespace
 
 /// --emit=calibration: runs the calibration and writes its table.
-static LogicalResult emitCalibrationTable(const smelt::CompileOptions &options,
-                                          ModuleOp module) {
-  MLIRContext &context = *module.getContext();
-  Location loc = UnknownLoc::get(&context);
+static FailureOr<CalibrationOptions>
+calibrationOptions(const smelt::CompileOptions &options, Location loc,
+                   llvm::StringRef needer) {
   if (options.calibrationPath.empty())
-    return emitError(loc) << "--emit=calibration needs --calibration=DATA";
+    return emitError(loc) << needer << " needs --calibration=DATA";
   CalibrationOptions calibration;
   calibration.dataPath = options.calibrationPath;
   calibration.targetOptions = options.targetOptions;
@@ -196,13 +196,83 @@ static LogicalResult emitCalibrationTable(const smelt::CompileOptions &options,
   if (!(options.calibrationPercentile > 0 &&
         options.calibrationPercentile <= 100))
     return emitError(loc) << "--calibration-percentile must be in (0, 100]";
-  FailureOr<std::vector<TensorRange>> ranges = calibrate(module, calibration);
+  return calibration;
+}
+
+/// Calibrates the model imported again with its inputs shaped like one
+/// sample of the data (ranges are per node, so they apply to `module`
+/// whatever shapes it was compiled for).
+static FailureOr<std::vector<TensorRange>>
+calibrateForData(const smelt::CompileOptions &options, ModuleOp module,
+                 const CalibrationOptions &calibration) {
+  MLIRContext *context = module.getContext();
+  std::map<std::string, int64_t> ranks;
+  auto func = module.lookupSymbol<func::FuncOp>(kONNXEntryName);
+  if (!func)
+    return emitError(module.getLoc()) << "the model has no entry function";
+  for (unsigned i = 0; i < func.getNumArguments(); ++i)
+    if (auto name = func.getArgAttrOfType<StringAttr>(i, "onnx.name"))
+      if (auto type = dyn_cast<RankedTensorType>(func.getArgumentTypes()[i]))
+        ranks[name.str()] = type.getRank();
+  ONNXImportOptions importOptions;
+  importOptions.inputShapes = options.inputShapes;
+  std::string error;
+  if (!calibrationInputShapes(calibration.dataPath, ranks,
+                              importOptions.inputShapes, error))
+    return emitError(FileLineColLoc::get(context, calibration.dataPath, 0, 0))
+           << error;
+  OwningOpRef<ModuleOp> shaped =
+      importONNXFile(options.inputPath, context, importOptions);
+  if (!shaped)
+    return failure();
+  return calibrate(*shaped, calibration);
+}
+
+static LogicalResult emitCalibrationTable(const smelt::CompileOptions &options,
+                                          ModuleOp module) {
+  MLIRContext &context = *module.getContext();
+  FailureOr<CalibrationOptions> calibration = calibrationOptions(
+      options, UnknownLoc::get(&context), "--emit=calibration");
+  if (failed(calibration))
+    return failure();
+  FailureOr<std::vector<TensorRange>> ranges =
+      calibrateForData(options, module, *calibration);
   if (failed(ranges))
     return failure();
   return writeTextOutput(context, options.outputPath, [&](auto &os) {
-    os << formatCalibrationTable(*ranges, calibration, 0);
+    os << formatCalibrationTable(*ranges, *calibration, 0);
     return success();
   });
+}
+
+/// --quantize=int8: calibrates, then rewrites the module into QDQ form.
+static LogicalResult quantizeModule(const smelt::CompileOptions &options,
+                                    ModuleOp module) {
+  Location loc = UnknownLoc::get(module.getContext());
+  if (options.quantize != "int8")
+    return emitError(loc) << "--quantize='" << options.quantize
+                          << "' is not supported (supported: int8)";
+  FailureOr<CalibrationOptions> calibration =
+      calibrationOptions(options, loc, "--quantize=int8");
+  if (failed(calibration))
+    return failure();
+  FailureOr<std::vector<TensorRange>> ranges =
+      calibrateForData(options, module, *calibration);
+  if (failed(ranges))
+    return failure();
+  QuantizeOptions quantize;
+  quantize.perChannelWeights = !options.perTensorWeights;
+  quantize.excluded.insert(options.quantizeExclude.begin(),
+                           options.quantizeExclude.end());
+  FailureOr<QuantizeReport> report =
+      quantizeStaticInt8(module, *ranges, quantize);
+  if (failed(report))
+    return failure();
+  llvm::errs() << "quantized " << report->quantizedOps << " ops to int8 ("
+               << report->skippedOps << " left float); their weights "
+               << report->weightBytesBefore << " -> "
+               << report->weightBytesAfter << " bytes\n";
+  return success();
 }
 
 LogicalResult smelt::compile(const CompileOptions &options,
@@ -216,10 +286,12 @@ LogicalResult smelt::compile(const CompileOptions &options,
 
   if (options.emit == EmitKind::Calibration)
     return emitCalibrationTable(options, *module);
-  if (!options.calibrationPath.empty()) {
+  if (!options.quantize.empty()) {
+    if (failed(quantizeModule(options, *module)))
+      return failure();
+  } else if (!options.calibrationPath.empty()) {
     emitError(UnknownLoc::get(&context))
-        << "--calibration is used by --emit=calibration only, so far "
-           "(quantization is not implemented yet)";
+        << "--calibration needs --quantize=int8 or --emit=calibration";
     return failure();
   }
 

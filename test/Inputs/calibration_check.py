@@ -31,7 +31,8 @@ def activations():
     relu1 = np.maximum(fc1, 0)
     logits = relu1 @ w["fc2.weight"] + w["fc2.bias"]
     e = np.exp(logits - logits.max(axis=1, keepdims=True))
-    return {"fc1": fc1, "relu1": relu1, "fc2": logits, "softmax": e / e.sum(axis=1, keepdims=True)}
+    return {"pixels": x, "fc1": fc1, "relu1": relu1, "fc2": logits,
+            "softmax": e / e.sum(axis=1, keepdims=True)}
 
 
 def quant_error(x, low, high):

@@ -76,6 +76,18 @@ int main(int argc, char **argv) {
       "calibration-percentile",
       cl::desc("The percentile of |x| kept by --calibration-method=percentile"),
       cl::init(99.99), cl::cat(category));
+  cl::opt<std::string> quantize(
+      "quantize",
+      cl::desc("Quantize: int8 (static, from --calibration data; QDQ form)"),
+      cl::value_desc("int8"), cl::cat(category));
+  cl::opt<bool> perTensorWeights(
+      "per-tensor-weights",
+      cl::desc("One weight scale per tensor instead of per output channel"),
+      cl::cat(category));
+  cl::list<std::string> quantizeExclude(
+      "quantize-exclude", cl::CommaSeparated,
+      cl::desc("Nodes to keep in float, by name or op type (Conv, Gemm)"),
+      cl::value_desc("name,..."), cl::cat(category));
   cl::list<std::string> inputShapes(
       "input-shape",
       cl::desc("Fix an input's shape, e.g. --input-shape=x:1x3x224x224"),
@@ -98,6 +110,9 @@ int main(int argc, char **argv) {
   options.calibrationPath = calibration;
   options.calibrationMethod = calibrationMethod;
   options.calibrationPercentile = calibrationPercentile;
+  options.quantize = quantize;
+  options.perTensorWeights = perTensorWeights;
+  options.quantizeExclude.assign(quantizeExclude.begin(), quantizeExclude.end());
   for (const std::string &shape : inputShapes) {
     std::string error;
     if (!smelt::parseInputShape(shape, options.inputShapes, error)) {

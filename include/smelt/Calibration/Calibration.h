@@ -8,8 +8,9 @@
 //   percentile  |x| clipped at a percentile of its histogram (99.99%);
 //   entropy     the threshold whose 128-level quantization of the |x|
 //               histogram is closest in KL divergence (TensorRT's method);
-//   mse         the threshold that minimizes the expected squared error of
-//               8-bit quantization (rounding inside, clipping outside).
+//   mse         the threshold that minimizes the squared error of 8-bit
+//               quantization over the histogram (each bin's centre rounded
+//               to the grid inside the range, clipped outside).
 //
 // The histogram methods take a second pass over the data, with 2048 bins
 // on [0, max |x|].
@@ -23,6 +24,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -64,6 +66,16 @@ struct TensorRange {
 /// Errors are emitted as diagnostics naming the data file or the input.
 mlir::FailureOr<std::vector<TensorRange>>
 calibrate(mlir::ModuleOp module, const CalibrationOptions &options);
+
+/// The shape of one sample of each input in the data at `path`, given the
+/// inputs' ranks: an .npz array of the input's rank is one sample, one of
+/// rank + 1 lists samples along its first axis; a folder's first sample
+/// gives its files' shapes. Calibration compiles the model for these, so
+/// they need not be the shapes the model is finally compiled for.
+bool calibrationInputShapes(llvm::StringRef path,
+                            const std::map<std::string, int64_t> &ranks,
+                            std::map<std::string, std::vector<int64_t>> &shapes,
+                            std::string &error);
 
 /// The table as JSON: method, sample count, one object per tensor.
 std::string formatCalibrationTable(const std::vector<TensorRange> &ranges,

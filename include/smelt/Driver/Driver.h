@@ -61,6 +61,12 @@ struct CompileOptions {
   std::string calibrationPath;
   std::string calibrationMethod = "minmax";
   double calibrationPercentile = 99.99;
+  /// "int8": static int8 quantization (QDQ form) from the calibration.
+  std::string quantize;
+  /// Weights per tensor instead of per output channel.
+  bool perTensorWeights = false;
+  /// Nodes kept in float, by name or op type.
+  std::vector<std::string> quantizeExclude;
 };
 
 /// The kind of output a file name suggests ("model.so" -> Library), or

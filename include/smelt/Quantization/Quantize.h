@@ -1,0 +1,56 @@
+//===- Quantize.h - Static int8 quantization of an onnx module --*- C++ -*-===//
+//
+// Rewrites an imported model into ONNX's QDQ form, the way ONNX Runtime's
+// quantization tool writes it, from calibrated activation ranges:
+//
+//  * every activation that a Conv, Gemm or MatMul reads, and what each
+//    writes, passes through QuantizeLinear -> DequantizeLinear (uint8,
+//    asymmetric, per tensor, from the calibration table);
+//  * their constant weights become int8 initializers, symmetric, per output
+//    channel (per tensor on request), read through DequantizeLinear;
+//  * their biases become int32 at scale x_scale * w_scale, zero point 0.
+//
+// The result is a standard QDQ model: `--emit=onnx` writes it for any
+// runtime, and the CPU target compiles it.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SMELT_QUANTIZATION_QUANTIZE_H
+#define SMELT_QUANTIZATION_QUANTIZE_H
+
+#include "smelt/Calibration/Calibration.h"
+
+#include "mlir/IR/BuiltinOps.h"
+
+#include <set>
+#include <string>
+#include <vector>
+
+namespace smelt {
+
+struct QuantizeOptions {
+  /// Weights per output channel (default) or one scale per tensor.
+  bool perChannelWeights = true;
+  /// Nodes left in float, by node name or by op type ("Conv", "Gemm").
+  std::set<std::string> excluded;
+};
+
+/// What the rewrite did, for the compile report.
+struct QuantizeReport {
+  int64_t quantizedOps = 0;
+  int64_t skippedOps = 0;
+  int64_t weightBytesBefore = 0;
+  int64_t weightBytesAfter = 0;
+};
+
+/// Rewrites `module` (the onnx dialect, entry @main_graph) into QDQ form.
+/// Ops whose inputs or weights cannot be quantized (no range, weights
+/// computed at run time, other types) stay float and are counted skipped.
+mlir::FailureOr<QuantizeReport>
+quantizeStaticInt8(mlir::ModuleOp module,
+                   const std::vector<TensorRange> &ranges,
+                   const QuantizeOptions &options);
+
+} // namespace smelt
+
+#endif // SMELT_QUANTIZATION_QUANTIZE_H

@@ -1,0 +1,305 @@
+//===- QuantizeStatic.cpp - Static int8 QDQ rewriting ----------------------===//
+//
+// See Quantize.h. Numbers follow ONNX Runtime's quantization tool:
+// activations uint8 with scale (high - low) / 255 and zero point
+// round(-low / scale); weights int8 symmetric in [-127, 127] with scale
+// max|w| / 127 per output channel; biases int32 at x_scale * w_scale.
+// Rounding is half to even throughout.
+//
+//===----------------------------------------------------------------------===//
+
+#include "smelt/Quantization/Quantize.h"
+
+#include "smelt/Import/ONNXImport.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+
+#include <cmath>
+#include <map>
+
+using namespace mlir;
+using namespace smelt;
+
+namespace {
+
+std::optional<std::vector<float>> readFloats(Operation *constant) {
+  if (!constant || constant->getName().getStringRef() != "onnx.Constant")
+    return std::nullopt;
+  Attribute value = constant->getAttr("value");
+  auto shaped = dyn_cast_or_null<ShapedType>(
+      value ? cast<TypedAttr>(value).getType() : Type());
+  if (!shaped || !shaped.getElementType().isF32() || !shaped.hasStaticShape())
+    return std::nullopt;
+  if (auto dense = dyn_cast<DenseFPElementsAttr>(value)) {
+    std::vector<float> out;
+    for (APFloat v : dense.getValues<APFloat>())
+      out.push_back(v.convertToFloat());
+    return out;
+  }
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob)
+      return std::nullopt;
+    ArrayRef<char> data = blob->getData();
+    if (data.size() != shaped.getNumElements() * sizeof(float))
+      return std::nullopt;
+    std::vector<float> out(shaped.getNumElements());
+    std::memcpy(out.data(), data.data(), data.size());
+    return out;
+  }
+  return std::nullopt;
+}
+
+int64_t bytesOf(Type type) {
+  auto shaped = cast<ShapedType>(type);
+  return shaped.getNumElements() *
+         std::max<int64_t>(1, shaped.getElementTypeBitWidth() / 8);
+}
+
+class Rewriter {
+public:
+  Rewriter(func::FuncOp func, const std::vector<TensorRange> &ranges)
+      : func(func), b(func.getContext()) {
+    for (const TensorRange &r : ranges) {
+      if (r.opName == "input")
+        inputs[r.node] = &r;
+      else
+        results[{r.node, r.result}] = &r;
+    }
+  }
+
+  const TensorRange *rangeOf(Value v) {
+    if (auto arg = dyn_cast<BlockArgument>(v)) {
+      if (arg.getOwner() != &func.getBody().front())
+        return nullptr;
+      auto name = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                    "onnx.name");
+      auto it = name ? inputs.find(name.str()) : inputs.end();
+      return it == inputs.end() ? nullptr : it->second;
+    }
+    auto loc = dyn_cast<NameLoc>(v.getDefiningOp()->getLoc());
+    if (!loc)
+      return nullptr;
+    auto it = results.find(
+        {loc.getName().str(), cast<OpResult>(v).getResultNumber()});
+    return it == results.end() ? nullptr : it->second;
+  }
+
+  Value constant(Location loc, TypedAttr value, StringRef name = "") {
+    OperationState state(loc, "onnx.Constant");
+    state.addAttribute("value", value);
+    if (!name.empty())
+      state.addAttribute("onnx.name", b.getStringAttr(name));
+    state.addTypes(value.getType());
+    return b.create(state)->getResult(0);
+  }
+
+  Value op(Location loc, StringRef name, ValueRange operands, Type result,
+           std::optional<int64_t> axis = std::nullopt) {
+    OperationState state(loc, name);
+    state.addOperands(operands);
+    state.addTypes(result);
+    if (axis)
+      state.addAttribute("axis", b.getI64IntegerAttr(*axis));
+    return b.create(state)->getResult(0);
+  }
+
+  /// DequantizeLinear(QuantizeLinear(v)) with the range's uint8 parameters,
+  /// made once per value, right after it is defined.
+  Value activation(Value v, const TensorRange &r) {
+    auto cached = dequantized.find(v);
+    if (cached != dequantized.end())
+      return cached->second;
+    OpBuilder::InsertionGuard guard(b);
+    if (Operation *def = v.getDefiningOp())
+      b.setInsertionPointAfter(def);
+    else
+      b.setInsertionPointToStart(&func.getBody().front());
+    Location loc = v.getLoc();
+    auto type = cast<RankedTensorType>(v.getType());
+    Type u8 = IntegerType::get(b.getContext(), 8, IntegerType::Unsigned);
+    Value scale = constant(
+        loc, DenseElementsAttr::get(RankedTensorType::get({}, b.getF32Type()),
+                                    r.scale));
+    Value zp = constant(
+        loc, DenseElementsAttr::get(RankedTensorType::get({}, u8),
+                                    static_cast<uint8_t>(r.zeroPoint)));
+    Value q = op(loc, "onnx.QuantizeLinear", {v, scale, zp}, type.clone(u8));
+    Value dq = op(loc, "onnx.DequantizeLinear", {q, scale, zp}, type);
+    v.replaceAllUsesExcept(dq, q.getDefiningOp());
+    dequantized[v] = dq;
+    return dq;
+  }
+
+  /// Weights as int8 per channel along `axis` (or per tensor), read through
+  /// DequantizeLinear; fills `scales` (one per channel, or one).
+  Value weights(Operation *user, Value w, const std::vector<float> &data,
+                int64_t axis, bool perChannel, std::vector<float> &scales,
+                QuantizeReport &report) {
+    auto type = cast<RankedTensorType>(w.getType());
+    int64_t channels = perChannel ? type.getDimSize(axis) : 1;
+    int64_t inner = 1;
+    for (int64_t d = axis + 1; d < type.getRank(); ++d)
+      inner *= type.getDimSize(d);
+    auto channelOf = [&](int64_t i) {
+      return perChannel ? (i / inner) % type.getDimSize(axis) : 0;
+    };
+    std::vector<float> maxAbs(channels, 0.0f);
+    for (int64_t i = 0; i < static_cast<int64_t>(data.size()); ++i)
+      maxAbs[channelOf(i)] = std::max(maxAbs[channelOf(i)], std::fabs(data[i]));
+    scales.assign(channels, 1.0f);
+    for (int64_t c = 0; c < channels; ++c)
+      if (maxAbs[c] > 0)
+        scales[c] = maxAbs[c] / 127.0f;
+    std::vector<int8_t> q(data.size());
+    for (size_t i = 0; i < data.size(); ++i)
+      q[i] = static_cast<int8_t>(std::clamp(
+          std::nearbyint(data[i] / scales[channelOf(i)]), -127.0f, 127.0f));
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(user);
+    Location loc = w.getLoc();
+    Type i8 = b.getIntegerType(8);
+    auto qType = type.clone(i8);
+    std::string name = "weights";
+    if (auto n = w.getDefiningOp()->getAttrOfType<StringAttr>("onnx.name"))
+      name = n.str();
+    Value qw = constant(loc, DenseElementsAttr::get(qType, ArrayRef(q)),
+                        name + "_quantized");
+    auto paramType = [&](Type element) {
+      return perChannel ? RankedTensorType::get({channels}, element)
+                        : RankedTensorType::get({}, element);
+    };
+    Value scale = constant(
+        loc, DenseElementsAttr::get(paramType(b.getF32Type()), ArrayRef(scales)),
+        name + "_scale");
+    Value zp = constant(loc,
+                        DenseElementsAttr::get(paramType(i8),
+                                               ArrayRef(std::vector<int8_t>(
+                                                   channels, 0))),
+                        name + "_zero_point");
+    report.weightBytesBefore += bytesOf(type);
+    report.weightBytesAfter += bytesOf(qType);
+    return op(loc, "onnx.DequantizeLinear", {qw, scale, zp}, type,
+              perChannel ? std::optional<int64_t>(axis) : std::nullopt);
+  }
+
+  /// A 1-D bias as int32 at scale x_scale * w_scale[c], through
+  /// DequantizeLinear.
+  Value bias(Operation *user, Value bias, const std::vector<float> &data,
+             float xScale, const std::vector<float> &wScales) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(user);
+    Location loc = bias.getLoc();
+    int64_t n = data.size();
+    std::vector<float> scales(n);
+    std::vector<int32_t> q(n);
+    for (int64_t c = 0; c < n; ++c) {
+      scales[c] = xScale * wScales[wScales.size() == 1 ? 0 : c];
+      q[c] = static_cast<int32_t>(std::nearbyint(data[c] / scales[c]));
+    }
+    Type i32 = b.getIntegerType(32);
+    auto type = RankedTensorType::get({n}, i32);
+    std::string name = "bias";
+    if (auto nm = bias.getDefiningOp()->getAttrOfType<StringAttr>("onnx.name"))
+      name = nm.str();
+    Value qb = constant(loc, DenseElementsAttr::get(type, ArrayRef(q)),
+                        name + "_quantized");
+    Value scale = constant(
+        loc,
+        DenseElementsAttr::get(RankedTensorType::get({n}, b.getF32Type()),
+                               ArrayRef(scales)),
+        name + "_scale");
+    Value zp = constant(
+        loc, DenseElementsAttr::get(type, ArrayRef(std::vector<int32_t>(n, 0))),
+        name + "_zero_point");
+    return op(loc, "onnx.DequantizeLinear", {qb, scale, zp},
+              RankedTensorType::get({n}, b.getF32Type()), 0);
+  }
+
+  func::FuncOp func;
+  OpBuilder b;
+  std::map<std::string, const TensorRange *> inputs;
+  std::map<std::pair<std::string, unsigned>, const TensorRange *> results;
+  DenseMap<Value, Value> dequantized;
+};
+
+bool isExcluded(Operation *op, const QuantizeOptions &options) {
+  std::string type = op->getName().getStringRef().drop_front(5).str();
+  if (options.excluded.count(type))
+    return true;
+  if (auto loc = dyn_cast<NameLoc>(op->getLoc()))
+    return options.excluded.count(loc.getName().str()) != 0;
+  return false;
+}
+
+} // namespace
+
+FailureOr<QuantizeReport>
+smelt::quantizeStaticInt8(ModuleOp module,
+                          const std::vector<TensorRange> &ranges,
+                          const QuantizeOptions &options) {
+  auto func = module.lookupSymbol<func::FuncOp>(kONNXEntryName);
+  if (!func)
+    return module.emitError() << "the model has no entry function";
+  Rewriter rw(func, ranges);
+  QuantizeReport report;
+  SmallVector<Operation *> candidates;
+  for (Operation &op : func.getBody().front()) {
+    StringRef name = op.getName().getStringRef();
+    if (name == "onnx.Conv" || name == "onnx.Gemm" || name == "onnx.MatMul")
+      candidates.push_back(&op);
+  }
+  for (Operation *op : candidates) {
+    StringRef name = op->getName().getStringRef();
+    Value x = op->getOperand(0), w = op->getOperand(1);
+    Value result = op->getResult(0);
+    const TensorRange *in = rw.rangeOf(x);
+    const TensorRange *out = rw.rangeOf(result);
+    std::optional<std::vector<float>> wData = readFloats(w.getDefiningOp());
+    auto wType = dyn_cast<RankedTensorType>(w.getType());
+    bool transA = false, transB = false;
+    if (name == "onnx.Gemm") {
+      auto ta = op->getAttrOfType<IntegerAttr>("transA");
+      auto tb = op->getAttrOfType<IntegerAttr>("transB");
+      transA = ta && ta.getInt() != 0;
+      transB = tb && tb.getInt() != 0;
+    }
+    if (isExcluded(op, options) || !in || !out || !wData || !wType ||
+        (name != "onnx.Conv" && wType.getRank() != 2) || transA) {
+      ++report.skippedOps;
+      continue;
+    }
+    // The output channel: Conv's weights [M, C/G, K...] axis 0; Gemm's
+    // [K, N] axis 1 ([N, K] with transB: axis 0); MatMul's [K, N] axis 1.
+    int64_t axis = name == "onnx.Conv" ? 0 : (transB ? 0 : 1);
+    Value xq = rw.activation(x, *in);
+    std::vector<float> wScales;
+    Value wq = rw.weights(op, w, *wData, axis, options.perChannelWeights,
+                          wScales, report);
+    op->setOperand(0, xq);
+    op->setOperand(1, wq);
+    if (op->getNumOperands() > 2 && op->getOperand(2)) {
+      Value bias = op->getOperand(2);
+      auto bType = dyn_cast<RankedTensorType>(bias.getType());
+      std::optional<std::vector<float>> bData =
+          readFloats(bias.getDefiningOp());
+      float beta = 1.0f;
+      if (auto attr = op->getAttrOfType<FloatAttr>("beta"))
+        beta = attr.getValueAsDouble();
+      if (bData && bType && bType.getRank() == 1 &&
+          bType.getDimSize(0) == wType.getDimSize(axis) && beta == 1.0f)
+        op->setOperand(2, rw.bias(op, bias, *bData, in->scale, wScales));
+    }
+    rw.activation(result, *out);
+    ++report.quantizedOps;
+  }
+  // The float weights and biases the rewrite replaced.
+  for (Operation &op : llvm::make_early_inc_range(
+           llvm::reverse(func.getBody().front().getOperations())))
+    if (op.getName().getStringRef() == "onnx.Constant" && op.use_empty())
+      op.erase();
+  return report;
+}
