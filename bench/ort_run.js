@@ -1,5 +1,5 @@
-// Runs an ONNX model with ONNX Runtime (CPU) on one float32 .npy input and
-// writes each output as raw float32 plus a shape line. Usage:
+// Runs an ONNX model with ONNX Runtime (CPU) on one .npy input (float32 or
+// uint8) and writes each output as its raw bytes plus a shape line. Usage:
 //   node ort_run.js model.onnx input_name input.npy out_prefix [threads] [bench_runs]
 const ort = require('onnxruntime-node');
 const fs = require('fs');
@@ -8,16 +8,18 @@ function readNpy(path) {
   const headerLen = buf.readUInt16LE(8);
   const header = buf.slice(10, 10 + headerLen).toString();
   const shape = header.match(/'shape': \(([^)]*)\)/)[1].split(',').filter(s => s.trim()).map(Number);
-  const data = new Float32Array(buf.buffer.slice(buf.byteOffset + 10 + headerLen));
-  return { shape, data };
+  const bytes = buf.buffer.slice(buf.byteOffset + 10 + headerLen);
+  if (header.includes("'|u1'"))
+    return { shape, data: new Uint8Array(bytes), type: 'uint8' };
+  return { shape, data: new Float32Array(bytes), type: 'float32' };
 }
 (async () => {
   const [model, name, input, prefix, threads = '1', runs = '0'] = process.argv.slice(2);
   const session = await ort.InferenceSession.create(model, {
     intraOpNumThreads: Number(threads), interOpNumThreads: 1,
     graphOptimizationLevel: 'all' });
-  const { shape, data } = readNpy(input);
-  const feeds = { [name]: new ort.Tensor('float32', data, shape) };
+  const { shape, data, type } = readNpy(input);
+  const feeds = { [name]: new ort.Tensor(type, data, shape) };
   const out = await session.run(feeds);
   for (const [k, v] of Object.entries(out)) {
     fs.writeFileSync(`${prefix}.${k.replace(/[^A-Za-z0-9_.]/g, '_')}.bin`, Buffer.from(v.data.buffer));

@@ -81,3 +81,28 @@ g = lambda ms: flops / (ms * 1e-3) / 1e9
 print('%-28s %7d %12.1f %12.1f %12.1f %9.0f%%  %s' % ('matmul %dx%d' % (n, n), threads, g(smelt), g(ort), peak, 100 * g(smelt) / peak, '$agreement'))"
   done
 done
+
+# int8 GEMM: MatMulInteger of a uint8 [N, N] input by an int8 [N, N] weight
+# into int32, in GOP/s (2 N^3 operations), beside ONNX Runtime on the same
+# model; Smelt's kernel uses AVX-512 VNNI when the processor has it.
+echo
+printf '%-28s %7s %12s %12s %12s\n' gemm_int8 threads smelt_gops ort_gops smelt/ort
+for n in 512 1024; do
+  work="$cache/gemm_int8_$n"
+  mkdir -p "$work"
+  [ -f "$work/model.onnx" ] || /usr/bin/python3 "$here/make_gemm.py" "$n" "$work/model.onnx" "$work/x.npy" int8
+  "$build/bin/smeltc" "$work/model.onnx" -o "$work/model.so"
+  for threads in 1 2; do
+    smelt=$("$build/bin/smelt-run" "$work/model.so" --input "A=$work/x.npy" \
+              --output-dir "$work/smelt" --threads "$threads" --bench "$runs" | awk '{print $2}')
+    ort=$(node "$here/ort_run.js" "$work/model.onnx" A "$work/x.npy" "$work/ort" "$threads" "$runs" | awk '{print $3}')
+    /usr/bin/python3 -c "
+import numpy as np
+n, smelt, ort, threads = $n, $smelt, $ort, $threads
+mine = np.load('$work/smelt/Y.npy')
+theirs = np.fromfile('$work/ort.Y.bin', dtype=np.int32).reshape(mine.shape) if __import__('os').path.exists('$work/ort.Y.bin') else None
+g = lambda ms: 2 * n ** 3 / (ms * 1e-3) / 1e9
+same = 'exact' if theirs is not None and np.array_equal(mine, theirs) else 'DIFFERS'
+print('%-28s %7d %12.1f %12.1f %12.2f  Y %s' % ('matmulinteger %dx%d' % (n, n), threads, g(smelt), g(ort), ort / smelt, same))"
+  done
+done

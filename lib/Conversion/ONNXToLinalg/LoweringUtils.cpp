@@ -2,6 +2,8 @@
 
 #include "LoweringUtils.h"
 
+#include "mlir/IR/DialectResourceBlobManager.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -82,13 +84,40 @@ smelt::detail::getConstantInts(Value value) {
     if (cast.getInputs().size() == 1)
       value = cast.getInputs()[0];
   if (Operation *def = value.getDefiningOp();
-      def && def->getName().getStringRef() == "onnx.Constant")
+      def && def->getName().getStringRef() == "onnx.Constant") {
     attr = dyn_cast_or_null<DenseIntElementsAttr>(def->getAttr("value"));
+    // Initializers of more than a few elements are resource blobs.
+    auto resource =
+        dyn_cast_or_null<DenseResourceElementsAttr>(def->getAttr("value"));
+    auto integer = resource ? dyn_cast<IntegerType>(
+                                  resource.getType().getElementType())
+                            : IntegerType();
+    if (integer && integer.getWidth() % 8 == 0 && integer.getWidth() <= 64) {
+      AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+      if (!blob)
+        return std::nullopt;
+      ArrayRef<char> data = blob->getData();
+      size_t width = integer.getWidth() / 8;
+      int64_t count = resource.getType().getNumElements();
+      if (data.size() != static_cast<size_t>(count) * width)
+        return std::nullopt;
+      SmallVector<int64_t> values;
+      for (int64_t i = 0; i < count; ++i) {
+        uint64_t raw = 0;
+        std::memcpy(&raw, data.data() + i * width, width);
+        APInt v(integer.getWidth(), raw);
+        values.push_back(integer.isUnsigned() ? int64_t(v.getZExtValue())
+                                              : v.getSExtValue());
+      }
+      return values;
+    }
+  }
   if (!attr && !matchPattern(value, m_Constant(&attr)))
     return std::nullopt;
+  bool isUnsigned = attr.getElementType().isUnsignedInteger();
   SmallVector<int64_t> values;
   for (const APInt &v : attr.getValues<APInt>())
-    values.push_back(v.getSExtValue());
+    values.push_back(isUnsigned ? int64_t(v.getZExtValue()) : v.getSExtValue());
   return values;
 }
 

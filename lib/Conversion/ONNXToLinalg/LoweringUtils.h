@@ -109,6 +109,18 @@ mlir::Value buildMatMul(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::Value lhs, mlir::Value rhs,
                         mlir::RankedTensorType resultType, bool isUnsigned);
 
+/// sum_k (A[.., k] - aZeroPoint) * B[k, n] in int32, for 8-bit A and a
+/// constant signed 8-bit B [K, N] (`weights`, row-major): B is packed as
+/// [ceil(K/4), N, 4] (four consecutive k of a column together, the layout
+/// of x86's VNNI dot products) and the zero point folds into the
+/// accumulator's start, -aZeroPoint * sum_k B[k, n]. Null when the shapes
+/// do not fit.
+mlir::Value buildPackedInt8MatMul(mlir::OpBuilder &b, mlir::Location loc,
+                                  mlir::Value a, bool aUnsigned,
+                                  int64_t aZeroPoint,
+                                  llvm::ArrayRef<int64_t> weights, int64_t k,
+                                  int64_t n, mlir::RankedTensorType resultType);
+
 } // namespace smelt::detail
 
 #endif // SMELT_LIB_CONVERSION_ONNXTOLINALG_LOWERINGUTILS_H

@@ -141,6 +141,77 @@ Value smelt::detail::buildMatMul(OpBuilder &b, Location loc, Value lhs,
       .getResult(0);
 }
 
+Value smelt::detail::buildPackedInt8MatMul(OpBuilder &b, Location loc,
+                                           Value a, bool aUnsigned,
+                                           int64_t aZeroPoint,
+                                           ArrayRef<int64_t> weights,
+                                           int64_t k, int64_t n,
+                                           RankedTensorType resultType) {
+  auto aType = cast<RankedTensorType>(a.getType());
+  if (aType.getRank() < 2 || aType.getShape().back() != k ||
+      resultType.getShape().back() != n ||
+      static_cast<int64_t>(weights.size()) != k * n)
+    return Value();
+  MLIRContext *ctx = b.getContext();
+  Type i8 = b.getIntegerType(8), i32 = b.getI32Type();
+  // Rows of A, whatever its batch dimensions.
+  int64_t rows = aType.getNumElements() / k;
+  a = reshapeToStatic(b, loc, a, RankedTensorType::get({rows, k}, i8));
+
+  // B as [ceil(K/4), N, 4]: four consecutive k of one column side by side,
+  // zero past K; and its column sums.
+  int64_t groups = (k + 3) / 4;
+  std::vector<int8_t> packed(groups * n * 4, 0);
+  std::vector<int32_t> correction(n, 0);
+  for (int64_t kk = 0; kk < k; ++kk)
+    for (int64_t c = 0; c < n; ++c) {
+      int64_t w = weights[kk * n + c];
+      packed[((kk / 4) * n + c) * 4 + kk % 4] = static_cast<int8_t>(w);
+      correction[c] -= static_cast<int32_t>(aZeroPoint * w);
+    }
+  auto packedType = RankedTensorType::get({groups, n, 4}, i8);
+  Value bPacked = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(packedType, ArrayRef(packed)));
+
+  // The accumulator starts at -za * sum_k B[k, n], so that it ends at
+  // sum_k (A - za) * B.
+  auto outType = RankedTensorType::get({rows, n}, i32);
+  auto correctionType = RankedTensorType::get({n}, i32);
+  Value start = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(correctionType, ArrayRef(correction)));
+  AffineExpr dm = getAffineDimExpr(0, ctx), dn = getAffineDimExpr(1, ctx),
+             dk = getAffineDimExpr(2, ctx);
+  Value init =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{outType}, ValueRange{start},
+          ValueRange{tensor::EmptyOp::create(b, loc, outType.getShape(), i32)},
+          {AffineMap::get(2, 0, {dn}, ctx), b.getMultiDimIdentityMap(2)},
+          {utils::IteratorType::parallel, utils::IteratorType::parallel},
+          [](OpBuilder &nb, Location l, ValueRange args) {
+            linalg::YieldOp::create(nb, l, args[0]);
+          })
+          .getResult(0);
+  Value product =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{outType}, ValueRange{a, bPacked}, ValueRange{init},
+          {AffineMap::get(3, 0, {dm, dk}, ctx),
+           AffineMap::get(3, 0, {dk.floorDiv(4), dn, dk % 4}, ctx),
+           AffineMap::get(3, 0, {dm, dn}, ctx)},
+          {utils::IteratorType::parallel, utils::IteratorType::parallel,
+           utils::IteratorType::reduction},
+          [&](OpBuilder &nb, Location l, ValueRange args) {
+            Value x = aUnsigned ? Value(arith::ExtUIOp::create(nb, l, i32, args[0]))
+                                : Value(arith::ExtSIOp::create(nb, l, i32, args[0]));
+            Value w = arith::ExtSIOp::create(nb, l, i32, args[1]);
+            linalg::YieldOp::create(
+                nb, l,
+                Value(arith::AddIOp::create(
+                    nb, l, args[2], arith::MulIOp::create(nb, l, x, w))));
+          })
+          .getResult(0);
+  return reshapeToStatic(b, loc, product, resultType);
+}
+
 namespace {
 
 struct MatMulLowering : OpConversionPattern<smelt::onnx::MatMulOp> {
@@ -356,6 +427,26 @@ struct MatMulIntegerLowering
     Location loc = op.getLoc();
     bool aUnsigned = isUnsignedElement(op.getA().getType());
     bool bUnsigned = isUnsignedElement(op.getB().getType());
+    // Constant signed weights with no zero point: the packed form that the
+    // CPU's int8 kernels take.
+    if (!bUnsigned) {
+      std::optional<SmallVector<int64_t>> weights = getConstantInts(op.getB());
+      std::optional<SmallVector<int64_t>> za =
+          adaptor.getAZeroPoint() ? getConstantInts(op.getAZeroPoint())
+                                  : SmallVector<int64_t>{0};
+      std::optional<SmallVector<int64_t>> zb =
+          adaptor.getBZeroPoint() ? getConstantInts(op.getBZeroPoint())
+                                  : SmallVector<int64_t>{0};
+      if (weights && za && za->size() == 1 && zb &&
+          llvm::all_of(*zb, [](int64_t z) { return z == 0; }))
+        if (Value y = buildPackedInt8MatMul(
+                rewriter, loc, adaptor.getA(), aUnsigned, za->front(),
+                *weights, bType.getDimSize(0), bType.getDimSize(1),
+                resultType)) {
+          rewriter.replaceOp(op, y);
+          return success();
+        }
+    }
     Type i32 = resultType.getElementType();
     // Centre each operand in int32 first: x - zero_point.
     auto centre = [&](Value x, Value zp, bool isUnsigned, bool perRow) {

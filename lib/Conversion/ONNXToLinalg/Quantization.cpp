@@ -290,15 +290,31 @@ struct QLinearMatMulLowering
       return rewriter.notifyMatchFailure(op, "needs static operands of rank 2+");
     Location loc = op.getLoc();
     int64_t rank = resultType.getRank();
-    Value a = centred(rewriter, loc, adaptor.getA(), adaptor.getAZeroPoint(),
-                      isUnsignedElement(op.getA().getType()),
-                      aType.getRank() - 2);
-    Value b = centred(rewriter, loc, adaptor.getB(), adaptor.getBZeroPoint(),
-                      isUnsignedElement(op.getB().getType()),
-                      bType.getRank() - 1);
     auto accType = RankedTensorType::get(resultType.getShape(),
                                          rewriter.getI32Type());
-    Value acc = buildMatMul(rewriter, loc, a, b, accType, false);
+    Value acc;
+    // Constant signed weights with zero zero points: the packed form of the
+    // CPU's int8 kernels.
+    std::optional<SmallVector<int64_t>> weights =
+        isUnsignedElement(op.getB().getType()) ? std::nullopt
+                                                : getConstantInts(op.getB());
+    std::optional<SmallVector<int64_t>> za = getConstantInts(op.getAZeroPoint());
+    std::optional<SmallVector<int64_t>> zb = getConstantInts(op.getBZeroPoint());
+    if (weights && za && za->size() == 1 && zb && bType.getRank() == 2 &&
+        llvm::all_of(*zb, [](int64_t z) { return z == 0; }))
+      acc = buildPackedInt8MatMul(rewriter, loc, adaptor.getA(),
+                                  isUnsignedElement(op.getA().getType()),
+                                  za->front(), *weights, bType.getDimSize(0),
+                                  bType.getDimSize(1), accType);
+    if (!acc) {
+      Value a = centred(rewriter, loc, adaptor.getA(), adaptor.getAZeroPoint(),
+                        isUnsignedElement(op.getA().getType()),
+                        aType.getRank() - 2);
+      Value b = centred(rewriter, loc, adaptor.getB(), adaptor.getBZeroPoint(),
+                        isUnsignedElement(op.getB().getType()),
+                        bType.getRank() - 1);
+      acc = buildMatMul(rewriter, loc, a, b, accType, false);
+    }
     rewriter.replaceOp(
         op, requantize(rewriter, loc, acc, adaptor.getAScale(),
                        adaptor.getBScale(), adaptor.getYScale(),

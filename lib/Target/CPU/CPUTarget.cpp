@@ -82,6 +82,14 @@ unsigned smelt::getCPUVectorBits(const smelt::TargetOptions &options) {
   return 128;
 }
 
+bool smelt::cpuHasFeature(const smelt::TargetOptions &options,
+                          llvm::StringRef feature) {
+  std::string error;
+  std::unique_ptr<llvm::TargetMachine> machine =
+      createHostTargetMachine(options, error);
+  return machine && machine->getMCSubtargetInfo()->checkFeatures(feature.str());
+}
+
 namespace {
 
 /// Writes `bytes` to `path` through a temporary file in the same folder, so

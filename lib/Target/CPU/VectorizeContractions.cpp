@@ -26,6 +26,7 @@
 #include "smelt/Target/CPU/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -115,7 +116,12 @@ struct Contraction {
   Value prologueInput;
   AffineMap prologueMap;
   /// Distance between consecutive n in B's innermost dimension.
-  int64_t bStride;
+  int64_t bStride = 1;
+  /// An 8-bit product into int32 (u8 x s8): B is packed [ceil(K/4), N, 4],
+  /// A read four k at a time, one AVX-512 VNNI dot product per vector.
+  bool int8 = false;
+  /// Which operand is the unsigned one (A, or else B).
+  bool aUnsigned = false;
 };
 
 /// `out + a * b` (either operand order) or, for a window reduction (pooling:
@@ -244,6 +250,100 @@ std::optional<Contraction> matchContraction(linalg::GenericOp op) {
   return k;
 }
 
+/// `acc + ext(a) * ext(b)` on i8 into i32, one extension unsigned and the
+/// other signed, with B read through the packed map (k floordiv 4, n,
+/// k mod 4): the form buildPackedInt8MatMul produces.
+std::optional<Contraction> matchInt8Contraction(linalg::GenericOp op) {
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
+      op.getNumDpsInits() != 1 || op.getNumReductionLoops() != 1)
+    return std::nullopt;
+  Block &body = op.getRegion().front();
+  if (body.getNumArguments() != 3 || !llvm::hasNItems(body, 5))
+    return std::nullopt;
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto add = yield.getOperand(0).getDefiningOp<arith::AddIOp>();
+  if (!add || !add.getType().isInteger(32))
+    return std::nullopt;
+  Value accArg = body.getArgument(2);
+  Value product = add.getLhs() == accArg ? add.getRhs() : add.getLhs();
+  auto mul = product.getDefiningOp<arith::MulIOp>();
+  if (!mul || (add.getLhs() != accArg && add.getRhs() != accArg))
+    return std::nullopt;
+  // Which argument each extension reads, and whether it is unsigned.
+  std::optional<bool> unsignedOf[2];
+  for (Value v : {mul.getLhs(), mul.getRhs()}) {
+    Operation *ext = v.getDefiningOp();
+    if (!isa_and_nonnull<arith::ExtUIOp, arith::ExtSIOp>(ext))
+      return std::nullopt;
+    auto arg = dyn_cast<BlockArgument>(ext->getOperand(0));
+    if (!arg || arg.getArgNumber() > 1 || !arg.getType().isInteger(8))
+      return std::nullopt;
+    unsignedOf[arg.getArgNumber()] = isa<arith::ExtUIOp>(ext);
+  }
+  if (!unsignedOf[0] || !unsignedOf[1] || *unsignedOf[0] == *unsignedOf[1])
+    return std::nullopt;
+  Contraction k;
+  k.op = op;
+  k.combiner = Combiner::MultiplyAdd;
+  k.int8 = true;
+  k.ranges = op.getStaticLoopRanges();
+  if (llvm::any_of(k.ranges, ShapedType::isDynamic))
+    return std::nullopt;
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  unsigned numDims = k.ranges.size();
+  for (unsigned d = 0; d < numDims; ++d)
+    if (iterators[d] == utils::IteratorType::reduction)
+      k.reductions.push_back(d);
+  int64_t kDim = k.reductions.front();
+  OpOperand *init = op.getDpsInitOperand(0);
+  k.c = init->get();
+  k.cMap = op.getMatchingIndexingMap(init);
+  auto cType = dyn_cast<MemRefType>(k.c.getType());
+  if (!cType || !cType.hasStaticShape() || !k.cMap.isProjectedPermutation() ||
+      !hasUnitInnerStride(cType))
+    return std::nullopt;
+  k.n = k.cMap.getDimPosition(k.cMap.getNumResults() - 1);
+  MLIRContext *ctx = op.getContext();
+  AffineExpr kExpr = getAffineDimExpr(kDim, ctx);
+  int packed = -1;
+  for (int i = 0; i < 2; ++i) {
+    AffineMap map = op.getMatchingIndexingMap(op.getDpsInputOperand(i));
+    auto type = dyn_cast<MemRefType>(op.getDpsInputs()[i].getType());
+    if (map.getNumResults() == 3 && type && type.getLayout().isIdentity() &&
+        type.hasStaticShape() && type.getDimSize(2) == 4 &&
+        map.getResult(0) == kExpr.floorDiv(4) &&
+        map.getResult(1) == getAffineDimExpr(k.n, ctx) &&
+        map.getResult(2) == kExpr % 4)
+      packed = i;
+  }
+  if (packed < 0)
+    return std::nullopt;
+  k.b = op.getDpsInputs()[packed];
+  k.bMap = op.getMatchingIndexingMap(op.getDpsInputOperand(packed));
+  k.a = op.getDpsInputs()[1 - packed];
+  k.aMap = op.getMatchingIndexingMap(op.getDpsInputOperand(1 - packed));
+  k.aUnsigned = *unsignedOf[1 - packed];
+  auto aType = dyn_cast<MemRefType>(k.a.getType());
+  if (!aType || !aType.hasStaticShape() || !hasUnitInnerStride(aType) ||
+      k.aMap.getResults().back() != kExpr || k.aMap.isFunctionOfDim(k.n))
+    return std::nullopt;
+  for (unsigned r = 0; r + 1 < k.aMap.getNumResults(); ++r)
+    if (!isa<AffineDimExpr, AffineConstantExpr>(k.aMap.getResult(r)) ||
+        k.aMap.getResult(r).isFunctionOfDim(kDim))
+      return std::nullopt;
+  for (int r = k.cMap.getNumResults() - 2; r >= 0; --r) {
+    unsigned d = k.cMap.getDimPosition(r);
+    if (k.aMap.isFunctionOfDim(d) && k.ranges[d] > 1 &&
+        (!k.m || k.ranges[d] > k.ranges[*k.m]))
+      k.m = d;
+  }
+  for (unsigned d = 0; d < numDims; ++d)
+    if (iterators[d] == utils::IteratorType::parallel && d != k.n &&
+        (!k.m || d != *k.m))
+      k.batch.push_back(d);
+  return k;
+}
+
 class KernelEmitter {
 public:
   KernelEmitter(const Contraction &k, unsigned vectorBits, bool parallel)
@@ -279,7 +379,18 @@ public:
     // they are reused. Outputs go back to C between blocks, still summing
     // in order; the epilogue runs in the last block only.
     int64_t kSize = k.ranges[k.reductions.front()];
-    bool blocked = k.reductions.size() == 1 && kSize > 2 * kBlock;
+    bool blocked =
+        !k.int8 && k.reductions.size() == 1 && kSize > 2 * kBlock;
+    if (k.int8) {
+      // The packed operand as [ceil(K/4), N * 4]: 16 columns' groups of
+      // four are one 64-byte vector.
+      auto type = cast<MemRefType>(k.b.getType());
+      packedRows = memref::CollapseShapeOp::create(
+          b, loc,
+          MemRefType::get({type.getDimSize(0), type.getDimSize(1) * 4},
+                          type.getElementType()),
+          k.b, ArrayRef<ReassociationIndices>{{0}, {1, 2}});
+    }
     loops(b, loc, 0, [&](OpBuilder &b) {
       if (!blocked)
         return columns(b);
@@ -419,9 +530,10 @@ private:
   /// vector cut to `tailLanes` lanes when that is not zero.
   void kernel(OpBuilder &b, Location loc, Value m0, int64_t mr, Value n0,
               int64_t nv, int64_t tailLanes) {
-    auto vectorType = VectorType::get({lanes}, b.getF32Type());
+    auto vectorType = VectorType::get(
+        {lanes}, cast<MemRefType>(k.c.getType()).getElementType());
     Value zeros = arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(vectorType, 0.0f));
+        b, loc, cast<TypedAttr>(b.getZeroAttr(vectorType)));
     Value tailMask = tailLanes ? mask(b, loc, tailLanes) : Value();
     auto isTail = [&](int64_t j) { return tailLanes && j == nv - 1; };
     auto setBlock = [&](int64_t i, int64_t j) {
@@ -459,6 +571,13 @@ private:
     }
     Value fullMask = k.bStride != 1 ? mask(b, loc, lanes) : Value();
 
+    if (k.int8) {
+      SmallVector<Value> sums = int8Reduction(b, loc, m0, mr, n0, nv,
+                                              tailLanes, acc, tailMask);
+      store(b, loc, m0, mr, n0, nv, tailLanes, tailMask, sums);
+      return;
+    }
+
     // The reduction loops, outermost first, carrying the accumulators.
     std::function<SmallVector<Value>(OpBuilder &, size_t, ValueRange)> reduce =
         [&](OpBuilder &b, size_t r, ValueRange carried) -> SmallVector<Value> {
@@ -484,10 +603,19 @@ private:
     SmallVector<Value> sums = reduce(b, 0, acc);
     for (int64_t r : k.reductions)
       dims[r] = Value();
+    store(b, loc, m0, mr, n0, nv, tailLanes, tailMask, sums);
+  }
 
+  /// The register block back to C (through the epilogue in the last
+  /// reduction block).
+  void store(OpBuilder &b, Location loc, Value m0, int64_t mr, Value n0,
+             int64_t nv, int64_t tailLanes, Value tailMask,
+             ArrayRef<Value> sums) {
     for (int64_t i = 0; i < mr; ++i)
       for (int64_t j = 0; j < nv; ++j) {
-        setBlock(i, j);
+        if (k.m)
+          dims[*k.m] = plus(b, loc, m0, i);
+        dims[k.n] = plus(b, loc, n0, j * lanes);
         SmallVector<Value> at = indices(b, loc, k.cMap);
         Value v = sums[i * nv + j];
         Value target = k.c;
@@ -495,11 +623,110 @@ private:
           v = applyEpilogue(b, loc, v);
           target = k.epilogueOutput;
         }
-        if (isTail(j))
+        if (tailLanes && j == nv - 1)
           vector::MaskedStoreOp::create(b, loc, target, at, tailMask, v);
         else
           vector::StoreOp::create(b, loc, v, target, at);
       }
+  }
+
+  /// The int8 reduction: over groups of four k, NV 64-byte vectors of the
+  /// packed B, MR broadcasts of four bytes of A, MR * NV VNNI dot products
+  /// (u8 x s8, sums of four into each int32 lane). A last group of fewer
+  /// than four k reads A masked (B is zero there).
+  SmallVector<Value> int8Reduction(OpBuilder &b, Location loc, Value m0,
+                                   int64_t mr, Value n0, int64_t nv,
+                                   int64_t tailLanes, ValueRange acc,
+                                   Value tailMask) {
+    int64_t kDim = k.reductions.front();
+    int64_t kSize = k.ranges[kDim];
+    int64_t full = kSize / 4, rest = kSize % 4;
+    auto groupStep = [&](OpBuilder &b, Value group, ValueRange carried,
+                         int64_t aBytes) -> SmallVector<Value> {
+      auto bytes = VectorType::get({lanes * 4}, b.getI8Type());
+      auto words = VectorType::get({lanes}, b.getI32Type());
+      dims[kDim] = arith::MulIOp::create(
+          b, loc, group, arith::ConstantIndexOp::create(b, loc, 4));
+      SmallVector<Value> bv;
+      for (int64_t j = 0; j < nv; ++j) {
+        Value column = arith::MulIOp::create(
+            b, loc, plus(b, loc, n0, j * lanes),
+            arith::ConstantIndexOp::create(b, loc, 4));
+        SmallVector<Value> at = {group, column};
+        if (tailLanes && j == nv - 1) {
+          SmallVector<bool> bits(lanes * 4, false);
+          for (int64_t l = 0; l < tailLanes * 4; ++l)
+            bits[l] = true;
+          Value byteMask = arith::ConstantOp::create(
+              b, loc,
+              DenseElementsAttr::get(
+                  VectorType::get({lanes * 4}, b.getI1Type()), ArrayRef(bits)));
+          Value none = arith::ConstantOp::create(
+              b, loc, cast<TypedAttr>(b.getZeroAttr(bytes)));
+          bv.push_back(vector::MaskedLoadOp::create(b, loc, bytes, packedRows,
+                                                    at, byteMask, none));
+        } else {
+          bv.push_back(vector::LoadOp::create(b, loc, bytes, packedRows, at));
+        }
+      }
+      auto four = VectorType::get({4}, b.getI8Type());
+      SmallVector<Value> result;
+      for (int64_t i = 0; i < mr; ++i) {
+        if (k.m)
+          dims[*k.m] = plus(b, loc, m0, i);
+        SmallVector<Value> at = indices(b, loc, k.aMap);
+        Value quad;
+        if (aBytes == 4) {
+          quad = vector::LoadOp::create(b, loc, four, k.a, at);
+        } else {
+          SmallVector<bool> bits(4, false);
+          for (int64_t l = 0; l < aBytes; ++l)
+            bits[l] = true;
+          Value quadMask = arith::ConstantOp::create(
+              b, loc,
+              DenseElementsAttr::get(VectorType::get({4}, b.getI1Type()),
+                                     ArrayRef(bits)));
+          Value none = arith::ConstantOp::create(
+              b, loc, cast<TypedAttr>(b.getZeroAttr(four)));
+          quad = vector::MaskedLoadOp::create(b, loc, four, k.a, at, quadMask,
+                                              none);
+        }
+        Value word = vector::ExtractOp::create(
+            b, loc,
+            vector::BitCastOp::create(
+                b, loc, VectorType::get({1}, b.getI32Type()), quad),
+            ArrayRef<int64_t>{0});
+        Value splat = vector::BitCastOp::create(
+            b, loc, bytes, vector::BroadcastOp::create(b, loc, words, word));
+        for (int64_t j = 0; j < nv; ++j) {
+          Value u = k.aUnsigned ? splat : bv[j];
+          Value sgn = k.aUnsigned ? bv[j] : splat;
+          result.push_back(
+              LLVM::CallIntrinsicOp::create(
+                  b, loc, words,
+                  b.getStringAttr("llvm.x86.avx512.vpdpbusd.512"),
+                  ValueRange{carried[i * nv + j], u, sgn})
+                  .getResult(0));
+        }
+      }
+      return result;
+    };
+    SmallVector<Value> sums(acc.begin(), acc.end());
+    if (full > 0) {
+      auto loop = scf::ForOp::create(
+          b, loc, arith::ConstantIndexOp::create(b, loc, 0),
+          arith::ConstantIndexOp::create(b, loc, full),
+          arith::ConstantIndexOp::create(b, loc, 1), sums,
+          [&](OpBuilder &nb, Location, Value group, ValueRange carried) {
+            scf::YieldOp::create(nb, loc, groupStep(nb, group, carried, 4));
+          });
+      sums.assign(loop.getResults().begin(), loop.getResults().end());
+    }
+    if (rest)
+      sums = groupStep(b, arith::ConstantIndexOp::create(b, loc, full), sums,
+                       rest);
+    dims[kDim] = Value();
+    return sums;
   }
 
   /// One reduction step: NV vectors of B, MR broadcasts of A, MR * NV
@@ -635,6 +862,8 @@ private:
   const Contraction &k;
   /// Whether the next loop of more than one iteration is scf.parallel.
   bool parallelPending;
+  /// An int8 contraction's packed operand as [ceil(K/4), N * 4].
+  Value packedRows;
   /// Reduction blocking: the block of the first reduction dimension the
   /// kernels being emitted cover (all of it when kBlockLength is 0), and
   /// whether it is the last one.
@@ -715,8 +944,9 @@ void findPrologue(Contraction &k) {
     if (user != k.op && user != prev && user->isBeforeInBlock(k.op) &&
         !isa<memref::DeallocOp>(user))
       return;
+  Type element = cast<MemRefType>(k.c.getType()).getElementType();
   if (auto fill = dyn_cast<linalg::FillOp>(prev)) {
-    if (!fill.getInputs()[0].getType().isF32())
+    if (fill.getInputs()[0].getType() != element)
       return;
     k.prologue = prev;
     return;
@@ -732,7 +962,7 @@ void findPrologue(Contraction &k) {
   OpOperand *input = generic.getDpsInputOperand(0);
   auto inputType = dyn_cast<MemRefType>(input->get().getType());
   AffineMap map = generic.getMatchingIndexingMap(input);
-  if (!inputType || !inputType.getElementType().isF32() ||
+  if (!inputType || inputType.getElementType() != element ||
       !map.isProjectedPermutation(/*allowZeroInResults=*/true))
     return;
   // In the contraction's dimensions: C's index r is dimension cMap[r].
@@ -835,6 +1065,11 @@ struct CPUVectorizeContractionsPass
         findEpilogue(*k);
         findPrologue(*k);
         found.push_back(*k);
+      } else if (vnni && vectorBits == 512) {
+        if (std::optional<Contraction> k = matchInt8Contraction(op)) {
+          findPrologue(*k);
+          found.push_back(*k);
+        }
       }
     });
     IRRewriter rewriter(&getContext());

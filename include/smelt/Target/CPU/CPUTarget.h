@@ -16,6 +16,10 @@ void buildCPUPipeline(mlir::OpPassManager &pm, const TargetOptions &options);
 /// 512 with AVX-512, 256 with AVX, 128 otherwise.
 unsigned getCPUVectorBits(const TargetOptions &options);
 
+/// Whether the processor `options.cpu` names has an LLVM feature
+/// ("+avx512vnni").
+bool cpuHasFeature(const TargetOptions &options, llvm::StringRef feature);
+
 /// Registers `smelt-cpu-pipeline` (and the CPU passes) for smelt-opt.
 void registerCPUPipeline();
 

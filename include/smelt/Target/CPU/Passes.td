@@ -95,12 +95,16 @@ def CPUVectorizeContractionsPass
   let options = [
     Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"256",
            "Vector register width in bits: 128, 256 or 512">,
+    Option<"vnni", "vnni", "bool", /*default=*/"false",
+           "The target has AVX-512 VNNI: 8-bit products (u8 x s8 -> i32, B "
+           "packed four k to a lane) get vpdpbusd kernels">,
     Option<"parallel", "parallel", "bool", /*default=*/"true",
            "Make each kernel's outermost loop of more than one iteration an "
            "scf.parallel (which the CPU pipeline runs on OpenMP threads)">,
   ];
   let dependentDialects = ["::mlir::affine::AffineDialect",
                            "::mlir::arith::ArithDialect",
+                           "::mlir::LLVM::LLVMDialect",
                            "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::vector::VectorDialect"];
