@@ -121,6 +121,21 @@ mlir::Value buildPackedInt8MatMul(mlir::OpBuilder &b, mlir::Location loc,
                                   llvm::ArrayRef<int64_t> weights, int64_t k,
                                   int64_t n, mlir::RankedTensorType resultType);
 
+/// A 2-d convolution (group 1) of 8-bit `input` with constant signed 8-bit
+/// `weights` [F, C, KH, KW] (row-major) into int32, as sum over the window
+/// of (x - inputZeroPoint) * w + bias[f]: the input's windows are packed as
+/// columns [N, ceil(K/4), OH*OW, 4] (K = C*KH*KW, four k of a pixel
+/// together), the weights as rows [F, 4*ceil(K/4)], and the zero point and
+/// bias fold into the accumulator's start. `op` supplies strides, pads,
+/// dilations. Null when the op does not fit.
+mlir::Value buildPackedInt8Conv(mlir::OpBuilder &b, mlir::Location loc,
+                                mlir::Operation *op, mlir::Value input,
+                                bool inputUnsigned, int64_t inputZeroPoint,
+                                llvm::ArrayRef<int64_t> weights,
+                                mlir::RankedTensorType weightType,
+                                llvm::ArrayRef<int64_t> bias,
+                                mlir::RankedTensorType resultType);
+
 } // namespace smelt::detail
 
 #endif // SMELT_LIB_CONVERSION_ONNXTOLINALG_LOWERINGUTILS_H

@@ -219,6 +219,125 @@ Value smelt::detail::buildConvolution(OpBuilder &rewriter, Location loc,
   return reshapeToStatic(rewriter, loc, y, resultType);
 }
 
+Value smelt::detail::buildPackedInt8Conv(OpBuilder &b, Location loc,
+                                         Operation *op, Value input,
+                                         bool inputUnsigned,
+                                         int64_t inputZeroPoint,
+                                         ArrayRef<int64_t> weights,
+                                         RankedTensorType weightType,
+                                         ArrayRef<int64_t> bias,
+                                         RankedTensorType resultType) {
+  auto inputType = dyn_cast<RankedTensorType>(input.getType());
+  auto groupAttr = op->getAttrOfType<IntegerAttr>("group");
+  if (!inputType || !inputType.hasStaticShape() || inputType.getRank() != 4 ||
+      weightType.getRank() != 4 || (groupAttr && groupAttr.getInt() != 1) ||
+      weightType.getDimSize(1) != inputType.getDimSize(1))
+    return Value();
+  Window w;
+  w.kernel.assign(weightType.getShape().begin() + 2, weightType.getShape().end());
+  if (failed(computeWindow(op, inputType, resultType, w)))
+    return Value();
+  MLIRContext *ctx = b.getContext();
+  Type i8 = b.getIntegerType(8), i32 = b.getI32Type();
+  int64_t n = inputType.getDimSize(0), c = inputType.getDimSize(1);
+  int64_t f = weightType.getDimSize(0);
+  int64_t kh = w.kernel[0], kw = w.kernel[1], window = kh * kw;
+  int64_t oh = resultType.getDimSize(2), ow = resultType.getDimSize(3);
+  int64_t k = c * window, groups = (k + 3) / 4, pixels = oh * ow;
+
+  // The input padded with its zero point (so padding contributes nothing),
+  // and with whole extra channels so that the packed columns' last group
+  // (k >= K, zero weights) reads inside it.
+  int64_t channels = (groups * 4 + window - 1) / window;
+  SmallVector<OpFoldResult> low = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                   b.getIndexAttr(w.padBegin[0]),
+                                   b.getIndexAttr(w.padBegin[1])};
+  SmallVector<OpFoldResult> high = {b.getIndexAttr(0),
+                                    b.getIndexAttr(channels - c),
+                                    b.getIndexAttr(w.padEnd[0]),
+                                    b.getIndexAttr(w.padEnd[1])};
+  auto paddedType = RankedTensorType::get(
+      {n, channels, inputType.getDimSize(2) + w.padBegin[0] + w.padEnd[0],
+       inputType.getDimSize(3) + w.padBegin[1] + w.padEnd[1]},
+      i8);
+  Value zp = arith::ConstantOp::create(b, loc, b.getIntegerAttr(i8, inputZeroPoint));
+  Value x = tensor::PadOp::create(b, loc, paddedType, input, low, high, zp);
+
+  // Columns, packed: col[n, g, p, j] = x[n, c, oh*s + kh*d, ow*s + kw*d]
+  // for k = 4g + j = (c, kh, kw), p = (oh, ow).
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  AffineExpr kk = d(1) * 4 + d(3), p = d(2);
+  SmallVector<AffineExpr> xExprs = {
+      d(0), kk.floorDiv(window),
+      p.floorDiv(ow) * w.strides[0] + (kk % window).floorDiv(kw) * w.dilations[0],
+      (p % ow) * w.strides[1] + (kk % kw) * w.dilations[1]};
+  auto colType = RankedTensorType::get({n, groups, pixels, 4}, i8);
+  Value col =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{colType}, ValueRange{x},
+          ValueRange{tensor::EmptyOp::create(b, loc, colType.getShape(), i8)},
+          {AffineMap::get(4, 0, xExprs, ctx), b.getMultiDimIdentityMap(4)},
+          SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+          [](OpBuilder &nb, Location l, ValueRange args) {
+            linalg::YieldOp::create(nb, l, args[0]);
+          })
+          .getResult(0);
+
+  // Weights [F, 4 * groups], zero past K; the accumulator starts at
+  // bias[f] - zx * sum_k W[f, k].
+  std::vector<int8_t> rows(f * groups * 4, 0);
+  std::vector<int32_t> start(f, 0);
+  for (int64_t o = 0; o < f; ++o)
+    for (int64_t i = 0; i < k; ++i) {
+      int64_t v = weights[o * k + i];
+      rows[o * groups * 4 + i] = static_cast<int8_t>(v);
+      start[o] -= static_cast<int32_t>(inputZeroPoint * v);
+    }
+  for (int64_t o = 0; o < f && !bias.empty(); ++o)
+    start[o] += static_cast<int32_t>(bias[o]);
+  Value wRows = arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(RankedTensorType::get({f, groups * 4}, i8),
+                             ArrayRef(rows)));
+  Value startValues = arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(RankedTensorType::get({f}, i32), ArrayRef(start)));
+  auto outType = RankedTensorType::get({n, f, pixels}, i32);
+  Value init =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{outType}, ValueRange{startValues},
+          ValueRange{tensor::EmptyOp::create(b, loc, outType.getShape(), i32)},
+          {AffineMap::get(3, 0, {d(1)}, ctx), b.getMultiDimIdentityMap(3)},
+          SmallVector<utils::IteratorType>(3, utils::IteratorType::parallel),
+          [](OpBuilder &nb, Location l, ValueRange args) {
+            linalg::YieldOp::create(nb, l, args[0]);
+          })
+          .getResult(0);
+  // out[n, f, p] += x(col[n, k/4, p, k%4]) * w(rows[f, k]), k over 4 * groups.
+  AffineExpr red = d(3);
+  Value out =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{outType}, ValueRange{wRows, col}, ValueRange{init},
+          {AffineMap::get(4, 0, {d(1), red}, ctx),
+           AffineMap::get(4, 0, {d(0), red.floorDiv(4), d(2), red % 4}, ctx),
+           AffineMap::get(4, 0, {d(0), d(1), d(2)}, ctx)},
+          {utils::IteratorType::parallel, utils::IteratorType::parallel,
+           utils::IteratorType::parallel, utils::IteratorType::reduction},
+          [&](OpBuilder &nb, Location l, ValueRange args) {
+            Value wv = arith::ExtSIOp::create(nb, l, i32, args[0]);
+            Value xv = inputUnsigned
+                           ? Value(arith::ExtUIOp::create(nb, l, i32, args[1]))
+                           : Value(arith::ExtSIOp::create(nb, l, i32, args[1]));
+            linalg::YieldOp::create(
+                nb, l,
+                Value(arith::AddIOp::create(
+                    nb, l, args[2], arith::MulIOp::create(nb, l, xv, wv))));
+          })
+          .getResult(0);
+  return reshapeToStatic(b, loc, out,
+                         RankedTensorType::get(resultType.getShape(), i32));
+}
+
 namespace {
 
 struct ConvLowering : OpConversionPattern<smelt::onnx::ConvOp> {

@@ -254,14 +254,30 @@ struct QLinearConvLowering
         !wType.hasStaticShape())
       return rewriter.notifyMatchFailure(op, "needs static shapes");
     Location loc = op.getLoc();
-    Value x = centred(rewriter, loc, adaptor.getX(), adaptor.getXZeroPoint(),
-                      isUnsignedElement(op.getX().getType()), 1);
-    Value w = centred(rewriter, loc, adaptor.getW(), adaptor.getWZeroPoint(),
-                      isUnsignedElement(op.getW().getType()), 0);
     auto accType = RankedTensorType::get(resultType.getShape(),
                                          rewriter.getI32Type());
-    Value acc = buildConvolution(rewriter, loc, op, x, w, adaptor.getB(),
-                                 accType);
+    Value acc;
+    // Constant signed weights without zero points: the packed form of the
+    // CPU's int8 kernels.
+    std::optional<SmallVector<int64_t>> weights =
+        isUnsignedElement(op.getW().getType()) ? std::nullopt
+                                                : getConstantInts(op.getW());
+    std::optional<SmallVector<int64_t>> xz = getConstantInts(op.getXZeroPoint());
+    std::optional<SmallVector<int64_t>> wz = getConstantInts(op.getWZeroPoint());
+    std::optional<SmallVector<int64_t>> bias =
+        op.getB() ? getConstantInts(op.getB()) : SmallVector<int64_t>{};
+    if (weights && xz && xz->size() == 1 && wz && bias &&
+        llvm::all_of(*wz, [](int64_t z) { return z == 0; }))
+      acc = buildPackedInt8Conv(rewriter, loc, op, adaptor.getX(),
+                                isUnsignedElement(op.getX().getType()),
+                                xz->front(), *weights, wType, *bias, accType);
+    if (!acc) {
+      Value x = centred(rewriter, loc, adaptor.getX(), adaptor.getXZeroPoint(),
+                        isUnsignedElement(op.getX().getType()), 1);
+      Value w = centred(rewriter, loc, adaptor.getW(), adaptor.getWZeroPoint(),
+                        isUnsignedElement(op.getW().getType()), 0);
+      acc = buildConvolution(rewriter, loc, op, x, w, adaptor.getB(), accType);
+    }
     if (!acc)
       return rewriter.notifyMatchFailure(op, "unsupported window or groups");
     rewriter.replaceOp(

@@ -305,15 +305,24 @@ std::optional<Contraction> matchInt8Contraction(linalg::GenericOp op) {
   k.n = k.cMap.getDimPosition(k.cMap.getNumResults() - 1);
   MLIRContext *ctx = op.getContext();
   AffineExpr kExpr = getAffineDimExpr(kDim, ctx);
+  // The packed operand: [batch..., ceil(K/4), N, 4] read at (batch dims...,
+  // k floordiv 4, n, k mod 4).
   int packed = -1;
   for (int i = 0; i < 2; ++i) {
     AffineMap map = op.getMatchingIndexingMap(op.getDpsInputOperand(i));
     auto type = dyn_cast<MemRefType>(op.getDpsInputs()[i].getType());
-    if (map.getNumResults() == 3 && type && type.getLayout().isIdentity() &&
-        type.hasStaticShape() && type.getDimSize(2) == 4 &&
-        map.getResult(0) == kExpr.floorDiv(4) &&
-        map.getResult(1) == getAffineDimExpr(k.n, ctx) &&
-        map.getResult(2) == kExpr % 4)
+    unsigned r = map.getNumResults();
+    if (r < 3 || !type || !type.getLayout().isIdentity() ||
+        !type.hasStaticShape() || type.getShape().back() != 4 ||
+        map.getResult(r - 3) != kExpr.floorDiv(4) ||
+        map.getResult(r - 2) != getAffineDimExpr(k.n, ctx) ||
+        map.getResult(r - 1) != kExpr % 4)
+      continue;
+    bool leadingDims = true;
+    for (unsigned j = 0; j + 3 < r; ++j)
+      leadingDims &= isa<AffineDimExpr>(map.getResult(j)) &&
+                     !map.getResult(j).isFunctionOfDim(kDim);
+    if (leadingDims)
       packed = i;
   }
   if (packed < 0)
@@ -382,14 +391,18 @@ public:
     bool blocked =
         !k.int8 && k.reductions.size() == 1 && kSize > 2 * kBlock;
     if (k.int8) {
-      // The packed operand as [ceil(K/4), N * 4]: 16 columns' groups of
-      // four are one 64-byte vector.
+      // The packed operand as [batch..., ceil(K/4), N * 4]: 16 columns'
+      // groups of four are one 64-byte vector.
       auto type = cast<MemRefType>(k.b.getType());
+      int64_t rank = type.getRank();
+      SmallVector<int64_t> shape(type.getShape().drop_back(2));
+      shape.push_back(type.getDimSize(rank - 2) * 4);
+      SmallVector<ReassociationIndices> groups;
+      for (int64_t i = 0; i + 2 < rank; ++i)
+        groups.push_back({i});
+      groups.push_back({rank - 2, rank - 1});
       packedRows = memref::CollapseShapeOp::create(
-          b, loc,
-          MemRefType::get({type.getDimSize(0), type.getDimSize(1) * 4},
-                          type.getElementType()),
-          k.b, ArrayRef<ReassociationIndices>{{0}, {1, 2}});
+          b, loc, MemRefType::get(shape, type.getElementType()), k.b, groups);
     }
     loops(b, loc, 0, [&](OpBuilder &b) {
       if (!blocked)
@@ -652,7 +665,12 @@ private:
         Value column = arith::MulIOp::create(
             b, loc, plus(b, loc, n0, j * lanes),
             arith::ConstantIndexOp::create(b, loc, 4));
-        SmallVector<Value> at = {group, column};
+        // The packed map's leading (batch) indices, then group and column.
+        SmallVector<Value> at;
+        for (unsigned r = 0; r + 3 < k.bMap.getNumResults(); ++r)
+          at.push_back(dims[k.bMap.getDimPosition(r)]);
+        at.push_back(group);
+        at.push_back(column);
         if (tailLanes && j == nv - 1) {
           SmallVector<bool> bits(lanes * 4, false);
           for (int64_t l = 0; l < tailLanes * 4; ++l)
