@@ -3,7 +3,10 @@
 #ifndef SMELT_CONVERSION_PASSES_H
 #define SMELT_CONVERSION_PASSES_H
 
+#include "ONNX/ONNXDialect.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"

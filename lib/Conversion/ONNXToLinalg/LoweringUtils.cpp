@@ -128,8 +128,35 @@ smelt::detail::getConstantFloats(Value value) {
     if (cast.getInputs().size() == 1)
       value = cast.getInputs()[0];
   if (Operation *def = value.getDefiningOp();
-      def && def->getName().getStringRef() == "onnx.Constant")
+      def && def->getName().getStringRef() == "onnx.Constant") {
     attr = dyn_cast_or_null<DenseFPElementsAttr>(def->getAttr("value"));
+    // f32 and f64 initializers of more than a few elements are blobs.
+    if (auto resource =
+            dyn_cast_or_null<DenseResourceElementsAttr>(def->getAttr("value"))) {
+      Type element = resource.getType().getElementType();
+      AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+      int64_t count = resource.getType().getNumElements();
+      if (!blob || !(element.isF32() || element.isF64()))
+        return std::nullopt;
+      ArrayRef<char> data = blob->getData();
+      size_t width = element.isF32() ? 4 : 8;
+      if (data.size() != static_cast<size_t>(count) * width)
+        return std::nullopt;
+      SmallVector<double> values;
+      for (int64_t i = 0; i < count; ++i) {
+        if (width == 4) {
+          float f;
+          std::memcpy(&f, data.data() + i * 4, 4);
+          values.push_back(f);
+        } else {
+          double d;
+          std::memcpy(&d, data.data() + i * 8, 8);
+          values.push_back(d);
+        }
+      }
+      return values;
+    }
+  }
   if (!attr && !matchPattern(value, m_Constant(&attr)))
     return std::nullopt;
   SmallVector<double> values;

@@ -27,6 +27,9 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
   // While the types still say what ONNX said.
   pm.addPass(createCPURecordSignaturePass());
 
+  // QDQ models run on integers where the patterns allow.
+  pm.addNestedPass<func::FuncOp>(createFuseQDQPass());
+  pm.addPass(createCanonicalizerPass());
   pm.addPass(createConvertONNXToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createCPUFoldConstantTransposesPass());
