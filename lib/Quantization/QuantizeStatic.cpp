@@ -109,10 +109,22 @@ public:
 
   /// DequantizeLinear(QuantizeLinear(v)) with the range's uint8 parameters,
   /// made once per value, right after it is defined.
-  Value activation(Value v, const TensorRange &r) {
+  Value activation(Value v, const TensorRange &table) {
     auto cached = dequantized.find(v);
     if (cached != dequantized.end())
       return cached->second;
+    // What only moves or selects values (MaxPool, Flatten, Reshape) keeps
+    // the quantization of its input, so that it can run on the integers.
+    TensorRange r = table;
+    if (Operation *def = v.getDefiningOp()) {
+      StringRef name = def->getName().getStringRef();
+      if (name == "onnx.MaxPool" || name == "onnx.Flatten" ||
+          name == "onnx.Reshape")
+        if (Operation *dq = def->getOperand(0).getDefiningOp();
+            dq && dq->getName().getStringRef() == "onnx.DequantizeLinear")
+          if (auto params = paramsOf.find(dq); params != paramsOf.end())
+            r = params->second;
+    }
     OpBuilder::InsertionGuard guard(b);
     if (Operation *def = v.getDefiningOp())
       b.setInsertionPointAfter(def);
@@ -131,6 +143,7 @@ public:
     Value dq = op(loc, "onnx.DequantizeLinear", {q, scale, zp}, type);
     v.replaceAllUsesExcept(dq, q.getDefiningOp());
     dequantized[v] = dq;
+    paramsOf[dq.getDefiningOp()] = r;
     return dq;
   }
 
@@ -224,6 +237,8 @@ public:
   std::map<std::string, const TensorRange *> inputs;
   std::map<std::pair<std::string, unsigned>, const TensorRange *> results;
   DenseMap<Value, Value> dequantized;
+  /// The parameters of each DequantizeLinear this rewrite made.
+  DenseMap<Operation *, TensorRange> paramsOf;
 };
 
 bool isExcluded(Operation *op, const QuantizeOptions &options) {
@@ -293,7 +308,19 @@ smelt::quantizeStaticInt8(ModuleOp module,
           bType.getDimSize(0) == wType.getDimSize(axis) && beta == 1.0f)
         op->setOperand(2, rw.bias(op, bias, *bData, in->scale, wScales));
     }
-    rw.activation(result, *out);
+    // A Relu that is the op's only reader: quantize its output instead
+    // (its range starts at zero, so the integer op's clamp is the Relu),
+    // as ONNX Runtime's tool does.
+    Value quantized = result;
+    if (result.hasOneUse()) {
+      Operation *user = *result.getUsers().begin();
+      if (user->getName().getStringRef() == "onnx.Relu")
+        if (const TensorRange *relu = rw.rangeOf(user->getResult(0))) {
+          quantized = user->getResult(0);
+          out = relu;
+        }
+    }
+    rw.activation(quantized, *out);
     ++report.quantizedOps;
   }
   // The float weights and biases the rewrite replaced.

@@ -45,6 +45,8 @@ def FuseQDQPass : Pass<"onnx-fuse-qdq", "::mlir::func::FuncOp"> {
       Q(Conv(DQ(x), DQ(w), DQ(b)))  ->  QLinearConv(x, ..., w, ..., b)
       Q(MatMul(DQ(a), DQ(b)))       ->  QLinearMatMul(a, ..., b, ...)
       Q(Gemm(DQ(a), DQ(w), DQ(c)))  ->  Q(DQ(MatMulInteger(a, w')) + DQ(c))
+      Q(Relu(any of those))         ->  the same, when Q's zero point is 0
+      Q(MaxPool|Flatten|Reshape(DQ(x))) with equal parameters -> op(x)
 
     (w' transposed at compile time for transB). Weights must be constants
     with zero zero points, activations per tensor, biases int32 at scale

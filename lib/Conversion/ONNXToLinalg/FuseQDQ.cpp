@@ -97,11 +97,31 @@ bool biasFits(const Dequantized &bias, Value xScale, Value wScale) {
 }
 
 /// Q(Conv(DQ(x), DQ(w), DQ(b)?)) -> QLinearConv.
+/// The op a QuantizeLinear quantizes, looking through a Relu when the
+/// output zero point is the integer type's minimum 0 (then the integer op's
+/// clamp is the Relu); `relu` is set to it.
+Operation *quantizedProducer(Operation *q, Operation *&relu) {
+  relu = nullptr;
+  Operation *def = q->getOperand(0).getDefiningOp();
+  if (isOp(def, "onnx.Relu") && def->hasOneUse() && q->getNumOperands() > 2) {
+    auto zpType = dyn_cast<RankedTensorType>(q->getOperand(2).getType());
+    std::optional<SmallVector<int64_t>> zp = getConstantInts(q->getOperand(2));
+    if (zpType && zpType.getElementType().isUnsignedInteger(8) && zp &&
+        llvm::all_of(*zp, [](int64_t z) { return z == 0; })) {
+      relu = def;
+      return def->getOperand(0).getDefiningOp();
+    }
+    return nullptr;
+  }
+  return def;
+}
+
 struct FuseConv : RewritePattern {
   FuseConv(MLIRContext *ctx) : RewritePattern("onnx.QuantizeLinear", 1, ctx) {}
   LogicalResult matchAndRewrite(Operation *q,
                                 PatternRewriter &rewriter) const override {
-    Operation *conv = q->getOperand(0).getDefiningOp();
+    Operation *relu;
+    Operation *conv = quantizedProducer(q, relu);
     if (!isOp(conv, "onnx.Conv") || !conv->hasOneUse() ||
         q->getNumOperands() < 3 || !isScalar(q->getOperand(1)))
       return failure();
@@ -132,6 +152,8 @@ struct FuseConv : RewritePattern {
     Operation *fused = buildOp(rewriter, conv->getLoc(), "onnx.QLinearConv",
                               operands, q->getResultTypes(), attrs);
     rewriter.replaceOp(q, fused->getResults());
+    if (relu)
+      rewriter.eraseOp(relu);
     rewriter.eraseOp(conv);
     return success();
   }
@@ -144,7 +166,8 @@ struct FuseMatMul : RewritePattern {
       : RewritePattern("onnx.QuantizeLinear", 1, ctx) {}
   LogicalResult matchAndRewrite(Operation *q,
                                 PatternRewriter &rewriter) const override {
-    Operation *mm = q->getOperand(0).getDefiningOp();
+    Operation *relu;
+    Operation *mm = quantizedProducer(q, relu);
     bool isGemm = isOp(mm, "onnx.Gemm");
     if ((!isOp(mm, "onnx.MatMul") && !isGemm) || !mm->hasOneUse() ||
         q->getNumOperands() < 3 || !isScalar(q->getOperand(1)))
@@ -203,6 +226,8 @@ struct FuseMatMul : RewritePattern {
            q->getOperand(1), q->getOperand(2)},
           q->getResultTypes());
       rewriter.replaceOp(q, fused->getResults());
+      if (relu)
+        rewriter.eraseOp(relu);
       rewriter.eraseOp(mm);
       return success();
     }
@@ -240,7 +265,59 @@ struct FuseMatMul : RewritePattern {
                  {floatType})
               ->getResult(0);
     rewriter.modifyOpInPlace(q, [&] { q->setOperand(0, y); });
+    if (relu)
+      rewriter.eraseOp(relu);
     rewriter.eraseOp(mm);
+    return success();
+  }
+};
+
+bool isPassThrough(Operation *op) {
+  return op && op->getNumResults() == 1 && op->hasOneUse() &&
+         (isOp(op, "onnx.MaxPool") || isOp(op, "onnx.Flatten") ||
+          isOp(op, "onnx.Reshape"));
+}
+
+/// Q(op_n(...op_1(DQ(x)))) with the same scale and zero point, for ops that
+/// only move or select values (MaxPool, Flatten, Reshape): the ops on x.
+struct FusePassThrough : RewritePattern {
+  FusePassThrough(MLIRContext *ctx)
+      : RewritePattern("onnx.QuantizeLinear", 1, ctx) {}
+  LogicalResult matchAndRewrite(Operation *q,
+                                PatternRewriter &rewriter) const override {
+    SmallVector<Operation *> chain; // innermost last
+    Operation *op = q->getOperand(0).getDefiningOp();
+    while (isPassThrough(op)) {
+      chain.push_back(op);
+      op = op->getOperand(0).getDefiningOp();
+    }
+    if (chain.empty() || q->getNumOperands() < 3)
+      return failure();
+    std::optional<Dequantized> x = dequantized(chain.back()->getOperand(0));
+    if (!x || !x->zeroPoint || !isScalar(x->scale))
+      return failure();
+    std::optional<SmallVector<double>> s1 = getConstantFloats(x->scale);
+    std::optional<SmallVector<double>> s2 = getConstantFloats(q->getOperand(1));
+    std::optional<SmallVector<int64_t>> z1 = getConstantInts(x->zeroPoint);
+    std::optional<SmallVector<int64_t>> z2 = getConstantInts(q->getOperand(2));
+    if (!s1 || !s2 || !z1 || !z2 || *s1 != *s2 || *z1 != *z2 ||
+        x->zeroPoint.getType() != q->getOperand(2).getType())
+      return failure();
+    Type element = cast<RankedTensorType>(x->x.getType()).getElementType();
+    Value value = x->x;
+    for (Operation *old : llvm::reverse(chain)) {
+      SmallVector<Value> operands(old->getOperands());
+      operands[0] = value;
+      SmallVector<NamedAttribute> attrs(old->getAttrs());
+      Type type =
+          cast<RankedTensorType>(old->getResult(0).getType()).clone(element);
+      value = buildOp(rewriter, old->getLoc(), old->getName().getStringRef(),
+                      operands, {type}, attrs)
+                  ->getResult(0);
+    }
+    rewriter.replaceOp(q, value);
+    for (Operation *old : chain)
+      rewriter.eraseOp(old);
     return success();
   }
 };
@@ -248,7 +325,7 @@ struct FuseMatMul : RewritePattern {
 struct FuseQDQPass : smelt::impl::FuseQDQPassBase<FuseQDQPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FuseConv, FuseMatMul>(&getContext());
+    patterns.add<FuseConv, FuseMatMul, FusePassThrough>(&getContext());
     (void)applyPatternsGreedily(getOperation(), std::move(patterns));
   }
 };

@@ -263,25 +263,31 @@ Value smelt::detail::buildPackedInt8Conv(OpBuilder &b, Location loc,
   Value zp = arith::ConstantOp::create(b, loc, b.getIntegerAttr(i8, inputZeroPoint));
   Value x = tensor::PadOp::create(b, loc, paddedType, input, low, high, zp);
 
-  // Columns, packed: col[n, g, p, j] = x[n, c, oh*s + kh*d, ow*s + kw*d]
-  // for k = 4g + j = (c, kh, kw), p = (oh, ow).
+  // Columns, packed: col[n, g, oh, ow, j] = x[n, c, oh*s + kh*d,
+  // ow*s + kw*d] for k = 4g + j = (c, kh, kw). Iterated (n, g, j, oh, ow):
+  // the window offset is fixed in the inner loops, which walk a row of x.
   auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-  AffineExpr kk = d(1) * 4 + d(3), p = d(2);
+  AffineExpr kk = d(1) * 4 + d(2);
   SmallVector<AffineExpr> xExprs = {
       d(0), kk.floorDiv(window),
-      p.floorDiv(ow) * w.strides[0] + (kk % window).floorDiv(kw) * w.dilations[0],
-      (p % ow) * w.strides[1] + (kk % kw) * w.dilations[1]};
-  auto colType = RankedTensorType::get({n, groups, pixels, 4}, i8);
-  Value col =
+      d(3) * w.strides[0] + (kk % window).floorDiv(kw) * w.dilations[0],
+      d(4) * w.strides[1] + (kk % kw) * w.dilations[1]};
+  auto col5Type = RankedTensorType::get({n, groups, oh, ow, 4}, i8);
+  Value col5 =
       linalg::GenericOp::create(
-          b, loc, TypeRange{colType}, ValueRange{x},
-          ValueRange{tensor::EmptyOp::create(b, loc, colType.getShape(), i8)},
-          {AffineMap::get(4, 0, xExprs, ctx), b.getMultiDimIdentityMap(4)},
-          SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+          b, loc, TypeRange{col5Type}, ValueRange{x},
+          ValueRange{tensor::EmptyOp::create(b, loc, col5Type.getShape(), i8)},
+          {AffineMap::get(5, 0, xExprs, ctx),
+           AffineMap::get(5, 0, {d(0), d(1), d(3), d(4), d(2)}, ctx)},
+          SmallVector<utils::IteratorType>(5, utils::IteratorType::parallel),
           [](OpBuilder &nb, Location l, ValueRange args) {
             linalg::YieldOp::create(nb, l, args[0]);
           })
           .getResult(0);
+  // (The CPU target recognizes this copy and packs with vector loads and
+  // byte shuffles.)
+  auto colType = RankedTensorType::get({n, groups, pixels, 4}, i8);
+  Value col = reshapeToStatic(b, loc, col5, colType);
 
   // Weights [F, 4 * groups], zero past K; the accumulator starts at
   // bias[f] - zx * sum_k W[f, k].

@@ -53,9 +53,17 @@ Value saturate(OpBuilder &b, Location loc, Value v, Type intType,
   double lo = isUnsigned ? 0.0 : -std::ldexp(1.0, width - 1);
   double hi = isUnsigned ? std::ldexp(1.0, width) - 1
                          : std::ldexp(1.0, width - 1) - 1;
+  // Clamped with compare-and-select (a NaN stays NaN, whose conversion is
+  // undefined either way), which vectorizes to two compares and blends.
   Type f = v.getType();
-  v = arith::MaximumFOp::create(b, loc, v, createScalarConstant(b, loc, f, lo));
-  v = arith::MinimumFOp::create(b, loc, v, createScalarConstant(b, loc, f, hi));
+  Value low = createScalarConstant(b, loc, f, lo);
+  Value high = createScalarConstant(b, loc, f, hi);
+  v = arith::SelectOp::create(
+      b, loc, arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OLT, v, low),
+      low, v);
+  v = arith::SelectOp::create(
+      b, loc, arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, v, high),
+      high, v);
   if (isUnsigned)
     return arith::FPToUIOp::create(b, loc, intType, v);
   return arith::FPToSIOp::create(b, loc, intType, v);
