@@ -46,6 +46,22 @@ Value alongAxis(OpBuilder &b, Location loc, Value param, int64_t axis,
                          RankedTensorType::get(shape, type.getElementType()));
 }
 
+/// `x` seen as [before axis, C, after axis] (or 1-D when `perTensor`), the
+/// shape the elementwise quantization ops compute in: long inner loops.
+RankedTensorType flatShape(RankedTensorType type, int64_t axis,
+                           bool perTensor) {
+  if (perTensor)
+    return RankedTensorType::get({type.getNumElements()},
+                                 type.getElementType());
+  int64_t before = 1, after = 1;
+  for (int64_t d = 0; d < axis; ++d)
+    before *= type.getDimSize(d);
+  for (int64_t d = axis + 1; d < type.getRank(); ++d)
+    after *= type.getDimSize(d);
+  return RankedTensorType::get({before, type.getDimSize(axis), after},
+                               type.getElementType());
+}
+
 /// round_half_even(v) + zp, clamped to the integer type's range, as that type.
 Value saturate(OpBuilder &b, Location loc, Value v, Type intType,
                bool isUnsigned) {
@@ -86,11 +102,20 @@ struct QuantizeLinearLowering
     if (axis < 0)
       axis += rank;
     bool isUnsigned = isUnsignedElement(op.getY().getType());
+    // Computed flat ([N] per tensor, [before, C, after] per axis), then
+    // reshaped back: long inner loops that vectorize.
+    bool perTensor =
+        cast<RankedTensorType>(adaptor.getYScale().getType()).getNumElements() == 1;
+    RankedTensorType fullType = resultType;
+    RankedTensorType inputFlat = flatShape(inputType, axis, perTensor);
+    resultType = flatShape(resultType, axis, perTensor);
+    int64_t flatAxis = perTensor ? 0 : 1;
+    rank = resultType.getRank();
     SmallVector<Value> operands = {
-        adaptor.getX(),
-        alongAxis(rewriter, loc, adaptor.getYScale(), axis, rank)};
+        reshapeToStatic(rewriter, loc, adaptor.getX(), inputFlat),
+        alongAxis(rewriter, loc, adaptor.getYScale(), flatAxis, rank)};
     if (Value zp = adaptor.getYZeroPoint())
-      operands.push_back(alongAxis(rewriter, loc, zp, axis, rank));
+      operands.push_back(alongAxis(rewriter, loc, zp, flatAxis, rank));
     Type intType = resultType.getElementType();
     Value result = buildBroadcastElementwise(
         rewriter, loc, resultType, operands,
@@ -108,7 +133,7 @@ struct QuantizeLinearLowering
           }
           return saturate(b, l, q, intType, isUnsigned);
         });
-    rewriter.replaceOp(op, result);
+    rewriter.replaceOp(op, reshapeToStatic(rewriter, loc, result, fullType));
     return success();
   }
 };
@@ -130,11 +155,20 @@ struct DequantizeLinearLowering
     if (axis < 0)
       axis += rank;
     bool isUnsigned = isUnsignedElement(op.getX().getType());
+    // Computed flat ([N] per tensor, [before, C, after] per axis), then
+    // reshaped back: long inner loops that vectorize.
+    bool perTensor =
+        cast<RankedTensorType>(adaptor.getXScale().getType()).getNumElements() == 1;
+    RankedTensorType fullType = resultType;
+    RankedTensorType inputFlat = flatShape(inputType, axis, perTensor);
+    resultType = flatShape(resultType, axis, perTensor);
+    int64_t flatAxis = perTensor ? 0 : 1;
+    rank = resultType.getRank();
     SmallVector<Value> operands = {
-        adaptor.getX(),
-        alongAxis(rewriter, loc, adaptor.getXScale(), axis, rank)};
+        reshapeToStatic(rewriter, loc, adaptor.getX(), inputFlat),
+        alongAxis(rewriter, loc, adaptor.getXScale(), flatAxis, rank)};
     if (Value zp = adaptor.getXZeroPoint())
-      operands.push_back(alongAxis(rewriter, loc, zp, axis, rank));
+      operands.push_back(alongAxis(rewriter, loc, zp, flatAxis, rank));
     Value result = buildBroadcastElementwise(
         rewriter, loc, resultType, operands,
         [&](OpBuilder &b, Location l, ValueRange a) -> Value {
@@ -148,7 +182,7 @@ struct DequantizeLinearLowering
             x = arith::SubFOp::create(b, l, x, toFloat(a[2]));
           return arith::MulFOp::create(b, l, x, a[1]);
         });
-    rewriter.replaceOp(op, result);
+    rewriter.replaceOp(op, reshapeToStatic(rewriter, loc, result, fullType));
     return success();
   }
 };
@@ -193,6 +227,21 @@ Value centred(OpBuilder &b, Location loc, Value x, Value zeroPoint,
 Value requantize(OpBuilder &b, Location loc, Value acc, Value inScale,
                  Value wScale, Value yScale, Value yZeroPoint,
                  RankedTensorType resultType, bool isUnsigned, int64_t axis) {
+  // The dimensions after the axis as one, so that the loop the parameters
+  // do not vary along is long (a convolution's pixels, not one row).
+  int64_t fullRank = resultType.getRank();
+  if (axis + 2 < fullRank) {
+    SmallVector<int64_t> shape(resultType.getShape().take_front(axis + 1));
+    int64_t rest = 1;
+    for (int64_t d = axis + 1; d < fullRank; ++d)
+      rest *= resultType.getDimSize(d);
+    shape.push_back(rest);
+    auto accType = cast<RankedTensorType>(acc.getType());
+    Value flat = reshapeToStatic(b, loc, acc, accType.clone(shape));
+    Value y = requantize(b, loc, flat, inScale, wScale, yScale, yZeroPoint,
+                         resultType.clone(shape), isUnsigned, axis);
+    return reshapeToStatic(b, loc, y, resultType);
+  }
   int64_t rank = resultType.getRank();
   SmallVector<Value> operands = {acc, paramAlong(b, loc, inScale, axis, rank),
                                  paramAlong(b, loc, wScale, axis, rank),

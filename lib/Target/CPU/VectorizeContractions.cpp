@@ -90,7 +90,17 @@ bool hasUnitInnerStride(MemRefType type) {
 }
 
 /// What the body does with the elements it reads and the accumulator.
-enum class Combiner { MultiplyAdd, Add, Maximum, Minimum };
+enum class Combiner {
+  MultiplyAdd,
+  Add,
+  Maximum,
+  Minimum,
+  // Window reductions of integers (max pooling of quantized tensors).
+  MaxSigned,
+  MaxUnsigned,
+  MinSigned,
+  MinUnsigned,
+};
 
 /// How one contraction maps onto the kernel.
 struct Contraction {
@@ -129,8 +139,30 @@ struct Contraction {
 /// addf, maximumf or minimumf; all on f32.
 std::optional<Combiner> classifyBody(linalg::GenericOp op) {
   Block &body = op.getRegion().front();
-  if (body.getNumArguments() != 3 ||
-      !llvm::all_of(body.getArgumentTypes(),
+  if (body.getNumArguments() != 3)
+    return std::nullopt;
+  // Integer window reductions: max/min of i8 or i32 values.
+  if (llvm::hasNItems(body, 2) && body.getArgument(1).use_empty() &&
+      body.getArgument(0).getType() == body.getArgument(2).getType() &&
+      (body.getArgument(0).getType().isSignlessInteger(8) ||
+       body.getArgument(0).getType().isSignlessInteger(32))) {
+    Operation *last = body.getTerminator()->getOperand(0).getDefiningOp();
+    Value a = body.getArgument(0), acc = body.getArgument(2);
+    if (!last || last->getNumOperands() != 2 ||
+        !((last->getOperand(0) == a && last->getOperand(1) == acc) ||
+          (last->getOperand(0) == acc && last->getOperand(1) == a)))
+      return std::nullopt;
+    if (isa<arith::MaxSIOp>(last))
+      return Combiner::MaxSigned;
+    if (isa<arith::MaxUIOp>(last))
+      return Combiner::MaxUnsigned;
+    if (isa<arith::MinSIOp>(last))
+      return Combiner::MinSigned;
+    if (isa<arith::MinUIOp>(last))
+      return Combiner::MinUnsigned;
+    return std::nullopt;
+  }
+  if (!llvm::all_of(body.getArgumentTypes(),
                     [](Type t) { return t.isF32(); }))
     return std::nullopt;
   Value a = body.getArgument(0), b = body.getArgument(1),
@@ -356,7 +388,11 @@ std::optional<Contraction> matchInt8Contraction(linalg::GenericOp op) {
 class KernelEmitter {
 public:
   KernelEmitter(const Contraction &k, unsigned vectorBits, bool parallel)
-      : k(k), parallelPending(parallel), lanes(std::max(4u, vectorBits / 32)),
+      : k(k), parallelPending(parallel),
+        lanes(std::max<int64_t>(
+            4, vectorBits / std::max<int64_t>(
+                                8, cast<MemRefType>(k.c.getType())
+                                       .getElementTypeBitWidth()))),
         // Accumulators that fit the vector registers beside the operands:
         // 32 registers with AVX-512, 16 otherwise.
         registers(vectorBits >= 512 ? 24 : 12) {}
@@ -753,7 +789,8 @@ private:
                           Value n0, int64_t nv, int64_t tailLanes,
                           ValueRange acc, Value zeros, Value tailMask,
                           Value fullMask, Value strideIndices) {
-    auto vectorType = VectorType::get({lanes}, b.getF32Type());
+    auto vectorType = VectorType::get(
+        {lanes}, cast<MemRefType>(k.c.getType()).getElementType());
     SmallVector<Value> bv;
     for (int64_t j = 0; j < nv; ++j) {
       dims[k.n] = plus(b, loc, n0, j * lanes);
@@ -871,6 +908,14 @@ private:
       return arith::MaximumFOp::create(b, loc, x, acc);
     case Combiner::Minimum:
       return arith::MinimumFOp::create(b, loc, x, acc);
+    case Combiner::MaxSigned:
+      return arith::MaxSIOp::create(b, loc, x, acc);
+    case Combiner::MaxUnsigned:
+      return arith::MaxUIOp::create(b, loc, x, acc);
+    case Combiner::MinSigned:
+      return arith::MinSIOp::create(b, loc, x, acc);
+    case Combiner::MinUnsigned:
+      return arith::MinUIOp::create(b, loc, x, acc);
     case Combiner::MultiplyAdd:
       break;
     }
