@@ -58,15 +58,10 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
   pm.addPass(createCPUPlanMemoryPass());
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addNestedPass<func::FuncOp>(createCPULowerCopiesPass());
-  // 8-bit products with VNNI, after deallocation: their dot products are
-  // LLVM intrinsic calls, which ownership-based deallocation cannot see
-  // through (they have no epilogues, so they need not move).
-  if (cpuHasFeature(options, "+avx512vnni")) {
-    CPUVectorizeContractionsPassOptions int8;
-    int8.vectorBits = vectorize.vectorBits;
-    int8.vnni = true;
-    pm.addNestedPass<func::FuncOp>(createCPUVectorizeContractionsPass(int8));
-  }
+  // The int8 kernels' dot products as vpdpbusd, after deallocation (which
+  // cannot see through intrinsic calls).
+  if (cpuHasFeature(options, "+avx512vnni"))
+    pm.addNestedPass<func::FuncOp>(createCPUSelectVNNIPass());
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // The kernels' parallel loops run on OpenMP's thread pool (libomp); the

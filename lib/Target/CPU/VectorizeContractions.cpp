@@ -34,11 +34,13 @@
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 
 namespace smelt {
 #define GEN_PASS_DEF_CPUVECTORIZECONTRACTIONSPASS
+#define GEN_PASS_DEF_CPUSELECTVNNIPASS
 #include "smelt/Target/CPU/Passes.h.inc"
 } // namespace smelt
 
@@ -669,7 +671,8 @@ private:
         Value v = sums[i * nv + j];
         Value target = k.c;
         if (k.epilogue && finalBlock) {
-          v = applyEpilogue(b, loc, v);
+          v = applyEpilogue(b, loc, v, at,
+                            tailLanes && j == nv - 1 ? tailMask : Value());
           target = k.epilogueOutput;
         }
         if (tailLanes && j == nv - 1)
@@ -677,6 +680,22 @@ private:
         else
           vector::StoreOp::create(b, loc, v, target, at);
       }
+  }
+
+  /// acc + the sums of four adjacent u8 x s8 products, per int32 lane, as
+  /// plain vector ops (extend, multiply, reduce groups of four) that any
+  /// target runs; smelt-cpu-select-vnni turns this exact form into one
+  /// vpdpbusd late in the pipeline, where the target has it.
+  Value dot4(OpBuilder &b, Location loc, Value acc, Value u, Value sgn) {
+    auto wide = VectorType::get({lanes * 4}, b.getI32Type());
+    Value product = arith::MulIOp::create(
+        b, loc, arith::ExtUIOp::create(b, loc, wide, u),
+        arith::ExtSIOp::create(b, loc, wide, sgn));
+    Value grouped = vector::ShapeCastOp::create(
+        b, loc, VectorType::get({lanes, 4}, b.getI32Type()), product);
+    return vector::MultiDimReductionOp::create(
+        b, loc, grouped, acc, ArrayRef<bool>{false, true},
+        vector::CombiningKind::ADD);
   }
 
   /// The int8 reduction: over groups of four k, NV 64-byte vectors of the
@@ -755,12 +774,7 @@ private:
         for (int64_t j = 0; j < nv; ++j) {
           Value u = k.aUnsigned ? splat : bv[j];
           Value sgn = k.aUnsigned ? bv[j] : splat;
-          result.push_back(
-              LLVM::CallIntrinsicOp::create(
-                  b, loc, words,
-                  b.getStringAttr("llvm.x86.avx512.vpdpbusd.512"),
-                  ValueRange{carried[i * nv + j], u, sgn})
-                  .getResult(0));
+          result.push_back(dot4(b, loc, carried[i * nv + j], u, sgn));
         }
       }
       return result;
@@ -872,15 +886,51 @@ private:
     return vector::LoadOp::create(b, loc, vectorType, k.prologueInput, at);
   }
 
-  /// The epilogue's body on a vector of finished outputs.
-  Value applyEpilogue(OpBuilder &b, Location loc, Value v) {
+  /// The epilogue's body on a vector of finished outputs, which sit at C's
+  /// indices `at`; its other inputs are read there (broadcast, or a vector
+  /// along the innermost dimension, masked by `tailMask` when set).
+  Value applyEpilogue(OpBuilder &b, Location loc, Value v,
+                      ArrayRef<Value> at, Value tailMask) {
     auto vectorType = cast<VectorType>(v.getType());
-    Block &body = k.epilogue.getRegion().front();
+    linalg::GenericOp e = k.epilogue;
+    Block &body = e.getRegion().front();
     IRMapping mapping;
     mapping.map(body.getArgument(0), v);
     auto vectorOf = [&](Type t) {
       return VectorType::get(vectorType.getShape(), t);
     };
+    for (unsigned i = 1; i < e.getNumDpsInputs(); ++i) {
+      OpOperand *operand = e.getDpsInputOperand(i);
+      AffineMap map = e.getMatchingIndexingMap(operand);
+      SmallVector<Value> indices;
+      for (AffineExpr expr : map.getResults()) {
+        if (auto dim = dyn_cast<AffineDimExpr>(expr))
+          indices.push_back(at[dim.getPosition()]);
+        else
+          indices.push_back(arith::ConstantIndexOp::create(
+              b, loc, cast<AffineConstantExpr>(expr).getValue()));
+      }
+      Type element = getElementTypeOrSelf(operand->get().getType());
+      Value loaded;
+      bool alongRow = map.getNumResults() > 0 &&
+                      map.getResults().back().isFunctionOfDim(
+                          map.getNumDims() - 1);
+      if (!alongRow) {
+        loaded = vector::BroadcastOp::create(
+            b, loc, vectorOf(element),
+            memref::LoadOp::create(b, loc, operand->get(), indices));
+      } else if (tailMask) {
+        Value none = arith::ConstantOp::create(
+            b, loc, cast<TypedAttr>(b.getZeroAttr(vectorOf(element))));
+        loaded = vector::MaskedLoadOp::create(b, loc, vectorOf(element),
+                                              operand->get(), indices,
+                                              tailMask, none);
+      } else {
+        loaded = vector::LoadOp::create(b, loc, vectorOf(element),
+                                        operand->get(), indices);
+      }
+      mapping.map(body.getArgument(i), loaded);
+    }
     for (Operation &op : body.without_terminator()) {
       if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
         auto type = vectorOf(constant.getType());
@@ -1055,37 +1105,63 @@ void findEpilogue(Contraction &k) {
                   isa<ViewLikeOpInterface, memref::AllocOp>(next)))
     next = next->getNextNode();
   auto e = dyn_cast_or_null<linalg::GenericOp>(next);
-  if (!e || !e.hasPureBufferSemantics() || e.getNumDpsInputs() != 1 ||
+  if (!e || !e.hasPureBufferSemantics() || e.getNumDpsInputs() < 1 ||
       e.getNumDpsInits() != 1 || e.getNumReductionLoops() != 0 ||
       k.combiner != Combiner::MultiplyAdd)
     return;
-  // The epilogue may read C through a reshape (a convolution's [N, G, M/G,
-  // ...] result seen as [N, M, ...]): with both contiguous, elements still
+  // The epilogue may read C through reshapes (a convolution's [N, G, M/G,
+  // ...] result seen as [N, M, ...]): with all contiguous, elements still
   // pair up in order.
   auto cType = cast<MemRefType>(k.c.getType());
   Value read = e.getDpsInputOperand(0)->get();
-  Operation *reshape = nullptr;
-  if (read != k.c) {
-    reshape = read.getDefiningOp();
+  Operation *reshape = nullptr; // the one that reads C
+  for (Value v = read; v != k.c;) {
+    Operation *def = v.getDefiningOp();
     if (!isa_and_nonnull<memref::ReshapeOp, memref::CollapseShapeOp,
-                         memref::ExpandShapeOp>(reshape) ||
-        reshape->getOperand(0) != k.c || !cType.getLayout().isIdentity() ||
-        !cast<MemRefType>(read.getType()).getLayout().isIdentity() ||
-        !read.hasOneUse())
+                         memref::ExpandShapeOp>(def) ||
+        !v.hasOneUse() || !cast<MemRefType>(v.getType()).getLayout().isIdentity())
       return;
+    reshape = def;
+    v = def->getOperand(0);
   }
+  if (reshape && !cType.getLayout().isIdentity())
+    return;
   Value out = e.getDpsInitOperand(0)->get();
   auto outType = dyn_cast<MemRefType>(out.getType());
   auto readType = cast<MemRefType>(read.getType());
   if (!outType || outType.getShape() != readType.getShape() ||
-      !outType.getElementType().isF32() || !hasUnitInnerStride(outType) ||
+      !outType.getElementType().isIntOrFloat() || !hasUnitInnerStride(outType) ||
       (reshape && !outType.getLayout().isIdentity()))
     return;
-  for (OpOperand &operand : e->getOpOperands())
-    if (!e.getMatchingIndexingMap(&operand).isIdentity())
+  // Other inputs (scales, zero points) are read at C's indices, so the
+  // epilogue must iterate C's own shape; each either does not vary along
+  // the innermost dimension (one value per row) or runs along it.
+  bool sameShape = readType.getShape() == cType.getShape();
+  if (e.getNumDpsInputs() > 1 && !sameShape)
+    return;
+  unsigned rank = readType.getRank();
+  for (OpOperand &operand : e->getOpOperands()) {
+    AffineMap map = e.getMatchingIndexingMap(&operand);
+    if (operand.getOperandNumber() == 0 || e.isDpsInit(&operand)) {
+      if (!map.isIdentity())
+        return;
+      continue;
+    }
+    auto type = dyn_cast<MemRefType>(operand.get().getType());
+    if (!type || !map.isProjectedPermutation(/*allowZeroInResults=*/true))
       return;
+    for (unsigned r = 0; r + 1 < map.getNumResults(); ++r)
+      if (map.getResult(r).isFunctionOfDim(rank - 1))
+        return;
+    if (map.getNumResults() > 0 &&
+        map.getResults().back().isFunctionOfDim(rank - 1) &&
+        (map.getResults().back() !=
+             getAffineDimExpr(rank - 1, e.getContext()) ||
+         !hasUnitInnerStride(type)))
+      return;
+  }
   Block &body = e.getRegion().front();
-  if (!body.getArgument(1).use_empty())
+  if (!body.getArguments().back().use_empty())
     return;
   for (Operation &op : body.without_terminator()) {
     if (isa<arith::ConstantOp>(op))
@@ -1281,15 +1357,16 @@ struct CPUVectorizeContractionsPass
         findEpilogue(*k);
         findPrologue(*k);
         found.push_back(*k);
-      } else if (vnni && vectorBits == 512) {
+      } else if (vectorBits == 512) {
         if (std::optional<Contraction> k = matchInt8Contraction(op)) {
+          findEpilogue(*k);
           findPrologue(*k);
           found.push_back(*k);
         }
       }
     });
     IRRewriter rewriter(&getContext());
-    if (vnni && vectorBits == 512) {
+    if (vectorBits == 512) {
       SmallVector<linalg::GenericOp> packs;
       // The packing's shape (bufferization drops the lowering's marker):
       // i8 -> i8 [.., .., .., .., 4], written at (d0, d1, d3, d4, d2), a
@@ -1328,8 +1405,10 @@ struct CPUVectorizeContractionsPass
         for (int64_t d = cType.getRank() - 2; d >= 0; --d)
           strides[d] = strides[d + 1] * cType.getDimSize(d + 1);
         k.epilogueOutput = memref::ReinterpretCastOp::create(
-            rewriter, k.op.getLoc(), cType, k.epilogueOutput, 0,
-            cType.getShape(), strides);
+            rewriter, k.op.getLoc(),
+            MemRefType::get(cType.getShape(),
+                            getElementTypeOrSelf(k.epilogueOutput.getType())),
+            k.epilogueOutput, 0, cType.getShape(), strides);
       }
       KernelEmitter(k, vectorBits, parallel).emit(rewriter);
       rewriter.eraseOp(k.op);
@@ -1338,6 +1417,51 @@ struct CPUVectorizeContractionsPass
       if (k.prologue)
         rewriter.eraseOp(k.prologue);
     }
+  }
+};
+
+} // namespace
+
+namespace {
+
+/// multi_reduction<add>(shape_cast(extui(u) * extsi(s)) : 16x4, acc) over
+/// 64 bytes -> vpdpbusd(acc, u, s).
+struct SelectVNNI : OpRewritePattern<vector::MultiDimReductionOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(vector::MultiDimReductionOp op,
+                                PatternRewriter &rewriter) const override {
+    auto source = op.getSource().getDefiningOp<vector::ShapeCastOp>();
+    auto type = dyn_cast<VectorType>(op.getSourceVectorType());
+    if (!source || op.getKind() != vector::CombiningKind::ADD || !type ||
+        type.getShape() != ArrayRef<int64_t>{16, 4} ||
+        !type.getElementType().isInteger(32) ||
+        op.getReductionMask() != ArrayRef<bool>{false, true})
+      return failure();
+    auto mul = source.getSource().getDefiningOp<arith::MulIOp>();
+    if (!mul)
+      return failure();
+    auto u = mul.getLhs().getDefiningOp<arith::ExtUIOp>();
+    auto sgn = mul.getRhs().getDefiningOp<arith::ExtSIOp>();
+    if (!u || !sgn ||
+        cast<VectorType>(u.getIn().getType()).getElementType() !=
+            rewriter.getI8Type() ||
+        cast<VectorType>(sgn.getIn().getType()).getElementType() !=
+            rewriter.getI8Type())
+      return failure();
+    rewriter.replaceOpWithNewOp<LLVM::CallIntrinsicOp>(
+        op, op.getAcc().getType(),
+        rewriter.getStringAttr("llvm.x86.avx512.vpdpbusd.512"),
+        ValueRange{op.getAcc(), u.getIn(), sgn.getIn()});
+    return success();
+  }
+};
+
+struct CPUSelectVNNIPass
+    : smelt::impl::CPUSelectVNNIPassBase<CPUSelectVNNIPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<SelectVNNI>(&getContext());
+    (void)applyPatternsGreedily(getOperation(), std::move(patterns));
   }
 };
 

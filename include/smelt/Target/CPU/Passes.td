@@ -95,9 +95,6 @@ def CPUVectorizeContractionsPass
   let options = [
     Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"256",
            "Vector register width in bits: 128, 256 or 512">,
-    Option<"vnni", "vnni", "bool", /*default=*/"false",
-           "The target has AVX-512 VNNI: 8-bit products (u8 x s8 -> i32, B "
-           "packed four k to a lane) get vpdpbusd kernels">,
     Option<"parallel", "parallel", "bool", /*default=*/"true",
            "Make each kernel's outermost loop of more than one iteration an "
            "scf.parallel (which the CPU pipeline runs on OpenMP threads)">,
@@ -108,6 +105,18 @@ def CPUVectorizeContractionsPass
                            "::mlir::memref::MemRefDialect",
                            "::mlir::scf::SCFDialect",
                            "::mlir::vector::VectorDialect"];
+}
+
+def CPUSelectVNNIPass : Pass<"smelt-cpu-select-vnni", "::mlir::func::FuncOp"> {
+  let summary = "Four-way u8 x s8 dot products to AVX-512 VNNI";
+  let description = [{
+    Rewrites the int8 kernels' portable dot product (extend, multiply,
+    reduce groups of four into an int32 lane: 64 bytes into 16 lanes) into
+    one `llvm.x86.avx512.vpdpbusd.512` call. Runs late (after buffer
+    deallocation, which cannot see through intrinsic calls), and only for
+    processors with AVX-512 VNNI.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
 def CPUEmitEntryPointPass
