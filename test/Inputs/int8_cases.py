@@ -25,6 +25,13 @@ CW = rng.integers(-127, 128, (5, 3, 3, 3), dtype=np.int8)
 CWS = (rng.random(5).astype(np.float32) * 0.01 + 0.001)
 CB = rng.integers(-2000, 2000, 5, dtype=np.int32)
 CXS, CXZ, CYS, CYZ = np.float32(0.03), np.uint8(100), np.float32(0.2), np.uint8(90)
+D = rng.integers(0, 256, (1, 6, 9, 21), dtype=np.uint8)     # QLinearConv, group 3 (2 in, 2 out each)
+DW = rng.integers(-127, 128, (6, 2, 3, 3), dtype=np.int8)
+DWS = (rng.random(6).astype(np.float32) * 0.01 + 0.001)
+DB = rng.integers(-2000, 2000, 6, dtype=np.int32)
+E = rng.integers(0, 256, (1, 5, 17, 19), dtype=np.uint8)    # depthwise 3x3, stride 2
+EW = rng.integers(-127, 128, (5, 1, 3, 3), dtype=np.int8)
+EWS = (rng.random(5).astype(np.float32) * 0.01 + 0.001)
 
 
 def reference():
@@ -40,8 +47,26 @@ def reference():
             cacc += np.einsum("nchw,fc->nfhw", patch, CW[:, :, i, j].astype(np.int64))
     scale = (CXS * CWS / CYS).astype(np.float32).reshape(1, 5, 1, 1)
     cy = np.round(cacc.astype(np.float32) * scale) + float(CYZ)
+    def grouped(x, w, wscale, b, groups, stride, pad):
+        n, c, h, wd = x.shape
+        f = w.shape[0]
+        xp = np.pad(x.astype(np.int64) - int(CXZ), ((0, 0), (0, 0), (pad, pad), (pad, pad)))
+        oh, ow = (h + 2 * pad - 3) // stride + 1, (wd + 2 * pad - 3) // stride + 1
+        acc = np.zeros((n, f, oh, ow), np.int64) + (0 if b is None else b.reshape(1, f, 1, 1))
+        cg, fg = c // groups, f // groups
+        for gi in range(groups):
+            for i in range(3):
+                for j in range(3):
+                    patch = xp[:, gi * cg:(gi + 1) * cg, i:i + stride * oh:stride, j:j + stride * ow:stride]
+                    acc[:, gi * fg:(gi + 1) * fg] += np.einsum(
+                        "nchw,fc->nfhw", patch, w[gi * fg:(gi + 1) * fg, :, i, j].astype(np.int64))
+        scale = (CXS * wscale / CYS).astype(np.float32).reshape(1, f, 1, 1)
+        return np.clip(np.round(acc.astype(np.float32) * scale) + float(CYZ), 0, 255).astype(np.uint8)
+
     return {"product": acc.astype(np.int32), "requantized": np.clip(y, 0, 255).astype(np.uint8),
-            "convolved": np.clip(cy, 0, 255).astype(np.uint8)}
+            "convolved": np.clip(cy, 0, 255).astype(np.uint8),
+            "grouped": grouped(D, DW, DWS, DB, 3, 1, 1),
+            "depthwise": grouped(E, EW, EWS, None, 5, 2, 1)}
 
 
 def make(folder):
@@ -49,21 +74,31 @@ def make(folder):
         ("B", B), ("az", np.array(AZ)), ("W", W), ("xs", np.array(XS)), ("xz", np.array(XZ)),
         ("ws", np.array(WS)), ("wz", np.array(np.int8(0))), ("ys", np.array(YS)), ("yz", np.array(YZ)),
         ("cw", CW), ("cws", CWS), ("cwz", np.zeros(5, np.int8)), ("cb", CB), ("cxs", np.array(CXS)),
-        ("cxz", np.array(CXZ)), ("cys", np.array(CYS)), ("cyz", np.array(CYZ))]]
+        ("cxz", np.array(CXZ)), ("cys", np.array(CYS)), ("cyz", np.array(CYZ)),
+        ("dw", DW), ("dws", DWS), ("dwz", np.zeros(6, np.int8)), ("db", DB),
+        ("ew", EW), ("ews", EWS), ("ewz", np.zeros(5, np.int8))]]
     nodes = [helper.make_node("MatMulInteger", ["A", "B", "az"], ["product"]),
              helper.make_node("QLinearMatMul", ["X", "xs", "xz", "W", "ws", "wz", "ys", "yz"],
                               ["requantized"]),
              helper.make_node("QLinearConv", ["C", "cxs", "cxz", "cw", "cws", "cwz", "cys", "cyz", "cb"],
-                              ["convolved"], strides=[2, 2], pads=[1, 1, 1, 1])]
+                              ["convolved"], strides=[2, 2], pads=[1, 1, 1, 1]),
+             helper.make_node("QLinearConv", ["D", "cxs", "cxz", "dw", "dws", "dwz", "cys", "cyz", "db"],
+                              ["grouped"], group=3, pads=[1, 1, 1, 1]),
+             helper.make_node("QLinearConv", ["E", "cxs", "cxz", "ew", "ews", "ewz", "cys", "cyz"],
+                              ["depthwise"], group=5, strides=[2, 2], pads=[1, 1, 1, 1])]
     ref = reference()
     graph = helper.make_graph(
         nodes, "int8",
         [helper.make_tensor_value_info("A", TensorProto.UINT8, A.shape),
          helper.make_tensor_value_info("X", TensorProto.UINT8, X.shape),
-         helper.make_tensor_value_info("C", TensorProto.UINT8, C.shape)],
+         helper.make_tensor_value_info("C", TensorProto.UINT8, C.shape),
+         helper.make_tensor_value_info("D", TensorProto.UINT8, D.shape),
+         helper.make_tensor_value_info("E", TensorProto.UINT8, E.shape)],
         [helper.make_tensor_value_info("product", TensorProto.INT32, ref["product"].shape),
          helper.make_tensor_value_info("requantized", TensorProto.UINT8, ref["requantized"].shape),
-         helper.make_tensor_value_info("convolved", TensorProto.UINT8, ref["convolved"].shape)],
+         helper.make_tensor_value_info("convolved", TensorProto.UINT8, ref["convolved"].shape),
+         helper.make_tensor_value_info("grouped", TensorProto.UINT8, ref["grouped"].shape),
+         helper.make_tensor_value_info("depthwise", TensorProto.UINT8, ref["depthwise"].shape)],
         inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
     model.ir_version = 8
@@ -73,6 +108,8 @@ def make(folder):
     np.save(os.path.join(folder, "A.npy"), A)
     np.save(os.path.join(folder, "X.npy"), X)
     np.save(os.path.join(folder, "C.npy"), C)
+    np.save(os.path.join(folder, "D.npy"), D)
+    np.save(os.path.join(folder, "E.npy"), E)
 
 
 def check(out):

@@ -376,8 +376,8 @@ std::optional<Contraction> matchInt8Contraction(linalg::GenericOp op) {
       return std::nullopt;
   for (int r = k.cMap.getNumResults() - 2; r >= 0; --r) {
     unsigned d = k.cMap.getDimPosition(r);
-    if (k.aMap.isFunctionOfDim(d) && k.ranges[d] > 1 &&
-        (!k.m || k.ranges[d] > k.ranges[*k.m]))
+    if (k.aMap.isFunctionOfDim(d) && !k.bMap.isFunctionOfDim(d) &&
+        k.ranges[d] > 1 && (!k.m || k.ranges[d] > k.ranges[*k.m]))
       k.m = d;
   }
   for (unsigned d = 0; d < numDims; ++d)
