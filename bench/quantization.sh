@@ -67,3 +67,22 @@ printf 'latency (1 thread, 64 images): smelt float %s ms, smelt int8 %s ms, ORT 
 echo
 echo "== sizes"
 ls -l "$model" "$work/int8_qdq.onnx" "$work/float_64.so" "$work/int8_64.so" | awk '{printf "%10d  %s\n", $5, $NF}'
+
+echo
+echo "== the PaddleOCR detector, int8 (calibrated on the bench's input) vs float, 1 thread"
+det="$here/.cache/ocr/package/assets/ch_PP-OCRv4_det_infer.onnx"
+if [ -f "$det" ] && [ -f "$here/.cache/paddleocr-det/x.npy" ]; then
+  mkdir -p "$work/det_calibration"
+  cp "$here/.cache/paddleocr-det/x.npy" "$work/det_calibration/x.npy"
+  "$smeltc" "$det" --input-shape=x:1x3x320x320 -o "$work/det_float.so"
+  "$smeltc" "$det" --input-shape=x:1x3x320x320 --quantize=int8 \
+    --calibration="$work/det_calibration" -o "$work/det_int8.so" 2>/dev/null
+  f=$("$run" "$work/det_float.so" --input "x=$work/det_calibration/x.npy" --output-dir "$work/det_f" --threads 1 --bench "$runs" | awk '{print $2}')
+  q=$("$run" "$work/det_int8.so" --input "x=$work/det_calibration/x.npy" --output-dir "$work/det_q" --threads 1 --bench "$runs" | awk '{print $2}')
+  /usr/bin/python3 -c "
+import numpy as np
+f = np.load('$work/det_f/sigmoid_0.tmp_0.npy'); q = np.load('$work/det_q/sigmoid_0.tmp_0.npy')
+print('latency: float %s ms, int8 %s ms (%.2fx); outputs max abs diff %.2g' % ('$f', '$q', $f / $q, float(np.abs(f - q).max())))"
+else
+  echo "(run bench/run.sh first: it fetches the detector)"
+fi
