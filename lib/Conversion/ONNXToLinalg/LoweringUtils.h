@@ -121,13 +121,24 @@ mlir::Value buildPackedInt8MatMul(mlir::OpBuilder &b, mlir::Location loc,
                                   llvm::ArrayRef<int64_t> weights, int64_t k,
                                   int64_t n, mlir::RankedTensorType resultType);
 
-/// A 2-d convolution (group 1) of 8-bit `input` with constant signed 8-bit
-/// `weights` [F, C, KH, KW] (row-major) into int32, as sum over the window
-/// of (x - inputZeroPoint) * w + bias[f]: the input's windows are packed as
-/// columns [N, ceil(K/4), OH*OW, 4] (K = C*KH*KW, four k of a pixel
-/// together), the weights as rows [F, 4*ceil(K/4)], and the zero point and
-/// bias fold into the accumulator's start. `op` supplies strides, pads,
-/// dilations. Null when the op does not fit.
+/// buildPackedInt8MatMul when it applies: B a constant signed 8-bit [K, N]
+/// with zero (or no) zero points, A's zero point a constant scalar. The
+/// `onnx*` values are the op's own operands (their types carry the sign);
+/// `a` is A converted. Null otherwise.
+mlir::Value tryPackedInt8MatMul(mlir::OpBuilder &b, mlir::Location loc,
+                                mlir::Value a, mlir::Value onnxA,
+                                mlir::Value onnxB, mlir::Value onnxAZeroPoint,
+                                mlir::Value onnxBZeroPoint,
+                                mlir::RankedTensorType resultType);
+
+/// A 2-d convolution (any group count G) of 8-bit `input` with constant
+/// signed 8-bit `weights` [F, C/G, KH, KW] (row-major) into int32, as the
+/// sum over the window of (x - inputZeroPoint) * w, plus bias[f]. The
+/// input's windows are packed as columns [N, G, ceil(K/4), OH*OW, 4]
+/// (K = C/G*KH*KW, four k of a pixel together), the weights as rows
+/// [G, F/G, 4*ceil(K/4)], and the zero point and bias fold into the
+/// accumulator's start. `op` supplies strides, pads, dilations and group.
+/// Null when the op does not fit.
 mlir::Value buildPackedInt8Conv(mlir::OpBuilder &b, mlir::Location loc,
                                 mlir::Operation *op, mlir::Value input,
                                 bool inputUnsigned, int64_t inputZeroPoint,

@@ -212,6 +212,28 @@ Value smelt::detail::buildPackedInt8MatMul(OpBuilder &b, Location loc,
   return reshapeToStatic(b, loc, product, resultType);
 }
 
+Value smelt::detail::tryPackedInt8MatMul(OpBuilder &b, Location loc, Value a,
+                                         Value onnxA, Value onnxB,
+                                         Value onnxAZeroPoint,
+                                         Value onnxBZeroPoint,
+                                         RankedTensorType resultType) {
+  auto bType = dyn_cast<RankedTensorType>(onnxB.getType());
+  if (!bType || bType.getRank() != 2 || !bType.hasStaticShape() ||
+      isUnsignedElement(onnxB.getType()))
+    return Value();
+  std::optional<SmallVector<int64_t>> weights = getConstantInts(onnxB);
+  std::optional<SmallVector<int64_t>> za =
+      onnxAZeroPoint ? getConstantInts(onnxAZeroPoint) : SmallVector<int64_t>{0};
+  std::optional<SmallVector<int64_t>> zb =
+      onnxBZeroPoint ? getConstantInts(onnxBZeroPoint) : SmallVector<int64_t>{0};
+  if (!weights || !za || za->size() != 1 || !zb ||
+      !llvm::all_of(*zb, [](int64_t z) { return z == 0; }))
+    return Value();
+  return buildPackedInt8MatMul(b, loc, a, isUnsignedElement(onnxA.getType()),
+                               za->front(), *weights, bType.getDimSize(0),
+                               bType.getDimSize(1), resultType);
+}
+
 namespace {
 
 struct MatMulLowering : OpConversionPattern<smelt::onnx::MatMulOp> {
@@ -427,25 +449,11 @@ struct MatMulIntegerLowering
     Location loc = op.getLoc();
     bool aUnsigned = isUnsignedElement(op.getA().getType());
     bool bUnsigned = isUnsignedElement(op.getB().getType());
-    // Constant signed weights with no zero point: the packed form that the
-    // CPU's int8 kernels take.
-    if (!bUnsigned) {
-      std::optional<SmallVector<int64_t>> weights = getConstantInts(op.getB());
-      std::optional<SmallVector<int64_t>> za =
-          adaptor.getAZeroPoint() ? getConstantInts(op.getAZeroPoint())
-                                  : SmallVector<int64_t>{0};
-      std::optional<SmallVector<int64_t>> zb =
-          adaptor.getBZeroPoint() ? getConstantInts(op.getBZeroPoint())
-                                  : SmallVector<int64_t>{0};
-      if (weights && za && za->size() == 1 && zb &&
-          llvm::all_of(*zb, [](int64_t z) { return z == 0; }))
-        if (Value y = buildPackedInt8MatMul(
-                rewriter, loc, adaptor.getA(), aUnsigned, za->front(),
-                *weights, bType.getDimSize(0), bType.getDimSize(1),
-                resultType)) {
-          rewriter.replaceOp(op, y);
-          return success();
-        }
+    if (Value y = tryPackedInt8MatMul(rewriter, loc, adaptor.getA(),
+                                      op.getA(), op.getB(), op.getAZeroPoint(),
+                                      op.getBZeroPoint(), resultType)) {
+      rewriter.replaceOp(op, y);
+      return success();
     }
     Type i32 = resultType.getElementType();
     // Centre each operand in int32 first: x - zero_point.

@@ -85,6 +85,36 @@ Value saturate(OpBuilder &b, Location loc, Value v, Type intType,
   return arith::FPToSIOp::create(b, loc, intType, v);
 }
 
+/// QuantizeLinear and DequantizeLinear: `body(x, scale, zero point or
+/// null)` elementwise over `x`, with the parameters per tensor or along
+/// `axis`. Computed flat ([N] per tensor, [before, C, after] per axis) and
+/// reshaped back, so that the inner loops are long and vectorize.
+FailureOr<Value> quantizationOp(
+    ConversionPatternRewriter &rewriter, Location loc, Value x, Value scale,
+    Value zeroPoint, RankedTensorType resultType, int64_t axis,
+    function_ref<Value(OpBuilder &, Location, Value, Value, Value)> body) {
+  auto inputType = dyn_cast<RankedTensorType>(x.getType());
+  if (!resultType || !inputType || !inputType.hasStaticShape())
+    return failure();
+  if (axis < 0)
+    axis += resultType.getRank();
+  bool perTensor =
+      cast<RankedTensorType>(scale.getType()).getNumElements() == 1;
+  RankedTensorType flatType = flatShape(resultType, axis, perTensor);
+  int64_t flatAxis = perTensor ? 0 : 1, rank = flatType.getRank();
+  SmallVector<Value> operands = {
+      reshapeToStatic(rewriter, loc, x, flatShape(inputType, axis, perTensor)),
+      alongAxis(rewriter, loc, scale, flatAxis, rank)};
+  if (zeroPoint)
+    operands.push_back(alongAxis(rewriter, loc, zeroPoint, flatAxis, rank));
+  Value result = buildBroadcastElementwise(
+      rewriter, loc, flatType, operands,
+      [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+        return body(b, l, a[0], a[1], a.size() > 2 ? a[2] : Value());
+      });
+  return reshapeToStatic(rewriter, loc, result, resultType);
+}
+
 struct QuantizeLinearLowering
     : OpConversionPattern<smelt::onnx::QuantizeLinearOp> {
   using OpConversionPattern::OpConversionPattern;
@@ -93,47 +123,27 @@ struct QuantizeLinearLowering
                   ConversionPatternRewriter &rewriter) const override {
     RankedTensorType resultType =
         getStaticTensorType(*getTypeConverter(), op.getY().getType());
-    auto inputType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
-    if (!resultType || !inputType || !inputType.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "needs static shapes");
-    Location loc = op.getLoc();
-    int64_t rank = resultType.getRank();
-    int64_t axis = static_cast<int64_t>(op.getAxis());
-    if (axis < 0)
-      axis += rank;
     bool isUnsigned = isUnsignedElement(op.getY().getType());
-    // Computed flat ([N] per tensor, [before, C, after] per axis), then
-    // reshaped back: long inner loops that vectorize.
-    bool perTensor =
-        cast<RankedTensorType>(adaptor.getYScale().getType()).getNumElements() == 1;
-    RankedTensorType fullType = resultType;
-    RankedTensorType inputFlat = flatShape(inputType, axis, perTensor);
-    resultType = flatShape(resultType, axis, perTensor);
-    int64_t flatAxis = perTensor ? 0 : 1;
-    rank = resultType.getRank();
-    SmallVector<Value> operands = {
-        reshapeToStatic(rewriter, loc, adaptor.getX(), inputFlat),
-        alongAxis(rewriter, loc, adaptor.getYScale(), flatAxis, rank)};
-    if (Value zp = adaptor.getYZeroPoint())
-      operands.push_back(alongAxis(rewriter, loc, zp, flatAxis, rank));
-    Type intType = resultType.getElementType();
-    Value result = buildBroadcastElementwise(
-        rewriter, loc, resultType, operands,
-        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+    FailureOr<Value> result = quantizationOp(
+        rewriter, op.getLoc(), adaptor.getX(), adaptor.getYScale(),
+        adaptor.getYZeroPoint(), resultType,
+        static_cast<int64_t>(op.getAxis()),
+        [&](OpBuilder &b, Location l, Value x, Value scale, Value zp) {
           Type f32 = b.getF32Type();
-          Value x = a[0];
           if (!isa<FloatType>(x.getType()))
             x = arith::SIToFPOp::create(b, l, f32, x);
-          Value q = math::RoundEvenOp::create(
-              b, l, arith::DivFOp::create(b, l, x, a[1]));
-          if (a.size() > 2) {
-            Value zp = isUnsigned ? Value(arith::UIToFPOp::create(b, l, f32, a[2]))
-                                  : Value(arith::SIToFPOp::create(b, l, f32, a[2]));
-            q = arith::AddFOp::create(b, l, q, zp);
-          }
-          return saturate(b, l, q, intType, isUnsigned);
+          Value q =
+              math::RoundEvenOp::create(b, l, arith::DivFOp::create(b, l, x, scale));
+          if (zp)
+            q = arith::AddFOp::create(
+                b, l, q,
+                isUnsigned ? Value(arith::UIToFPOp::create(b, l, f32, zp))
+                           : Value(arith::SIToFPOp::create(b, l, f32, zp)));
+          return saturate(b, l, q, resultType.getElementType(), isUnsigned);
         });
-    rewriter.replaceOp(op, reshapeToStatic(rewriter, loc, result, fullType));
+    if (failed(result))
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    rewriter.replaceOp(op, *result);
     return success();
   }
 };
@@ -146,43 +156,25 @@ struct DequantizeLinearLowering
                   ConversionPatternRewriter &rewriter) const override {
     RankedTensorType resultType =
         getStaticTensorType(*getTypeConverter(), op.getY().getType());
-    auto inputType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
-    if (!resultType || !inputType || !inputType.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "needs static shapes");
-    Location loc = op.getLoc();
-    int64_t rank = resultType.getRank();
-    int64_t axis = static_cast<int64_t>(op.getAxis());
-    if (axis < 0)
-      axis += rank;
     bool isUnsigned = isUnsignedElement(op.getX().getType());
-    // Computed flat ([N] per tensor, [before, C, after] per axis), then
-    // reshaped back: long inner loops that vectorize.
-    bool perTensor =
-        cast<RankedTensorType>(adaptor.getXScale().getType()).getNumElements() == 1;
-    RankedTensorType fullType = resultType;
-    RankedTensorType inputFlat = flatShape(inputType, axis, perTensor);
-    resultType = flatShape(resultType, axis, perTensor);
-    int64_t flatAxis = perTensor ? 0 : 1;
-    rank = resultType.getRank();
-    SmallVector<Value> operands = {
-        reshapeToStatic(rewriter, loc, adaptor.getX(), inputFlat),
-        alongAxis(rewriter, loc, adaptor.getXScale(), flatAxis, rank)};
-    if (Value zp = adaptor.getXZeroPoint())
-      operands.push_back(alongAxis(rewriter, loc, zp, flatAxis, rank));
-    Value result = buildBroadcastElementwise(
-        rewriter, loc, resultType, operands,
-        [&](OpBuilder &b, Location l, ValueRange a) -> Value {
+    FailureOr<Value> result = quantizationOp(
+        rewriter, op.getLoc(), adaptor.getX(), adaptor.getXScale(),
+        adaptor.getXZeroPoint(), resultType,
+        static_cast<int64_t>(op.getAxis()),
+        [&](OpBuilder &b, Location l, Value x, Value scale, Value zp) {
           Type f32 = b.getF32Type();
           auto toFloat = [&](Value v) -> Value {
             return isUnsigned ? Value(arith::UIToFPOp::create(b, l, f32, v))
                               : Value(arith::SIToFPOp::create(b, l, f32, v));
           };
-          Value x = toFloat(a[0]);
-          if (a.size() > 2)
-            x = arith::SubFOp::create(b, l, x, toFloat(a[2]));
-          return arith::MulFOp::create(b, l, x, a[1]);
+          Value v = toFloat(x);
+          if (zp)
+            v = arith::SubFOp::create(b, l, v, toFloat(zp));
+          return Value(arith::MulFOp::create(b, l, v, scale));
         });
-    rewriter.replaceOp(op, reshapeToStatic(rewriter, loc, result, fullType));
+    if (failed(result))
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    rewriter.replaceOp(op, *result);
     return success();
   }
 };
@@ -366,19 +358,9 @@ struct QLinearMatMulLowering
     auto accType = RankedTensorType::get(resultType.getShape(),
                                          rewriter.getI32Type());
     Value acc;
-    // Constant signed weights with zero zero points: the packed form of the
-    // CPU's int8 kernels.
-    std::optional<SmallVector<int64_t>> weights =
-        isUnsignedElement(op.getB().getType()) ? std::nullopt
-                                                : getConstantInts(op.getB());
-    std::optional<SmallVector<int64_t>> za = getConstantInts(op.getAZeroPoint());
-    std::optional<SmallVector<int64_t>> zb = getConstantInts(op.getBZeroPoint());
-    if (weights && za && za->size() == 1 && zb && bType.getRank() == 2 &&
-        llvm::all_of(*zb, [](int64_t z) { return z == 0; }))
-      acc = buildPackedInt8MatMul(rewriter, loc, adaptor.getA(),
-                                  isUnsignedElement(op.getA().getType()),
-                                  za->front(), *weights, bType.getDimSize(0),
-                                  bType.getDimSize(1), accType);
+    acc = tryPackedInt8MatMul(rewriter, loc, adaptor.getA(), op.getA(),
+                              op.getB(), op.getAZeroPoint(),
+                              op.getBZeroPoint(), accType);
     if (!acc) {
       Value a = centred(rewriter, loc, adaptor.getA(), adaptor.getAZeroPoint(),
                         isUnsignedElement(op.getA().getType()),
