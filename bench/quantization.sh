@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Static int8 quantization of the Fashion-MNIST CNN (test/models/fashion-mnist):
-# top-1 on the 10,000 held-back test images, float vs int8; file sizes; and
+# Quantization of the Fashion-MNIST CNN (test/models/fashion-mnist): top-1 on
+# the 10,000 held-back test images, float vs static int8 vs weight-only int8
+# and int4; file sizes; and
 # the exported QDQ model run by ONNX Runtime 1.30 beside Smelt's int8 code
 # (agreement within one quantization step of the output, latency).
 #
@@ -19,12 +20,18 @@ command -v "$smeltc" >/dev/null || [ -x "$smeltc" ] || { echo "build Smelt first
 mkdir -p "$work"
 [ -f "$work/test_labels.npy" ] || /usr/bin/python3 "$here/fashion_data.py" "$work"
 
-echo "== accuracy on the 10,000 test images (calibration: 256 training images, minmax)"
+echo "== accuracy on the 10,000 test images: float; int8 (calibration: 256 training"
+echo "   images, minmax); weight-only int8 (w8) and int4 (w4), groups of 32"
 "$smeltc" "$model" --input-shape=image:1000x1x28x28 -o "$work/float.so"
 "$smeltc" "$model" --input-shape=image:1000x1x28x28 --quantize=int8 \
   --calibration="$work/calibration.npz" -o "$work/int8.so" 2>"$work/quantize.log"
 tail -1 "$work/quantize.log"
-for variant in float int8; do
+for bits in 8 4; do
+  "$smeltc" "$model" --input-shape=image:1000x1x28x28 --quantize=int$bits-weights \
+    --weight-group-size=32 -o "$work/w$bits.so" 2>>"$work/quantize.log"
+  tail -1 "$work/quantize.log"
+done
+for variant in float int8 w8 w4; do
   mkdir -p "$work/$variant"
   for batch in "$work"/test_[0-9]*.npy; do
     k=$(basename "$batch" .npy); k=${k#test_}
@@ -32,7 +39,7 @@ for variant in float int8; do
     mv "$work/$variant/out/logits.npy" "$work/$variant/logits_$k.npy"
   done
 done
-/usr/bin/python3 "$here/fashion_data.py" accuracy "$work" "$work/float" "$work/int8" |
+/usr/bin/python3 "$here/fashion_data.py" accuracy "$work" "$work/float" "$work/int8" "$work/w8" "$work/w4" |
   awk '{n=split($1,p,"/"); printf "top-1 %-6s %6.2f%%\n", p[n], $2}'
 
 echo

@@ -249,9 +249,30 @@ static LogicalResult emitCalibrationTable(const smelt::CompileOptions &options,
 static LogicalResult quantizeModule(const smelt::CompileOptions &options,
                                     ModuleOp module) {
   Location loc = UnknownLoc::get(module.getContext());
+  QuantizeOptions selection;
+  selection.excluded.insert(options.quantizeExclude.begin(),
+                            options.quantizeExclude.end());
+  if (options.quantize == "int4-weights" || options.quantize == "int8-weights") {
+    if (options.weightGroupSize < 0)
+      return emitError(loc) << "--weight-group-size must be 0 (per output "
+                               "channel) or positive, not "
+                            << options.weightGroupSize;
+    unsigned bits = options.quantize == "int4-weights" ? 4 : 8;
+    FailureOr<QuantizeReport> report = quantizeWeightsOnly(
+        module, bits, options.weightGroupSize, selection);
+    if (failed(report))
+      return failure();
+    llvm::errs() << "quantized " << report->quantizedOps << " ops' weights to "
+                 << bits << " bits (" << report->skippedOps
+                 << " left float); their weights " << report->weightBytesBefore
+                 << " -> " << report->weightBytesAfter
+                 << " bytes as packed, stored one per byte for now\n";
+    return success();
+  }
   if (options.quantize != "int8")
     return emitError(loc) << "--quantize='" << options.quantize
-                          << "' is not supported (supported: int8)";
+                          << "' is not supported (supported: int8, "
+                             "int8-weights, int4-weights)";
   FailureOr<CalibrationOptions> calibration =
       calibrationOptions(options, loc, "--quantize=int8");
   if (failed(calibration))

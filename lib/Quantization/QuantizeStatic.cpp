@@ -330,3 +330,123 @@ smelt::quantizeStaticInt8(ModuleOp module,
       op.erase();
   return report;
 }
+
+FailureOr<QuantizeReport>
+smelt::quantizeWeightsOnly(ModuleOp module, unsigned bits, int64_t groupSize,
+                           const QuantizeOptions &options) {
+  auto func = module.lookupSymbol<func::FuncOp>(kONNXEntryName);
+  if (!func)
+    return module.emitError() << "the model has no entry function";
+  if (bits != 4 && bits != 8)
+    return module.emitError() << "weight-only quantization takes 4 or 8 bits";
+  const float qmax = bits == 4 ? 7.0f : 127.0f;
+  OpBuilder b(module.getContext());
+  QuantizeReport report;
+  SmallVector<Operation *> candidates;
+  for (Operation &op : func.getBody().front()) {
+    StringRef name = op.getName().getStringRef();
+    if (name == "onnx.Conv" || name == "onnx.Gemm" || name == "onnx.MatMul")
+      candidates.push_back(&op);
+  }
+  for (Operation *op : candidates) {
+    StringRef name = op->getName().getStringRef();
+    Value w = op->getOperand(1);
+    std::optional<std::vector<float>> data = readFloats(w.getDefiningOp());
+    auto type = dyn_cast<RankedTensorType>(w.getType());
+    bool transB = false;
+    if (auto tb = op->getAttrOfType<IntegerAttr>("transB"))
+      transB = tb.getInt() != 0;
+    if (isExcluded(op, options) || !data || !type ||
+        (name != "onnx.Conv" && type.getRank() != 2)) {
+      ++report.skippedOps;
+      continue;
+    }
+    // The weights as [outputs, K] (Conv [F, C*KH*KW], Gemm with transB
+    // [N, K]) or [K, outputs] (MatMul, Gemm): groups run along K.
+    bool outputsFirst = name == "onnx.Conv" || transB;
+    int64_t outputs = outputsFirst ? type.getDimSize(0) : type.getDimSize(1);
+    int64_t k = type.getNumElements() / outputs;
+    int64_t group = groupSize > 0 && k % groupSize == 0 ? groupSize : k;
+    int64_t groups = k / group;
+    auto at = [&](int64_t o, int64_t kk) {
+      return outputsFirst ? o * k + kk : kk * outputs + o;
+    };
+    // Scales as [outputs, groups, 1] or [groups, 1, outputs], matching the
+    // weights reshaped to [outputs, groups, group] or [groups, group,
+    // outputs].
+    std::vector<float> scales(outputs * groups, 1.0f);
+    std::vector<int8_t> q(data->size());
+    for (int64_t o = 0; o < outputs; ++o)
+      for (int64_t g = 0; g < groups; ++g) {
+        float maxAbs = 0;
+        for (int64_t i = 0; i < group; ++i)
+          maxAbs = std::max(maxAbs, std::fabs((*data)[at(o, g * group + i)]));
+        float scale = maxAbs > 0 ? maxAbs / qmax : 1.0f;
+        scales[outputsFirst ? o * groups + g : g * outputs + o] = scale;
+        for (int64_t i = 0; i < group; ++i) {
+          int64_t idx = at(o, g * group + i);
+          q[idx] = static_cast<int8_t>(std::clamp(
+              std::nearbyint((*data)[idx] / scale), -qmax, qmax));
+        }
+      }
+    b.setInsertionPoint(op);
+    Location loc = w.getLoc();
+    auto constant = [&](TypedAttr value, StringRef nm = "") {
+      OperationState state(loc, "onnx.Constant");
+      state.addAttribute("value", value);
+      if (!nm.empty())
+        state.addAttribute("onnx.name", b.getStringAttr(nm));
+      state.addTypes(value.getType());
+      return b.create(state)->getResult(0);
+    };
+    auto make = [&](StringRef opName, ValueRange operands, Type result,
+                    ArrayRef<NamedAttribute> attrs = {}) {
+      OperationState state(loc, opName);
+      state.addOperands(operands);
+      state.addTypes(result);
+      state.addAttributes(attrs);
+      return b.create(state)->getResult(0);
+    };
+    std::string base = "weights";
+    if (auto nm = w.getDefiningOp()->getAttrOfType<StringAttr>("onnx.name"))
+      base = nm.str();
+    auto i8 = b.getIntegerType(8);
+    Value qw = constant(DenseElementsAttr::get(type.clone(i8), ArrayRef(q)),
+                        base + (bits == 4 ? "_int4" : "_int8"));
+    SmallVector<int64_t> grouped =
+        outputsFirst ? SmallVector<int64_t>{outputs, groups, group}
+                     : SmallVector<int64_t>{groups, group, outputs};
+    SmallVector<int64_t> scaleShape =
+        outputsFirst ? SmallVector<int64_t>{outputs, groups, 1}
+                     : SmallVector<int64_t>{groups, 1, outputs};
+    auto f32 = b.getF32Type();
+    Value scale = constant(
+        DenseElementsAttr::get(RankedTensorType::get(scaleShape, f32),
+                               ArrayRef(scales)),
+        base + "_scale");
+    auto shapeConstant = [&](ArrayRef<int64_t> dims) {
+      auto t = RankedTensorType::get({static_cast<int64_t>(dims.size())},
+                                     b.getI64Type());
+      return constant(DenseElementsAttr::get(t, dims));
+    };
+    Value asFloat = make("onnx.Cast", {qw}, type,
+                         {b.getNamedAttr("to", b.getI64IntegerAttr(1))});
+    Value groupedValue =
+        make("onnx.Reshape", {asFloat, shapeConstant(grouped)},
+             RankedTensorType::get(grouped, f32));
+    Value scaled = make("onnx.Mul", {groupedValue, scale},
+                        RankedTensorType::get(grouped, f32));
+    Value restored = make("onnx.Reshape", {scaled, shapeConstant(type.getShape())},
+                          type);
+    op->setOperand(1, restored);
+    report.weightBytesBefore += type.getNumElements() * 4;
+    report.weightBytesAfter +=
+        type.getNumElements() * bits / 8 + scales.size() * 4;
+    ++report.quantizedOps;
+  }
+  for (Operation &op : llvm::make_early_inc_range(
+           llvm::reverse(func.getBody().front().getOperations())))
+    if (op.getName().getStringRef() == "onnx.Constant" && op.use_empty())
+      op.erase();
+  return report;
+}

@@ -78,8 +78,14 @@ int main(int argc, char **argv) {
       cl::init(99.99), cl::cat(category));
   cl::opt<std::string> quantize(
       "quantize",
-      cl::desc("Quantize: int8 (static, from --calibration data; QDQ form)"),
-      cl::value_desc("int8"), cl::cat(category));
+      cl::desc("Quantize: int8 (static, from --calibration data; QDQ "
+               "form), or int8-weights / int4-weights (weight-only)"),
+      cl::value_desc("int8|int8-weights|int4-weights"), cl::cat(category));
+  cl::opt<int64_t> weightGroupSize(
+      "weight-group-size",
+      cl::desc("Weight-only quantization: weights per scale along the "
+               "reduction (32, 64, 128; 0: one scale per output channel)"),
+      cl::init(32), cl::cat(category));
   cl::opt<bool> perTensorWeights(
       "per-tensor-weights",
       cl::desc("One weight scale per tensor instead of per output channel"),
@@ -111,6 +117,7 @@ int main(int argc, char **argv) {
   options.calibrationMethod = calibrationMethod;
   options.calibrationPercentile = calibrationPercentile;
   options.quantize = quantize;
+  options.weightGroupSize = weightGroupSize;
   options.perTensorWeights = perTensorWeights;
   options.quantizeExclude.assign(quantizeExclude.begin(), quantizeExclude.end());
   for (const std::string &shape : inputShapes) {

@@ -61,12 +61,16 @@ struct CompileOptions {
   std::string calibrationPath;
   std::string calibrationMethod = "minmax";
   double calibrationPercentile = 99.99;
-  /// "int8": static int8 quantization (QDQ form) from the calibration.
+  /// "int8": static int8 quantization (QDQ form) from the calibration;
+  /// "int8-weights" / "int4-weights": weight-only, no calibration.
   std::string quantize;
   /// Weights per tensor instead of per output channel.
   bool perTensorWeights = false;
   /// Nodes kept in float, by name or op type.
   std::vector<std::string> quantizeExclude;
+  /// Weight-only quantization: weights per scale along the reduction (0:
+  /// one scale per output channel).
+  int64_t weightGroupSize = 32;
 };
 
 /// The kind of output a file name suggests ("model.so" -> Library), or

@@ -51,6 +51,17 @@ quantizeStaticInt8(mlir::ModuleOp module,
                    const std::vector<TensorRange> &ranges,
                    const QuantizeOptions &options);
 
+/// Weight-only quantization: each Conv, Gemm and MatMul weight constant
+/// becomes `bits`-bit integers (8 or 4, symmetric, round to nearest even)
+/// with one f32 scale per `groupSize` consecutive weights along the
+/// reduction dimension of each output channel (the whole reduction when
+/// groupSize is 0 or does not divide it), dequantized in the graph
+/// (Cast, Reshape, Mul, Reshape) where the op reads it. Activations stay
+/// float. The integers are stored one per byte.
+mlir::FailureOr<QuantizeReport>
+quantizeWeightsOnly(mlir::ModuleOp module, unsigned bits, int64_t groupSize,
+                    const QuantizeOptions &options);
+
 } // namespace smelt
 
 #endif // SMELT_QUANTIZATION_QUANTIZE_H
