@@ -22,9 +22,10 @@ using namespace smelt::detail;
 
 namespace {
 
-/// The new element for a reduction mode; null for an unknown mode.
+/// The new element for a reduction mode; null for an unknown mode. Integer
+/// max and min read the data's sign from `isUnsigned`.
 Value combine(OpBuilder &b, Location loc, StringRef mode, Value old,
-              Value update) {
+              Value update, bool isUnsigned) {
   bool isFloat = isa<FloatType>(old.getType());
   if (mode == "none")
     return update;
@@ -35,9 +36,9 @@ Value combine(OpBuilder &b, Location loc, StringRef mode, Value old,
     return isFloat ? Value(arith::MulFOp::create(b, loc, old, update))
                    : Value(arith::MulIOp::create(b, loc, old, update));
   if (mode == "max")
-    return maxOf(b, loc, old, update, /*isUnsigned=*/false);
+    return maxOf(b, loc, old, update, isUnsigned);
   if (mode == "min")
-    return minOf(b, loc, old, update, /*isUnsigned=*/false);
+    return minOf(b, loc, old, update, isUnsigned);
   return nullptr;
 }
 
@@ -79,6 +80,7 @@ struct ScatterElementsLowering
     if (axis < 0)
       axis += rank;
     StringRef mode = op.getReduction();
+    bool isUnsigned = isUnsignedElement(op.getData().getType());
     Location loc = op.getLoc();
     Value indices = adaptor.getIndices(), updates = adaptor.getUpdates();
     bool supported = true;
@@ -89,7 +91,7 @@ struct ScatterElementsLowering
           at[axis] = readIndex(b, l, indices, ivs, dataType.getDimSize(axis));
           Value update = tensor::ExtractOp::create(b, l, updates, ivs);
           Value old = tensor::ExtractOp::create(b, l, acc, at);
-          Value v = combine(b, l, mode, old, update);
+          Value v = combine(b, l, mode, old, update, isUnsigned);
           supported &= v != nullptr;
           return tensor::InsertOp::create(b, l, v ? v : update, acc, at);
         });
@@ -117,6 +119,7 @@ struct ScatterNDLowering : OpConversionPattern<smelt::onnx::ScatterNDOp> {
     int64_t q = indicesType.getRank();
     int64_t k = indicesType.getDimSize(q - 1);
     StringRef mode = op.getReduction();
+    bool isUnsigned = isUnsignedElement(op.getData().getType());
     Location loc = op.getLoc();
     Value indices = adaptor.getIndices(), updates = adaptor.getUpdates();
     bool supported = true;
@@ -133,7 +136,7 @@ struct ScatterNDLowering : OpConversionPattern<smelt::onnx::ScatterNDOp> {
           at.append(ivs.begin() + (q - 1), ivs.end());
           Value update = tensor::ExtractOp::create(b, l, updates, ivs);
           Value old = tensor::ExtractOp::create(b, l, acc, at);
-          Value v = combine(b, l, mode, old, update);
+          Value v = combine(b, l, mode, old, update, isUnsigned);
           supported &= v != nullptr;
           return tensor::InsertOp::create(b, l, v ? v : update, acc, at);
         });

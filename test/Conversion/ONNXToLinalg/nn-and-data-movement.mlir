@@ -111,3 +111,14 @@ func.func @slice(%x: tensor<10xf32>) -> tensor<4xf32> {
   %0 = onnx.Slice(%x, %s, %e, %a, %st) {operandSegmentSizes = array<i32: 1, 1, 1, 1, 1>} : (tensor<10xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>) -> tensor<4xf32>
   return %0 : tensor<4xf32>
 }
+
+// -----
+
+// ScatterElements' max and min compare unsigned data as unsigned.
+// CHECK-LABEL: func @scatter_max_unsigned
+// CHECK: arith.maxui
+// CHECK-NOT: arith.maxsi
+func.func @scatter_max_unsigned(%d: tensor<4xui8>, %i: tensor<2xi64>, %u: tensor<2xui8>) -> tensor<4xui8> {
+  %0 = onnx.ScatterElements(%d, %i, %u) {reduction = "max"} : (tensor<4xui8>, tensor<2xi64>, tensor<2xui8>) -> tensor<4xui8>
+  return %0 : tensor<4xui8>
+}
