@@ -196,6 +196,22 @@ std::optional<Combiner> classifyBody(linalg::GenericOp op) {
   return std::nullopt;
 }
 
+/// m: the longest output dimension that A reads and B does not (nearest n
+/// among equals); every other parallel dimension but n is a batch loop.
+void assignRowsAndBatches(Contraction &k,
+                          ArrayRef<utils::IteratorType> iterators) {
+  for (int r = k.cMap.getNumResults() - 2; r >= 0; --r) {
+    unsigned d = k.cMap.getDimPosition(r);
+    if (k.aMap.isFunctionOfDim(d) && !k.bMap.isFunctionOfDim(d) &&
+        k.ranges[d] > 1 && (!k.m || k.ranges[d] > k.ranges[*k.m]))
+      k.m = d;
+  }
+  for (unsigned d = 0; d < iterators.size(); ++d)
+    if (iterators[d] == utils::IteratorType::parallel &&
+        static_cast<int64_t>(d) != k.n && (!k.m || d != *k.m))
+      k.batch.push_back(d);
+}
+
 std::optional<Contraction> matchContraction(linalg::GenericOp op) {
   if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
       op.getNumDpsInits() != 1)
@@ -269,18 +285,7 @@ std::optional<Contraction> matchContraction(linalg::GenericOp op) {
   if (k.bStride < 1)
     return std::nullopt;
 
-  // m: the longest output dimension that A reads and B does not (nearest n
-  // among equals).
-  for (int r = k.cMap.getNumResults() - 2; r >= 0; --r) {
-    unsigned d = k.cMap.getDimPosition(r);
-    if (k.aMap.isFunctionOfDim(d) && !k.bMap.isFunctionOfDim(d) &&
-        k.ranges[d] > 1 && (!k.m || k.ranges[d] > k.ranges[*k.m]))
-      k.m = d;
-  }
-  for (unsigned d = 0; d < numDims; ++d)
-    if (iterators[d] == utils::IteratorType::parallel && d != k.n &&
-        (!k.m || d != *k.m))
-      k.batch.push_back(d);
+  assignRowsAndBatches(k, iterators);
   return k;
 }
 
@@ -374,16 +379,7 @@ std::optional<Contraction> matchInt8Contraction(linalg::GenericOp op) {
     if (!isa<AffineDimExpr, AffineConstantExpr>(k.aMap.getResult(r)) ||
         k.aMap.getResult(r).isFunctionOfDim(kDim))
       return std::nullopt;
-  for (int r = k.cMap.getNumResults() - 2; r >= 0; --r) {
-    unsigned d = k.cMap.getDimPosition(r);
-    if (k.aMap.isFunctionOfDim(d) && !k.bMap.isFunctionOfDim(d) &&
-        k.ranges[d] > 1 && (!k.m || k.ranges[d] > k.ranges[*k.m]))
-      k.m = d;
-  }
-  for (unsigned d = 0; d < numDims; ++d)
-    if (iterators[d] == utils::IteratorType::parallel && d != k.n &&
-        (!k.m || d != *k.m))
-      k.batch.push_back(d);
+  assignRowsAndBatches(k, iterators);
   return k;
 }
 
