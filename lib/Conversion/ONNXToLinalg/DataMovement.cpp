@@ -712,6 +712,51 @@ struct GatherNDLowering : OpConversionPattern<smelt::onnx::GatherNDOp> {
   }
 };
 
+/// The integer factor k of each dimension when a nearest Resize reads
+/// input[i floordiv k] along it: the result is k times the input and the
+/// coordinate transformation with the rounding lands on q for i = q*k + r.
+/// None when some dimension needs the general coordinate arithmetic.
+std::optional<SmallVector<int64_t>>
+nearestIntegerFactors(smelt::onnx::ResizeOp op, RankedTensorType in,
+                      RankedTensorType out, Value scales) {
+  StringRef transform = op.getCoordinateTransformationMode();
+  StringRef rounding = op.getNearestMode();
+  if (op.getMode() != "nearest")
+    return std::nullopt;
+  std::optional<SmallVector<double>> given;
+  if (scales) {
+    given = getConstantFloats(scales);
+    if (!given || given->size() != static_cast<size_t>(in.getRank()))
+      return std::nullopt;
+  }
+  SmallVector<int64_t> factors;
+  for (int64_t d = 0; d < in.getRank(); ++d) {
+    int64_t n = in.getDimSize(d), m = out.getDimSize(d);
+    if (n <= 0 || m % n != 0)
+      return std::nullopt;
+    int64_t k = m / n;
+    if (given && (*given)[d] != static_cast<double>(k))
+      return std::nullopt;
+    bool roundHalf =
+        rounding == "round_prefer_floor" || rounding == "round_prefer_ceil";
+    // c = i/k (asymmetric), (i+0.5)/k (tf_half_pixel_for_nn) or
+    // (i+0.5)/k - 0.5 (half_pixel): q plus a fraction in [0, 1), (0, 1)
+    // or (-0.5, 0.5) respectively.
+    bool exact =
+        k == 1 ||
+        (transform == "asymmetric" &&
+         (rounding == "floor" || (rounding == "round_prefer_floor" && k == 2))) ||
+        (transform == "tf_half_pixel_for_nn" && rounding == "floor") ||
+        ((transform == "half_pixel" ||
+          (transform == "pytorch_half_pixel" && m > 1)) &&
+         roundHalf);
+    if (!exact)
+      return std::nullopt;
+    factors.push_back(k);
+  }
+  return factors;
+}
+
 /// Resize in nearest and (multi)linear modes. Each output coordinate maps
 /// back to the input through the coordinate transformation; nearest rounds
 /// it, linear blends the two neighbours along every resized dimension.
@@ -744,6 +789,35 @@ struct ResizeLowering : OpConversionPattern<smelt::onnx::ResizeOp> {
       auto t = dyn_cast<RankedTensorType>(scalesTensor.getType());
       if (!t || t.getRank() != 1 || t.getDimSize(0) != rank)
         scalesTensor = nullptr;
+    }
+    // Integer upsampling: a broadcast into [.., in, k, ..] seen as the
+    // result. Each input row is read contiguously, and fused with what
+    // reads the result the loop over the input's innermost dimension
+    // vectorizes (the k copies become an interleave).
+    if (auto factors = nearestIntegerFactors(op, type, resultType,
+                                             adaptor.getScales())) {
+      MLIRContext *context = rewriter.getContext();
+      SmallVector<int64_t> expanded;
+      SmallVector<AffineExpr> read;
+      for (int64_t d = 0; d < rank; ++d) {
+        read.push_back(rewriter.getAffineDimExpr(expanded.size()));
+        expanded.push_back(type.getDimSize(d));
+        if ((*factors)[d] != 1)
+          expanded.push_back((*factors)[d]);
+      }
+      int64_t loops = expanded.size();
+      Value init = tensor::EmptyOp::create(rewriter, loc, expanded, element);
+      auto generic = linalg::GenericOp::create(
+          rewriter, loc, init.getType(), ValueRange{input}, ValueRange{init},
+          ArrayRef<AffineMap>{AffineMap::get(loops, 0, read, context),
+                              AffineMap::getMultiDimIdentityMap(loops, context)},
+          SmallVector<utils::IteratorType>(loops, utils::IteratorType::parallel),
+          [](OpBuilder &b, Location l, ValueRange args) {
+            linalg::YieldOp::create(b, l, args[0]);
+          });
+      rewriter.replaceOp(op, reshapeToStatic(rewriter, loc,
+                                             generic.getResult(0), resultType));
+      return success();
     }
     double cubicA = op.getCubicCoeffA().convertToDouble();
     bool excludeOutside = op.getExcludeOutside() != 0;

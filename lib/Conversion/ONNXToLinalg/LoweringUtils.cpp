@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/IR/Matchers.h"
 
@@ -37,16 +38,40 @@ Value smelt::detail::buildBroadcastElementwise(
     llvm::function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
   int64_t rank = resultType.getRank();
   SmallVector<AffineMap> maps;
+  SmallVector<Value> inputs;
   for (Value operand : operands) {
     auto type = cast<RankedTensorType>(operand.getType());
     int64_t offset = rank - type.getRank();
     SmallVector<AffineExpr> exprs;
+    SmallVector<int64_t> kept;
+    bool broadcasts = false;
     for (int64_t i = 0; i < type.getRank(); ++i) {
       bool broadcast =
           type.getDimSize(i) == 1 && resultType.getDimSize(offset + i) != 1;
+      broadcasts |= broadcast;
       exprs.push_back(broadcast ? b.getAffineConstantExpr(0)
                                 : b.getAffineDimExpr(offset + i));
+      if (!broadcast)
+        kept.push_back(type.getDimSize(i));
     }
+    // A static operand drops its broadcast unit dims, so that its map is a
+    // projected permutation: reshapes then move through the op, and
+    // elementwise fusion reaches across them.
+    if (broadcasts && type.hasStaticShape()) {
+      auto keptType = RankedTensorType::get(kept, type.getElementType());
+      std::optional<SmallVector<ReassociationIndices>> groups =
+          kept.empty() ? std::optional(SmallVector<ReassociationIndices>())
+                       : getReassociationIndicesForCollapse(type.getShape(),
+                                                            kept);
+      if (groups) {
+        operand = tensor::CollapseShapeOp::create(b, loc, keptType, operand,
+                                                  *groups);
+        llvm::erase_if(exprs, [](AffineExpr e) {
+          return isa<AffineConstantExpr>(e);
+        });
+      }
+    }
+    inputs.push_back(operand);
     maps.push_back(AffineMap::get(rank, 0, exprs, b.getContext()));
   }
   maps.push_back(b.getMultiDimIdentityMap(rank));
@@ -55,7 +80,7 @@ Value smelt::detail::buildBroadcastElementwise(
   SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::parallel);
   auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{resultType}, operands, ValueRange{init}, maps,
+      b, loc, TypeRange{resultType}, inputs, ValueRange{init}, maps,
       iterators, [&](OpBuilder &nested, Location nestedLoc, ValueRange args) {
         Value result = body(nested, nestedLoc, args.drop_back());
         linalg::YieldOp::create(nested, nestedLoc, result);
@@ -67,6 +92,19 @@ Value smelt::detail::reshapeToStatic(OpBuilder &b, Location loc, Value value,
                                      RankedTensorType type) {
   if (value.getType() == type)
     return value;
+  // Pure collapses and expansions as such: elementwise fusion moves them
+  // through linalg ops, where a tensor.reshape would stop it.
+  auto source = cast<RankedTensorType>(value.getType());
+  if (source.hasStaticShape() && type.hasStaticShape()) {
+    if (source.getRank() > type.getRank())
+      if (auto groups = getReassociationIndicesForCollapse(source.getShape(),
+                                                           type.getShape()))
+        return tensor::CollapseShapeOp::create(b, loc, type, value, *groups);
+    if (source.getRank() < type.getRank())
+      if (auto groups = getReassociationIndicesForCollapse(type.getShape(),
+                                                           source.getShape()))
+        return tensor::ExpandShapeOp::create(b, loc, type, value, *groups);
+  }
   SmallVector<int64_t> dims(type.getShape());
   auto shapeType = RankedTensorType::get({static_cast<int64_t>(dims.size())},
                                          b.getI64Type());

@@ -812,13 +812,22 @@ struct GlobalPoolLowering : OpConversionPattern<OpTy> {
     }
     Value init = isMax ? lowestValue(rewriter, loc, element, false)
                        : createScalarConstant(rewriter, loc, element, 0.0);
-    Value reduced = reduce(
-        rewriter, loc, adaptor.getX(), axes, init,
-        [](OpBuilder &b, Location l, Value x, Value acc) -> Value {
-          if (isMax)
-            return arith::MaximumFOp::create(b, l, x, acc);
-          return arith::AddFOp::create(b, l, acc, x);
-        });
+    auto combine = [](OpBuilder &b, Location l, Value x, Value acc) -> Value {
+      if (isMax)
+        return arith::MaximumFOp::create(b, l, x, acc);
+      return arith::AddFOp::create(b, l, acc, x);
+    };
+    // The outer spatial dims first, into rows along the innermost one: that
+    // loop is parallel and vectorizes, where one long reduction would run
+    // one element at a time (floats do not reassociate).
+    Value input = adaptor.getX();
+    int64_t rank = inputType.getRank();
+    if (rank > 3 && inputType.getDimSize(rank - 1) > 1) {
+      input = reduce(rewriter, loc, input, ArrayRef(axes).drop_back(), init,
+                     combine);
+      axes = {2};
+    }
+    Value reduced = reduce(rewriter, loc, input, axes, init, combine);
     if (!isMax) {
       auto reducedType = cast<RankedTensorType>(reduced.getType());
       reduced = buildBroadcastElementwise(

@@ -7,6 +7,10 @@
 
 #include "smelt/Target/CPU/Passes.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/Transforms/Transforms.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -36,6 +40,191 @@ bool shouldFuse(OpOperand *fused) {
   return true;
 }
 
+/// A widening elementwise op (a DequantizeLinear, a cast): every data
+/// operand it reads element by element is narrower than its result, and
+/// its body is a few arithmetic ops. Computing it again in each reader
+/// reads fewer bytes than materializing its result once.
+bool isCheapWidening(linalg::GenericOp op) {
+  if (op.getNumDpsInits() != 1 || op.getNumReductionLoops() != 0 ||
+      op.getBody()->getOperations().size() > 8)
+    return false;
+  auto resultType = dyn_cast<ShapedType>(op.getResult(0).getType());
+  if (!resultType || !resultType.getElementType().isIntOrFloat())
+    return false;
+  unsigned resultBits = resultType.getElementTypeBitWidth();
+  bool readsData = false;
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(input);
+    if (!map.isProjectedPermutation())
+      return false;
+    if (map.getNumResults() < op.getNumLoops())
+      continue; // a broadcast parameter
+    auto type = dyn_cast<ShapedType>(input->get().getType());
+    if (!type || !type.getElementType().isIntOrFloat() ||
+        type.getElementTypeBitWidth() >= resultBits)
+      return false;
+    readsData = true;
+  }
+  return readsData && !op.payloadUsesValueFromOperand(op.getDpsInitOperand(0));
+}
+
+/// One copy of each cheap widening op per reader that is an elementwise
+/// linalg op, so that each copy fuses into its reader.
+bool duplicateCheapWidenings(func::FuncOp func) {
+  SmallVector<linalg::GenericOp> candidates;
+  func.walk([&](linalg::GenericOp op) {
+    if (!op->getResult(0).hasOneUse() && isCheapWidening(op))
+      candidates.push_back(op);
+  });
+  for (linalg::GenericOp op : candidates) {
+    SmallVector<OpOperand *> uses;
+    for (OpOperand &use : op->getResult(0).getUses())
+      if (auto reader = dyn_cast<linalg::LinalgOp>(use.getOwner()))
+        if (reader.getMatchingIndexingMap(&use).isPermutation())
+          uses.push_back(&use);
+    // The first reader keeps the original.
+    for (OpOperand *use : llvm::drop_begin(uses)) {
+      OpBuilder b(use->getOwner());
+      use->set(b.clone(*op)->getResult(0));
+    }
+  }
+  return !candidates.empty();
+}
+
+/// The coarsest shape both `a` and `b` refine: the groups of consecutive
+/// dims of each whose sizes multiply to the same numbers. None when the
+/// element counts differ.
+std::optional<std::pair<SmallVector<ReassociationIndices>,
+                        SmallVector<ReassociationIndices>>>
+commonGroups(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
+  SmallVector<ReassociationIndices> ga, gb;
+  size_t i = 0, j = 0;
+  while (i < a.size() || j < b.size()) {
+    ReassociationIndices ra, rb;
+    int64_t pa = 1, pb = 1;
+    if (i < a.size())
+      pa = a[i], ra.push_back(i++);
+    if (j < b.size())
+      pb = b[j], rb.push_back(j++);
+    while (pa != pb) {
+      if (pa < pb && i < a.size())
+        pa *= a[i], ra.push_back(i++);
+      else if (pb < pa && j < b.size())
+        pb *= b[j], rb.push_back(j++);
+      else
+        return std::nullopt;
+    }
+    // Trailing unit dims join the last group.
+    while (i < a.size() && a[i] == 1 && j == b.size())
+      ra.push_back(i++);
+    while (j < b.size() && b[j] == 1 && i == a.size())
+      rb.push_back(j++);
+    ga.push_back(ra);
+    gb.push_back(rb);
+  }
+  return std::make_pair(ga, gb);
+}
+
+/// An elementwise op that reads a contraction's result through reshapes
+/// (a convolution's [N, G, M/G, OH*OW] seen as [N, M, OH, OW]), rewritten
+/// to iterate the contraction's own shape, its result reshaped back. The
+/// contraction kernels fuse such an op as their epilogue, which must run
+/// on their register blocks. Parameters read along the op's dims move to
+/// the matching dims of the contraction; an op whose parameters vary inside
+/// a group of dims that the contraction merges stays as it is.
+void conformToContraction(linalg::GenericOp op, OpBuilder &b) {
+  if (op.getNumDpsInits() != 1 || op.getNumReductionLoops() != 0 ||
+      op.getNumDpsInputs() < 1 ||
+      op.payloadUsesValueFromOperand(op.getDpsInitOperand(0)))
+    return;
+  OpOperand *first = op.getDpsInputOperand(0);
+  if (!op.getMatchingIndexingMap(first).isIdentity())
+    return;
+  Value c = first->get();
+  while (Operation *def = c.getDefiningOp()) {
+    if (!isa<tensor::ReshapeOp, tensor::CollapseShapeOp,
+             tensor::ExpandShapeOp>(def))
+      break;
+    c = def->getOperand(0);
+  }
+  auto producer = c.getDefiningOp<linalg::LinalgOp>();
+  auto cType = dyn_cast<RankedTensorType>(c.getType());
+  auto eType = dyn_cast<RankedTensorType>(first->get().getType());
+  if (c == first->get() || !producer || !hasReduction(producer) ||
+      !cType || !cType.hasStaticShape() || !eType.hasStaticShape())
+    return;
+  auto groups = commonGroups(cType.getShape(), eType.getShape());
+  if (!groups)
+    return;
+  auto [cGroups, eGroups] = *groups;
+  // Each dim of the op, as a dim of the contraction (or none: a unit dim).
+  MLIRContext *context = op.getContext();
+  int64_t cRank = cType.getRank();
+  SmallVector<std::optional<AffineExpr>> dimOf(eType.getRank());
+  SmallVector<bool> merged(eType.getRank(), false);
+  for (auto [cg, eg] : llvm::zip(cGroups, eGroups)) {
+    SmallVector<int64_t> cDims, eDims;
+    for (int64_t d : cg)
+      if (cType.getDimSize(d) != 1)
+        cDims.push_back(d);
+    for (int64_t d : eg)
+      if (eType.getDimSize(d) != 1)
+        eDims.push_back(d);
+    for (int64_t d : eg)
+      if (eType.getDimSize(d) == 1)
+        dimOf[d] = getAffineConstantExpr(0, context);
+    if (cDims.size() == 1 && eDims.size() == 1)
+      dimOf[eDims[0]] = getAffineDimExpr(cDims[0], context);
+    else
+      for (int64_t d : eDims)
+        merged[d] = true;
+  }
+  SmallVector<AffineMap> maps = {AffineMap::getMultiDimIdentityMap(cRank,
+                                                                   context)};
+  SmallVector<OpOperand *> params(
+      llvm::drop_begin(op.getDpsInputOperands()));
+  for (OpOperand *input : params) {
+    AffineMap map = op.getMatchingIndexingMap(input);
+    SmallVector<AffineExpr> exprs;
+    for (AffineExpr e : map.getResults()) {
+      if (isa<AffineConstantExpr>(e)) {
+        exprs.push_back(e);
+        continue;
+      }
+      auto dim = dyn_cast<AffineDimExpr>(e);
+      if (!dim || merged[dim.getPosition()] || !dimOf[dim.getPosition()])
+        return;
+      exprs.push_back(*dimOf[dim.getPosition()]);
+    }
+    maps.push_back(AffineMap::get(cRank, 0, exprs, context));
+  }
+  maps.push_back(AffineMap::getMultiDimIdentityMap(cRank, context));
+
+  b.setInsertionPoint(op);
+  Location loc = op.getLoc();
+  SmallVector<Value> inputs = {c};
+  for (OpOperand *input : params)
+    inputs.push_back(input->get());
+  auto resultType = cast<RankedTensorType>(op.getResult(0).getType());
+  Value init = tensor::EmptyOp::create(b, loc, cType.getShape(),
+                                       resultType.getElementType());
+  auto conformed = linalg::GenericOp::create(
+      b, loc, TypeRange{init.getType()}, inputs, ValueRange{init}, maps,
+      SmallVector<utils::IteratorType>(cRank, utils::IteratorType::parallel));
+  IRMapping mapping;
+  op.getRegion().cloneInto(&conformed.getRegion(), mapping);
+  SmallVector<int64_t> shape(resultType.getShape());
+  auto shapeType = RankedTensorType::get({static_cast<int64_t>(shape.size())},
+                                         b.getI64Type());
+  Value reshaped = tensor::ReshapeOp::create(
+      b, loc, resultType, conformed.getResult(0),
+      arith::ConstantOp::create(b, loc,
+                                DenseElementsAttr::get(shapeType,
+                                                       ArrayRef(shape))));
+  op.getResult(0).replaceAllUsesWith(reshaped);
+  op.erase();
+}
+
 struct CPUFuseElementwisePass
     : smelt::impl::CPUFuseElementwisePassBase<CPUFuseElementwisePass> {
   void runOnOperation() override {
@@ -52,8 +241,18 @@ struct CPUFuseElementwisePass
     context->getLoadedDialect<linalg::LinalgDialect>()
         ->getCanonicalizationPatterns(patterns);
     linalg::populateConstantFoldLinalgOperations(patterns, control);
+    FrozenRewritePatternSet frozen(std::move(patterns));
     // As upstream: a fixpoint not reached in the iteration limit is fine.
-    (void)applyPatternsGreedily(getOperation(), std::move(patterns));
+    (void)applyPatternsGreedily(getOperation(), frozen);
+    // Once the reshapes have moved, the widenings that still have several
+    // readers are copied into each and fused again.
+    if (duplicateCheapWidenings(getOperation()))
+      (void)applyPatternsGreedily(getOperation(), frozen);
+    SmallVector<linalg::GenericOp> generics;
+    getOperation().walk([&](linalg::GenericOp op) { generics.push_back(op); });
+    OpBuilder builder(context);
+    for (linalg::GenericOp op : generics)
+      conformToContraction(op, builder);
   }
 };
 

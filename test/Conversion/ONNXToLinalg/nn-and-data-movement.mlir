@@ -4,11 +4,11 @@
 // accumulator starts at the bias, and the output positions iterate innermost.
 // CHECK-LABEL: func @conv
 // CHECK: tensor.pad %{{.*}} low[0, 0, 1, 1] high[0, 0, 1, 1]
-// CHECK: tensor.reshape {{.*}} -> tensor<1x1x3x7x7xf32>
+// CHECK: tensor.{{reshape|expand_shape|collapse_shape}} {{.*}} tensor<1x1x3x7x7xf32>
 // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "parallel", "parallel"]
 // CHECK: arith.mulf
 // CHECK: arith.addf
-// CHECK: tensor.reshape {{.*}} -> tensor<1x4x5x5xf32>
+// CHECK: tensor.{{reshape|expand_shape|collapse_shape}} {{.*}} tensor<1x4x5x5xf32>
 func.func @conv(%x: tensor<1x3x5x5xf32>, %w: tensor<4x3x3x3xf32>, %b: tensor<4xf32>) -> tensor<1x4x5x5xf32> {
   %0 = onnx.Conv(%x, %w, %b) {pads = [1, 1, 1, 1]} : (tensor<1x3x5x5xf32>, tensor<4x3x3x3xf32>, tensor<4xf32>) -> tensor<1x4x5x5xf32>
   return %0 : tensor<1x4x5x5xf32>
@@ -49,7 +49,7 @@ func.func @maxpool_order(%x: tensor<1x1x6x6xf32>) -> tensor<1x1x2x2xf32> {
 // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel", "parallel", "parallel", "reduction"]
 // CHECK: } -> tensor<1x1x5x2x2x3x4xf32>
 // CHECK: linalg.transpose {{.*}} permutation = [0, 1, 2, 5, 3, 6, 4]
-// CHECK: tensor.reshape {{.*}} -> tensor<1x5x6x8xf32>
+// CHECK: tensor.{{reshape|expand_shape|collapse_shape}} {{.*}} tensor<1x5x6x8xf32>
 // CHECK: tensor.extract_slice {{.*}}[0, 0, 1, 1] [1, 5, 4, 6] [1, 1, 1, 1]
 func.func @conv_transpose_tiled(%x: tensor<1x2x3x4xf32>, %w: tensor<2x5x2x2xf32>, %b: tensor<5xf32>) -> tensor<1x5x4x6xf32> {
   %0 = onnx.ConvTranspose(%x, %w, %b) {kernel_shape = [2, 2], strides = [2, 2], pads = [1, 1, 1, 1]} : (tensor<1x2x3x4xf32>, tensor<2x5x2x2xf32>, tensor<5xf32>) -> tensor<1x5x4x6xf32>
@@ -75,7 +75,7 @@ func.func @softmax(%x: tensor<2x5xf32>) -> tensor<2x5xf32> {
 // CHECK-LABEL: func @reduce_mean
 // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
 // CHECK: arith.constant 4.000000e+00 : f32
-// CHECK: tensor.reshape {{.*}} -> tensor<3x1xf32>
+// CHECK: tensor.{{reshape|expand_shape|collapse_shape}} {{.*}} tensor<3x1xf32>
 func.func @reduce_mean(%x: tensor<3x4xf32>) -> tensor<3x1xf32> {
   %0 = onnx.ReduceMean(%x) {axes = [1]} : (tensor<3x4xf32>) -> tensor<3x1xf32>
   return %0 : tensor<3x1xf32>
