@@ -204,7 +204,8 @@ calibrationOptions(const smelt::CompileOptions &options, Location loc,
 /// whatever shapes it was compiled for).
 static FailureOr<std::vector<TensorRange>>
 calibrateForData(const smelt::CompileOptions &options, ModuleOp module,
-                 const CalibrationOptions &calibration) {
+                 const CalibrationOptions &calibration,
+                 bool foldForQuantization = false) {
   MLIRContext *context = module.getContext();
   std::map<std::string, int64_t> ranks;
   auto func = module.lookupSymbol<func::FuncOp>(kONNXEntryName);
@@ -225,6 +226,8 @@ calibrateForData(const smelt::CompileOptions &options, ModuleOp module,
       importONNXFile(options.inputPath, context, importOptions);
   if (!shaped)
     return failure();
+  if (foldForQuantization)
+    foldChannelAffineIntoConvs(*shaped);
   return calibrate(*shaped, calibration);
 }
 
@@ -277,10 +280,16 @@ static LogicalResult quantizeModule(const smelt::CompileOptions &options,
       calibrationOptions(options, loc, "--quantize=int8");
   if (failed(calibration))
     return failure();
-  FailureOr<std::vector<TensorRange>> ranges =
-      calibrateForData(options, module, *calibration);
+  // As the calibrated model is folded.
+  int64_t folded = foldChannelAffineIntoConvs(module);
+  FailureOr<std::vector<TensorRange>> ranges = calibrateForData(
+      options, module, *calibration, /*foldForQuantization=*/true);
   if (failed(ranges))
     return failure();
+  if (folded)
+    llvm::errs() << "folded " << folded
+                 << " per-channel Mul/Add/BatchNormalization ops into the "
+                    "Convs before them\n";
   QuantizeOptions quantize;
   quantize.perChannelWeights = !options.perTensorWeights;
   quantize.excluded.insert(options.quantizeExclude.begin(),
@@ -292,7 +301,8 @@ static LogicalResult quantizeModule(const smelt::CompileOptions &options,
   llvm::errs() << "quantized " << report->quantizedOps << " ops to int8 ("
                << report->skippedOps << " left float); their weights "
                << report->weightBytesBefore << " -> "
-               << report->weightBytesAfter << " bytes\n";
+               << report->weightBytesAfter << " bytes; uint8 activations at "
+               << report->boundaryValues << " more ops\n";
   return success();
 }
 

@@ -59,6 +59,29 @@ int64_t bytesOf(Type type) {
          std::max<int64_t>(1, shaped.getElementTypeBitWidth() / 8);
 }
 
+/// What only moves or selects values keeps the quantization of its input,
+/// so that it can run on the integers (onnx-fuse-qdq's pass-through ops).
+bool isPassThrough(Operation *op) {
+  StringRef name = op->getName().getStringRef();
+  if (name == "onnx.Resize") {
+    auto mode = op->getAttrOfType<StringAttr>("mode");
+    return mode && mode.getValue() == "nearest";
+  }
+  return name == "onnx.MaxPool" || name == "onnx.Flatten" ||
+         name == "onnx.Reshape" || name == "onnx.Transpose" ||
+         name == "onnx.Squeeze" || name == "onnx.Unsqueeze";
+}
+
+bool isFloatTensor(Value v) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  return type && type.getElementType().isF32() && type.hasStaticShape();
+}
+
+bool isConstant(Value v) {
+  Operation *def = v.getDefiningOp();
+  return def && def->getName().getStringRef() == "onnx.Constant";
+}
+
 class Rewriter {
 public:
   Rewriter(func::FuncOp func, const std::vector<TensorRange> &ranges)
@@ -118,8 +141,7 @@ public:
     TensorRange r = table;
     if (Operation *def = v.getDefiningOp()) {
       StringRef name = def->getName().getStringRef();
-      if (name == "onnx.MaxPool" || name == "onnx.Flatten" ||
-          name == "onnx.Reshape")
+      if (isPassThrough(def))
         if (Operation *dq = def->getOperand(0).getDefiningOp();
             dq && dq->getName().getStringRef() == "onnx.DequantizeLinear")
           if (auto params = paramsOf.find(dq); params != paramsOf.end())
@@ -145,6 +167,29 @@ public:
     dequantized[v] = dq;
     paramsOf[dq.getDefiningOp()] = r;
     return dq;
+  }
+
+  /// `user`'s operand `index` through QuantizeLinear/DequantizeLinear with
+  /// `r`'s parameters, for that reader alone (a Concat's inputs share its
+  /// output's parameters, so that it runs on the integers).
+  void requantizeOperand(Operation *user, unsigned index,
+                         const TensorRange &r) {
+    OpBuilder::InsertionGuard guard(b);
+    b.setInsertionPoint(user);
+    Value v = user->getOperand(index);
+    Location loc = v.getLoc();
+    auto type = cast<RankedTensorType>(v.getType());
+    Type u8 = IntegerType::get(b.getContext(), 8, IntegerType::Unsigned);
+    Value scale = constant(
+        loc, DenseElementsAttr::get(RankedTensorType::get({}, b.getF32Type()),
+                                    r.scale));
+    Value zp = constant(
+        loc, DenseElementsAttr::get(RankedTensorType::get({}, u8),
+                                    static_cast<uint8_t>(r.zeroPoint)));
+    Value q = op(loc, "onnx.QuantizeLinear", {v, scale, zp}, type.clone(u8));
+    Value dq = op(loc, "onnx.DequantizeLinear", {q, scale, zp}, type);
+    user->setOperand(index, dq);
+    paramsOf[dq.getDefiningOp()] = r;
   }
 
   /// Weights as int8 per channel along `axis` (or per tensor), read through
@@ -250,7 +295,199 @@ bool isExcluded(Operation *op, const QuantizeOptions &options) {
   return false;
 }
 
+/// The activations that compiled code stores between kernels, beyond the
+/// contractions' inputs and outputs: values read by several ops (a fused
+/// chain of elementwise ops keeps its intermediate values in registers,
+/// a shared value is written out), the inputs and outputs of nearest
+/// Resize and other pass-through ops, Concat (its inputs at its output's
+/// parameters) and the input of global pooling. Stored as uint8 they take a
+/// quarter of the bytes, and moves run on the integers. Values only one
+/// elementwise op reads stay float, so that a fused chain rounds once.
+void quantizeBoundaries(Rewriter &rw, func::FuncOp func,
+                        const QuantizeOptions &options,
+                        QuantizeReport &report) {
+  auto quantizable = [&](Value v) {
+    return isFloatTensor(v) && !isConstant(v) && rw.rangeOf(v) &&
+           !(v.getDefiningOp() &&
+             v.getDefiningOp()->getName().getStringRef() ==
+                 "onnx.DequantizeLinear");
+  };
+  SmallVector<Operation *> ops;
+  for (Operation &op : func.getBody().front())
+    ops.push_back(&op);
+  for (Operation *op : ops) {
+    StringRef name = op->getName().getStringRef();
+    if (name == "onnx.QuantizeLinear" || name == "onnx.DequantizeLinear" ||
+        name == "onnx.Constant" || isExcluded(op, options))
+      continue;
+    bool changed = false;
+    if (isPassThrough(op) && op->getNumResults() == 1 &&
+        quantizable(op->getOperand(0)) && quantizable(op->getResult(0))) {
+      rw.activation(op->getOperand(0), *rw.rangeOf(op->getOperand(0)));
+      rw.activation(op->getResult(0), *rw.rangeOf(op->getResult(0)));
+      changed = true;
+    } else if (name == "onnx.Concat" && quantizable(op->getResult(0)) &&
+               llvm::all_of(op->getOperands(), [&](Value v) {
+                 return isFloatTensor(v) && !isConstant(v);
+               })) {
+      const TensorRange &r = *rw.rangeOf(op->getResult(0));
+      for (unsigned i = 0; i < op->getNumOperands(); ++i)
+        rw.requantizeOperand(op, i, r);
+      rw.activation(op->getResult(0), r);
+      changed = true;
+    } else if ((name == "onnx.GlobalAveragePool" ||
+                name == "onnx.GlobalMaxPool") &&
+               quantizable(op->getOperand(0))) {
+      rw.activation(op->getOperand(0), *rw.rangeOf(op->getOperand(0)));
+      changed = true;
+    }
+    for (Value result : op->getResults())
+      if (quantizable(result) && !result.hasOneUse() && !result.use_empty()) {
+        rw.activation(result, *rw.rangeOf(result));
+        changed = true;
+      }
+    if (changed)
+      ++report.boundaryValues;
+  }
+}
+
 } // namespace
+
+namespace {
+
+Value makeConstant(OpBuilder &b, Location loc, ArrayRef<float> data,
+                   ArrayRef<int64_t> shape, StringRef name) {
+  auto type = RankedTensorType::get(shape, b.getF32Type());
+  OperationState state(loc, "onnx.Constant");
+  state.addAttribute("value", DenseElementsAttr::get(type, data));
+  state.addAttribute("onnx.name", b.getStringAttr(name));
+  state.addTypes(type);
+  return b.create(state)->getResult(0);
+}
+
+/// A constant that broadcasts against a Conv's [N, M, ...] output with one
+/// value per output channel (or one in all): its M values.
+std::optional<std::vector<float>> perChannel(Value v, int64_t channels,
+                                             int64_t outputRank) {
+  auto type = dyn_cast<RankedTensorType>(v.getType());
+  std::optional<std::vector<float>> data = readFloats(v.getDefiningOp());
+  if (!type || !data || type.getRank() > outputRank)
+    return std::nullopt;
+  if (data->size() == 1)
+    return std::vector<float>(channels, data->front());
+  // Right-aligned against [N, M, spatial...]: M at position rank - (r - 1).
+  int64_t channelDim = type.getRank() - (outputRank - 1);
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.getDimSize(d) != (d == channelDim ? channels : 1))
+      return std::nullopt;
+  return data;
+}
+
+} // namespace
+
+int64_t smelt::foldChannelAffineIntoConvs(ModuleOp module) {
+  auto func = module.lookupSymbol<func::FuncOp>(kONNXEntryName);
+  if (!func)
+    return 0;
+  OpBuilder b(module.getContext());
+  int64_t folded = 0;
+  SmallVector<Operation *> convs;
+  func.walk([&](Operation *op) {
+    if (op->getName().getStringRef() == "onnx.Conv")
+      convs.push_back(op);
+  });
+  for (Operation *conv : convs) {
+    Value w = conv->getOperand(1);
+    auto wType = dyn_cast<RankedTensorType>(w.getType());
+    auto outType = dyn_cast<RankedTensorType>(conv->getResult(0).getType());
+    std::optional<std::vector<float>> weights = readFloats(w.getDefiningOp());
+    if (!wType || !outType || !weights || wType.getRank() < 3 ||
+        !outType.hasRank())
+      continue;
+    int64_t channels = wType.getDimSize(0);
+    int64_t perChannelWeights = weights->size() / channels;
+    std::vector<float> bias(channels, 0.0f);
+    bool hasBias = conv->getNumOperands() > 2 && conv->getOperand(2);
+    if (hasBias) {
+      std::optional<std::vector<float>> data =
+          readFloats(conv->getOperand(2).getDefiningOp());
+      if (!data || static_cast<int64_t>(data->size()) != channels)
+        continue;
+      bias = *data;
+    }
+    int64_t rank = outType.getRank();
+    bool changed = false;
+    while (conv->getResult(0).hasOneUse()) {
+      Operation *user = *conv->getResult(0).getUsers().begin();
+      StringRef name = user->getName().getStringRef();
+      Value result = conv->getResult(0);
+      std::vector<float> scale(channels, 1.0f), shift(channels, 0.0f);
+      if ((name == "onnx.Mul" || name == "onnx.Add" || name == "onnx.Sub") &&
+          user->getNumOperands() == 2) {
+        Value other = user->getOperand(user->getOperand(0) == result ? 1 : 0);
+        if (name == "onnx.Sub" && user->getOperand(0) != result)
+          break;
+        std::optional<std::vector<float>> c = perChannel(other, channels, rank);
+        if (!c || user->getResult(0).getType() != result.getType())
+          break;
+        if (name == "onnx.Mul")
+          scale = *c;
+        else
+          for (int64_t m = 0; m < channels; ++m)
+            shift[m] = name == "onnx.Add" ? (*c)[m] : -(*c)[m];
+      } else if (name == "onnx.BatchNormalization" &&
+                 user->getNumResults() == 1 && user->getNumOperands() == 5) {
+        std::optional<std::vector<float>> gamma =
+            perChannel(user->getOperand(1), channels, 2);
+        std::optional<std::vector<float>> beta =
+            perChannel(user->getOperand(2), channels, 2);
+        std::optional<std::vector<float>> mean =
+            perChannel(user->getOperand(3), channels, 2);
+        std::optional<std::vector<float>> var =
+            perChannel(user->getOperand(4), channels, 2);
+        if (!gamma || !beta || !mean || !var)
+          break;
+        float epsilon = 1e-5f;
+        if (auto attr = user->getAttrOfType<FloatAttr>("epsilon"))
+          epsilon = attr.getValueAsDouble();
+        for (int64_t m = 0; m < channels; ++m) {
+          scale[m] = (*gamma)[m] / std::sqrt((*var)[m] + epsilon);
+          shift[m] = (*beta)[m] - (*mean)[m] * scale[m];
+        }
+      } else {
+        break;
+      }
+      for (int64_t m = 0; m < channels; ++m) {
+        for (int64_t i = 0; i < perChannelWeights; ++i)
+          (*weights)[m * perChannelWeights + i] *= scale[m];
+        bias[m] = bias[m] * scale[m] + shift[m];
+      }
+      user->getResult(0).replaceAllUsesWith(result);
+      user->erase();
+      changed = true;
+      ++folded;
+    }
+    if (!changed)
+      continue;
+    b.setInsertionPoint(conv);
+    std::string base = "conv";
+    if (auto loc = dyn_cast<NameLoc>(conv->getLoc()))
+      base = loc.getName().str();
+    conv->setOperand(1, makeConstant(b, w.getLoc(), *weights, wType.getShape(),
+                                     base + "_folded_weights"));
+    Value newBias =
+        makeConstant(b, conv->getLoc(), bias, {channels}, base + "_folded_bias");
+    if (hasBias)
+      conv->setOperand(2, newBias);
+    else
+      conv->insertOperands(2, newBias);
+  }
+  for (Operation &op : llvm::make_early_inc_range(
+           llvm::reverse(func.getBody().front().getOperations())))
+    if (op.getName().getStringRef() == "onnx.Constant" && op.use_empty())
+      op.erase();
+  return folded;
+}
 
 FailureOr<QuantizeReport>
 smelt::quantizeStaticInt8(ModuleOp module,
@@ -323,6 +560,7 @@ smelt::quantizeStaticInt8(ModuleOp module,
     rw.activation(quantized, *out);
     ++report.quantizedOps;
   }
+  quantizeBoundaries(rw, func, options, report);
   // The float weights and biases the rewrite replaced.
   for (Operation &op : llvm::make_early_inc_range(
            llvm::reverse(func.getBody().front().getOperations())))

@@ -35,12 +35,25 @@ struct QuantizeOptions {
   std::set<std::string> excluded;
 };
 
+/// Folds what a Conv's output goes through alone into its weights and bias
+/// when it is per output channel and constant: BatchNormalization, Mul and
+/// Add (by a scalar or a [M, 1, ...] tensor), as ONNX Runtime's graph
+/// optimizations do before its quantization tool runs. Quantized, the Conv's
+/// integer output is then the folded value, with one rounding less, and the
+/// code after it has less to do. Calibration runs on the folded model too
+/// (the function is deterministic), so ranges match. Returns the number of
+/// ops folded.
+int64_t foldChannelAffineIntoConvs(mlir::ModuleOp module);
+
 /// What the rewrite did, for the compile report.
 struct QuantizeReport {
   int64_t quantizedOps = 0;
   int64_t skippedOps = 0;
   int64_t weightBytesBefore = 0;
   int64_t weightBytesAfter = 0;
+  /// Ops around which activations were quantized so that the values
+  /// stored between kernels are uint8 (Concat, Resize, shared values).
+  int64_t boundaryValues = 0;
 };
 
 /// Rewrites `module` (the onnx dialect, entry @main_graph) into QDQ form.

@@ -790,33 +790,28 @@ struct ResizeLowering : OpConversionPattern<smelt::onnx::ResizeOp> {
       if (!t || t.getRank() != 1 || t.getDimSize(0) != rank)
         scalesTensor = nullptr;
     }
-    // Integer upsampling: a broadcast into [.., in, k, ..] seen as the
-    // result. Each input row is read contiguously, and fused with what
-    // reads the result the loop over the input's innermost dimension
-    // vectorizes (the k copies become an interleave).
+    // Integer upsampling: an affine read (i floordiv k), which fuses with
+    // the elementwise ops around it (smelt-cpu-vectorize-upsampling gives
+    // such loops vector code).
     if (auto factors = nearestIntegerFactors(op, type, resultType,
                                              adaptor.getScales())) {
-      MLIRContext *context = rewriter.getContext();
-      SmallVector<int64_t> expanded;
       SmallVector<AffineExpr> read;
       for (int64_t d = 0; d < rank; ++d) {
-        read.push_back(rewriter.getAffineDimExpr(expanded.size()));
-        expanded.push_back(type.getDimSize(d));
-        if ((*factors)[d] != 1)
-          expanded.push_back((*factors)[d]);
+        AffineExpr e = rewriter.getAffineDimExpr(d);
+        read.push_back((*factors)[d] == 1 ? e : e.floorDiv((*factors)[d]));
       }
-      int64_t loops = expanded.size();
-      Value init = tensor::EmptyOp::create(rewriter, loc, expanded, element);
+      MLIRContext *context = rewriter.getContext();
+      Value init = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
+                                           element);
       auto generic = linalg::GenericOp::create(
-          rewriter, loc, init.getType(), ValueRange{input}, ValueRange{init},
-          ArrayRef<AffineMap>{AffineMap::get(loops, 0, read, context),
-                              AffineMap::getMultiDimIdentityMap(loops, context)},
-          SmallVector<utils::IteratorType>(loops, utils::IteratorType::parallel),
+          rewriter, loc, resultType, ValueRange{input}, ValueRange{init},
+          ArrayRef<AffineMap>{AffineMap::get(rank, 0, read, context),
+                              AffineMap::getMultiDimIdentityMap(rank, context)},
+          SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
           [](OpBuilder &b, Location l, ValueRange args) {
             linalg::YieldOp::create(b, l, args[0]);
           });
-      rewriter.replaceOp(op, reshapeToStatic(rewriter, loc,
-                                             generic.getResult(0), resultType));
+      rewriter.replaceOp(op, generic.getResults());
       return success();
     }
     double cubicA = op.getCubicCoeffA().convertToDouble();

@@ -273,9 +273,28 @@ struct FuseMatMul : RewritePattern {
 };
 
 bool isPassThrough(Operation *op) {
-  return op && op->getNumResults() == 1 && op->hasOneUse() &&
-         (isOp(op, "onnx.MaxPool") || isOp(op, "onnx.Flatten") ||
-          isOp(op, "onnx.Reshape"));
+  if (!op || op->getNumResults() != 1 || !op->hasOneUse())
+    return false;
+  if (isOp(op, "onnx.Resize")) {
+    auto mode = op->getAttrOfType<StringAttr>("mode");
+    return mode && mode.getValue() == "nearest";
+  }
+  return isOp(op, "onnx.MaxPool") || isOp(op, "onnx.Flatten") ||
+         isOp(op, "onnx.Reshape") || isOp(op, "onnx.Transpose") ||
+         isOp(op, "onnx.Squeeze") || isOp(op, "onnx.Unsqueeze");
+}
+
+/// A DequantizeLinear and a QuantizeLinear (its operand 1 and 2) with the
+/// same constant per-tensor scale and zero point.
+bool sameParameters(const Dequantized &x, Operation *q) {
+  if (!x.zeroPoint || !isScalar(x.scale) || q->getNumOperands() < 3)
+    return false;
+  std::optional<SmallVector<double>> s1 = getConstantFloats(x.scale);
+  std::optional<SmallVector<double>> s2 = getConstantFloats(q->getOperand(1));
+  std::optional<SmallVector<int64_t>> z1 = getConstantInts(x.zeroPoint);
+  std::optional<SmallVector<int64_t>> z2 = getConstantInts(q->getOperand(2));
+  return s1 && s2 && z1 && z2 && *s1 == *s2 && *z1 == *z2 &&
+         x.zeroPoint.getType() == q->getOperand(2).getType();
 }
 
 /// Q(op_n(...op_1(DQ(x)))) with the same scale and zero point, for ops that
@@ -294,14 +313,7 @@ struct FusePassThrough : RewritePattern {
     if (chain.empty() || q->getNumOperands() < 3)
       return failure();
     std::optional<Dequantized> x = dequantized(chain.back()->getOperand(0));
-    if (!x || !x->zeroPoint || !isScalar(x->scale))
-      return failure();
-    std::optional<SmallVector<double>> s1 = getConstantFloats(x->scale);
-    std::optional<SmallVector<double>> s2 = getConstantFloats(q->getOperand(1));
-    std::optional<SmallVector<int64_t>> z1 = getConstantInts(x->zeroPoint);
-    std::optional<SmallVector<int64_t>> z2 = getConstantInts(q->getOperand(2));
-    if (!s1 || !s2 || !z1 || !z2 || *s1 != *s2 || *z1 != *z2 ||
-        x->zeroPoint.getType() != q->getOperand(2).getType())
+    if (!x || !sameParameters(*x, q))
       return failure();
     Type element = cast<RankedTensorType>(x->x.getType()).getElementType();
     Value value = x->x;
@@ -322,10 +334,40 @@ struct FusePassThrough : RewritePattern {
   }
 };
 
+/// Q(Concat(DQ(x_1), ..., DQ(x_n))) with one scale and zero point
+/// throughout: the Concat of the x_i.
+struct FuseConcat : RewritePattern {
+  FuseConcat(MLIRContext *ctx) : RewritePattern("onnx.QuantizeLinear", 1, ctx) {}
+  LogicalResult matchAndRewrite(Operation *q,
+                                PatternRewriter &rewriter) const override {
+    Operation *concat = q->getOperand(0).getDefiningOp();
+    if (!isOp(concat, "onnx.Concat") || !concat->hasOneUse())
+      return failure();
+    SmallVector<Value> inputs;
+    for (Value operand : concat->getOperands()) {
+      std::optional<Dequantized> x = dequantized(operand);
+      if (!x || !sameParameters(*x, q))
+        return failure();
+      inputs.push_back(x->x);
+    }
+    Type type = cast<RankedTensorType>(concat->getResult(0).getType())
+                    .clone(cast<RankedTensorType>(inputs[0].getType())
+                               .getElementType());
+    Value result =
+        buildOp(rewriter, concat->getLoc(), "onnx.Concat", inputs, {type},
+                SmallVector<NamedAttribute>(concat->getAttrs()))
+            ->getResult(0);
+    rewriter.replaceOp(q, result);
+    rewriter.eraseOp(concat);
+    return success();
+  }
+};
+
 struct FuseQDQPass : smelt::impl::FuseQDQPassBase<FuseQDQPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FuseConv, FuseMatMul, FusePassThrough>(&getContext());
+    patterns.add<FuseConv, FuseMatMul, FusePassThrough, FuseConcat>(
+        &getContext());
     (void)applyPatternsGreedily(getOperation(), std::move(patterns));
   }
 };

@@ -55,6 +55,9 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
   vectorize.vectorBits = getCPUVectorBits(options);
   pm.addNestedPass<func::FuncOp>(
       createCPUVectorizeContractionsPass(vectorize));
+  CPUVectorizeUpsamplingPassOptions upsampling;
+  upsampling.vectorBits = vectorize.vectorBits;
+  pm.addNestedPass<func::FuncOp>(createCPUVectorizeUpsamplingPass(upsampling));
   pm.addPass(createCPUPlanMemoryPass());
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addNestedPass<func::FuncOp>(createCPULowerCopiesPass());

@@ -29,17 +29,6 @@ bool hasReduction(Operation *op) {
   return linalgOp && linalgOp.getNumReductionLoops() > 0;
 }
 
-bool shouldFuse(OpOperand *fused) {
-  Operation *producer = fused->get().getDefiningOp();
-  if (!producer || !producer->hasOneUse() || hasReduction(producer))
-    return false;
-  Operation *consumer = fused->getOwner();
-  if (auto linalgOp = dyn_cast<linalg::LinalgOp>(consumer))
-    // Each element of the producer is read once by the consumer.
-    return linalgOp.getMatchingIndexingMap(fused).isPermutation();
-  return true;
-}
-
 /// A widening elementwise op (a DequantizeLinear, a cast): every data
 /// operand it reads element by element is narrower than its result, and
 /// its body is a few arithmetic ops. Computing it again in each reader
@@ -68,6 +57,33 @@ bool isCheapWidening(linalg::GenericOp op) {
   return readsData && !op.payloadUsesValueFromOperand(op.getDpsInitOperand(0));
 }
 
+bool shouldFuse(OpOperand *fused) {
+  Operation *producer = fused->get().getDefiningOp();
+  if (!producer || !producer->hasOneUse() || hasReduction(producer))
+    return false;
+  Operation *consumer = fused->getOwner();
+  // Into a widening op (a DequantizeLinear) nothing fuses: it fuses into its
+  // readers instead, and what it reads then follows it there. Fused the
+  // other way, the narrow value would be stored wide wherever the
+  // widening's result is stored.
+  if (auto generic = dyn_cast<linalg::GenericOp>(consumer))
+    if (isCheapWidening(generic))
+      return false;
+  if (auto linalgOp = dyn_cast<linalg::LinalgOp>(consumer)) {
+    AffineMap map = linalgOp.getMatchingIndexingMap(fused);
+    // A widening is cheaper to compute again than to read widened, in
+    // elementwise readers (a contraction's operand stays a plain read, for
+    // smelt-cpu-vectorize-contractions).
+    if (auto generic = dyn_cast<linalg::GenericOp>(producer);
+        generic && isCheapWidening(generic) && map.isProjectedPermutation() &&
+        linalgOp.getNumReductionLoops() == 0)
+      return true;
+    // Each element of the producer is read once by the consumer.
+    return map.isPermutation();
+  }
+  return true;
+}
+
 /// One copy of each cheap widening op per reader that is an elementwise
 /// linalg op, so that each copy fuses into its reader.
 bool duplicateCheapWidenings(func::FuncOp func) {
@@ -78,10 +94,14 @@ bool duplicateCheapWidenings(func::FuncOp func) {
   });
   for (linalg::GenericOp op : candidates) {
     SmallVector<OpOperand *> uses;
-    for (OpOperand &use : op->getResult(0).getUses())
+    for (OpOperand &use : op->getResult(0).getUses()) {
+      // Through a reshape, the copy takes the reshape's shape first.
+      if (isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(use.getOwner()))
+        uses.push_back(&use);
       if (auto reader = dyn_cast<linalg::LinalgOp>(use.getOwner()))
         if (reader.getMatchingIndexingMap(&use).isPermutation())
           uses.push_back(&use);
+    }
     // The first reader keeps the original.
     for (OpOperand *use : llvm::drop_begin(uses)) {
       OpBuilder b(use->getOwner());

@@ -107,6 +107,29 @@ def CPUVectorizeContractionsPass
                            "::mlir::vector::VectorDialect"];
 }
 
+def CPUVectorizeUpsamplingPass
+    : Pass<"smelt-cpu-vectorize-upsampling", "::mlir::func::FuncOp"> {
+  let summary = "Vector loops for elementwise ops that read an upsampled operand";
+  let description = [{
+    Rewrites each bufferized elementwise `linalg.generic` that reads an
+    operand at `i floordiv k` along its innermost loop (a nearest Resize by
+    an integer factor, fused with the ops that read its result) into loops
+    whose innermost one runs in vectors: that operand's VL/k contiguous
+    elements are loaded and each repeated k times by a shuffle, the others
+    are loaded whole or broadcast, and the body runs on vectors. The last
+    partial vector runs as scalars. LLVM leaves such loops scalar.
+  }];
+  let options = [
+    Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"256",
+           "Vector register width in bits: 128, 256 or 512">,
+  ];
+  let dependentDialects = ["::mlir::affine::AffineDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::scf::SCFDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 def CPUSelectVNNIPass : Pass<"smelt-cpu-select-vnni", "::mlir::func::FuncOp"> {
   let summary = "Four-way u8 x s8 dot products to AVX-512 VNNI";
   let description = [{
