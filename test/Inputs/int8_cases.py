@@ -32,6 +32,10 @@ DB = rng.integers(-2000, 2000, 6, dtype=np.int32)
 E = rng.integers(0, 256, (1, 5, 17, 19), dtype=np.uint8)    # depthwise 3x3, stride 2
 EW = rng.integers(-127, 128, (5, 1, 3, 3), dtype=np.int8)
 EWS = (rng.random(5).astype(np.float32) * 0.01 + 0.001)
+HS, HZ = np.float32(0.015), np.uint8(20)                   # HardSwish after QLinearConv
+F = rng.integers(0, 256, (1, 16, 1, 1), dtype=np.uint8)     # 1x1 conv on one pixel (an SE block)
+FW = rng.integers(-127, 128, (24, 16, 1, 1), dtype=np.int8)
+FWS = (rng.random(24).astype(np.float32) * 0.01 + 0.001)
 
 
 def reference():
@@ -63,7 +67,19 @@ def reference():
         scale = (CXS * wscale / CYS).astype(np.float32).reshape(1, f, 1, 1)
         return np.clip(np.round(acc.astype(np.float32) * scale) + float(CYZ), 0, 255).astype(np.uint8)
 
+    # The convolution dequantized, through HardSwish as exporters write it
+    # (Add, Clip, Mul, Div), quantized again: f32 op by op.
+    x = (np.clip(cy, 0, 255).astype(np.float32) - np.float32(CYZ)) * CYS
+    h = x * np.minimum(np.maximum(x + np.float32(3), np.float32(0)), np.float32(6)) / np.float32(6)
+    activated = np.clip(np.round(h / HS) + np.float32(HZ), 0, 255).astype(np.uint8)
+    facc = (F.reshape(16).astype(np.int64) - int(CXZ)) @ FW.reshape(24, 16).T.astype(np.int64)
+    fy = np.clip(np.round(facc.astype(np.float32) * (CXS * FWS / CYS).astype(np.float32))
+                 + float(CYZ), 0, 255)
+    fx = (fy.astype(np.float32) - np.float32(CYZ)) * CYS
+    fh = fx * np.minimum(np.maximum(fx + np.float32(3), np.float32(0)), np.float32(6)) / np.float32(6)
+    squeezed = np.clip(np.round(fh / HS) + np.float32(HZ), 0, 255).astype(np.uint8).reshape(1, 24, 1, 1)
     return {"product": acc.astype(np.int32), "requantized": np.clip(y, 0, 255).astype(np.uint8),
+            "activated": activated, "squeezed": squeezed,
             "convolved": np.clip(cy, 0, 255).astype(np.uint8),
             "grouped": grouped(D, DW, DWS, DB, 3, 1, 1),
             "depthwise": grouped(E, EW, EWS, None, 5, 2, 1)}
@@ -76,7 +92,10 @@ def make(folder):
         ("cw", CW), ("cws", CWS), ("cwz", np.zeros(5, np.int8)), ("cb", CB), ("cxs", np.array(CXS)),
         ("cxz", np.array(CXZ)), ("cys", np.array(CYS)), ("cyz", np.array(CYZ)),
         ("dw", DW), ("dws", DWS), ("dwz", np.zeros(6, np.int8)), ("db", DB),
-        ("ew", EW), ("ews", EWS), ("ewz", np.zeros(5, np.int8))]]
+        ("ew", EW), ("ews", EWS), ("ewz", np.zeros(5, np.int8)),
+        ("three", np.array(np.float32(3))), ("zero", np.array(np.float32(0))),
+        ("six", np.array(np.float32(6))), ("hs", np.array(HS)), ("hz", np.array(HZ)),
+        ("fw", FW), ("fws", FWS), ("fwz", np.zeros(24, np.int8))]]
     nodes = [helper.make_node("MatMulInteger", ["A", "B", "az"], ["product"]),
              helper.make_node("QLinearMatMul", ["X", "xs", "xz", "W", "ws", "wz", "ys", "yz"],
                               ["requantized"]),
@@ -85,7 +104,22 @@ def make(folder):
              helper.make_node("QLinearConv", ["D", "cxs", "cxz", "dw", "dws", "dwz", "cys", "cyz", "db"],
                               ["grouped"], group=3, pads=[1, 1, 1, 1]),
              helper.make_node("QLinearConv", ["E", "cxs", "cxz", "ew", "ews", "ewz", "cys", "cyz"],
-                              ["depthwise"], group=5, strides=[2, 2], pads=[1, 1, 1, 1])]
+                              ["depthwise"], group=5, strides=[2, 2], pads=[1, 1, 1, 1]),
+             helper.make_node("QLinearConv", ["C", "cxs", "cxz", "cw", "cws", "cwz", "cys", "cyz", "cb"],
+                              ["c2"], strides=[2, 2], pads=[1, 1, 1, 1]),
+             helper.make_node("DequantizeLinear", ["c2", "cys", "cyz"], ["c2f"]),
+             helper.make_node("Add", ["c2f", "three"], ["h1"]),
+             helper.make_node("Clip", ["h1", "zero", "six"], ["h2"]),
+             helper.make_node("Mul", ["c2f", "h2"], ["h3"]),
+             helper.make_node("Div", ["h3", "six"], ["h4"]),
+             helper.make_node("QuantizeLinear", ["h4", "hs", "hz"], ["activated"]),
+             helper.make_node("QLinearConv", ["F", "cxs", "cxz", "fw", "fws", "fwz", "cys", "cyz"], ["f1"]),
+             helper.make_node("DequantizeLinear", ["f1", "cys", "cyz"], ["f2"]),
+             helper.make_node("Add", ["f2", "three"], ["f3"]),
+             helper.make_node("Clip", ["f3", "zero", "six"], ["f4"]),
+             helper.make_node("Mul", ["f2", "f4"], ["f5"]),
+             helper.make_node("Div", ["f5", "six"], ["f6"]),
+             helper.make_node("QuantizeLinear", ["f6", "hs", "hz"], ["squeezed"])]
     ref = reference()
     graph = helper.make_graph(
         nodes, "int8",
@@ -93,9 +127,12 @@ def make(folder):
          helper.make_tensor_value_info("X", TensorProto.UINT8, X.shape),
          helper.make_tensor_value_info("C", TensorProto.UINT8, C.shape),
          helper.make_tensor_value_info("D", TensorProto.UINT8, D.shape),
-         helper.make_tensor_value_info("E", TensorProto.UINT8, E.shape)],
+         helper.make_tensor_value_info("E", TensorProto.UINT8, E.shape),
+         helper.make_tensor_value_info("F", TensorProto.UINT8, F.shape)],
         [helper.make_tensor_value_info("product", TensorProto.INT32, ref["product"].shape),
          helper.make_tensor_value_info("requantized", TensorProto.UINT8, ref["requantized"].shape),
+         helper.make_tensor_value_info("activated", TensorProto.UINT8, ref["activated"].shape),
+         helper.make_tensor_value_info("squeezed", TensorProto.UINT8, ref["squeezed"].shape),
          helper.make_tensor_value_info("convolved", TensorProto.UINT8, ref["convolved"].shape),
          helper.make_tensor_value_info("grouped", TensorProto.UINT8, ref["grouped"].shape),
          helper.make_tensor_value_info("depthwise", TensorProto.UINT8, ref["depthwise"].shape)],
@@ -110,6 +147,7 @@ def make(folder):
     np.save(os.path.join(folder, "C.npy"), C)
     np.save(os.path.join(folder, "D.npy"), D)
     np.save(os.path.join(folder, "E.npy"), E)
+    np.save(os.path.join(folder, "F.npy"), F)
 
 
 def check(out):

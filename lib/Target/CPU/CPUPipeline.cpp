@@ -36,6 +36,8 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
   pm.addNestedPass<func::FuncOp>(createCPUFuseElementwisePass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  pm.addNestedPass<func::FuncOp>(createCPUTabulatePass());
+  pm.addPass(createCanonicalizerPass());
 
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;

@@ -671,7 +671,13 @@ private:
                             tailLanes && j == nv - 1 ? tailMask : Value());
           target = k.epilogueOutput;
         }
-        if (tailLanes && j == nv - 1)
+        if (tailLanes == 1 && j == nv - 1) {
+          // One lane as a scalar: LLVM 22's x86 backend stores a masked
+          // store of one lane of a truncated vector (i32 -> i8) as the
+          // whole untruncated 32-bit lane, over the next three bytes.
+          Value lane = vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{0});
+          memref::StoreOp::create(b, loc, lane, target, at);
+        } else if (tailLanes && j == nv - 1)
           vector::MaskedStoreOp::create(b, loc, target, at, tailMask, v);
         else
           vector::StoreOp::create(b, loc, v, target, at);
@@ -928,6 +934,28 @@ private:
       mapping.map(body.getArgument(i), loaded);
     }
     for (Operation &op : body.without_terminator()) {
+      if (auto load = dyn_cast<memref::LoadOp>(op)) {
+        // A table lookup: a gather at the lanes' indices, taken as i32
+        // when they were computed as i32.
+        Value index = load.getIndices()[0];
+        Value lanesIndex = mapping.lookup(index);
+        if (auto cast = index.getDefiningOp<arith::IndexCastOp>();
+            cast && cast.getIn().getType().isInteger(32) &&
+            mapping.contains(cast.getIn()))
+          lanesIndex = mapping.lookup(cast.getIn());
+        auto maskType = VectorType::get(vectorType.getShape(), b.getI1Type());
+        Value all = arith::ConstantOp::create(
+            b, loc, DenseElementsAttr::get(maskType, true));
+        Value none = arith::ConstantOp::create(
+            b, loc, cast<TypedAttr>(b.getZeroAttr(vectorOf(load.getType()))));
+        Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+        mapping.map(load.getResult(),
+                    vector::GatherOp::create(b, loc, vectorOf(load.getType()),
+                                             load.getMemRef(), ValueRange{zero},
+                                             lanesIndex, all, none)
+                        .getResult());
+        continue;
+      }
       if (auto constant = dyn_cast<arith::ConstantOp>(op)) {
         auto type = vectorOf(constant.getType());
         mapping.map(constant.getResult(),
@@ -1094,6 +1122,18 @@ void findPrologue(Contraction &k) {
 /// An elementwise generic that reads the contraction's output and nothing
 /// else, element for element, as the next op with memory effects, and is
 /// the output's last reader; its body made of elementwise scalar ops.
+/// A load from a constant 1-D table (smelt-cpu-tabulate's) at an index
+/// computed in the body: vector code gathers it.
+bool isTableLookup(Operation *op, Block &body) {
+  auto load = dyn_cast<memref::LoadOp>(op);
+  if (!load || load.getIndices().size() != 1)
+    return false;
+  auto global = load.getMemRef().getDefiningOp<memref::GetGlobalOp>();
+  Type element = load.getType();
+  return global && global->getBlock() != &body &&
+         (element.isF32() || element.isInteger(32));
+}
+
 void findEpilogue(Contraction &k) {
   Operation *next = k.op->getNextNode();
   // (memref.reshape reads its shape operand, a constant; it writes nothing.)
@@ -1160,11 +1200,11 @@ void findEpilogue(Contraction &k) {
   if (!body.getArguments().back().use_empty())
     return;
   for (Operation &op : body.without_terminator()) {
-    if (isa<arith::ConstantOp>(op))
+    if (isa<arith::ConstantOp>(op) || isTableLookup(&op, body))
       continue;
     if (!op.hasTrait<OpTrait::Elementwise>() || op.getNumRegions() != 0 ||
         !llvm::all_of(op.getResultTypes(),
-                      [](Type t) { return t.isIntOrFloat(); }))
+                      [](Type t) { return t.isIntOrIndexOrFloat(); }))
       return;
   }
   // Nothing reads C after the epilogue (the deallocation may follow).

@@ -107,6 +107,35 @@ def CPUVectorizeContractionsPass
                            "::mlir::vector::VectorDialect"];
 }
 
+def CPUTabulatePass : Pass<"smelt-cpu-tabulate", "::mlir::func::FuncOp"> {
+  let summary = "Compute constant parameter math, and 8-bit functions as tables";
+  let description = [{
+    On elementwise `linalg.generic` ops (tensors, static shapes):
+
+    * ops of the body computed only from constant inputs and constants
+      (a requantization's in_scale * w_scale / y_scale per channel) are
+      evaluated at compile time into a new constant input;
+    * the ops that compute the yielded value from one 8-bit value (a uint8
+      input, or the result of a requantization) and constants alone become
+      a `tensor.extract` from a constant table of 256 entries per point of
+      the loop dims those constants vary along (a dequantize, HardSwish,
+      requantize chain becomes one lookup). 8-bit results are tabulated as
+      i32, which vector code gathers. Tables never vary along the innermost
+      loop, and hold at most 1024 x 256 entries.
+
+    Evaluation follows IEEE single precision op by op, as the code would
+    compute it, so results do not change.
+  }];
+  let options = [
+    Option<"minOps", "min-ops", "int64_t", /*default=*/"4",
+           "Tabulate a function of an 8-bit value only when it takes at "
+           "least this many ops">,
+  ];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::linalg::LinalgDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def CPUVectorizeUpsamplingPass
     : Pass<"smelt-cpu-vectorize-upsampling", "::mlir::func::FuncOp"> {
   let summary = "Vector loops for elementwise ops that read an upsampled operand";
