@@ -791,7 +791,7 @@ struct ResizeLowering : OpConversionPattern<smelt::onnx::ResizeOp> {
         scalesTensor = nullptr;
     }
     // Integer upsampling: an affine read (i floordiv k), which fuses with
-    // the elementwise ops around it (smelt-cpu-vectorize-upsampling gives
+    // the elementwise ops around it (smelt-cpu-vectorize-elementwise gives
     // such loops vector code).
     if (auto factors = nearestIntegerFactors(op, type, resultType,
                                              adaptor.getScales())) {

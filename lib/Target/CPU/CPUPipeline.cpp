@@ -57,9 +57,10 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
   vectorize.vectorBits = getCPUVectorBits(options);
   pm.addNestedPass<func::FuncOp>(
       createCPUVectorizeContractionsPass(vectorize));
-  CPUVectorizeUpsamplingPassOptions upsampling;
-  upsampling.vectorBits = vectorize.vectorBits;
-  pm.addNestedPass<func::FuncOp>(createCPUVectorizeUpsamplingPass(upsampling));
+  CPUVectorizeElementwisePassOptions elementwise;
+  elementwise.vectorBits = vectorize.vectorBits;
+  pm.addNestedPass<func::FuncOp>(
+      createCPUVectorizeElementwisePass(elementwise));
   pm.addPass(createCPUPlanMemoryPass());
   bufferization::buildBufferDeallocationPipeline(pm);
   pm.addNestedPass<func::FuncOp>(createCPULowerCopiesPass());

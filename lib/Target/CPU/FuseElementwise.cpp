@@ -245,6 +245,41 @@ void conformToContraction(linalg::GenericOp op, OpBuilder &b) {
   op.erase();
 }
 
+/// Merges the trailing loops of an elementwise op that every operand
+/// reads contiguously or not at all ([N, C, H, W] with per-channel
+/// parameters iterates [N, C, H*W]): the innermost loop is then long enough
+/// for LLVM to vectorize (a 10 x 10 map's rows are not).
+void collapseTrailingLoops(linalg::GenericOp op, RewriterBase &rewriter) {
+  if (op.getNumReductionLoops() != 0 || op.getNumLoops() < 3 ||
+      !op.hasPureTensorSemantics() ||
+      llvm::any_of(op.getStaticLoopRanges(), ShapedType::isDynamic))
+    return;
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  if (!llvm::all_of(maps, [](AffineMap m) { return m.isProjectedPermutation(); }) ||
+      llvm::any_of(op.getBody()->getOperations(),
+                   [](Operation &o) { return isa<linalg::IndexOp>(o); }))
+    return;
+  int64_t last = op.getNumLoops() - 1, first = last;
+  while (first > 1) {
+    ReassociationIndices dims;
+    for (int64_t d = first - 1; d <= last; ++d)
+      dims.push_back(d);
+    if (!linalg::areDimSequencesPreserved(maps, {dims}))
+      break;
+    --first;
+  }
+  if (first == last)
+    return;
+  ReassociationIndices dims;
+  for (int64_t d = first; d <= last; ++d)
+    dims.push_back(d);
+  rewriter.setInsertionPoint(op);
+  FailureOr<linalg::CollapseResult> collapsed =
+      linalg::collapseOpIterationDims(op, {dims}, rewriter);
+  if (succeeded(collapsed))
+    rewriter.replaceOp(op, collapsed->results);
+}
+
 struct CPUFuseElementwisePass
     : smelt::impl::CPUFuseElementwisePassBase<CPUFuseElementwisePass> {
   void runOnOperation() override {
@@ -269,6 +304,11 @@ struct CPUFuseElementwisePass
     if (duplicateCheapWidenings(getOperation()))
       (void)applyPatternsGreedily(getOperation(), frozen);
     SmallVector<linalg::GenericOp> generics;
+    getOperation().walk([&](linalg::GenericOp op) { generics.push_back(op); });
+    IRRewriter rewriter(context);
+    for (linalg::GenericOp op : generics)
+      collapseTrailingLoops(op, rewriter);
+    generics.clear();
     getOperation().walk([&](linalg::GenericOp op) { generics.push_back(op); });
     OpBuilder builder(context);
     for (linalg::GenericOp op : generics)

@@ -136,17 +136,21 @@ def CPUTabulatePass : Pass<"smelt-cpu-tabulate", "::mlir::func::FuncOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
-def CPUVectorizeUpsamplingPass
-    : Pass<"smelt-cpu-vectorize-upsampling", "::mlir::func::FuncOp"> {
-  let summary = "Vector loops for elementwise ops that read an upsampled operand";
+def CPUVectorizeElementwisePass
+    : Pass<"smelt-cpu-vectorize-elementwise", "::mlir::func::FuncOp"> {
+  let summary = "Vector loops for elementwise ops on buffers";
   let description = [{
-    Rewrites each bufferized elementwise `linalg.generic` that reads an
-    operand at `i floordiv k` along its innermost loop (a nearest Resize by
-    an integer factor, fused with the ops that read its result) into loops
-    whose innermost one runs in vectors: that operand's VL/k contiguous
-    elements are loaded and each repeated k times by a shuffle, the others
-    are loaded whole or broadcast, and the body runs on vectors. The last
-    partial vector runs as scalars. LLVM leaves such loops scalar.
+    Rewrites each bufferized elementwise `linalg.generic` (static shapes,
+    a body of elementwise arith and math ops, an innermost loop of at least
+    one vector, unit-stride output) into loops whose innermost one runs in
+    vectors: each input is loaded whole along that loop, broadcast from one
+    element when it does not vary along it, or, when it is read at
+    `i floordiv k` (a nearest Resize by an integer factor, fused with the
+    ops that read its result), loaded VL/k elements at a time with each
+    repeated k times by a shuffle. The body runs on vectors; the last
+    partial vector runs as scalars. LLVM's loop vectorizer leaves the
+    upsampled reads scalar, and loops it cannot prove free of aliasing
+    (every intermediate value lives in one workspace).
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"256",

@@ -1,10 +1,13 @@
-//===- VectorizeUpsampling.cpp - smelt-cpu-vectorize-upsampling ------------===//
+//===- VectorizeElementwise.cpp - smelt-cpu-vectorize-elementwise ----------===//
 //
-// Vector loops for elementwise generics that read an operand at
-// `i floordiv k` along the innermost dimension (a nearest Resize by an
-// integer factor, fused with what reads it). LLVM's loop vectorizer leaves
-// such loops scalar; here each vector of the result reads VL/k contiguous
-// elements of that operand and repeats each k times with one shuffle.
+// Vector loops for elementwise generics on buffers, rather than relying on
+// LLVM's loop vectorizer, which leaves scalar the loops it cannot prove
+// free of aliasing (the memory plan puts every intermediate in one
+// workspace) and those that read an operand at `i floordiv k` along the
+// innermost dimension (a nearest Resize by an integer factor, fused with
+// what reads it). Here each vector of the result reads each operand whole,
+// as one broadcast element, or (upsampled) as VL/k contiguous elements
+// each repeated k times by one shuffle.
 //
 //===----------------------------------------------------------------------===//
 
@@ -20,7 +23,7 @@
 #include "mlir/IR/IRMapping.h"
 
 namespace smelt {
-#define GEN_PASS_DEF_CPUVECTORIZEUPSAMPLINGPASS
+#define GEN_PASS_DEF_CPUVECTORIZEELEMENTWISEPASS
 #include "smelt/Target/CPU/Passes.h.inc"
 } // namespace smelt
 
@@ -47,7 +50,7 @@ struct Operand {
 };
 
 /// The reads of each input, or none when the op is not an elementwise
-/// generic this pass handles (one of its inputs must be Repeated).
+/// generic this pass handles.
 std::optional<SmallVector<Operand>> classify(linalg::GenericOp op,
                                              int64_t lanes) {
   if (!op.hasPureBufferSemantics() || op.getNumDpsInits() != 1 ||
@@ -63,17 +66,28 @@ std::optional<SmallVector<Operand>> classify(linalg::GenericOp op,
   if (!outType || !hasUnitInnerStride(outType) || !outMap.isPermutation() ||
       outMap.getResults().back() != getAffineDimExpr(last, op.getContext()))
     return std::nullopt;
-  for (Operation &inner : op.getBody()->without_terminator())
+  // Bytes and wider (i1 buffers hold a byte per element, vectors of i1 a
+  // bit), and arith or math ops that LLVM lowers on vectors.
+  auto storable = [](Type t) {
+    return t.isIntOrFloat() && t.getIntOrFloatBitWidth() >= 8;
+  };
+  if (!storable(outType.getElementType()))
+    return std::nullopt;
+  for (Operation &inner : op.getBody()->without_terminator()) {
+    bool vectorMath =
+        isa<math::RoundEvenOp, math::SqrtOp, math::AbsFOp, math::FloorOp,
+            math::CeilOp, math::FmaOp, math::ExpOp, math::LogOp>(inner);
     if (!OpTrait::hasElementwiseMappableTraits(&inner) ||
         inner.getNumRegions() != 0 ||
+        (inner.getDialect()->getNamespace() != "arith" && !vectorMath) ||
         !llvm::all_of(inner.getResultTypes(),
                       [](Type t) { return t.isIntOrFloat(); }))
       return std::nullopt;
+  }
   SmallVector<Operand> reads;
-  bool repeated = false;
   for (OpOperand *input : op.getDpsInputOperands()) {
     auto type = dyn_cast<MemRefType>(input->get().getType());
-    if (!type || !type.getElementType().isIntOrFloat())
+    if (!type || !storable(type.getElementType()))
       return std::nullopt;
     AffineMap map = op.getMatchingIndexingMap(input);
     Operand r;
@@ -94,14 +108,11 @@ std::optional<SmallVector<Operand>> classify(linalg::GenericOp op,
         return std::nullopt;
       r.read = Read::Repeated;
       r.factor = k.getValue();
-      repeated = true;
     }
     if (r.read != Read::Broadcast && !hasUnitInnerStride(type))
       return std::nullopt;
     reads.push_back(r);
   }
-  if (!repeated)
-    return std::nullopt;
   return reads;
 }
 
@@ -216,9 +227,9 @@ void vectorize(linalg::GenericOp op, ArrayRef<Operand> reads, int64_t lanes) {
   op.erase();
 }
 
-struct CPUVectorizeUpsamplingPass
-    : smelt::impl::CPUVectorizeUpsamplingPassBase<
-          CPUVectorizeUpsamplingPass> {
+struct CPUVectorizeElementwisePass
+    : smelt::impl::CPUVectorizeElementwisePassBase<
+          CPUVectorizeElementwisePass> {
   using Base::Base;
   void runOnOperation() override {
     // 32-bit lanes fill a register; narrower types use the same count.
