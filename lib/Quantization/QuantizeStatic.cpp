@@ -393,7 +393,10 @@ int64_t smelt::foldChannelAffineIntoConvs(ModuleOp module) {
   int64_t folded = 0;
   SmallVector<Operation *> convs;
   func.walk([&](Operation *op) {
-    if (op->getName().getStringRef() == "onnx.Conv")
+    StringRef name = op->getName().getStringRef();
+    auto group = op->getAttrOfType<IntegerAttr>("group");
+    if (name == "onnx.Conv" ||
+        (name == "onnx.ConvTranspose" && (!group || group.getInt() == 1)))
       convs.push_back(op);
   });
   for (Operation *conv : convs) {
@@ -404,8 +407,14 @@ int64_t smelt::foldChannelAffineIntoConvs(ModuleOp module) {
     if (!wType || !outType || !weights || wType.getRank() < 3 ||
         !outType.hasRank())
       continue;
-    int64_t channels = wType.getDimSize(0);
-    int64_t perChannelWeights = weights->size() / channels;
+    // Output channels: Conv's weights [M, C/G, K...], ConvTranspose's
+    // [C, M, K...].
+    bool transposed = conv->getName().getStringRef() == "onnx.ConvTranspose";
+    int64_t channels = wType.getDimSize(transposed ? 1 : 0);
+    int64_t inner = 1;
+    for (int64_t d = transposed ? 2 : 1; d < wType.getRank(); ++d)
+      inner *= wType.getDimSize(d);
+    auto channelOf = [&](int64_t i) { return (i / inner) % channels; };
     std::vector<float> bias(channels, 0.0f);
     bool hasBias = conv->getNumOperands() > 2 && conv->getOperand(2);
     if (hasBias) {
@@ -457,11 +466,10 @@ int64_t smelt::foldChannelAffineIntoConvs(ModuleOp module) {
       } else {
         break;
       }
-      for (int64_t m = 0; m < channels; ++m) {
-        for (int64_t i = 0; i < perChannelWeights; ++i)
-          (*weights)[m * perChannelWeights + i] *= scale[m];
+      for (int64_t i = 0; i < static_cast<int64_t>(weights->size()); ++i)
+        (*weights)[i] *= scale[channelOf(i)];
+      for (int64_t m = 0; m < channels; ++m)
         bias[m] = bias[m] * scale[m] + shift[m];
-      }
       user->getResult(0).replaceAllUsesWith(result);
       user->erase();
       changed = true;
@@ -501,11 +509,14 @@ smelt::quantizeStaticInt8(ModuleOp module,
   SmallVector<Operation *> candidates;
   for (Operation &op : func.getBody().front()) {
     StringRef name = op.getName().getStringRef();
-    if (name == "onnx.Conv" || name == "onnx.Gemm" || name == "onnx.MatMul")
+    auto group = op.getAttrOfType<IntegerAttr>("group");
+    if (name == "onnx.Conv" || name == "onnx.Gemm" || name == "onnx.MatMul" ||
+        (name == "onnx.ConvTranspose" && (!group || group.getInt() == 1)))
       candidates.push_back(&op);
   }
   for (Operation *op : candidates) {
     StringRef name = op->getName().getStringRef();
+    bool convolution = name == "onnx.Conv" || name == "onnx.ConvTranspose";
     Value x = op->getOperand(0), w = op->getOperand(1);
     Value result = op->getResult(0);
     const TensorRange *in = rw.rangeOf(x);
@@ -520,12 +531,13 @@ smelt::quantizeStaticInt8(ModuleOp module,
       transB = tb && tb.getInt() != 0;
     }
     if (isExcluded(op, options) || !in || !out || !wData || !wType ||
-        (name != "onnx.Conv" && wType.getRank() != 2) || transA) {
+        (!convolution && wType.getRank() != 2) || transA) {
       ++report.skippedOps;
       continue;
     }
-    // The output channel: Conv's weights [M, C/G, K...] axis 0; Gemm's
-    // [K, N] axis 1 ([N, K] with transB: axis 0); MatMul's [K, N] axis 1.
+    // The output channel: Conv's weights [M, C/G, K...] axis 0;
+    // ConvTranspose's [C, M, K...] axis 1; Gemm's [K, N] axis 1 ([N, K]
+    // with transB: axis 0); MatMul's [K, N] axis 1.
     int64_t axis = name == "onnx.Conv" ? 0 : (transB ? 0 : 1);
     Value xq = rw.activation(x, *in);
     std::vector<float> wScales;

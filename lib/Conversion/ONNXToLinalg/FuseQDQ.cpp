@@ -159,6 +159,148 @@ struct FuseConv : RewritePattern {
   }
 };
 
+std::optional<SmallVector<int64_t>> intsAttr(Operation *op, StringRef name) {
+  auto attr = op->getAttrOfType<ArrayAttr>(name);
+  if (!attr)
+    return std::nullopt;
+  SmallVector<int64_t> values;
+  for (Attribute a : attr)
+    values.push_back(cast<IntegerAttr>(a).getInt());
+  return values;
+}
+
+Value constantOf(PatternRewriter &rewriter, Location loc,
+                 DenseElementsAttr value) {
+  return buildOp(rewriter, loc, "onnx.Constant", {}, {value.getType()},
+                 {rewriter.getNamedAttr("value", value)})
+      ->getResult(0);
+}
+
+/// Q(ConvTranspose(DQ(x), DQ(w), DQ(b)?)) whose kernel equals its strides
+/// (no padding, no dilation, one group): each output pixel takes one tap,
+/// so it is a 1x1 QLinearConv to [N, M*KH*KW, H, W] (weights [C, M, KH,
+/// KW] as [M*KH*KW, C, 1, 1], per-channel scales and bias repeated) whose
+/// uint8 result interleaves into [N, M, H*KH, W*KW] by Reshape, Transpose
+/// and Reshape.
+struct FuseConvTranspose : RewritePattern {
+  FuseConvTranspose(MLIRContext *ctx)
+      : RewritePattern("onnx.QuantizeLinear", 1, ctx) {}
+  LogicalResult matchAndRewrite(Operation *q,
+                                PatternRewriter &rewriter) const override {
+    Operation *relu;
+    Operation *conv = quantizedProducer(q, relu);
+    if (!isOp(conv, "onnx.ConvTranspose") || !conv->hasOneUse() ||
+        q->getNumOperands() < 3 || !isScalar(q->getOperand(1)))
+      return failure();
+    std::optional<Dequantized> x = dequantized(conv->getOperand(0));
+    std::optional<Dequantized> w = dequantized(conv->getOperand(1));
+    auto xType = dyn_cast<RankedTensorType>(conv->getOperand(0).getType());
+    auto wType = dyn_cast<RankedTensorType>(conv->getOperand(1).getType());
+    auto yType = dyn_cast<RankedTensorType>(q->getResult(0).getType());
+    if (!x || !w || !x->zeroPoint || !isScalar(x->scale) ||
+        !isScalar(x->zeroPoint) || !constantWeights(*w) || !xType ||
+        !wType || !yType || !xType.hasStaticShape() ||
+        !yType.hasStaticShape() || wType.getRank() != 4 ||
+        (!isScalar(w->scale) && w->axis != 1))
+      return failure();
+    auto group = conv->getAttrOfType<IntegerAttr>("group");
+    auto autoPad = conv->getAttrOfType<StringAttr>("auto_pad");
+    int64_t c = wType.getDimSize(0), m = wType.getDimSize(1);
+    int64_t kh = wType.getDimSize(2), kw = wType.getDimSize(3);
+    auto is = [&](StringRef name, ArrayRef<int64_t> want, bool absentOk) {
+      std::optional<SmallVector<int64_t>> v = intsAttr(conv, name);
+      return v ? ArrayRef(*v) == want : absentOk;
+    };
+    if ((group && group.getInt() != 1) ||
+        (autoPad && autoPad.getValue() != "NOTSET") ||
+        conv->getAttr("output_shape") ||
+        !is("strides", {kh, kw}, false) ||
+        !is("kernel_shape", {kh, kw}, true) ||
+        !is("pads", {0, 0, 0, 0}, true) || !is("dilations", {1, 1}, true) ||
+        !is("output_padding", {0, 0}, true))
+      return failure();
+    std::optional<SmallVector<int64_t>> weights = getConstantInts(w->x);
+    std::optional<SmallVector<double>> scales = getConstantFloats(w->scale);
+    if (!weights || !scales)
+      return failure();
+    int64_t taps = kh * kw, outputs = m * taps;
+    // [C, M, KH, KW] -> [M, KH, KW, C].
+    SmallVector<int8_t> packed(weights->size());
+    for (int64_t ci = 0; ci < c; ++ci)
+      for (int64_t o = 0; o < outputs; ++o)
+        packed[o * c + ci] = static_cast<int8_t>((*weights)[ci * outputs + o]);
+    SmallVector<float> wScales(outputs);
+    for (int64_t o = 0; o < outputs; ++o)
+      wScales[o] = (*scales)[scales->size() == 1 ? 0 : o / taps];
+    Location loc = conv->getLoc();
+    Type i8 = rewriter.getIntegerType(8);
+    Value w1 = constantOf(
+        rewriter, loc,
+        DenseElementsAttr::get(RankedTensorType::get({outputs, c, 1, 1}, i8),
+                               ArrayRef(packed)));
+    Value ws = constantOf(
+        rewriter, loc,
+        DenseElementsAttr::get(
+            RankedTensorType::get({outputs}, rewriter.getF32Type()),
+            ArrayRef(wScales)));
+    Value wz = constantOf(
+        rewriter, loc,
+        DenseElementsAttr::get(RankedTensorType::get({outputs}, i8),
+                               ArrayRef(SmallVector<int8_t>(outputs, 0))));
+    SmallVector<Value> operands = {x->x, x->scale, x->zeroPoint, w1, ws, wz,
+                                   q->getOperand(1), q->getOperand(2)};
+    if (conv->getNumOperands() > 2 && conv->getOperand(2)) {
+      std::optional<Dequantized> b = dequantized(conv->getOperand(2));
+      std::optional<SmallVector<int64_t>> bias =
+          b ? getConstantInts(b->x) : std::nullopt;
+      if (!b || !bias || !biasFits(*b, x->scale, w->scale))
+        return failure();
+      SmallVector<int32_t> repeated(outputs);
+      for (int64_t o = 0; o < outputs; ++o)
+        repeated[o] = static_cast<int32_t>((*bias)[o / taps]);
+      operands.push_back(constantOf(
+          rewriter, loc,
+          DenseElementsAttr::get(
+              RankedTensorType::get({outputs}, rewriter.getI32Type()),
+              ArrayRef(repeated))));
+    }
+    int64_t n = xType.getDimSize(0), h = xType.getDimSize(2),
+            wd = xType.getDimSize(3);
+    Type u8 = yType.getElementType();
+    Value y = buildOp(rewriter, loc, "onnx.QLinearConv", operands,
+                      {RankedTensorType::get({n, outputs, h, wd}, u8)},
+                      {rewriter.getNamedAttr(
+                          "kernel_shape", rewriter.getI64ArrayAttr({1, 1}))})
+                  ->getResult(0);
+    auto shapeOf = [&](ArrayRef<int64_t> dims) {
+      return constantOf(
+          rewriter, loc,
+          DenseElementsAttr::get(
+              RankedTensorType::get({static_cast<int64_t>(dims.size())},
+                                    rewriter.getI64Type()),
+              dims));
+    };
+    SmallVector<int64_t> split = {n, m, kh, kw, h, wd};
+    y = buildOp(rewriter, loc, "onnx.Reshape", {y, shapeOf(split)},
+                {RankedTensorType::get(split, u8)})
+            ->getResult(0);
+    SmallVector<int64_t> interleaved = {n, m, h, kh, wd, kw};
+    y = buildOp(rewriter, loc, "onnx.Transpose", {y},
+                {RankedTensorType::get(interleaved, u8)},
+                {rewriter.getNamedAttr(
+                    "perm", rewriter.getI64ArrayAttr({0, 1, 4, 2, 5, 3}))})
+            ->getResult(0);
+    y = buildOp(rewriter, loc, "onnx.Reshape",
+                {y, shapeOf(yType.getShape())}, {yType})
+            ->getResult(0);
+    rewriter.replaceOp(q, y);
+    if (relu)
+      rewriter.eraseOp(relu);
+    rewriter.eraseOp(conv);
+    return success();
+  }
+};
+
 /// Q(MatMul(DQ(a), DQ(b))) -> QLinearMatMul; Q(Gemm(DQ(a), DQ(w), DQ(c)))
 /// -> Q(DQ(MatMulInteger(a, w')) + DQ(c)).
 struct FuseMatMul : RewritePattern {
@@ -366,8 +508,8 @@ struct FuseConcat : RewritePattern {
 struct FuseQDQPass : smelt::impl::FuseQDQPassBase<FuseQDQPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
-    patterns.add<FuseConv, FuseMatMul, FusePassThrough, FuseConcat>(
-        &getContext());
+    patterns.add<FuseConv, FuseConvTranspose, FuseMatMul, FusePassThrough,
+                 FuseConcat>(&getContext());
     (void)applyPatternsGreedily(getOperation(), std::move(patterns));
   }
 };

@@ -1207,14 +1207,28 @@ void findEpilogue(Contraction &k) {
                       [](Type t) { return t.isIntOrIndexOrFloat(); }))
       return;
   }
-  // Nothing reads C after the epilogue (the deallocation may follow).
-  for (Operation *user : k.c.getUsers())
-    if (user != k.op && user != e.getOperation() && user != reshape &&
-        !isa<memref::DeallocOp>(user) && e->isBeforeInBlock(user))
-      return;
-  for (Operation *user : k.c.getUsers())
-    if (user->getBlock() != k.op->getBlock())
-      return;
+  // C is a temporary: a result of the function (an out-parameter) must be
+  // written even when an epilogue reads it.
+  if (isa<BlockArgument>(extentOf(k.c).root))
+    return;
+  // Nothing reads C, or a view of it, after the epilogue (the deallocation
+  // may follow): the kernel never writes C itself.
+  SmallVector<Value> aliases = {k.c};
+  for (size_t i = 0; i < aliases.size(); ++i)
+    for (Operation *user : aliases[i].getUsers()) {
+      if (user->getBlock() != k.op->getBlock())
+        return;
+      if (user == k.op || user == e.getOperation() ||
+          isa<memref::DeallocOp>(user))
+        continue;
+      if (isa<ViewLikeOpInterface, memref::ReshapeOp, memref::CollapseShapeOp,
+              memref::ExpandShapeOp>(user)) {
+        aliases.push_back(user->getResult(0));
+        continue;
+      }
+      if (e->isBeforeInBlock(user))
+        return;
+    }
   // The kernel now runs where the epilogue was, writing its output while it
   // reads A and B: they must not share bytes (the memory plan may have
   // given a dead input's bytes to the epilogue's output).
