@@ -40,25 +40,27 @@ func.func @matmul(%a: memref<20x40xf32>, %b: memref<40x24xf32>, %c: memref<20x24
 // A long reduction runs in blocks of 256 (in order, not in parallel: the
 // first, a loop over the middle ones, the last); the activation that
 // follows is applied to the registers in the last block and stored to its
-// output, and its op disappears.
+// output, and its op disappears (the product itself is a temporary).
 // CHECK-LABEL: func.func @blocked_with_relu
+// CHECK: %[[C:.*]] = memref.alloc
 // CHECK: scf.parallel
-// CHECK: vector.store {{.*}}, %arg2
+// CHECK: vector.store {{.*}}, %[[C]]
 // CHECK: %[[C256:.*]] = arith.constant 256 : index
 // CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %[[C256]]
 // CHECK: scf.parallel
-// CHECK: vector.store {{.*}}, %arg2
+// CHECK: vector.store {{.*}}, %[[C]]
 // CHECK: scf.parallel
 // CHECK: arith.cmpf olt, {{.*}} : vector<16xf32>
 // CHECK: arith.select {{.*}} : vector<16xi1>, vector<16xf32>
-// CHECK: vector.store {{.*}}, %arg3
+// CHECK: vector.store {{.*}}, %arg2
 // CHECK-NOT: linalg.generic
 #mk = affine_map<(m, k, n) -> (m, k)>
 #kn = affine_map<(m, k, n) -> (k, n)>
 #mn = affine_map<(m, k, n) -> (m, n)>
 #id = affine_map<(m, n) -> (m, n)>
-func.func @blocked_with_relu(%a: memref<4x1100xf32>, %b: memref<1100x64xf32>, %c: memref<4x64xf32>, %out: memref<4x64xf32>) {
+func.func @blocked_with_relu(%a: memref<4x1100xf32>, %b: memref<1100x64xf32>, %out: memref<4x64xf32>) {
   %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<4x64xf32>
   linalg.generic {indexing_maps = [#mk, #kn, #mn],
                   iterator_types = ["parallel", "reduction", "parallel"]}
       ins(%a, %b : memref<4x1100xf32>, memref<1100x64xf32>) outs(%c : memref<4x64xf32>) {
@@ -74,6 +76,7 @@ func.func @blocked_with_relu(%a: memref<4x1100xf32>, %b: memref<1100x64xf32>, %c
     %r = arith.select %neg, %zero, %x : f32
     linalg.yield %r : f32
   }
+  memref.dealloc %c : memref<4x64xf32>
   return
 }
 
@@ -159,6 +162,40 @@ func.func @prologues(%a: memref<8x8xf32>, %b: memref<8x16xf32>, %c: memref<8x16x
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
     linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A product the caller can see (an argument, here; a model output that an
+// activation also reads, after bufferization) is stored whole: the
+// activation then runs as its own op rather than as the kernel's epilogue.
+// CHECK-LABEL: func.func @visible_product_with_relu
+// CHECK: scf.parallel
+// CHECK: vector.store {{.*}}, %arg2
+// CHECK: linalg.generic
+// CHECK: arith.cmpf olt
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+#id = affine_map<(m, n) -> (m, n)>
+func.func @visible_product_with_relu(%a: memref<4x8xf32>, %b: memref<8x64xf32>, %c: memref<4x64xf32>, %out: memref<4x64xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<8x64xf32>) outs(%c : memref<4x64xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<4x64xf32>) outs(%out : memref<4x64xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %neg = arith.cmpf olt, %x, %zero : f32
+    %r = arith.select %neg, %zero, %x : f32
+    linalg.yield %r : f32
   }
   return
 }
