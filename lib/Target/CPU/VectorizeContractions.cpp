@@ -1134,13 +1134,54 @@ bool isTableLookup(Operation *op, Block &body) {
          (element.isF32() || element.isInteger(32));
 }
 
+/// Whether `v` is `c` seen through reshapes.
+bool readsThroughReshapes(Value v, Value c) {
+  while (v != c) {
+    Operation *def = v.getDefiningOp();
+    if (!isa_and_nonnull<memref::ReshapeOp, memref::CollapseShapeOp,
+                         memref::ExpandShapeOp>(def))
+      return false;
+    v = def->getOperand(0);
+  }
+  return true;
+}
+
 void findEpilogue(Contraction &k) {
+  // The first op after the contraction that reads C; what runs in between
+  // (another branch of the graph) must touch neither C, the contraction's
+  // operands nor the epilogue's, since the kernel moves to the epilogue.
+  SmallVector<Operation *> between;
   Operation *next = k.op->getNextNode();
   // (memref.reshape reads its shape operand, a constant; it writes nothing.)
-  while (next && (isMemoryEffectFree(next) ||
-                  isa<ViewLikeOpInterface, memref::AllocOp>(next)))
+  while (next) {
+    if (isMemoryEffectFree(next) ||
+        isa<ViewLikeOpInterface, memref::AllocOp>(next)) {
+      next = next->getNextNode();
+      continue;
+    }
+    auto g = dyn_cast<linalg::GenericOp>(next);
+    if (g && g.getNumDpsInputs() >= 1 &&
+        readsThroughReshapes(g.getDpsInputOperand(0)->get(), k.c))
+      break;
+    if (!isa<linalg::LinalgOp, memref::CopyOp>(next) ||
+        next->getNumRegions() > 1 || between.size() >= 16)
+      return;
+    between.push_back(next);
     next = next->getNextNode();
+  }
   auto e = dyn_cast_or_null<linalg::GenericOp>(next);
+  if (e)
+    for (Operation *op : between)
+      for (Value operand : op->getOperands()) {
+        if (!isa<MemRefType>(operand.getType()))
+          continue;
+        if (mayOverlap(operand, k.c) || mayOverlap(operand, k.b) ||
+            (k.a && mayOverlap(operand, k.a)))
+          return;
+        for (Value used : e->getOperands())
+          if (isa<MemRefType>(used.getType()) && mayOverlap(operand, used))
+            return;
+      }
   if (!e || !e.hasPureBufferSemantics() || e.getNumDpsInputs() < 1 ||
       e.getNumDpsInits() != 1 || e.getNumReductionLoops() != 0 ||
       k.combiner != Combiner::MultiplyAdd)
