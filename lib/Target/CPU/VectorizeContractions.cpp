@@ -1253,8 +1253,10 @@ void findEpilogue(Contraction &k) {
   if (isa<BlockArgument>(extentOf(k.c).root))
     return;
   // Nothing reads C, or a view of it, after the epilogue (the deallocation
-  // may follow): the kernel never writes C itself.
+  // may follow) before something writes all of it anew (the buffer may be
+  // shared with a later contraction's result): the kernel never writes C.
   SmallVector<Value> aliases = {k.c};
+  Operation *firstAfter = nullptr;
   for (size_t i = 0; i < aliases.size(); ++i)
     for (Operation *user : aliases[i].getUsers()) {
       if (user->getBlock() != k.op->getBlock())
@@ -1267,9 +1269,22 @@ void findEpilogue(Contraction &k) {
         aliases.push_back(user->getResult(0));
         continue;
       }
-      if (e->isBeforeInBlock(user))
-        return;
+      if (e->isBeforeInBlock(user) &&
+          (!firstAfter || user->isBeforeInBlock(firstAfter)))
+        firstAfter = user;
     }
+  if (firstAfter) {
+    // A fill or broadcast into C itself, reading nothing of it.
+    auto init = dyn_cast<linalg::LinalgOp>(firstAfter);
+    if (!init || init.getNumDpsInits() != 1 ||
+        init.getDpsInitOperand(0)->get() != k.c ||
+        init.getNumReductionLoops() != 0 ||
+        init.payloadUsesValueFromOperand(init.getDpsInitOperand(0)) ||
+        !init.getMatchingIndexingMap(init.getDpsInitOperand(0)).isIdentity() ||
+        llvm::any_of(init.getDpsInputs(),
+                     [&](Value v) { return mayOverlap(v, k.c); }))
+      return;
+  }
   // The kernel now runs where the epilogue was, writing its output while it
   // reads A and B: they must not share bytes (the memory plan may have
   // given a dead input's bytes to the epilogue's output).
