@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Quantization of the Fashion-MNIST CNN (test/models/fashion-mnist): top-1 on
 # the 10,000 held-back test images, float vs static int8 vs weight-only int8
-# and int4; file sizes; and
-# the exported QDQ model run by ONNX Runtime 1.30 beside Smelt's int8 code
-# (agreement within one quantization step of the output, latency).
+# and int4; file sizes; the exported QDQ model run by ONNX Runtime 1.30
+# beside Smelt's int8 code (agreement within one quantization step of the
+# output, latency); and the PaddleOCR detector, int8 vs float, on rendered
+# text images (text-mask IoU, latency beside ONNX Runtime on the QDQ export).
 #
 #   bench/quantization.sh        # after scripts/setup.sh and bench/run.sh
 set -euo pipefail
@@ -76,20 +77,39 @@ echo "== sizes"
 ls -l "$model" "$work/int8_qdq.onnx" "$work/float_64.so" "$work/int8_64.so" | awk '{printf "%10d  %s\n", $5, $NF}'
 
 echo
-echo "== the PaddleOCR detector, int8 (calibrated on the bench's input) vs float, 1 thread"
+echo "== the PaddleOCR detector: int8 (calibrated on 4 rendered text images) vs float,"
+echo "   on 8 other text images; 1 thread; ONNX Runtime runs Smelt's QDQ export"
 det="$here/.cache/ocr/package/assets/ch_PP-OCRv4_det_infer.onnx"
-if [ -f "$det" ] && [ -f "$here/.cache/paddleocr-det/x.npy" ]; then
-  mkdir -p "$work/det_calibration"
-  cp "$here/.cache/paddleocr-det/x.npy" "$work/det_calibration/x.npy"
+if [ -f "$det" ]; then
+  text="$work/det_text"
+  [ -f "$text/text_11.npy" ] || /usr/bin/python3 "$here/make_text_images.py" "$text" 12
+  for i in 0 1 2 3; do mkdir -p "$work/det_calibration/s$i"; cp "$text/text_$i.npy" "$work/det_calibration/s$i/x.npy"; done
   "$smeltc" "$det" --input-shape=x:1x3x320x320 -o "$work/det_float.so"
   "$smeltc" "$det" --input-shape=x:1x3x320x320 --quantize=int8 \
-    --calibration="$work/det_calibration" -o "$work/det_int8.so" 2>/dev/null
-  f=$("$run" "$work/det_float.so" --input "x=$work/det_calibration/x.npy" --output-dir "$work/det_f" --threads 1 --bench "$runs" | awk '{print $2}')
-  q=$("$run" "$work/det_int8.so" --input "x=$work/det_calibration/x.npy" --output-dir "$work/det_q" --threads 1 --bench "$runs" | awk '{print $2}')
+    --calibration="$work/det_calibration" -o "$work/det_int8.so" 2>"$work/det_quantize.log"
+  tail -2 "$work/det_quantize.log"
+  "$smeltc" "$det" --input-shape=x:1x3x320x320 --quantize=int8 \
+    --calibration="$work/det_calibration" --emit=onnx -o "$work/det_qdq.onnx" 2>/dev/null
+  for i in 4 5 6 7 8 9 10 11; do
+    "$run" "$work/det_float.so" --input "x=$text/text_$i.npy" --output-dir "$work/det_f$i" --threads 1 >/dev/null
+    "$run" "$work/det_int8.so" --input "x=$text/text_$i.npy" --output-dir "$work/det_q$i" --threads 1 >/dev/null
+  done
+  f=$("$run" "$work/det_float.so" --input "x=$text/text_4.npy" --threads 1 --bench "$runs" | awk '{print $2}')
+  q=$("$run" "$work/det_int8.so" --input "x=$text/text_4.npy" --threads 1 --bench "$runs" | awk '{print $2}')
+  o=$(node "$here/ort_run.js" "$work/det_qdq.onnx" x "$text/text_4.npy" "$work/det_ort" 1 "$runs" | awk '{print $3}')
+  of=$(node "$here/ort_run.js" "$det" x "$text/text_4.npy" "$work/det_ortf" 1 "$runs" | awk '{print $3}')
   /usr/bin/python3 -c "
 import numpy as np
-f = np.load('$work/det_f/sigmoid_0.tmp_0.npy'); q = np.load('$work/det_q/sigmoid_0.tmp_0.npy')
-print('latency: float %s ms, int8 %s ms (%.2fx); outputs max abs diff %.2g' % ('$f', '$q', $f / $q, float(np.abs(f - q).max())))"
+ious, diffs = [], []
+for i in range(4, 12):
+    f = np.load('$work/det_f%d/sigmoid_0.tmp_0.npy' % i); q = np.load('$work/det_q%d/sigmoid_0.tmp_0.npy' % i)
+    a, b = f > 0.3, q > 0.3   # the text mask DB post-processing thresholds
+    ious.append((a & b).sum() / max(1, (a | b).sum())); diffs.append(np.abs(f - q).mean())
+o = np.fromfile('$work/det_ort.sigmoid_0.tmp_0.bin', np.float32).reshape(1, 1, 320, 320)
+s = np.load('$work/det_q4/sigmoid_0.tmp_0.npy')
+print('text mask (prob > 0.3) IoU int8 vs float: mean %.3f, min %.3f; mean |prob diff| %.4f' % (np.mean(ious), np.min(ious), np.mean(diffs)))
+print('ONNX Runtime on the QDQ export vs Smelt int8 (image 4): max |diff| %.2g' % float(np.abs(o - s).max()))
+print('latency: Smelt float %s ms, Smelt int8 %s ms (%.2fx); ONNX Runtime: QDQ model %s ms, float model %s ms' % ('$f', '$q', $f / $q, '$o', '$of'))"
 else
   echo "(run bench/run.sh first: it fetches the detector)"
 fi

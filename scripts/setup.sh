@@ -22,6 +22,8 @@ packages=(
   zlib1g-dev libzstd-dev libxml2-dev
   # tests: ONNX's backend test data, ONNX's Python package for the test helpers
   libonnx-testdata python3 python3-numpy python3-onnx
+  # bench/quantization.sh: text images rendered for the OCR detector
+  python3-pil fonts-dejavu-core
 )
 
 missing=()
