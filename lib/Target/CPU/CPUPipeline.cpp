@@ -76,6 +76,14 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
   // Inlines the memref.alloca_scope that wraps each parallel body (the
   // kernels allocate nothing), which must go before loops become blocks.
   pm.addPass(createCanonicalizerPass());
+  // Byte table lookups as vpermi2b, once the scopes are inlined (a scope
+  // holding an intrinsic call, which might allocate, stays a scope).
+  if (cpuHasFeature(options, "+avx512vnni") &&
+      cpuHasFeature(options, "+avx512vbmi")) {
+    CPUSelectVNNIPassOptions select;
+    select.byteTables = true;
+    pm.addNestedPass<func::FuncOp>(createCPUSelectVNNIPass(select));
+  }
   pm.addPass(createLowerAffinePass());
   pm.addPass(createSCFToControlFlowPass());
   pm.addPass(memref::createExpandStridedMetadataPass());

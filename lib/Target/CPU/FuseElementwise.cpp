@@ -260,6 +260,13 @@ void collapseTrailingLoops(linalg::GenericOp op, RewriterBase &rewriter) {
                    [](Operation &o) { return isa<linalg::IndexOp>(o); }))
     return;
   int64_t last = op.getNumLoops() - 1, first = last;
+  // A broadcast (every input constant along the innermost loop) stays as
+  // it is: it is a contraction's starting value, which its kernel loads as
+  // registers when it writes the contraction's buffer itself.
+  if (llvm::none_of(op.getDpsInputOperands(), [&](OpOperand *input) {
+        return op.getMatchingIndexingMap(input).isFunctionOfDim(last);
+      }))
+    return;
   while (first > 1) {
     ReassociationIndices dims;
     for (int64_t d = first - 1; d <= last; ++d)

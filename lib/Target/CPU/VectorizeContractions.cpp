@@ -1076,10 +1076,12 @@ void findPrologue(Contraction &k) {
       init.getNumReductionLoops() != 0 ||
       !init.getMatchingIndexingMap(init.getDpsInitOperand(0)).isIdentity())
     return;
-  // C is not read through some other name either.
+  // C is not read through some other name in between either (what ran
+  // before the fill or broadcast, in a buffer bufferization shares, does
+  // not matter: the fill writes all of C).
   for (Operation *user : k.c.getUsers())
-    if (user != k.op && user != prev && user->isBeforeInBlock(k.op) &&
-        !isa<memref::DeallocOp>(user))
+    if (user != k.op && user != prev && prev->isBeforeInBlock(user) &&
+        user->isBeforeInBlock(k.op) && !isa<memref::DeallocOp>(user))
       return;
   Type element = cast<MemRefType>(k.c.getType()).getElementType();
   if (auto fill = dyn_cast<linalg::FillOp>(prev)) {
@@ -1273,7 +1275,10 @@ void findEpilogue(Contraction &k) {
           (!firstAfter || user->isBeforeInBlock(firstAfter)))
         firstAfter = user;
     }
-  if (firstAfter) {
+  // An epilogue that writes C's own buffer in place (bufferization puts an
+  // elementwise result there when C dies): later readers read its result.
+  bool inPlace = extentOf(out).root == extentOf(k.c).root;
+  if (firstAfter && !inPlace) {
     // A fill or broadcast into C itself, reading nothing of it.
     auto init = dyn_cast<linalg::LinalgOp>(firstAfter);
     if (!init || init.getNumDpsInits() != 1 ||
@@ -1562,11 +1567,85 @@ struct SelectVNNI : OpRewritePattern<vector::MultiDimReductionOp> {
   }
 };
 
+/// trunci(gather(table[extui(x)])) : 16 bytes, where the table is a
+/// constant global of 256 values that fit a byte (smelt-cpu-tabulate's) ->
+/// two vpermi2b (AVX-512 VBMI) over the table's four 64-byte quarters and
+/// a select on each index's top bit. A 16-lane gather loads one element at
+/// a time; these are three in-register shuffles.
+struct SelectByteTable : OpRewritePattern<vector::GatherOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(vector::GatherOp op,
+                                PatternRewriter &rewriter) const override {
+    auto type = dyn_cast<VectorType>(op.getType());
+    auto getGlobal = op.getBase().getDefiningOp<memref::GetGlobalOp>();
+    auto wide = op.getIndices().getDefiningOp<arith::ExtUIOp>();
+    if (!type || type.getShape() != ArrayRef<int64_t>{16} ||
+        !type.getElementType().isInteger(32) || !getGlobal || !wide ||
+        cast<VectorType>(wide.getIn().getType()).getElementType() !=
+            rewriter.getI8Type() ||
+        op->use_empty() ||
+        !llvm::all_of(op->getUsers(), [](Operation *user) {
+          auto trunc = dyn_cast<arith::TruncIOp>(user);
+          return trunc && getElementTypeOrSelf(trunc.getType()).isInteger(8);
+        }))
+      return failure();
+    auto global = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+        op, getGlobal.getNameAttr());
+    auto values = global && global.getConstant() && global.getInitialValue()
+                      ? dyn_cast<DenseIntElementsAttr>(*global.getInitialValue())
+                      : DenseIntElementsAttr();
+    if (!values || values.getNumElements() != 256)
+      return failure();
+    SmallVector<int8_t> bytes;
+    for (APInt v : values.getValues<APInt>()) {
+      if (v.getZExtValue() > 255)
+        return failure();
+      bytes.push_back(static_cast<int8_t>(v.getZExtValue()));
+    }
+    Location loc = op.getLoc();
+    auto bytes64 = VectorType::get({64}, rewriter.getI8Type());
+    auto quarter = [&](int q) -> Value {
+      return arith::ConstantOp::create(
+          rewriter, loc,
+          DenseElementsAttr::get(bytes64, ArrayRef(bytes).slice(q * 64, 64)));
+    };
+    SmallVector<int64_t> repeat, first;
+    for (int64_t i = 0; i < 64; ++i)
+      repeat.push_back(i % 16);
+    for (int64_t i = 0; i < 16; ++i)
+      first.push_back(i);
+    Value index = vector::ShuffleOp::create(rewriter, loc, wide.getIn(),
+                                            wide.getIn(), repeat);
+    auto permute = [&](Value a, Value b) -> Value {
+      return LLVM::CallIntrinsicOp::create(
+                 rewriter, loc, bytes64,
+                 rewriter.getStringAttr("llvm.x86.avx512.vpermi2var.qi.512"),
+                 ValueRange{a, index, b})
+          .getResult(0);
+    };
+    Value low = permute(quarter(0), quarter(1));
+    Value high = permute(quarter(2), quarter(3));
+    Value zero = arith::ConstantOp::create(
+        rewriter, loc, cast<TypedAttr>(rewriter.getZeroAttr(bytes64)));
+    Value upper = arith::CmpIOp::create(rewriter, loc, arith::CmpIPredicate::slt,
+                                        index, zero);
+    Value looked = arith::SelectOp::create(rewriter, loc, upper, high, low);
+    Value result = vector::ShuffleOp::create(rewriter, loc, looked, looked, first);
+    for (Operation *user : llvm::make_early_inc_range(op->getUsers()))
+      rewriter.replaceOp(user, result);
+    rewriter.eraseOp(op);
+    return success();
+  }
+};
+
 struct CPUSelectVNNIPass
     : smelt::impl::CPUSelectVNNIPassBase<CPUSelectVNNIPass> {
+  using Base::Base;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     patterns.add<SelectVNNI>(&getContext());
+    if (byteTables)
+      patterns.add<SelectByteTable>(&getContext());
     (void)applyPatternsGreedily(getOperation(), std::move(patterns));
   }
 };

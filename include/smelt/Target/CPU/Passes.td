@@ -171,8 +171,20 @@ def CPUSelectVNNIPass : Pass<"smelt-cpu-select-vnni", "::mlir::func::FuncOp"> {
     one `llvm.x86.avx512.vpdpbusd.512` call. Runs late (after buffer
     deallocation, which cannot see through intrinsic calls), and only for
     processors with AVX-512 VNNI.
+
+    With `byte-tables` (processors with AVX-512 VBMI), a 16-lane gather
+    from a constant 256-entry table of byte values, indexed by bytes and
+    truncated to bytes (smelt-cpu-tabulate's lookups in kernel epilogues),
+    becomes two `llvm.x86.avx512.vpermi2var.qi.512` shuffles over the
+    table's quarters and a select on the index's top bit.
   }];
-  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+  let options = [
+    Option<"byteTables", "byte-tables", "bool", /*default=*/"false",
+           "Rewrite byte table gathers into vpermi2b (needs AVX-512 VBMI)">,
+  ];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect",
+                           "::mlir::arith::ArithDialect",
+                           "::mlir::vector::VectorDialect"];
 }
 
 def CPUEmitEntryPointPass
