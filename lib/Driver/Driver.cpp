@@ -272,10 +272,20 @@ static LogicalResult quantizeModule(const smelt::CompileOptions &options,
                  << " bytes as packed, stored one per byte for now\n";
     return success();
   }
+  if (options.quantize == "int8-dynamic") {
+    FailureOr<QuantizeReport> report = quantizeDynamicInt8(module, selection);
+    if (failed(report))
+      return failure();
+    llvm::errs() << "quantized " << report->quantizedOps
+                 << " ops to dynamic int8 (" << report->skippedOps
+                 << " left float); their weights " << report->weightBytesBefore
+                 << " -> " << report->weightBytesAfter << " bytes\n";
+    return success();
+  }
   if (options.quantize != "int8")
     return emitError(loc) << "--quantize='" << options.quantize
                           << "' is not supported (supported: int8, "
-                             "int8-weights, int4-weights)";
+                             "int8-dynamic, int8-weights, int4-weights)";
   FailureOr<CalibrationOptions> calibration =
       calibrationOptions(options, loc, "--quantize=int8");
   if (failed(calibration))

@@ -79,8 +79,10 @@ int main(int argc, char **argv) {
   cl::opt<std::string> quantize(
       "quantize",
       cl::desc("Quantize: int8 (static, from --calibration data; QDQ "
-               "form), or int8-weights / int4-weights (weight-only)"),
-      cl::value_desc("int8|int8-weights|int4-weights"), cl::cat(category));
+               "form), int8-dynamic (activations quantized when the model "
+               "runs), or int8-weights / int4-weights (weight-only)"),
+      cl::value_desc("int8|int8-dynamic|int8-weights|int4-weights"),
+      cl::cat(category));
   cl::opt<int64_t> weightGroupSize(
       "weight-group-size",
       cl::desc("Weight-only quantization: weights per scale along the "

@@ -71,6 +71,16 @@ quantizeStaticInt8(mlir::ModuleOp module,
 /// groupSize is 0 or does not divide it), dequantized in the graph
 /// (Cast, Reshape, Mul, Reshape) where the op reads it. Activations stay
 /// float. The integers are stored one per byte.
+/// Dynamic int8, the form ONNX Runtime's quantize_dynamic writes (no
+/// calibration): each Gemm or MatMul with constant 2-D weights reads its
+/// activations through DynamicQuantizeLinear (uint8, the range of each run's
+/// values), multiplies by int8 weights (per output channel) with
+/// MatMulInteger, and scales the int32 result by x_scale * w_scale (then
+/// adds the bias). Other ops, and Gemms with alpha or beta not 1 or a
+/// transposed A, stay float and are counted skipped.
+mlir::FailureOr<QuantizeReport>
+quantizeDynamicInt8(mlir::ModuleOp module, const QuantizeOptions &options);
+
 mlir::FailureOr<QuantizeReport>
 quantizeWeightsOnly(mlir::ModuleOp module, unsigned bits, int64_t groupSize,
                     const QuantizeOptions &options);

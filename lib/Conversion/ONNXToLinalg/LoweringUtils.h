@@ -113,23 +113,28 @@ mlir::Value buildMatMul(mlir::OpBuilder &b, mlir::Location loc,
 /// constant signed 8-bit B [K, N] (`weights`, row-major): B is packed as
 /// [ceil(K/4), N, 4] (four consecutive k of a column together, the layout
 /// of x86's VNNI dot products) and the zero point folds into the
-/// accumulator's start, -aZeroPoint * sum_k B[k, n]. Null when the shapes
-/// do not fit.
+/// accumulator's start, -aZeroPoint * sum_k B[k, n]; a zero point known
+/// only at run time (`runtimeZeroPoint`, a one-element 8-bit tensor, as
+/// DynamicQuantizeLinear makes it) scales the column sums when the model
+/// runs instead. Null when the shapes do not fit.
 mlir::Value buildPackedInt8MatMul(mlir::OpBuilder &b, mlir::Location loc,
                                   mlir::Value a, bool aUnsigned,
                                   int64_t aZeroPoint,
                                   llvm::ArrayRef<int64_t> weights, int64_t k,
-                                  int64_t n, mlir::RankedTensorType resultType);
+                                  int64_t n, mlir::RankedTensorType resultType,
+                                  mlir::Value runtimeZeroPoint = {});
 
 /// buildPackedInt8MatMul when it applies: B a constant signed 8-bit [K, N]
-/// with zero (or no) zero points, A's zero point a constant scalar. The
-/// `onnx*` values are the op's own operands (their types carry the sign);
-/// `a` is A converted. Null otherwise.
+/// with zero (or no) zero points, A's zero point a constant scalar (or,
+/// with `aZeroPoint`, A's zero point converted, one element known at run
+/// time). The `onnx*` values are the op's own operands (their types carry
+/// the sign); `a` is A converted. Null otherwise.
 mlir::Value tryPackedInt8MatMul(mlir::OpBuilder &b, mlir::Location loc,
                                 mlir::Value a, mlir::Value onnxA,
                                 mlir::Value onnxB, mlir::Value onnxAZeroPoint,
                                 mlir::Value onnxBZeroPoint,
-                                mlir::RankedTensorType resultType);
+                                mlir::RankedTensorType resultType,
+                                mlir::Value aZeroPoint = {});
 
 /// A 2-d convolution (any group count G) of 8-bit `input` with constant
 /// signed 8-bit `weights` [F, C/G, KH, KW] (row-major) into int32, as the

@@ -146,7 +146,8 @@ Value smelt::detail::buildPackedInt8MatMul(OpBuilder &b, Location loc,
                                            int64_t aZeroPoint,
                                            ArrayRef<int64_t> weights,
                                            int64_t k, int64_t n,
-                                           RankedTensorType resultType) {
+                                           RankedTensorType resultType,
+                                           Value runtimeZeroPoint) {
   auto aType = cast<RankedTensorType>(a.getType());
   if (aType.getRank() < 2 || aType.getShape().back() != k ||
       resultType.getShape().back() != n ||
@@ -179,6 +180,32 @@ Value smelt::detail::buildPackedInt8MatMul(OpBuilder &b, Location loc,
   auto correctionType = RankedTensorType::get({n}, i32);
   Value start = arith::ConstantOp::create(
       b, loc, DenseElementsAttr::get(correctionType, ArrayRef(correction)));
+  if (runtimeZeroPoint) {
+    // -sum_k B[k, n] (the constant above, for a zero point of 1) times the
+    // zero point read when the model runs.
+    std::vector<int32_t> sums(n, 0);
+    for (int64_t kk = 0; kk < k; ++kk)
+      for (int64_t c = 0; c < n; ++c)
+        sums[c] -= static_cast<int32_t>(weights[kk * n + c]);
+    Value negSums = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(correctionType, ArrayRef(sums)));
+    auto zpType = cast<RankedTensorType>(runtimeZeroPoint.getType());
+    SmallVector<Value> at(zpType.getRank(),
+                          arith::ConstantIndexOp::create(b, loc, 0));
+    Value zp = tensor::ExtractOp::create(b, loc, runtimeZeroPoint, at);
+    zp = aUnsigned ? Value(arith::ExtUIOp::create(b, loc, i32, zp))
+                   : Value(arith::ExtSIOp::create(b, loc, i32, zp));
+    start = linalg::GenericOp::create(
+                b, loc, TypeRange{correctionType}, ValueRange{negSums},
+                ValueRange{tensor::EmptyOp::create(b, loc, {n}, i32)},
+                {b.getMultiDimIdentityMap(1), b.getMultiDimIdentityMap(1)},
+                {utils::IteratorType::parallel},
+                [&](OpBuilder &nb, Location l, ValueRange args) {
+                  linalg::YieldOp::create(
+                      nb, l, ValueRange{arith::MulIOp::create(nb, l, args[0], zp)});
+                })
+                .getResult(0);
+  }
   AffineExpr dm = getAffineDimExpr(0, ctx), dn = getAffineDimExpr(1, ctx),
              dk = getAffineDimExpr(2, ctx);
   Value init =
@@ -216,7 +243,8 @@ Value smelt::detail::tryPackedInt8MatMul(OpBuilder &b, Location loc, Value a,
                                          Value onnxA, Value onnxB,
                                          Value onnxAZeroPoint,
                                          Value onnxBZeroPoint,
-                                         RankedTensorType resultType) {
+                                         RankedTensorType resultType,
+                                         Value aZeroPoint) {
   auto bType = dyn_cast<RankedTensorType>(onnxB.getType());
   if (!bType || bType.getRank() != 2 || !bType.hasStaticShape() ||
       isUnsignedElement(onnxB.getType()))
@@ -226,12 +254,23 @@ Value smelt::detail::tryPackedInt8MatMul(OpBuilder &b, Location loc, Value a,
       onnxAZeroPoint ? getConstantInts(onnxAZeroPoint) : SmallVector<int64_t>{0};
   std::optional<SmallVector<int64_t>> zb =
       onnxBZeroPoint ? getConstantInts(onnxBZeroPoint) : SmallVector<int64_t>{0};
+  // A zero point computed when the model runs (DynamicQuantizeLinear's).
+  Value runtimeZeroPoint;
+  if (!za && aZeroPoint) {
+    auto zpType = dyn_cast<RankedTensorType>(aZeroPoint.getType());
+    if (zpType && zpType.hasStaticShape() && zpType.getNumElements() == 1 &&
+        zpType.getElementType().isInteger(8)) {
+      runtimeZeroPoint = aZeroPoint;
+      za = SmallVector<int64_t>{0};
+    }
+  }
   if (!weights || !za || za->size() != 1 || !zb ||
       !llvm::all_of(*zb, [](int64_t z) { return z == 0; }))
     return Value();
   return buildPackedInt8MatMul(b, loc, a, isUnsignedElement(onnxA.getType()),
                                za->front(), *weights, bType.getDimSize(0),
-                               bType.getDimSize(1), resultType);
+                               bType.getDimSize(1), resultType,
+                               runtimeZeroPoint);
 }
 
 namespace {
@@ -451,7 +490,8 @@ struct MatMulIntegerLowering
     bool bUnsigned = isUnsignedElement(op.getB().getType());
     if (Value y = tryPackedInt8MatMul(rewriter, loc, adaptor.getA(),
                                       op.getA(), op.getB(), op.getAZeroPoint(),
-                                      op.getBZeroPoint(), resultType)) {
+                                      op.getBZeroPoint(), resultType,
+                                      adaptor.getAZeroPoint())) {
       rewriter.replaceOp(op, y);
       return success();
     }

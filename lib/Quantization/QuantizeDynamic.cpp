@@ -1,0 +1,180 @@
+//===- QuantizeDynamic.cpp - Dynamic int8 quantization ---------------------===//
+//
+// See Quantize.h. The form ONNX Runtime's quantize_dynamic writes: weights
+// int8, symmetric, per output channel, stored as initializers; each
+// activation a Gemm or MatMul reads is quantized when the model runs by
+// DynamicQuantizeLinear (uint8, its own range); MatMulInteger multiplies
+// the integers, and the int32 result is scaled back to float by
+// x_scale * w_scale[n] (then the bias is added).
+//
+//===----------------------------------------------------------------------===//
+
+#include "smelt/Quantization/Quantize.h"
+
+#include "smelt/Import/ONNXImport.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace smelt;
+
+namespace {
+
+std::optional<std::vector<float>> constantFloats(Value v) {
+  Operation *def = v.getDefiningOp();
+  if (!def || def->getName().getStringRef() != "onnx.Constant")
+    return std::nullopt;
+  auto shaped = dyn_cast<ShapedType>(cast<TypedAttr>(def->getAttr("value")).getType());
+  if (!shaped || !shaped.getElementType().isF32() || !shaped.hasStaticShape())
+    return std::nullopt;
+  Attribute value = def->getAttr("value");
+  std::vector<float> out;
+  if (auto dense = dyn_cast<DenseFPElementsAttr>(value)) {
+    for (APFloat f : dense.getValues<APFloat>())
+      out.push_back(f.convertToFloat());
+    return out;
+  }
+  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
+    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+    if (!blob || blob->getData().size() != shaped.getNumElements() * 4)
+      return std::nullopt;
+    out.resize(shaped.getNumElements());
+    std::memcpy(out.data(), blob->getData().data(), out.size() * 4);
+    return out;
+  }
+  return std::nullopt;
+}
+
+bool excluded(Operation *op, const QuantizeOptions &options) {
+  std::string type = op->getName().getStringRef().drop_front(5).str();
+  if (options.excluded.count(type))
+    return true;
+  auto loc = dyn_cast<NameLoc>(op->getLoc());
+  return loc && options.excluded.count(loc.getName().str());
+}
+
+} // namespace
+
+FailureOr<QuantizeReport>
+smelt::quantizeDynamicInt8(ModuleOp module, const QuantizeOptions &options) {
+  auto func = module.lookupSymbol<func::FuncOp>(kONNXEntryName);
+  if (!func)
+    return module.emitError() << "the model has no entry function";
+  OpBuilder b(module.getContext());
+  QuantizeReport report;
+  SmallVector<Operation *> candidates;
+  for (Operation &op : func.getBody().front()) {
+    StringRef name = op.getName().getStringRef();
+    if (name == "onnx.Gemm" || name == "onnx.MatMul")
+      candidates.push_back(&op);
+  }
+  Type f32 = b.getF32Type(), i8 = b.getIntegerType(8), i32 = b.getI32Type();
+  Type u8 = IntegerType::get(b.getContext(), 8, IntegerType::Unsigned);
+  for (Operation *op : candidates) {
+    StringRef name = op->getName().getStringRef();
+    Value x = op->getOperand(0), w = op->getOperand(1);
+    auto xType = dyn_cast<RankedTensorType>(x.getType());
+    auto wType = dyn_cast<RankedTensorType>(w.getType());
+    auto yType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+    std::optional<std::vector<float>> data = constantFloats(w);
+    auto flag = [&](StringRef attr) {
+      auto a = op->getAttrOfType<IntegerAttr>(attr);
+      return a && a.getInt() != 0;
+    };
+    auto number = [&](StringRef attr) {
+      auto a = op->getAttrOfType<FloatAttr>(attr);
+      return a ? a.getValueAsDouble() : 1.0;
+    };
+    // MatMulInteger as lowered here takes 2-D operands.
+    if (excluded(op, options) || !data || !xType || !wType || !yType ||
+        xType.getRank() != 2 || wType.getRank() != 2 ||
+        !xType.getElementType().isF32() || flag("transA") ||
+        number("alpha") != 1.0 || number("beta") != 1.0 ||
+        !yType.hasStaticShape() || yType.getRank() != 2) {
+      ++report.skippedOps;
+      continue;
+    }
+    bool transB = flag("transB");
+    int64_t k = wType.getDimSize(transB ? 1 : 0);
+    int64_t n = wType.getDimSize(transB ? 0 : 1);
+    // [K, N] int8, symmetric per column.
+    std::vector<float> scales(n, 1.0f);
+    for (int64_t c = 0; c < n; ++c) {
+      float maxAbs = 0;
+      for (int64_t r = 0; r < k; ++r)
+        maxAbs = std::max(maxAbs, std::fabs((*data)[transB ? c * k + r : r * n + c]));
+      if (maxAbs > 0)
+        scales[c] = maxAbs / 127.0f;
+    }
+    std::vector<int8_t> q(k * n);
+    for (int64_t r = 0; r < k; ++r)
+      for (int64_t c = 0; c < n; ++c)
+        q[r * n + c] = static_cast<int8_t>(std::clamp(
+            std::nearbyint((*data)[transB ? c * k + r : r * n + c] / scales[c]),
+            -127.0f, 127.0f));
+    b.setInsertionPoint(op);
+    Location loc = op->getLoc();
+    std::string base = "weights";
+    if (auto nm = w.getDefiningOp()->getAttrOfType<StringAttr>("onnx.name"))
+      base = nm.str();
+    auto constant = [&](TypedAttr value, StringRef nm = "") {
+      OperationState state(loc, "onnx.Constant");
+      state.addAttribute("value", value);
+      if (!nm.empty())
+        state.addAttribute("onnx.name", b.getStringAttr(nm));
+      state.addTypes(value.getType());
+      return b.create(state)->getResult(0);
+    };
+    auto make = [&](StringRef opName, ValueRange operands, TypeRange results,
+                    ArrayRef<NamedAttribute> attrs = {}) {
+      OperationState state(loc, opName);
+      state.addOperands(operands);
+      state.addTypes(results);
+      state.addAttributes(attrs);
+      return b.create(state);
+    };
+    Value qw = constant(
+        DenseElementsAttr::get(RankedTensorType::get({k, n}, i8), ArrayRef(q)),
+        base + "_quantized");
+    Value ws = constant(
+        DenseElementsAttr::get(RankedTensorType::get({n}, f32), ArrayRef(scales)),
+        base + "_scale");
+    auto scalar = [](Type t) { return RankedTensorType::get({}, t); };
+    Operation *dynamic = make("onnx.DynamicQuantizeLinear", {x},
+                              {xType.clone(u8), scalar(f32), scalar(u8)});
+    int64_t m = xType.getDimSize(0);
+    // A, B, A's zero point; no B zero point (symmetric weights).
+    Value acc =
+        make("onnx.MatMulInteger",
+             {dynamic->getResult(0), qw, dynamic->getResult(2)},
+             {RankedTensorType::get({m, n}, i32)},
+             {b.getNamedAttr("operandSegmentSizes",
+                             b.getDenseI32ArrayAttr({1, 1, 1, 0}))})
+            ->getResult(0);
+    auto floats = RankedTensorType::get({m, n}, f32);
+    Value wide = make("onnx.Cast", {acc}, {floats},
+                      {b.getNamedAttr("to", b.getI64IntegerAttr(1))})
+                     ->getResult(0);
+    Value scale = make("onnx.Mul", {dynamic->getResult(1), ws},
+                       {RankedTensorType::get({n}, f32)})
+                      ->getResult(0);
+    Value y = make("onnx.Mul", {wide, scale}, {floats})->getResult(0);
+    if (name == "onnx.Gemm" && op->getNumOperands() > 2 && op->getOperand(2))
+      y = make("onnx.Add", {y, op->getOperand(2)}, {floats})->getResult(0);
+    op->getResult(0).replaceAllUsesWith(y);
+    op->erase();
+    report.weightBytesBefore += k * n * 4;
+    report.weightBytesAfter += k * n + n * 4;
+    ++report.quantizedOps;
+  }
+  for (Operation &op : llvm::make_early_inc_range(
+           llvm::reverse(func.getBody().front().getOperations())))
+    if (op.getName().getStringRef() == "onnx.Constant" && op.use_empty())
+      op.erase();
+  return report;
+}
