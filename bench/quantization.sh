@@ -22,7 +22,8 @@ mkdir -p "$work"
 [ -f "$work/test_labels.npy" ] || /usr/bin/python3 "$here/fashion_data.py" "$work"
 
 echo "== accuracy on the 10,000 test images: float; int8 (calibration: 256 training"
-echo "   images, minmax); weight-only int8 (w8) and int4 (w4), groups of 32"
+echo "   images, minmax); weight-only int8 (w8) and int4 (w4), groups of 32, round"
+echo "   to nearest; int4 by GPTQ on the same 256 images (w4gptq)"
 "$smeltc" "$model" --input-shape=image:1000x1x28x28 -o "$work/float.so"
 "$smeltc" "$model" --input-shape=image:1000x1x28x28 --quantize=int8 \
   --calibration="$work/calibration.npz" -o "$work/int8.so" 2>"$work/quantize.log"
@@ -32,7 +33,11 @@ for bits in 8 4; do
     --weight-group-size=32 -o "$work/w$bits.so" 2>>"$work/quantize.log"
   tail -1 "$work/quantize.log"
 done
-for variant in float int8 w8 w4; do
+"$smeltc" "$model" --input-shape=image:1000x1x28x28 --quantize=int4-weights \
+  --weight-group-size=32 --weight-method=gptq --calibration="$work/calibration.npz" \
+  -o "$work/w4gptq.so" 2>>"$work/quantize.log"
+tail -1 "$work/quantize.log"
+for variant in float int8 w8 w4 w4gptq; do
   mkdir -p "$work/$variant"
   for batch in "$work"/test_[0-9]*.npy; do
     k=$(basename "$batch" .npy); k=${k#test_}
@@ -40,8 +45,8 @@ for variant in float int8 w8 w4; do
     mv "$work/$variant/out/logits.npy" "$work/$variant/logits_$k.npy"
   done
 done
-/usr/bin/python3 "$here/fashion_data.py" accuracy "$work" "$work/float" "$work/int8" "$work/w8" "$work/w4" |
-  awk '{n=split($1,p,"/"); printf "top-1 %-6s %6.2f%%\n", p[n], $2}'
+/usr/bin/python3 "$here/fashion_data.py" accuracy "$work" "$work/float" "$work/int8" "$work/w8" "$work/w4" "$work/w4gptq" |
+  awk '{n=split($1,p,"/"); printf "top-1 %-7s %6.2f%%\n", p[n], $2}'
 
 echo
 echo "== the QDQ model Smelt exports, in ONNX Runtime (64 test images)"

@@ -447,12 +447,42 @@ smelt::calibrate(ModuleOp module, const CalibrationOptions &options) {
     }
     return success();
   };
-  if (failed(forEachOutput([](Observed &o, const float *data, int64_t n) {
+  // The Gram matrices asked for, by tensor index.
+  std::map<const Observed *, std::pair<int64_t, std::vector<double> *>> gram;
+  if (options.grams)
+    for (size_t k = 0; k < tensors.size(); ++k) {
+      auto key = std::make_pair(tensors[k].node, tensors[k].result);
+      if (!options.gramOf.count(key))
+        continue;
+      const SmeltTensorInfo *info =
+          smelt_model_output(model.get(), firstCalibration + k);
+      if (info->rank < 1)
+        continue;
+      int64_t dim = info->shape[info->rank - 1];
+      std::vector<double> &g = (*options.grams)[key];
+      g.assign(dim * dim, 0.0);
+      gram[&observed[k]] = {dim, &g};
+    }
+  if (failed(forEachOutput([&](Observed &o, const float *data, int64_t n) {
         for (int64_t i = 0; i < n; ++i) {
           o.range.min = std::min(o.range.min, data[i]);
           o.range.max = std::max(o.range.max, data[i]);
         }
         o.range.count += n;
+        auto it = gram.find(&o);
+        if (it == gram.end())
+          return;
+        int64_t dim = it->second.first;
+        std::vector<double> &g = *it->second.second;
+        for (const float *row = data; row + dim <= data + n; row += dim)
+          for (int64_t a = 0; a < dim; ++a) {
+            if (row[a] == 0)
+              continue;
+            double x = row[a];
+            double *out = &g[a * dim];
+            for (int64_t c = 0; c < dim; ++c)
+              out[c] += x * row[c];
+          }
       })))
     return failure();
   if (histograms) {

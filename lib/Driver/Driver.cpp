@@ -2,6 +2,8 @@
 
 #include "smelt/Driver/Driver.h"
 
+#include "llvm/Support/Format.h"
+
 #include "smelt/Calibration/Calibration.h"
 #include "smelt/Quantization/Quantize.h"
 
@@ -261,6 +263,38 @@ static LogicalResult quantizeModule(const smelt::CompileOptions &options,
                                "channel) or positive, not "
                             << options.weightGroupSize;
     unsigned bits = options.quantize == "int4-weights" ? 4 : 8;
+    if (options.weightMethod != "rtn" && options.weightMethod != "gptq")
+      return emitError(loc) << "--weight-method='" << options.weightMethod
+                            << "' is not supported (supported: rtn, gptq)";
+    std::map<std::pair<std::string, unsigned>, std::vector<double>> grams;
+    if (options.weightMethod == "gptq") {
+      // The Gram matrix of each Gemm's and MatMul's input, from the data.
+      FailureOr<CalibrationOptions> calibration =
+          calibrationOptions(options, loc, "--weight-method=gptq");
+      if (failed(calibration))
+        return failure();
+      auto func = module.lookupSymbol<func::FuncOp>(kONNXEntryName);
+      if (!func)
+        return emitError(loc) << "the model has no entry function";
+      for (Operation &op : func.getBody().front()) {
+        StringRef name = op.getName().getStringRef();
+        if (name != "onnx.Gemm" && name != "onnx.MatMul")
+          continue;
+        Value x = op.getOperand(0);
+        if (auto arg = dyn_cast<BlockArgument>(x)) {
+          if (auto nm = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                          "onnx.name"))
+            calibration->gramOf.insert({nm.str(), 0});
+        } else if (auto nameLoc = dyn_cast<NameLoc>(x.getDefiningOp()->getLoc())) {
+          calibration->gramOf.insert({nameLoc.getName().str(),
+                                      cast<OpResult>(x).getResultNumber()});
+        }
+      }
+      calibration->grams = &grams;
+      if (failed(calibrateForData(options, module, *calibration)))
+        return failure();
+      selection.grams = &grams;
+    }
     FailureOr<QuantizeReport> report = quantizeWeightsOnly(
         module, bits, options.weightGroupSize, selection);
     if (failed(report))
@@ -270,6 +304,14 @@ static LogicalResult quantizeModule(const smelt::CompileOptions &options,
                  << " left float); their weights " << report->weightBytesBefore
                  << " -> " << report->weightBytesAfter
                  << " bytes as packed, stored one per byte for now\n";
+    if (report->gptqOps)
+      llvm::errs() << "GPTQ fitted " << report->gptqOps
+                   << " Gemm/MatMul layers: their output error on the "
+                      "calibration data is "
+                   << llvm::format("%.1f", 100.0 * report->gptqError /
+                                               std::max(report->nearestError,
+                                                        1e-30))
+                   << "% of round to nearest's\n";
     return success();
   }
   if (options.quantize == "int8-dynamic") {

@@ -581,6 +581,126 @@ smelt::quantizeStaticInt8(ModuleOp module,
   return report;
 }
 
+namespace {
+
+/// The lower Cholesky factor of the symmetric positive definite `a` (n x n,
+/// row-major), in place; false when it is not positive definite.
+bool cholesky(std::vector<double> &a, int64_t n) {
+  for (int64_t j = 0; j < n; ++j) {
+    double d = a[j * n + j];
+    for (int64_t k = 0; k < j; ++k)
+      d -= a[j * n + k] * a[j * n + k];
+    if (!(d > 0))
+      return false;
+    d = std::sqrt(d);
+    a[j * n + j] = d;
+    for (int64_t i = j + 1; i < n; ++i) {
+      double v = a[i * n + j];
+      const double *ri = &a[i * n], *rj = &a[j * n];
+      for (int64_t k = 0; k < j; ++k)
+        v -= ri[k] * rj[k];
+      a[i * n + j] = v / d;
+    }
+    for (int64_t i = 0; i < j; ++i)
+      a[i * n + j] = 0;
+  }
+  return true;
+}
+
+/// GPTQ (Frantar et al. 2023) on `w` ([rows][k], row-major, updated in
+/// place) with the Gram matrix `gram` of the layer's input: columns are
+/// quantized in order, each one's rounding error spread over the columns
+/// not yet quantized as the inverse Hessian's Cholesky factor says. Scales
+/// are per row and group of `group` columns, taken when the group starts.
+/// Writes the integers to `q` and the scales to `scales` [rows][k/group].
+bool gptq(std::vector<double> &w, int64_t rows, int64_t k, int64_t group,
+          float qmax, std::vector<double> gram, std::vector<int8_t> &q,
+          std::vector<float> &scales) {
+  double mean = 0;
+  for (int64_t i = 0; i < k; ++i) {
+    if (gram[i * k + i] == 0) {
+      // An input that is always zero: its weights do not matter.
+      gram[i * k + i] = 1;
+      for (int64_t r = 0; r < rows; ++r)
+        w[r * k + i] = 0;
+    }
+    mean += gram[i * k + i];
+  }
+  double damp = 0.01 * mean / k;
+  for (int64_t i = 0; i < k; ++i)
+    gram[i * k + i] += damp;
+  // H^-1 from H = L L^T, then its upper Cholesky factor U (H^-1 = U^T U).
+  if (!cholesky(gram, k))
+    return false;
+  std::vector<double> inv(k * k, 0.0);
+  for (int64_t c = 0; c < k; ++c) {
+    // Column c of L^-1 by forward substitution.
+    for (int64_t i = 0; i < k; ++i) {
+      double v = i == c ? 1.0 : 0.0;
+      for (int64_t j = c; j < i; ++j)
+        v -= gram[i * k + j] * inv[j * k + c];
+      inv[i * k + c] = v / gram[i * k + i];
+    }
+  }
+  // H^-1 = L^-T L^-1.
+  std::vector<double> hinv(k * k, 0.0);
+  for (int64_t i = 0; i < k; ++i)
+    for (int64_t j = 0; j <= i; ++j) {
+      double v = 0;
+      for (int64_t m = i; m < k; ++m)
+        v += inv[m * k + i] * inv[m * k + j];
+      hinv[i * k + j] = hinv[j * k + i] = v;
+    }
+  if (!cholesky(hinv, k))
+    return false;
+  // U = L2^T: U[i][j] = hinv[j][i] for j >= i.
+  int64_t groups = k / group;
+  scales.assign(rows * groups, 1.0f);
+  q.assign(rows * k, 0);
+  for (int64_t i = 0; i < k; ++i) {
+    double u = hinv[i * k + i];
+    for (int64_t r = 0; r < rows; ++r) {
+      double *row = &w[r * k];
+      if (i % group == 0) {
+        double maxAbs = 0;
+        for (int64_t j = i; j < i + group; ++j)
+          maxAbs = std::max(maxAbs, std::fabs(row[j]));
+        scales[r * groups + i / group] =
+            maxAbs > 0 ? static_cast<float>(maxAbs / qmax) : 1.0f;
+      }
+      float scale = scales[r * groups + i / group];
+      float level = std::clamp(
+          std::nearbyint(static_cast<float>(row[i]) / scale), -qmax, qmax);
+      q[r * k + i] = static_cast<int8_t>(level);
+      double err = (row[i] - static_cast<double>(level) * scale) / u;
+      for (int64_t j = i + 1; j < k; ++j)
+        row[j] -= err * hinv[j * k + i];
+    }
+  }
+  return true;
+}
+
+/// trace(D G D^T) for D = W - Q ([rows][k]) and the Gram matrix G.
+double outputError(const std::vector<double> &d, int64_t rows, int64_t k,
+                   const std::vector<double> &gram) {
+  double total = 0;
+  std::vector<double> t(k);
+  for (int64_t r = 0; r < rows; ++r) {
+    const double *dr = &d[r * k];
+    for (int64_t j = 0; j < k; ++j) {
+      double v = 0;
+      for (int64_t m = 0; m < k; ++m)
+        v += gram[j * k + m] * dr[m];
+      t[j] = v;
+    }
+    for (int64_t j = 0; j < k; ++j)
+      total += dr[j] * t[j];
+  }
+  return total;
+}
+
+} // namespace
+
 FailureOr<QuantizeReport>
 smelt::quantizeWeightsOnly(ModuleOp module, unsigned bits, int64_t groupSize,
                            const QuantizeOptions &options) {
@@ -639,6 +759,51 @@ smelt::quantizeWeightsOnly(ModuleOp module, unsigned bits, int64_t groupSize,
               std::nearbyint((*data)[idx] / scale), -qmax, qmax));
         }
       }
+    // GPTQ for Gemm and MatMul when calibration measured their input.
+    const std::vector<double> *gram = nullptr;
+    if (options.grams && name != "onnx.Conv") {
+      Value x = op->getOperand(0);
+      std::pair<std::string, unsigned> key;
+      if (auto arg = dyn_cast<BlockArgument>(x)) {
+        if (auto nm = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                        "onnx.name"))
+          key = {nm.str(), 0};
+      } else if (auto loc = dyn_cast<NameLoc>(x.getDefiningOp()->getLoc())) {
+        key = {loc.getName().str(), cast<OpResult>(x).getResultNumber()};
+      }
+      auto it = options.grams->find(key);
+      if (it != options.grams->end() &&
+          it->second.size() == static_cast<size_t>(k * k))
+        gram = &it->second;
+    }
+    if (gram) {
+      std::vector<double> rowsW(outputs * k), nearest(outputs * k);
+      for (int64_t o = 0; o < outputs; ++o)
+        for (int64_t kk = 0; kk < k; ++kk) {
+          int64_t idx = at(o, kk);
+          rowsW[o * k + kk] = (*data)[idx];
+          float scale = scales[outputsFirst ? o * groups + kk / group
+                                            : (kk / group) * outputs + o];
+          nearest[o * k + kk] = (*data)[idx] - q[idx] * scale;
+        }
+      std::vector<double> original = rowsW;
+      std::vector<int8_t> gq;
+      std::vector<float> gscales;
+      if (gptq(rowsW, outputs, k, group, qmax, *gram, gq, gscales)) {
+        std::vector<double> diff(outputs * k);
+        for (int64_t o = 0; o < outputs; ++o)
+          for (int64_t kk = 0; kk < k; ++kk) {
+            float scale = gscales[o * groups + kk / group];
+            q[at(o, kk)] = gq[o * k + kk];
+            scales[outputsFirst ? o * groups + kk / group
+                                : (kk / group) * outputs + o] = scale;
+            diff[o * k + kk] = original[o * k + kk] - gq[o * k + kk] * scale;
+          }
+        report.gptqError += outputError(diff, outputs, k, *gram);
+        report.nearestError += outputError(nearest, outputs, k, *gram);
+        ++report.gptqOps;
+      }
+    }
     b.setInsertionPoint(op);
     Location loc = w.getLoc();
     auto constant = [&](TypedAttr value, StringRef nm = "") {

@@ -88,6 +88,11 @@ int main(int argc, char **argv) {
       cl::desc("Weight-only quantization: weights per scale along the "
                "reduction (32, 64, 128; 0: one scale per output channel)"),
       cl::init(32), cl::cat(category));
+  cl::opt<std::string> weightMethod(
+      "weight-method",
+      cl::desc("Weight-only quantization: rtn (round to nearest) or gptq "
+               "(Gemm/MatMul weights fitted to --calibration data's inputs)"),
+      cl::value_desc("rtn|gptq"), cl::init("rtn"), cl::cat(category));
   cl::opt<bool> perTensorWeights(
       "per-tensor-weights",
       cl::desc("One weight scale per tensor instead of per output channel"),
@@ -120,6 +125,7 @@ int main(int argc, char **argv) {
   options.calibrationPercentile = calibrationPercentile;
   options.quantize = quantize;
   options.weightGroupSize = weightGroupSize;
+  options.weightMethod = weightMethod;
   options.perTensorWeights = perTensorWeights;
   options.quantizeExclude.assign(quantizeExclude.begin(), quantizeExclude.end());
   for (const std::string &shape : inputShapes) {

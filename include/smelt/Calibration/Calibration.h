@@ -45,6 +45,13 @@ struct CalibrationOptions {
   TargetOptions targetOptions;
   /// A progress bar on stderr.
   bool progress = true;
+  /// Tensors, by producing node and result number, whose Gram matrix
+  /// X^T X (X: the tensor as rows of its last dimension) calibration also
+  /// accumulates over all samples, into `grams` (K x K, row-major, double);
+  /// GPTQ weighs each layer's weight error by its input's.
+  std::set<std::pair<std::string, unsigned>> gramOf;
+  std::map<std::pair<std::string, unsigned>, std::vector<double>> *grams =
+      nullptr;
 };
 
 /// One tensor's statistics and the range the observer chose.

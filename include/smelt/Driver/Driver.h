@@ -71,6 +71,9 @@ struct CompileOptions {
   /// Weight-only quantization: weights per scale along the reduction (0:
   /// one scale per output channel).
   int64_t weightGroupSize = 32;
+  /// Weight-only quantization: "rtn" (round to nearest) or "gptq" (needs
+  /// calibration data).
+  std::string weightMethod = "rtn";
 };
 
 /// The kind of output a file name suggests ("model.so" -> Library), or

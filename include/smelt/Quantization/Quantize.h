@@ -22,6 +22,7 @@
 
 #include "mlir/IR/BuiltinOps.h"
 
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -33,6 +34,12 @@ struct QuantizeOptions {
   bool perChannelWeights = true;
   /// Nodes left in float, by node name or by op type ("Conv", "Gemm").
   std::set<std::string> excluded;
+  /// Weight-only: GPTQ instead of round to nearest for Gemm and MatMul,
+  /// weighing each layer's weight error by the Gram matrix X^T X of its
+  /// input (calibration's `grams`, keyed by producing node and result, or
+  /// by input name and 0). Layers without one round to nearest.
+  const std::map<std::pair<std::string, unsigned>, std::vector<double>>
+      *grams = nullptr;
 };
 
 /// Folds what a Conv's output goes through alone into its weights and bias
@@ -51,6 +58,10 @@ struct QuantizeReport {
   int64_t skippedOps = 0;
   int64_t weightBytesBefore = 0;
   int64_t weightBytesAfter = 0;
+  /// GPTQ: the layers it quantized, and their summed output error
+  /// trace((W - Q) X^T X (W - Q)^T) with GPTQ and with round to nearest.
+  int64_t gptqOps = 0;
+  double gptqError = 0, nearestError = 0;
   /// Ops around which activations were quantized so that the values
   /// stored between kernels are uint8 (Concat, Resize, shared values).
   int64_t boundaryValues = 0;
