@@ -56,4 +56,34 @@ def FuseQDQPass : Pass<"onnx-fuse-qdq", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::smelt::onnx::ONNXDialect"];
 }
 
+def ONNXQDQToQuantPass : Pass<"onnx-qdq-to-quant", "::mlir::func::FuncOp"> {
+  let summary = "Write QDQ pairs with upstream !quant.uniform types";
+  let description = [{
+    Quantized values in upstream's quant dialect: each
+    DequantizeLinear(QuantizeLinear(x)) with constant parameters becomes
+    `quant.dcast(quant.qcast(x))` through a tensor of
+    `!quant.uniform<u8:f32, scale:zero_point>` (or `i8`; per axis,
+    `!quant.uniform<i8:f32:axis, {s0:z0, ...}>`), and each
+    DequantizeLinear of constant int8 weights `quant.dcast(quant.scast(w))`.
+    What other tools read as QDQ, they read here as types; QDQ pairs whose
+    integers other ops read (fused integer ops) stay as they are.
+    `quant-to-onnx-qdq` writes the QDQ form back, which the CPU pipeline
+    takes.
+  }];
+  let dependentDialects = ["::mlir::quant::QuantDialect",
+                           "::smelt::onnx::ONNXDialect"];
+}
+
+def QuantToONNXQDQPass : Pass<"quant-to-onnx-qdq", "::mlir::func::FuncOp"> {
+  let summary = "Write upstream quant casts back as ONNX QDQ ops";
+  let description = [{
+    The inverse of `onnx-qdq-to-quant`: `quant.dcast(quant.qcast(x))`
+    becomes DequantizeLinear(QuantizeLinear(x)) and
+    `quant.dcast(quant.scast(w))` DequantizeLinear(w), with the types'
+    scales and zero points (and axis) as constants.
+  }];
+  let dependentDialects = ["::mlir::quant::QuantDialect",
+                           "::smelt::onnx::ONNXDialect"];
+}
+
 #endif // SMELT_CONVERSION_PASSES_TD

@@ -1,0 +1,223 @@
+//===- QuantTypes.cpp - onnx-qdq-to-quant and quant-to-onnx-qdq ------------===//
+//
+// QDQ form <-> upstream quant types. Quantized values are written with
+// `!quant.uniform` element types (per tensor or per axis), quantization and
+// dequantization as `quant.qcast` / `quant.dcast`, constant integer weights
+// reinterpreted with `quant.scast`; the reverse pass writes ONNX's QDQ ops
+// back, which the CPU pipeline consumes. See the passes' descriptions.
+//
+//===----------------------------------------------------------------------===//
+
+#include "LoweringUtils.h"
+
+#include "ONNX/ONNXDialect.h"
+#include "smelt/Conversion/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/WalkPatternRewriteDriver.h"
+
+namespace smelt {
+#define GEN_PASS_DEF_ONNXQDQTOQUANTPASS
+#define GEN_PASS_DEF_QUANTTOONNXQDQPASS
+#include "smelt/Conversion/Passes.h.inc"
+} // namespace smelt
+
+using namespace mlir;
+using namespace smelt::detail;
+
+namespace {
+
+bool isOp(Operation *op, StringRef name) {
+  return op && op->getName().getStringRef() == name;
+}
+
+/// The quantized element type a QuantizeLinear or DequantizeLinear with
+/// constant parameters describes: 8-bit storage (signed or not), f32
+/// expressed, per tensor or along `axis`.
+quant::QuantizedType quantizedType(Operation *op, Type integer, int64_t rank) {
+  auto storage = dyn_cast<IntegerType>(integer);
+  if (!storage || storage.getWidth() != 8 || op->getNumOperands() < 2)
+    return {};
+  std::optional<SmallVector<double>> scales = getConstantFloats(op->getOperand(1));
+  std::optional<SmallVector<int64_t>> zeros =
+      op->getNumOperands() > 2 && op->getOperand(2)
+          ? getConstantInts(op->getOperand(2))
+          : std::optional<SmallVector<int64_t>>(SmallVector<int64_t>{0});
+  if (!scales || !zeros || scales->empty())
+    return {};
+  if (zeros->size() == 1 && scales->size() > 1)
+    zeros->assign(scales->size(), zeros->front());
+  if (zeros->size() != scales->size())
+    return {};
+  bool isSigned = !storage.isUnsigned();
+  MLIRContext *ctx = op->getContext();
+  Type storageType = IntegerType::get(ctx, 8);
+  Type f32 = Float32Type::get(ctx);
+  unsigned flags = isSigned ? quant::QuantizationFlags::Signed : 0;
+  int64_t lo = isSigned ? -128 : 0, hi = isSigned ? 127 : 255;
+  if (scales->size() == 1)
+    return quant::UniformQuantizedType::getChecked(
+        op->getLoc(), flags, storageType, f32, scales->front(), zeros->front(),
+        lo, hi);
+  int64_t axis = 1;
+  if (auto attr = op->getAttrOfType<IntegerAttr>("axis"))
+    axis = attr.getInt();
+  if (axis < 0)
+    axis += rank;
+  return quant::UniformQuantizedPerAxisType::getChecked(
+      op->getLoc(), flags, storageType, f32, *scales, *zeros, axis, lo, hi);
+}
+
+/// DequantizeLinear(QuantizeLinear(x)) -> dcast(qcast(x)); and
+/// DequantizeLinear(constant integers) -> dcast(scast(constant)).
+struct DequantizeToQuant : RewritePattern {
+  DequantizeToQuant(MLIRContext *ctx)
+      : RewritePattern("onnx.DequantizeLinear", 1, ctx) {}
+  LogicalResult matchAndRewrite(Operation *dq,
+                                PatternRewriter &rewriter) const override {
+    auto outType = dyn_cast<RankedTensorType>(dq->getResult(0).getType());
+    auto inType = dyn_cast<RankedTensorType>(dq->getOperand(0).getType());
+    if (!outType || !inType || !outType.getElementType().isF32())
+      return failure();
+    quant::QuantizedType qt =
+        quantizedType(dq, inType.getElementType(), inType.getRank());
+    if (!qt)
+      return failure();
+    auto quantized = RankedTensorType::get(inType.getShape(), qt);
+    Location loc = dq->getLoc();
+    Operation *producer = dq->getOperand(0).getDefiningOp();
+    Value q;
+    if (isOp(producer, "onnx.QuantizeLinear") &&
+        quantizedType(producer, inType.getElementType(), inType.getRank()) ==
+            qt &&
+        producer->getOperand(0).getType() == outType) {
+      q = quant::QuantizeCastOp::create(rewriter, loc, quantized,
+                                        producer->getOperand(0));
+    } else if (isOp(producer, "onnx.Constant") &&
+               !inType.getElementType().isUnsignedInteger()) {
+      q = quant::StorageCastOp::create(rewriter, loc, quantized,
+                                       dq->getOperand(0));
+    } else {
+      return failure();
+    }
+    rewriter.replaceOpWithNewOp<quant::DequantizeCastOp>(dq, outType, q);
+    return success();
+  }
+};
+
+Operation *buildOnnx(PatternRewriter &rewriter, Location loc, StringRef name,
+                     ValueRange operands, Type result,
+                     ArrayRef<NamedAttribute> attrs = {}) {
+  OperationState state(loc, name);
+  state.addOperands(operands);
+  state.addTypes(result);
+  state.addAttributes(attrs);
+  return rewriter.create(state);
+}
+
+/// The scale, zero point (and axis) constants of `qt`, for ONNX's ops.
+SmallVector<Value> parameters(PatternRewriter &rewriter, Location loc,
+                              quant::QuantizedType qt,
+                              SmallVector<NamedAttribute> &attrs) {
+  MLIRContext *ctx = rewriter.getContext();
+  Type zpType = IntegerType::get(ctx, 8, qt.isSigned() ? IntegerType::Signless
+                                                       : IntegerType::Unsigned);
+  auto constant = [&](DenseElementsAttr value) {
+    return buildOnnx(rewriter, loc, "onnx.Constant", {}, value.getType(),
+                     {rewriter.getNamedAttr("value", value)})
+        ->getResult(0);
+  };
+  SmallVector<float> scales;
+  SmallVector<int8_t> zeros;
+  SmallVector<int64_t> shape;
+  if (auto uniform = dyn_cast<quant::UniformQuantizedType>(qt)) {
+    scales.push_back(uniform.getScale());
+    zeros.push_back(static_cast<int8_t>(uniform.getZeroPoint()));
+  } else {
+    auto axis = cast<quant::UniformQuantizedPerAxisType>(qt);
+    for (double s : axis.getScales())
+      scales.push_back(s);
+    for (int64_t z : axis.getZeroPoints())
+      zeros.push_back(static_cast<int8_t>(z));
+    shape.push_back(scales.size());
+    attrs.push_back(rewriter.getNamedAttr(
+        "axis", rewriter.getI64IntegerAttr(axis.getQuantizedDimension())));
+  }
+  auto scaleType = RankedTensorType::get(shape, rewriter.getF32Type());
+  auto zpTensor = RankedTensorType::get(shape, zpType);
+  SmallVector<APInt> zpBits;
+  for (int8_t z : zeros)
+    zpBits.push_back(APInt(8, static_cast<uint8_t>(z)));
+  return {constant(DenseElementsAttr::get(scaleType, ArrayRef(scales))),
+          constant(DenseElementsAttr::get(zpTensor, zpBits))};
+}
+
+/// dcast(qcast(x)) -> DequantizeLinear(QuantizeLinear(x));
+/// dcast(scast(c)) -> DequantizeLinear(c).
+struct QuantToDequantize : OpRewritePattern<quant::DequantizeCastOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(quant::DequantizeCastOp op,
+                                PatternRewriter &rewriter) const override {
+    auto quantized = cast<RankedTensorType>(op.getInput().getType());
+    auto qt = dyn_cast<quant::QuantizedType>(quantized.getElementType());
+    if (!qt)
+      return failure();
+    Location loc = op.getLoc();
+    SmallVector<NamedAttribute> attrs;
+    SmallVector<Value> params = parameters(rewriter, loc, qt, attrs);
+    Value integers;
+    if (auto qcast = op.getInput().getDefiningOp<quant::QuantizeCastOp>()) {
+      Type storage = IntegerType::get(
+          getContext(), 8,
+          qt.isSigned() ? IntegerType::Signless : IntegerType::Unsigned);
+      integers = buildOnnx(rewriter, loc, "onnx.QuantizeLinear",
+                           {qcast.getInput(), params[0], params[1]},
+                           quantized.clone(storage), attrs)
+                     ->getResult(0);
+    } else if (auto scast = op.getInput().getDefiningOp<quant::StorageCastOp>()) {
+      integers = scast.getInput();
+    } else {
+      return failure();
+    }
+    rewriter.replaceOp(op, buildOnnx(rewriter, loc, "onnx.DequantizeLinear",
+                                     {integers, params[0], params[1]},
+                                     op.getType(), attrs)
+                               ->getResults());
+    return success();
+  }
+};
+
+struct ONNXQDQToQuantPass
+    : smelt::impl::ONNXQDQToQuantPassBase<ONNXQDQToQuantPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<DequantizeToQuant>(&getContext());
+    // Without folding: upstream folds dcast(qcast(x)) to x.
+    walkAndApplyPatterns(getOperation(), std::move(patterns));
+    // QuantizeLinear ops now unread (each was read by DequantizeLinear).
+    getOperation().walk([](Operation *op) {
+      if (isOp(op, "onnx.QuantizeLinear") && op->use_empty())
+        op->erase();
+    });
+  }
+};
+
+struct QuantToONNXQDQPass
+    : smelt::impl::QuantToONNXQDQPassBase<QuantToONNXQDQPass> {
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    patterns.add<QuantToDequantize>(&getContext());
+    // Without folding: upstream folds dcast(qcast(x)) to x.
+    walkAndApplyPatterns(getOperation(), std::move(patterns));
+    getOperation().walk([](Operation *op) {
+      if (isa<quant::QuantizeCastOp, quant::StorageCastOp>(op) &&
+          op->use_empty())
+        op->erase();
+    });
+  }
+};
+
+} // namespace
