@@ -16,5 +16,10 @@ config.environment["PATH"] = os.pathsep.join(
     [config.smelt_tools_dir, config.llvm_tools_dir,
      config.environment.get("PATH", os.environ.get("PATH", ""))])
 config.substitutions.append(("%python", config.python_executable))
+# Smelt's plugin for LLVM's stock mlir-opt, and that mlir-opt.
+config.substitutions.append(("%smelt_plugin", os.path.join(config.smelt_obj_root,
+                                                           "lib", "SmeltPlugin.so")))
+config.substitutions.append(("%stock_mlir_opt", os.path.join(config.llvm_tools_dir,
+                                                             "mlir-opt")))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root,
                                                      "Inputs")))

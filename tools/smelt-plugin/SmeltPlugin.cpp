@@ -1,0 +1,39 @@
+//===- SmeltPlugin.cpp - Smelt's dialect and passes for a stock mlir-opt ---===//
+//
+// A shared library that LLVM 22's own `mlir-opt` loads:
+//
+//   mlir-opt --load-dialect-plugin=SmeltPlugin.so \
+//            --load-pass-plugin=SmeltPlugin.so model.mlir \
+//            --pass-pipeline='builtin.module(convert-onnx-to-linalg)'
+//
+// The dialect plugin adds the onnx dialect (the upstream dialects Smelt's
+// pipelines use are mlir-opt's own); the pass plugin registers Smelt's
+// passes and the smelt-cpu-pipeline (not upstream's, which mlir-opt has).
+//
+//===----------------------------------------------------------------------===//
+
+#include "ONNX/ONNXDialect.h"
+#include "smelt/Conversion/Passes.h"
+#include "smelt/Target/CPU/CPUTarget.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/Tools/Plugins/DialectPlugin.h"
+#include "mlir/Tools/Plugins/PassPlugin.h"
+
+#include "llvm/Config/llvm-config.h"
+
+extern "C" LLVM_ATTRIBUTE_WEAK mlir::DialectPluginLibraryInfo
+mlirGetDialectPluginInfo() {
+  return {MLIR_PLUGIN_API_VERSION, "Smelt", LLVM_VERSION_STRING,
+          [](mlir::DialectRegistry *registry) {
+            registry->insert<smelt::onnx::ONNXDialect>();
+          }};
+}
+
+extern "C" LLVM_ATTRIBUTE_WEAK mlir::PassPluginLibraryInfo
+mlirGetPassPluginInfo() {
+  return {MLIR_PLUGIN_API_VERSION, "Smelt", LLVM_VERSION_STRING, []() {
+            smelt::registerSmeltConversionPasses();
+            smelt::registerCPUPipeline();
+          }};
+}
