@@ -11,54 +11,20 @@
 
 #include "smelt/Quantization/Quantize.h"
 
+#include "ONNXBuilding.h"
+
 #include "smelt/Import/ONNXImport.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
-#include "mlir/IR/DialectResourceBlobManager.h"
 
 #include <cmath>
 
 using namespace mlir;
 using namespace smelt;
+using namespace smelt::detail;
 
-namespace {
-
-std::optional<std::vector<float>> constantFloats(Value v) {
-  Operation *def = v.getDefiningOp();
-  if (!def || def->getName().getStringRef() != "onnx.Constant")
-    return std::nullopt;
-  auto shaped = dyn_cast<ShapedType>(cast<TypedAttr>(def->getAttr("value")).getType());
-  if (!shaped || !shaped.getElementType().isF32() || !shaped.hasStaticShape())
-    return std::nullopt;
-  Attribute value = def->getAttr("value");
-  std::vector<float> out;
-  if (auto dense = dyn_cast<DenseFPElementsAttr>(value)) {
-    for (APFloat f : dense.getValues<APFloat>())
-      out.push_back(f.convertToFloat());
-    return out;
-  }
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
-    AsmResourceBlob *blob = resource.getRawHandle().getBlob();
-    if (!blob || blob->getData().size() != shaped.getNumElements() * 4)
-      return std::nullopt;
-    out.resize(shaped.getNumElements());
-    std::memcpy(out.data(), blob->getData().data(), out.size() * 4);
-    return out;
-  }
-  return std::nullopt;
-}
-
-bool excluded(Operation *op, const QuantizeOptions &options) {
-  std::string type = op->getName().getStringRef().drop_front(5).str();
-  if (options.excluded.count(type))
-    return true;
-  auto loc = dyn_cast<NameLoc>(op->getLoc());
-  return loc && options.excluded.count(loc.getName().str());
-}
-
-} // namespace
 
 FailureOr<QuantizeReport>
 smelt::quantizeDynamicInt8(ModuleOp module, const QuantizeOptions &options) {
@@ -81,7 +47,7 @@ smelt::quantizeDynamicInt8(ModuleOp module, const QuantizeOptions &options) {
     auto xType = dyn_cast<RankedTensorType>(x.getType());
     auto wType = dyn_cast<RankedTensorType>(w.getType());
     auto yType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
-    std::optional<std::vector<float>> data = constantFloats(w);
+    std::optional<std::vector<float>> data = readFloats(w.getDefiningOp());
     auto flag = [&](StringRef attr) {
       auto a = op->getAttrOfType<IntegerAttr>(attr);
       return a && a.getInt() != 0;
@@ -91,7 +57,7 @@ smelt::quantizeDynamicInt8(ModuleOp module, const QuantizeOptions &options) {
       return a ? a.getValueAsDouble() : 1.0;
     };
     // MatMulInteger as lowered here takes 2-D operands.
-    if (excluded(op, options) || !data || !xType || !wType || !yType ||
+    if (isExcluded(op, options) || !data || !xType || !wType || !yType ||
         xType.getRank() != 2 || wType.getRank() != 2 ||
         !xType.getElementType().isF32() || flag("transA") ||
         number("alpha") != 1.0 || number("beta") != 1.0 ||
@@ -123,20 +89,11 @@ smelt::quantizeDynamicInt8(ModuleOp module, const QuantizeOptions &options) {
     if (auto nm = w.getDefiningOp()->getAttrOfType<StringAttr>("onnx.name"))
       base = nm.str();
     auto constant = [&](TypedAttr value, StringRef nm = "") {
-      OperationState state(loc, "onnx.Constant");
-      state.addAttribute("value", value);
-      if (!nm.empty())
-        state.addAttribute("onnx.name", b.getStringAttr(nm));
-      state.addTypes(value.getType());
-      return b.create(state)->getResult(0);
+      return onnxConstant(b, loc, value, nm);
     };
     auto make = [&](StringRef opName, ValueRange operands, TypeRange results,
                     ArrayRef<NamedAttribute> attrs = {}) {
-      OperationState state(loc, opName);
-      state.addOperands(operands);
-      state.addTypes(results);
-      state.addAttributes(attrs);
-      return b.create(state);
+      return onnxOp(b, loc, opName, operands, results, attrs);
     };
     Value qw = constant(
         DenseElementsAttr::get(RankedTensorType::get({k, n}, i8), ArrayRef(q)),

@@ -10,6 +10,8 @@
 
 #include "smelt/Quantization/Quantize.h"
 
+#include "ONNXBuilding.h"
+
 #include "smelt/Import/ONNXImport.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -22,10 +24,10 @@
 
 using namespace mlir;
 using namespace smelt;
+using namespace smelt::detail;
 
-namespace {
-
-std::optional<std::vector<float>> readFloats(Operation *constant) {
+std::optional<std::vector<float>>
+smelt::detail::readFloats(Operation *constant) {
   if (!constant || constant->getName().getStringRef() != "onnx.Constant")
     return std::nullopt;
   Attribute value = constant->getAttr("value");
@@ -52,6 +54,39 @@ std::optional<std::vector<float>> readFloats(Operation *constant) {
   }
   return std::nullopt;
 }
+
+
+bool smelt::detail::isExcluded(Operation *op, const QuantizeOptions &options) {
+  std::string type = op->getName().getStringRef().drop_front(5).str();
+  if (options.excluded.count(type))
+    return true;
+  if (auto loc = dyn_cast<NameLoc>(op->getLoc()))
+    return options.excluded.count(loc.getName().str()) != 0;
+  return false;
+}
+
+Value smelt::detail::onnxConstant(OpBuilder &b, Location loc, TypedAttr value,
+                                  StringRef name) {
+  OperationState state(loc, "onnx.Constant");
+  state.addAttribute("value", value);
+  if (!name.empty())
+    state.addAttribute("onnx.name", b.getStringAttr(name));
+  state.addTypes(value.getType());
+  return b.create(state)->getResult(0);
+}
+
+Operation *smelt::detail::onnxOp(OpBuilder &b, Location loc, StringRef name,
+                                 ValueRange operands, TypeRange results,
+                                 ArrayRef<NamedAttribute> attrs) {
+  OperationState state(loc, name);
+  state.addOperands(operands);
+  state.addTypes(results);
+  state.addAttributes(attrs);
+  return b.create(state);
+}
+
+
+namespace {
 
 int64_t bytesOf(Type type) {
   auto shaped = cast<ShapedType>(type);
@@ -112,22 +147,15 @@ public:
   }
 
   Value constant(Location loc, TypedAttr value, StringRef name = "") {
-    OperationState state(loc, "onnx.Constant");
-    state.addAttribute("value", value);
-    if (!name.empty())
-      state.addAttribute("onnx.name", b.getStringAttr(name));
-    state.addTypes(value.getType());
-    return b.create(state)->getResult(0);
+    return onnxConstant(b, loc, value, name);
   }
 
   Value op(Location loc, StringRef name, ValueRange operands, Type result,
            std::optional<int64_t> axis = std::nullopt) {
-    OperationState state(loc, name);
-    state.addOperands(operands);
-    state.addTypes(result);
+    SmallVector<NamedAttribute> attrs;
     if (axis)
-      state.addAttribute("axis", b.getI64IntegerAttr(*axis));
-    return b.create(state)->getResult(0);
+      attrs.push_back(b.getNamedAttr("axis", b.getI64IntegerAttr(*axis)));
+    return onnxOp(b, loc, name, operands, result, attrs)->getResult(0);
   }
 
   /// DequantizeLinear(QuantizeLinear(v)) with the range's uint8 parameters,
@@ -152,20 +180,9 @@ public:
       b.setInsertionPointAfter(def);
     else
       b.setInsertionPointToStart(&func.getBody().front());
-    Location loc = v.getLoc();
-    auto type = cast<RankedTensorType>(v.getType());
-    Type u8 = IntegerType::get(b.getContext(), 8, IntegerType::Unsigned);
-    Value scale = constant(
-        loc, DenseElementsAttr::get(RankedTensorType::get({}, b.getF32Type()),
-                                    r.scale));
-    Value zp = constant(
-        loc, DenseElementsAttr::get(RankedTensorType::get({}, u8),
-                                    static_cast<uint8_t>(r.zeroPoint)));
-    Value q = op(loc, "onnx.QuantizeLinear", {v, scale, zp}, type.clone(u8));
-    Value dq = op(loc, "onnx.DequantizeLinear", {q, scale, zp}, type);
-    v.replaceAllUsesExcept(dq, q.getDefiningOp());
+    Value dq = quantizeDequantize(v, r);
+    v.replaceAllUsesExcept(dq, dq.getDefiningOp()->getOperand(0).getDefiningOp());
     dequantized[v] = dq;
-    paramsOf[dq.getDefiningOp()] = r;
     return dq;
   }
 
@@ -176,7 +193,12 @@ public:
                          const TensorRange &r) {
     OpBuilder::InsertionGuard guard(b);
     b.setInsertionPoint(user);
-    Value v = user->getOperand(index);
+    user->setOperand(index, quantizeDequantize(user->getOperand(index), r));
+  }
+
+  /// DequantizeLinear(QuantizeLinear(v)) with `r`'s uint8 parameters, at
+  /// the builder's insertion point.
+  Value quantizeDequantize(Value v, const TensorRange &r) {
     Location loc = v.getLoc();
     auto type = cast<RankedTensorType>(v.getType());
     Type u8 = IntegerType::get(b.getContext(), 8, IntegerType::Unsigned);
@@ -188,8 +210,8 @@ public:
                                     static_cast<uint8_t>(r.zeroPoint)));
     Value q = op(loc, "onnx.QuantizeLinear", {v, scale, zp}, type.clone(u8));
     Value dq = op(loc, "onnx.DequantizeLinear", {q, scale, zp}, type);
-    user->setOperand(index, dq);
     paramsOf[dq.getDefiningOp()] = r;
+    return dq;
   }
 
   /// Weights as int8 per channel along `axis` (or per tensor), read through
@@ -286,14 +308,6 @@ public:
   DenseMap<Operation *, TensorRange> paramsOf;
 };
 
-bool isExcluded(Operation *op, const QuantizeOptions &options) {
-  std::string type = op->getName().getStringRef().drop_front(5).str();
-  if (options.excluded.count(type))
-    return true;
-  if (auto loc = dyn_cast<NameLoc>(op->getLoc()))
-    return options.excluded.count(loc.getName().str()) != 0;
-  return false;
-}
 
 /// The activations that compiled code stores between kernels, beyond the
 /// contractions' inputs and outputs: values read by several ops (a fused
@@ -358,11 +372,7 @@ namespace {
 Value makeConstant(OpBuilder &b, Location loc, ArrayRef<float> data,
                    ArrayRef<int64_t> shape, StringRef name) {
   auto type = RankedTensorType::get(shape, b.getF32Type());
-  OperationState state(loc, "onnx.Constant");
-  state.addAttribute("value", DenseElementsAttr::get(type, data));
-  state.addAttribute("onnx.name", b.getStringAttr(name));
-  state.addTypes(type);
-  return b.create(state)->getResult(0);
+  return onnxConstant(b, loc, DenseElementsAttr::get(type, data), name);
 }
 
 /// A constant that broadcasts against a Conv's [N, M, ...] output with one
@@ -807,20 +817,11 @@ smelt::quantizeWeightsOnly(ModuleOp module, unsigned bits, int64_t groupSize,
     b.setInsertionPoint(op);
     Location loc = w.getLoc();
     auto constant = [&](TypedAttr value, StringRef nm = "") {
-      OperationState state(loc, "onnx.Constant");
-      state.addAttribute("value", value);
-      if (!nm.empty())
-        state.addAttribute("onnx.name", b.getStringAttr(nm));
-      state.addTypes(value.getType());
-      return b.create(state)->getResult(0);
+      return onnxConstant(b, loc, value, nm);
     };
     auto make = [&](StringRef opName, ValueRange operands, Type result,
                     ArrayRef<NamedAttribute> attrs = {}) {
-      OperationState state(loc, opName);
-      state.addOperands(operands);
-      state.addTypes(result);
-      state.addAttributes(attrs);
-      return b.create(state)->getResult(0);
+      return onnxOp(b, loc, opName, operands, result, attrs)->getResult(0);
     };
     std::string base = "weights";
     if (auto nm = w.getDefiningOp()->getAttrOfType<StringAttr>("onnx.name"))

@@ -25,6 +25,8 @@
 
 #include "smelt/Target/CPU/Passes.h"
 
+#include "BufferLayout.h"
+
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -81,15 +83,7 @@ std::optional<SmallVector<int64_t>> linearCoefficients(AffineExpr expr,
   return coefficients;
 }
 
-bool hasUnitInnerStride(MemRefType type) {
-  if (type.getRank() == 0)
-    return false;
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (failed(type.getStridesAndOffset(strides, offset)))
-    return false;
-  return strides.back() == 1;
-}
+using smelt::detail::hasUnitInnerStride;
 
 /// What the body does with the elements it reads and the accumulator.
 enum class Combiner {

@@ -13,6 +13,8 @@
 
 #include "smelt/Target/CPU/Passes.h"
 
+#include "BufferLayout.h"
+
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -31,15 +33,7 @@ using namespace mlir;
 
 namespace {
 
-bool hasUnitInnerStride(MemRefType type) {
-  if (type.getRank() == 0)
-    return false;
-  SmallVector<int64_t> strides;
-  int64_t offset;
-  if (failed(type.getStridesAndOffset(strides, offset)))
-    return false;
-  return strides.back() == 1;
-}
+using smelt::detail::hasUnitInnerStride;
 
 /// How an input is read along the innermost loop.
 enum class Read { Contiguous, Repeated, Broadcast };

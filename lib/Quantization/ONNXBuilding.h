@@ -1,0 +1,40 @@
+//===- ONNXBuilding.h - What the quantizers share --------------*- C++ -*-===//
+//
+// Reading constant f32 initializers, the --quantize-exclude test, and
+// building onnx ops (which the quantizers create by name: the dialect's
+// generated builders differ per op).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SMELT_LIB_QUANTIZATION_ONNXBUILDING_H
+#define SMELT_LIB_QUANTIZATION_ONNXBUILDING_H
+
+#include "smelt/Quantization/Quantize.h"
+
+#include "mlir/IR/Builders.h"
+
+#include <optional>
+#include <vector>
+
+namespace smelt::detail {
+
+/// The values of an onnx.Constant holding static f32 data (dense or a
+/// resource blob), row-major.
+std::optional<std::vector<float>> readFloats(mlir::Operation *constant);
+
+/// Whether --quantize-exclude names `op`'s type ("Conv") or its node.
+bool isExcluded(mlir::Operation *op, const QuantizeOptions &options);
+
+/// An onnx.Constant holding `value`, named `name` when given.
+mlir::Value onnxConstant(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::TypedAttr value, llvm::StringRef name = "");
+
+/// The onnx op `name` on `operands`.
+mlir::Operation *onnxOp(mlir::OpBuilder &b, mlir::Location loc,
+                        llvm::StringRef name, mlir::ValueRange operands,
+                        mlir::TypeRange results,
+                        llvm::ArrayRef<mlir::NamedAttribute> attrs = {});
+
+} // namespace smelt::detail
+
+#endif // SMELT_LIB_QUANTIZATION_ONNXBUILDING_H
