@@ -26,10 +26,6 @@ using namespace smelt::detail;
 
 namespace {
 
-bool isOp(Operation *op, StringRef name) {
-  return op && op->getName().getStringRef() == name;
-}
-
 /// A DequantizeLinear's operands: (x, scale, zero point or null, axis).
 struct Dequantized {
   Value x, scale, zeroPoint;
@@ -38,7 +34,7 @@ struct Dequantized {
 
 std::optional<Dequantized> dequantized(Value v) {
   Operation *dq = v.getDefiningOp();
-  if (!isOp(dq, "onnx.DequantizeLinear"))
+  if (!isONNXOp(dq, "onnx.DequantizeLinear"))
     return std::nullopt;
   Dequantized d;
   d.x = dq->getOperand(0);
@@ -60,16 +56,6 @@ bool zeroPoints(Value zp) {
     return true;
   std::optional<SmallVector<int64_t>> values = getConstantInts(zp);
   return values && llvm::all_of(*values, [](int64_t v) { return v == 0; });
-}
-
-Operation *buildOp(PatternRewriter &rewriter, Location loc, StringRef name,
-                  ValueRange operands, TypeRange results,
-                  ArrayRef<NamedAttribute> attrs = {}) {
-  OperationState state(loc, name);
-  state.addOperands(operands);
-  state.addTypes(results);
-  state.addAttributes(attrs);
-  return rewriter.create(state);
 }
 
 /// An int8 weight DQ whose int8 weights are constant with zero zero points.
@@ -103,7 +89,7 @@ bool biasFits(const Dequantized &bias, Value xScale, Value wScale) {
 Operation *quantizedProducer(Operation *q, Operation *&relu) {
   relu = nullptr;
   Operation *def = q->getOperand(0).getDefiningOp();
-  if (isOp(def, "onnx.Relu") && def->hasOneUse() && q->getNumOperands() > 2) {
+  if (isONNXOp(def, "onnx.Relu") && def->hasOneUse() && q->getNumOperands() > 2) {
     auto zpType = dyn_cast<RankedTensorType>(q->getOperand(2).getType());
     std::optional<SmallVector<int64_t>> zp = getConstantInts(q->getOperand(2));
     if (zpType && zpType.getElementType().isUnsignedInteger(8) && zp &&
@@ -122,7 +108,7 @@ struct FuseConv : RewritePattern {
                                 PatternRewriter &rewriter) const override {
     Operation *relu;
     Operation *conv = quantizedProducer(q, relu);
-    if (!isOp(conv, "onnx.Conv") || !conv->hasOneUse() ||
+    if (!isONNXOp(conv, "onnx.Conv") || !conv->hasOneUse() ||
         q->getNumOperands() < 3 || !isScalar(q->getOperand(1)))
       return failure();
     std::optional<Dequantized> x = dequantized(conv->getOperand(0));
@@ -149,7 +135,7 @@ struct FuseConv : RewritePattern {
     SmallVector<NamedAttribute> attrs;
     for (NamedAttribute a : conv->getAttrs())
       attrs.push_back(a);
-    Operation *fused = buildOp(rewriter, conv->getLoc(), "onnx.QLinearConv",
+    Operation *fused = buildONNXOp(rewriter, conv->getLoc(), "onnx.QLinearConv",
                               operands, q->getResultTypes(), attrs);
     rewriter.replaceOp(q, fused->getResults());
     if (relu)
@@ -171,7 +157,7 @@ std::optional<SmallVector<int64_t>> intsAttr(Operation *op, StringRef name) {
 
 Value constantOf(PatternRewriter &rewriter, Location loc,
                  DenseElementsAttr value) {
-  return buildOp(rewriter, loc, "onnx.Constant", {}, {value.getType()},
+  return buildONNXOp(rewriter, loc, "onnx.Constant", {}, {value.getType()},
                  {rewriter.getNamedAttr("value", value)})
       ->getResult(0);
 }
@@ -189,7 +175,7 @@ struct FuseConvTranspose : RewritePattern {
                                 PatternRewriter &rewriter) const override {
     Operation *relu;
     Operation *conv = quantizedProducer(q, relu);
-    if (!isOp(conv, "onnx.ConvTranspose") || !conv->hasOneUse() ||
+    if (!isONNXOp(conv, "onnx.ConvTranspose") || !conv->hasOneUse() ||
         q->getNumOperands() < 3 || !isScalar(q->getOperand(1)))
       return failure();
     std::optional<Dequantized> x = dequantized(conv->getOperand(0));
@@ -267,7 +253,7 @@ struct FuseConvTranspose : RewritePattern {
     int64_t n = xType.getDimSize(0), h = xType.getDimSize(2),
             wd = xType.getDimSize(3);
     Type u8 = yType.getElementType();
-    Value y = buildOp(rewriter, loc, "onnx.QLinearConv", operands,
+    Value y = buildONNXOp(rewriter, loc, "onnx.QLinearConv", operands,
                       {RankedTensorType::get({n, outputs, h, wd}, u8)},
                       {rewriter.getNamedAttr(
                           "kernel_shape", rewriter.getI64ArrayAttr({1, 1}))})
@@ -281,16 +267,16 @@ struct FuseConvTranspose : RewritePattern {
               dims));
     };
     SmallVector<int64_t> split = {n, m, kh, kw, h, wd};
-    y = buildOp(rewriter, loc, "onnx.Reshape", {y, shapeOf(split)},
+    y = buildONNXOp(rewriter, loc, "onnx.Reshape", {y, shapeOf(split)},
                 {RankedTensorType::get(split, u8)})
             ->getResult(0);
     SmallVector<int64_t> interleaved = {n, m, h, kh, wd, kw};
-    y = buildOp(rewriter, loc, "onnx.Transpose", {y},
+    y = buildONNXOp(rewriter, loc, "onnx.Transpose", {y},
                 {RankedTensorType::get(interleaved, u8)},
                 {rewriter.getNamedAttr(
                     "perm", rewriter.getI64ArrayAttr({0, 1, 4, 2, 5, 3}))})
             ->getResult(0);
-    y = buildOp(rewriter, loc, "onnx.Reshape",
+    y = buildONNXOp(rewriter, loc, "onnx.Reshape",
                 {y, shapeOf(yType.getShape())}, {yType})
             ->getResult(0);
     rewriter.replaceOp(q, y);
@@ -310,8 +296,8 @@ struct FuseMatMul : RewritePattern {
                                 PatternRewriter &rewriter) const override {
     Operation *relu;
     Operation *mm = quantizedProducer(q, relu);
-    bool isGemm = isOp(mm, "onnx.Gemm");
-    if ((!isOp(mm, "onnx.MatMul") && !isGemm) || !mm->hasOneUse() ||
+    bool isGemm = isONNXOp(mm, "onnx.Gemm");
+    if ((!isONNXOp(mm, "onnx.MatMul") && !isGemm) || !mm->hasOneUse() ||
         q->getNumOperands() < 3 || !isScalar(q->getOperand(1)))
       return failure();
     std::optional<Dequantized> a = dequantized(mm->getOperand(0));
@@ -355,14 +341,14 @@ struct FuseMatMul : RewritePattern {
         for (int64_t c = 0; c < cols; ++c)
           t[c * rows + r] = static_cast<int8_t>(data[r * cols + c]);
       auto type = RankedTensorType::get({cols, rows}, wType.getElementType());
-      weights = buildOp(rewriter, loc, "onnx.Constant", {}, {type},
+      weights = buildONNXOp(rewriter, loc, "onnx.Constant", {}, {type},
                        {rewriter.getNamedAttr(
                            "value", DenseElementsAttr::get(type, ArrayRef(t)))})
                     ->getResult(0);
     }
     auto resultType = cast<RankedTensorType>(q->getResult(0).getType());
     if (!isGemm) {
-      Operation *fused = buildOp(
+      Operation *fused = buildONNXOp(
           rewriter, loc, "onnx.QLinearMatMul",
           {a->x, a->scale, a->zeroPoint, weights, w->scale, w->zeroPoint,
            q->getOperand(1), q->getOperand(2)},
@@ -377,7 +363,7 @@ struct FuseMatMul : RewritePattern {
     // plus the bias, requantized.
     auto accType = RankedTensorType::get(resultType.getShape(),
                                          rewriter.getI32Type());
-    Value acc = buildOp(rewriter, loc, "onnx.MatMulInteger",
+    Value acc = buildONNXOp(rewriter, loc, "onnx.MatMulInteger",
                        {a->x, weights, a->zeroPoint, w->zeroPoint}, {accType},
                        {rewriter.getNamedAttr(
                            "operandSegmentSizes",
@@ -389,21 +375,21 @@ struct FuseMatMul : RewritePattern {
       scales[c] = static_cast<float>(as->front()) *
                   static_cast<float>((*ws)[ws->size() == 1 ? 0 : c]);
     auto scaleType = RankedTensorType::get({n}, rewriter.getF32Type());
-    Value scale = buildOp(rewriter, loc, "onnx.Constant", {}, {scaleType},
+    Value scale = buildONNXOp(rewriter, loc, "onnx.Constant", {}, {scaleType},
                          {rewriter.getNamedAttr(
                              "value", DenseElementsAttr::get(scaleType,
                                                              ArrayRef(scales)))})
                       ->getResult(0);
     auto floatType = RankedTensorType::get(resultType.getShape(),
                                            rewriter.getF32Type());
-    Value y = buildOp(rewriter, loc, "onnx.DequantizeLinear", {acc, scale},
+    Value y = buildONNXOp(rewriter, loc, "onnx.DequantizeLinear", {acc, scale},
                      {floatType},
                      {rewriter.getNamedAttr(
                          "axis", rewriter.getI64IntegerAttr(
                                      resultType.getRank() - 1))})
                   ->getResult(0);
     if (mm->getNumOperands() > 2 && mm->getOperand(2))
-      y = buildOp(rewriter, loc, "onnx.Add", {y, mm->getOperand(2)},
+      y = buildONNXOp(rewriter, loc, "onnx.Add", {y, mm->getOperand(2)},
                  {floatType})
               ->getResult(0);
     rewriter.modifyOpInPlace(q, [&] { q->setOperand(0, y); });
@@ -417,13 +403,13 @@ struct FuseMatMul : RewritePattern {
 bool isPassThrough(Operation *op) {
   if (!op || op->getNumResults() != 1 || !op->hasOneUse())
     return false;
-  if (isOp(op, "onnx.Resize")) {
+  if (isONNXOp(op, "onnx.Resize")) {
     auto mode = op->getAttrOfType<StringAttr>("mode");
     return mode && mode.getValue() == "nearest";
   }
-  return isOp(op, "onnx.MaxPool") || isOp(op, "onnx.Flatten") ||
-         isOp(op, "onnx.Reshape") || isOp(op, "onnx.Transpose") ||
-         isOp(op, "onnx.Squeeze") || isOp(op, "onnx.Unsqueeze");
+  return isONNXOp(op, "onnx.MaxPool") || isONNXOp(op, "onnx.Flatten") ||
+         isONNXOp(op, "onnx.Reshape") || isONNXOp(op, "onnx.Transpose") ||
+         isONNXOp(op, "onnx.Squeeze") || isONNXOp(op, "onnx.Unsqueeze");
 }
 
 /// A DequantizeLinear and a QuantizeLinear (its operand 1 and 2) with the
@@ -465,7 +451,7 @@ struct FusePassThrough : RewritePattern {
       SmallVector<NamedAttribute> attrs(old->getAttrs());
       Type type =
           cast<RankedTensorType>(old->getResult(0).getType()).clone(element);
-      value = buildOp(rewriter, old->getLoc(), old->getName().getStringRef(),
+      value = buildONNXOp(rewriter, old->getLoc(), old->getName().getStringRef(),
                       operands, {type}, attrs)
                   ->getResult(0);
     }
@@ -483,7 +469,7 @@ struct FuseConcat : RewritePattern {
   LogicalResult matchAndRewrite(Operation *q,
                                 PatternRewriter &rewriter) const override {
     Operation *concat = q->getOperand(0).getDefiningOp();
-    if (!isOp(concat, "onnx.Concat") || !concat->hasOneUse())
+    if (!isONNXOp(concat, "onnx.Concat") || !concat->hasOneUse())
       return failure();
     SmallVector<Value> inputs;
     for (Value operand : concat->getOperands()) {
@@ -496,7 +482,7 @@ struct FuseConcat : RewritePattern {
                     .clone(cast<RankedTensorType>(inputs[0].getType())
                                .getElementType());
     Value result =
-        buildOp(rewriter, concat->getLoc(), "onnx.Concat", inputs, {type},
+        buildONNXOp(rewriter, concat->getLoc(), "onnx.Concat", inputs, {type},
                 SmallVector<NamedAttribute>(concat->getAttrs()))
             ->getResult(0);
     rewriter.replaceOp(q, result);

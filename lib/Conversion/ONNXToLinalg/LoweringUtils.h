@@ -40,6 +40,16 @@ mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc,
                           mlir::Value value, mlir::Type fromOnnx,
                           mlir::Type toOnnx, mlir::Type toConverted);
 
+/// Whether `op` is the onnx op `name` ("onnx.Conv"); false for null.
+bool isONNXOp(mlir::Operation *op, llvm::StringRef name);
+
+/// The onnx op `name` on `operands` (the passes that rewrite onnx ops build
+/// them by name: the dialect's generated builders differ per op).
+mlir::Operation *buildONNXOp(mlir::OpBuilder &b, mlir::Location loc,
+                             llvm::StringRef name, mlir::ValueRange operands,
+                             mlir::TypeRange results,
+                             llvm::ArrayRef<mlir::NamedAttribute> attrs = {});
+
 /// `value` (statically shaped, same element count) reshaped to `type`.
 mlir::Value reshapeToStatic(mlir::OpBuilder &b, mlir::Location loc,
                             mlir::Value value, mlir::RankedTensorType type);

@@ -30,10 +30,6 @@ using namespace smelt::detail;
 
 namespace {
 
-bool isOp(Operation *op, StringRef name) {
-  return op && op->getName().getStringRef() == name;
-}
-
 /// The quantized element type a QuantizeLinear or DequantizeLinear with
 /// constant parameters describes: 8-bit storage (signed or not), f32
 /// expressed, per tensor or along `axis`.
@@ -90,13 +86,13 @@ struct DequantizeToQuant : RewritePattern {
     Location loc = dq->getLoc();
     Operation *producer = dq->getOperand(0).getDefiningOp();
     Value q;
-    if (isOp(producer, "onnx.QuantizeLinear") &&
+    if (isONNXOp(producer, "onnx.QuantizeLinear") &&
         quantizedType(producer, inType.getElementType(), inType.getRank()) ==
             qt &&
         producer->getOperand(0).getType() == outType) {
       q = quant::QuantizeCastOp::create(rewriter, loc, quantized,
                                         producer->getOperand(0));
-    } else if (isOp(producer, "onnx.Constant") &&
+    } else if (isONNXOp(producer, "onnx.Constant") &&
                !inType.getElementType().isUnsignedInteger()) {
       q = quant::StorageCastOp::create(rewriter, loc, quantized,
                                        dq->getOperand(0));
@@ -108,16 +104,6 @@ struct DequantizeToQuant : RewritePattern {
   }
 };
 
-Operation *buildOnnx(PatternRewriter &rewriter, Location loc, StringRef name,
-                     ValueRange operands, Type result,
-                     ArrayRef<NamedAttribute> attrs = {}) {
-  OperationState state(loc, name);
-  state.addOperands(operands);
-  state.addTypes(result);
-  state.addAttributes(attrs);
-  return rewriter.create(state);
-}
-
 /// The scale, zero point (and axis) constants of `qt`, for ONNX's ops.
 SmallVector<Value> parameters(PatternRewriter &rewriter, Location loc,
                               quant::QuantizedType qt,
@@ -126,7 +112,7 @@ SmallVector<Value> parameters(PatternRewriter &rewriter, Location loc,
   Type zpType = IntegerType::get(ctx, 8, qt.isSigned() ? IntegerType::Signless
                                                        : IntegerType::Unsigned);
   auto constant = [&](DenseElementsAttr value) {
-    return buildOnnx(rewriter, loc, "onnx.Constant", {}, value.getType(),
+    return buildONNXOp(rewriter, loc, "onnx.Constant", {}, value.getType(),
                      {rewriter.getNamedAttr("value", value)})
         ->getResult(0);
   };
@@ -173,7 +159,7 @@ struct QuantToDequantize : OpRewritePattern<quant::DequantizeCastOp> {
       Type storage = IntegerType::get(
           getContext(), 8,
           qt.isSigned() ? IntegerType::Signless : IntegerType::Unsigned);
-      integers = buildOnnx(rewriter, loc, "onnx.QuantizeLinear",
+      integers = buildONNXOp(rewriter, loc, "onnx.QuantizeLinear",
                            {qcast.getInput(), params[0], params[1]},
                            quantized.clone(storage), attrs)
                      ->getResult(0);
@@ -182,7 +168,7 @@ struct QuantToDequantize : OpRewritePattern<quant::DequantizeCastOp> {
     } else {
       return failure();
     }
-    rewriter.replaceOp(op, buildOnnx(rewriter, loc, "onnx.DequantizeLinear",
+    rewriter.replaceOp(op, buildONNXOp(rewriter, loc, "onnx.DequantizeLinear",
                                      {integers, params[0], params[1]},
                                      op.getType(), attrs)
                                ->getResults());
@@ -199,7 +185,7 @@ struct ONNXQDQToQuantPass
     walkAndApplyPatterns(getOperation(), std::move(patterns));
     // QuantizeLinear ops now unread (each was read by DequantizeLinear).
     getOperation().walk([](Operation *op) {
-      if (isOp(op, "onnx.QuantizeLinear") && op->use_empty())
+      if (isONNXOp(op, "onnx.QuantizeLinear") && op->use_empty())
         op->erase();
     });
   }
