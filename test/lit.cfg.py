@@ -6,7 +6,7 @@ import lit.formats
 config.name = "Smelt"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".mlir", ".onnxtext", ".test"]
-config.excludes = ["Inputs", "conformance", "models", "CMakeLists.txt", "lit.cfg.py",
+config.excludes = ["Inputs", "External", "conformance", "models", "CMakeLists.txt", "lit.cfg.py",
                    "lit.site.cfg.py"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.smelt_obj_root, "test")

@@ -33,18 +33,27 @@ constexpr int kHistogramBins = 2048;
 
 using Sample = std::map<std::string, DecodedTensor>;
 
-/// A progress bar on stderr, redrawn in place on a terminal.
+/// Reports progress to `callback`, or as a bar on stderr redrawn in place
+/// on a terminal.
 class Progress {
 public:
-  Progress(bool enabled, int64_t total)
-      : enabled(enabled), total(total),
-        terminal(llvm::sys::Process::StandardErrIsDisplayed()) {}
+  Progress(const ProgressCallback &callback, bool enabled, llvm::StringRef stage,
+           int64_t total)
+      : callback(callback), enabled(enabled), stage(stage.str()), total(total),
+        terminal(llvm::sys::Process::StandardErrIsDisplayed()) {
+    if (callback)
+      callback(stage, 0, total);
+  }
   void step(llvm::StringRef what) {
     ++done;
+    if (callback) {
+      callback(stage, done, total);
+      return;
+    }
     if (!enabled || (!terminal && done != total))
       return;
     int width = 30, filled = static_cast<int>(width * done / std::max<int64_t>(1, total));
-    llvm::errs() << (terminal ? "\r" : "") << "calibrating ["
+    llvm::errs() << (terminal ? "\r" : "") << stage << " ["
                  << std::string(filled, '#') << std::string(width - filled, '.')
                  << "] " << done << "/" << total << " " << what
                  << (done == total ? "\n" : "");
@@ -52,7 +61,9 @@ public:
   }
 
 private:
+  const ProgressCallback &callback;
   bool enabled;
+  std::string stage;
   int64_t total, done = 0;
   bool terminal;
 };
@@ -341,15 +352,14 @@ void chooseRange(Observed &o, const CalibrationOptions &options) {
 
 } // namespace
 
-FailureOr<std::vector<TensorRange>>
-smelt::calibrate(ModuleOp module, const CalibrationOptions &options) {
-  MLIRContext *ctx = module.getContext();
-  Location loc = FileLineColLoc::get(ctx, options.dataPath, 0, 0);
-  OwningOpRef<ModuleOp> clone = module.clone();
-  auto func = clone->lookupSymbol<func::FuncOp>(kONNXEntryName);
-  if (!func)
-    return emitError(loc) << "the model has no entry function";
+namespace {
 
+using ModelHandle = std::unique_ptr<SmeltModel, void (*)(SmeltModel *)>;
+
+/// The samples at `options.dataPath`, cut to the shapes of `func`'s inputs.
+FailureOr<std::vector<Sample>> loadModelSamples(func::FuncOp func,
+                                                const CalibrationOptions &options,
+                                                Location loc) {
   std::map<std::string, std::vector<int64_t>> shapes;
   for (unsigned i = 0; i < func.getNumArguments(); ++i) {
     auto name = func.getArgAttrOfType<StringAttr>(i, "onnx.name");
@@ -368,16 +378,17 @@ smelt::calibrate(ModuleOp module, const CalibrationOptions &options) {
   std::string error;
   if (!loadSamples(options.dataPath, shapes, samples, error))
     return emitError(loc) << error;
+  return samples;
+}
 
-  std::vector<TensorRange> tensors = instrument(func);
-  if (tensors.empty())
-    return emitError(loc) << "the model has no f32 intermediate tensors";
-  unsigned firstCalibration = func.getNumResults() - tensors.size();
-
+/// Compiles `module` (instrumented by the caller) for this CPU and loads it.
+FailureOr<ModelHandle> compileAndLoad(ModuleOp module,
+                                      const TargetOptions &targetOptions,
+                                      Location loc) {
   const Target *cpu = lookupTarget("cpu");
-  PassManager pm(ctx);
-  cpu->buildPipeline(pm, options.targetOptions);
-  if (failed(pm.run(*clone)))
+  PassManager pm(module.getContext());
+  cpu->buildPipeline(pm, targetOptions);
+  if (failed(pm.run(module)))
     return emitError(loc) << "cannot compile the instrumented model";
   llvm::SmallString<128> library;
   int fd;
@@ -385,8 +396,8 @@ smelt::calibrate(ModuleOp module, const CalibrationOptions &options) {
                                                     fd, library))
     return emitError(loc) << "cannot create a temporary file: " << ec.message();
   llvm::sys::Process::SafelyCloseFileDescriptor(fd);
-  if (failed(cpu->emitArtifact(*clone, ArtifactKind::SharedLibrary,
-                               options.targetOptions, library))) {
+  if (failed(cpu->emitArtifact(module, ArtifactKind::SharedLibrary,
+                               targetOptions, library))) {
     llvm::sys::fs::remove(library);
     return failure();
   }
@@ -395,16 +406,19 @@ smelt::calibrate(ModuleOp module, const CalibrationOptions &options) {
   llvm::sys::fs::remove(library);
   if (status != SMELT_OK)
     return emitError(loc) << smelt_last_error();
-  std::unique_ptr<SmeltModel, void (*)(SmeltModel *)> model(raw,
-                                                            smelt_model_free);
+  return ModelHandle(raw, smelt_model_free);
+}
 
-  // Each sample's buffers, in the model's input order, checked once.
-  size_t numInputs = smelt_model_num_inputs(model.get());
+/// Each sample's buffers, in the model's input order, checked once.
+FailureOr<std::vector<std::vector<const void *>>>
+bindSamples(SmeltModel *model, const std::vector<Sample> &samples,
+            Location loc) {
+  size_t numInputs = smelt_model_num_inputs(model);
   std::vector<std::vector<const void *>> buffers;
   for (size_t s = 0; s < samples.size(); ++s) {
     std::vector<const void *> inputs;
     for (size_t i = 0; i < numInputs; ++i) {
-      const SmeltTensorInfo *info = smelt_model_input(model.get(), i);
+      const SmeltTensorInfo *info = smelt_model_input(model, i);
       auto it = samples[s].find(info->name);
       if (it == samples[s].end())
         return emitError(loc) << "sample " << s << " has no input '"
@@ -422,6 +436,35 @@ smelt::calibrate(ModuleOp module, const CalibrationOptions &options) {
     }
     buffers.push_back(std::move(inputs));
   }
+  return buffers;
+}
+
+} // namespace
+
+FailureOr<std::vector<TensorRange>>
+smelt::calibrate(ModuleOp module, const CalibrationOptions &options) {
+  MLIRContext *ctx = module.getContext();
+  Location loc = FileLineColLoc::get(ctx, options.dataPath, 0, 0);
+  OwningOpRef<ModuleOp> clone = module.clone();
+  auto func = clone->lookupSymbol<func::FuncOp>(kONNXEntryName);
+  if (!func)
+    return emitError(loc) << "the model has no entry function";
+  FailureOr<std::vector<Sample>> samples = loadModelSamples(func, options, loc);
+  if (failed(samples))
+    return failure();
+
+  std::vector<TensorRange> tensors = instrument(func);
+  if (tensors.empty())
+    return emitError(loc) << "the model has no f32 intermediate tensors";
+  unsigned firstCalibration = func.getNumResults() - tensors.size();
+  FailureOr<ModelHandle> model =
+      compileAndLoad(*clone, options.targetOptions, loc);
+  if (failed(model))
+    return failure();
+  FailureOr<std::vector<std::vector<const void *>>> buffers =
+      bindSamples(model->get(), *samples, loc);
+  if (failed(buffers))
+    return failure();
 
   std::vector<Observed> observed(tensors.size());
   for (size_t k = 0; k < tensors.size(); ++k) {
@@ -430,17 +473,18 @@ smelt::calibrate(ModuleOp module, const CalibrationOptions &options) {
     observed[k].range.max = -std::numeric_limits<float>::infinity();
   }
   bool histograms = options.method != CalibrationMethod::MinMax;
-  Progress progress(options.progress,
-                    samples.size() * (histograms ? 2 : 1));
+  Progress progress(options.onProgress, options.progress, "calibrating",
+                    samples->size() * (histograms ? 2 : 1));
   auto forEachOutput = [&](auto &&visit) -> LogicalResult {
-    for (size_t s = 0; s < samples.size(); ++s) {
-      if (smelt_model_run(model.get(), buffers[s].data(), nullptr) != SMELT_OK)
+    for (size_t s = 0; s < samples->size(); ++s) {
+      if (smelt_model_run(model->get(), (*buffers)[s].data(), nullptr) !=
+          SMELT_OK)
         return emitError(loc) << "sample " << s << ": " << smelt_last_error();
       for (size_t k = 0; k < tensors.size(); ++k) {
         const SmeltTensorInfo *info =
-            smelt_model_output(model.get(), firstCalibration + k);
+            smelt_model_output(model->get(), firstCalibration + k);
         const float *data = static_cast<const float *>(
-            smelt_model_output_buffer(model.get(), firstCalibration + k));
+            smelt_model_output_buffer(model->get(), firstCalibration + k));
         visit(observed[k], data, info->num_elements);
       }
       progress.step(histograms ? "runs (ranges, then histograms)" : "runs");
@@ -455,7 +499,7 @@ smelt::calibrate(ModuleOp module, const CalibrationOptions &options) {
       if (!options.gramOf.count(key))
         continue;
       const SmeltTensorInfo *info =
-          smelt_model_output(model.get(), firstCalibration + k);
+          smelt_model_output(model->get(), firstCalibration + k);
       if (info->rank < 1)
         continue;
       int64_t dim = info->shape[info->rank - 1];
@@ -507,6 +551,181 @@ smelt::calibrate(ModuleOp module, const CalibrationOptions &options) {
     ranges.push_back(o.range);
   }
   return ranges;
+}
+
+namespace {
+
+/// Sums for one TensorDivergence.
+struct DivergenceSums {
+  double diff2 = 0, ref2 = 0, cand2 = 0, dot = 0, maxAbs = 0;
+  int64_t elements = 0, rows = 0, agreeingRows = 0;
+
+  void add(const float *ref, const float *cand, int64_t n, int64_t rowLength) {
+    for (int64_t i = 0; i < n; ++i) {
+      double r = ref[i], c = cand[i], d = c - r;
+      diff2 += d * d;
+      ref2 += r * r;
+      cand2 += c * c;
+      dot += r * c;
+      maxAbs = std::max(maxAbs, std::fabs(d));
+    }
+    elements += n;
+    if (rowLength <= 1)
+      return;
+    for (int64_t row = 0; row + rowLength <= n; row += rowLength) {
+      auto argmax = [&](const float *x) {
+        return std::max_element(x + row, x + row + rowLength) - (x + row);
+      };
+      ++rows;
+      agreeingRows += argmax(ref) == argmax(cand);
+    }
+  }
+
+  void finish(TensorDivergence &t) const {
+    t.elements = elements;
+    t.maxAbs = maxAbs;
+    t.relativeRMSE = ref2 > 0 ? std::sqrt(diff2 / ref2) : std::sqrt(diff2);
+    t.sqnrDB = diff2 > 0 ? 10 * std::log10(ref2 / diff2)
+                         : std::numeric_limits<double>::infinity();
+    t.cosine = ref2 > 0 && cand2 > 0 ? dot / std::sqrt(ref2 * cand2)
+               : diff2 == 0          ? 1.0
+                                     : 0.0;
+    t.top1Agreement =
+        rows ? static_cast<double>(agreeingRows) / rows : -1.0;
+  }
+};
+
+} // namespace
+
+FailureOr<DivergenceReport>
+smelt::measureDivergence(ModuleOp reference, ModuleOp candidate,
+                         const CalibrationOptions &options) {
+  MLIRContext *ctx = reference.getContext();
+  Location loc = FileLineColLoc::get(ctx, options.dataPath, 0, 0);
+  OwningOpRef<ModuleOp> ref = reference.clone(), cand = candidate.clone();
+  auto refFunc = ref->lookupSymbol<func::FuncOp>(kONNXEntryName);
+  auto candFunc = cand->lookupSymbol<func::FuncOp>(kONNXEntryName);
+  if (!refFunc || !candFunc)
+    return emitError(loc) << "the model has no entry function";
+  if (refFunc.getNumResults() != candFunc.getNumResults())
+    return emitError(loc) << "the compressed model has "
+                          << candFunc.getNumResults()
+                          << " outputs; the float model "
+                          << refFunc.getNumResults();
+  FailureOr<std::vector<Sample>> samples =
+      loadModelSamples(refFunc, options, loc);
+  if (failed(samples))
+    return failure();
+  unsigned numOutputs = refFunc.getNumResults();
+  std::vector<std::string> outputNames;
+  for (unsigned i = 0; i < numOutputs; ++i) {
+    auto name = refFunc.getResultAttrOfType<StringAttr>(i, "onnx.name");
+    outputNames.push_back(name ? name.str() : "output" + std::to_string(i));
+  }
+  std::vector<TensorRange> refTaps = instrument(refFunc);
+  std::vector<TensorRange> candTaps = instrument(candFunc);
+  // The candidate's tap for each of the reference's (the last op carrying
+  // the node's name wins: a rewritten node's final value).
+  std::map<std::pair<std::string, unsigned>, size_t> candIndex;
+  for (size_t k = 0; k < candTaps.size(); ++k)
+    if (candTaps[k].opName != "input")
+      candIndex[{candTaps[k].node, candTaps[k].result}] = k;
+  // Where the taps start among each model's outputs (the functions are
+  // lowered away below).
+  size_t candFirstTap = candFunc.getNumResults() - candTaps.size();
+
+  FailureOr<ModelHandle> refModel =
+      compileAndLoad(*ref, options.targetOptions, loc);
+  if (failed(refModel))
+    return failure();
+  FailureOr<ModelHandle> candModel =
+      compileAndLoad(*cand, options.targetOptions, loc);
+  if (failed(candModel))
+    return failure();
+  FailureOr<std::vector<std::vector<const void *>>> refBuffers =
+      bindSamples(refModel->get(), *samples, loc);
+  if (failed(refBuffers))
+    return failure();
+  FailureOr<std::vector<std::vector<const void *>>> candBuffers =
+      bindSamples(candModel->get(), *samples, loc);
+  if (failed(candBuffers))
+    return failure();
+
+  // Pairs of output indices (reference, candidate) to compare.
+  struct Pair {
+    size_t ref, cand;
+    TensorDivergence info;
+    DivergenceSums sums;
+    int64_t rowLength = 0;
+  };
+  std::vector<Pair> pairs;
+  auto sameShape = [&](size_t r, size_t c) {
+    const SmeltTensorInfo *a = smelt_model_output(refModel->get(), r);
+    const SmeltTensorInfo *b = smelt_model_output(candModel->get(), c);
+    return a->element_type == SMELT_F32 && b->element_type == SMELT_F32 &&
+           a->num_elements == b->num_elements && a->num_elements > 0;
+  };
+  for (unsigned i = 0; i < numOutputs; ++i) {
+    if (!sameShape(i, i))
+      continue;
+    Pair p{i, i, {}, {}, 0};
+    p.info.node = outputNames[i];
+    p.info.opName = "output";
+    const SmeltTensorInfo *info = smelt_model_output(refModel->get(), i);
+    if (info->rank >= 2 && info->shape[info->rank - 1] > 1)
+      p.rowLength = info->shape[info->rank - 1];
+    pairs.push_back(p);
+  }
+  size_t firstTensorPair = pairs.size();
+  for (size_t k = 0; k < refTaps.size(); ++k) {
+    if (refTaps[k].opName == "input")
+      continue;
+    auto it = candIndex.find({refTaps[k].node, refTaps[k].result});
+    if (it == candIndex.end())
+      continue;
+    size_t r = numOutputs + k,
+           c = candFirstTap + it->second;
+    if (!sameShape(r, c))
+      continue;
+    Pair p{r, c, {}, {}, 0};
+    p.info.node = refTaps[k].node;
+    p.info.result = refTaps[k].result;
+    p.info.opName = refTaps[k].opName;
+    pairs.push_back(p);
+  }
+
+  Progress progress(options.onProgress, options.progress,
+                    "measuring divergence", samples->size());
+  std::vector<std::vector<float>> saved(pairs.size());
+  for (size_t s = 0; s < samples->size(); ++s) {
+    if (smelt_model_run(refModel->get(), (*refBuffers)[s].data(), nullptr) !=
+        SMELT_OK)
+      return emitError(loc) << "sample " << s << ": " << smelt_last_error();
+    for (size_t k = 0; k < pairs.size(); ++k) {
+      const float *data = static_cast<const float *>(
+          smelt_model_output_buffer(refModel->get(), pairs[k].ref));
+      int64_t n = smelt_model_output(refModel->get(), pairs[k].ref)->num_elements;
+      saved[k].assign(data, data + n);
+    }
+    if (smelt_model_run(candModel->get(), (*candBuffers)[s].data(),
+                        nullptr) != SMELT_OK)
+      return emitError(loc) << "sample " << s << ": " << smelt_last_error();
+    for (size_t k = 0; k < pairs.size(); ++k) {
+      const float *data = static_cast<const float *>(
+          smelt_model_output_buffer(candModel->get(), pairs[k].cand));
+      pairs[k].sums.add(saved[k].data(), data, saved[k].size(),
+                        pairs[k].rowLength);
+    }
+    progress.step("samples (float and compressed)");
+  }
+  DivergenceReport report;
+  report.samples = samples->size();
+  for (size_t k = 0; k < pairs.size(); ++k) {
+    pairs[k].sums.finish(pairs[k].info);
+    (k < firstTensorPair ? report.outputs : report.tensors)
+        .push_back(pairs[k].info);
+  }
+  return report;
 }
 
 std::string smelt::formatCalibrationTable(

@@ -55,12 +55,19 @@ std::string smelt::formatDiagnostic(Diagnostic &diagnostic) {
   return out;
 }
 
+bool smelt::isOperationDump(Diagnostic &note) {
+  // A failing pass attaches the whole operation ("see current operation:
+  // ..."): for a model that is the whole graph, which buries the message.
+  return llvm::StringRef(note.str()).starts_with("see current operation");
+}
+
 smelt::NodeDiagnosticPrinter::NodeDiagnosticPrinter(MLIRContext *context,
                                                     llvm::raw_ostream &os)
     : ScopedDiagnosticHandler(context, [&os](Diagnostic &diagnostic) {
         os << formatDiagnostic(diagnostic) << "\n";
         for (Diagnostic &note : diagnostic.getNotes())
-          os << formatDiagnostic(note) << "\n";
+          if (!isOperationDump(note))
+            os << formatDiagnostic(note) << "\n";
         os.flush();
         return success();
       }) {}

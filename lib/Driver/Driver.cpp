@@ -18,8 +18,13 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
 #include "llvm/Support/ToolOutputFile.h"
+
+#include <chrono>
+#include <cmath>
 
 using namespace mlir;
 using namespace smelt;
@@ -69,9 +74,9 @@ smelt::ModelSummary smelt::summarizeModel(ModuleOp module) {
     func.walk([&](Operation *op) {
       if (!isa<onnx::ONNXDialect>(op->getDialect()) || isa<onnx::YieldOp>(op))
         return;
-      if (auto constant = dyn_cast<onnx::ConstantOp>(op);
-          constant && op->hasAttr("onnx.name")) {
-        // An initializer: a parameter, not a node.
+      if (auto constant = dyn_cast<onnx::ConstantOp>(op)) {
+        // An initializer, a Constant node or a constant a rewrite made
+        // (quantization scales): a parameter, not a node.
         auto type = cast<ShapedType>(constant.getResult().getType());
         ++summary.numParameterTensors;
         summary.numParameters += type.getNumElements();
@@ -178,7 +183,8 @@ LogicalResult writeTextOutput(MLIRContext &context, llvm::StringRef path,
 
 } // namespace
 
-/// --emit=calibration: runs the calibration and writes its table.
+/// The calibration options `options` ask for; `needer` names the flag that
+/// needs the data.
 static FailureOr<CalibrationOptions>
 calibrationOptions(const smelt::CompileOptions &options, Location loc,
                    llvm::StringRef needer) {
@@ -188,6 +194,7 @@ calibrationOptions(const smelt::CompileOptions &options, Location loc,
   calibration.dataPath = options.calibrationPath;
   calibration.targetOptions = options.targetOptions;
   calibration.percentile = options.calibrationPercentile;
+  calibration.onProgress = options.progress;
   std::optional<CalibrationMethod> method =
       parseCalibrationMethod(options.calibrationMethod);
   if (!method)
@@ -201,18 +208,19 @@ calibrationOptions(const smelt::CompileOptions &options, Location loc,
   return calibration;
 }
 
-/// Calibrates the model imported again with its inputs shaped like one
-/// sample of the data (ranges are per node, so they apply to `module`
+/// The model imported again with its inputs shaped like one sample of the
+/// calibration data (ranges are per node, so they apply to the module
 /// whatever shapes it was compiled for).
-static FailureOr<std::vector<TensorRange>>
-calibrateForData(const smelt::CompileOptions &options, ModuleOp module,
-                 const CalibrationOptions &calibration,
-                 bool foldForQuantization = false) {
+static OwningOpRef<ModuleOp>
+importForData(const smelt::CompileOptions &options, ModuleOp module,
+              const CalibrationOptions &calibration) {
   MLIRContext *context = module.getContext();
   std::map<std::string, int64_t> ranks;
   auto func = module.lookupSymbol<func::FuncOp>(kONNXEntryName);
-  if (!func)
-    return emitError(module.getLoc()) << "the model has no entry function";
+  if (!func) {
+    emitError(module.getLoc()) << "the model has no entry function";
+    return nullptr;
+  }
   for (unsigned i = 0; i < func.getNumArguments(); ++i)
     if (auto name = func.getArgAttrOfType<StringAttr>(i, "onnx.name"))
       if (auto type = dyn_cast<RankedTensorType>(func.getArgumentTypes()[i]))
@@ -221,16 +229,12 @@ calibrateForData(const smelt::CompileOptions &options, ModuleOp module,
   importOptions.inputShapes = options.inputShapes;
   std::string error;
   if (!calibrationInputShapes(calibration.dataPath, ranks,
-                              importOptions.inputShapes, error))
-    return emitError(FileLineColLoc::get(context, calibration.dataPath, 0, 0))
-           << error;
-  OwningOpRef<ModuleOp> shaped =
-      importONNXFile(options.inputPath, context, importOptions);
-  if (!shaped)
-    return failure();
-  if (foldForQuantization)
-    foldChannelAffineIntoConvs(*shaped);
-  return calibrate(*shaped, calibration);
+                              importOptions.inputShapes, error)) {
+    emitError(FileLineColLoc::get(context, calibration.dataPath, 0, 0))
+        << error;
+    return nullptr;
+  }
+  return importONNXFile(options.inputPath, context, importOptions);
 }
 
 static LogicalResult emitCalibrationTable(const smelt::CompileOptions &options,
@@ -240,8 +244,10 @@ static LogicalResult emitCalibrationTable(const smelt::CompileOptions &options,
       options, UnknownLoc::get(&context), "--emit=calibration");
   if (failed(calibration))
     return failure();
-  FailureOr<std::vector<TensorRange>> ranges =
-      calibrateForData(options, module, *calibration);
+  OwningOpRef<ModuleOp> shaped = importForData(options, module, *calibration);
+  if (!shaped)
+    return failure();
+  FailureOr<std::vector<TensorRange>> ranges = calibrate(*shaped, *calibration);
   if (failed(ranges))
     return failure();
   return writeTextOutput(context, options.outputPath, [&](auto &os) {
@@ -250,55 +256,110 @@ static LogicalResult emitCalibrationTable(const smelt::CompileOptions &options,
   });
 }
 
-/// --quantize=int8: calibrates, then rewrites the module into QDQ form.
-static LogicalResult quantizeModule(const smelt::CompileOptions &options,
-                                    ModuleOp module) {
+namespace {
+
+/// What quantization takes from the calibration data: activation ranges
+/// (static int8, measured on the model with per-channel affine ops folded
+/// into its Convs) or each Gemm's and MatMul's input Gram matrix (GPTQ).
+struct QuantizationData {
+  bool fold = false;
+  std::vector<TensorRange> ranges;
+  std::map<std::pair<std::string, unsigned>, std::vector<double>> grams;
+  bool gptq = false;
+};
+
+bool isWeightOnly(llvm::StringRef mode) {
+  return mode == "int4-weights" || mode == "int8-weights";
+}
+
+} // namespace
+
+/// Checks the quantization flags and gathers what the mode needs from the
+/// calibration data.
+static FailureOr<QuantizationData>
+gatherQuantizationData(const smelt::CompileOptions &options, ModuleOp module) {
   Location loc = UnknownLoc::get(module.getContext());
-  QuantizeOptions selection;
-  selection.excluded.insert(options.quantizeExclude.begin(),
-                            options.quantizeExclude.end());
-  if (options.quantize == "int4-weights" || options.quantize == "int8-weights") {
+  QuantizationData data;
+  if (isWeightOnly(options.quantize)) {
     if (options.weightGroupSize < 0)
       return emitError(loc) << "--weight-group-size must be 0 (per output "
                                "channel) or positive, not "
                             << options.weightGroupSize;
-    unsigned bits = options.quantize == "int4-weights" ? 4 : 8;
     if (options.weightMethod != "rtn" && options.weightMethod != "gptq")
       return emitError(loc) << "--weight-method='" << options.weightMethod
                             << "' is not supported (supported: rtn, gptq)";
-    std::map<std::pair<std::string, unsigned>, std::vector<double>> grams;
-    if (options.weightMethod == "gptq") {
-      // The Gram matrix of each Gemm's and MatMul's input, from the data.
-      FailureOr<CalibrationOptions> calibration =
-          calibrationOptions(options, loc, "--weight-method=gptq");
-      if (failed(calibration))
-        return failure();
-      auto func = module.lookupSymbol<func::FuncOp>(kONNXEntryName);
-      if (!func)
-        return emitError(loc) << "the model has no entry function";
-      for (Operation &op : func.getBody().front()) {
-        StringRef name = op.getName().getStringRef();
-        if (name != "onnx.Gemm" && name != "onnx.MatMul")
-          continue;
-        Value x = op.getOperand(0);
-        if (auto arg = dyn_cast<BlockArgument>(x)) {
-          if (auto nm = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
-                                                          "onnx.name"))
-            calibration->gramOf.insert({nm.str(), 0});
-        } else if (auto nameLoc = dyn_cast<NameLoc>(x.getDefiningOp()->getLoc())) {
-          calibration->gramOf.insert({nameLoc.getName().str(),
-                                      cast<OpResult>(x).getResultNumber()});
-        }
+    if (options.weightMethod != "gptq")
+      return data;
+    // The Gram matrix of each Gemm's and MatMul's input, from the data.
+    FailureOr<CalibrationOptions> calibration =
+        calibrationOptions(options, loc, "--weight-method=gptq");
+    if (failed(calibration))
+      return failure();
+    auto func = module.lookupSymbol<func::FuncOp>(kONNXEntryName);
+    if (!func)
+      return emitError(loc) << "the model has no entry function";
+    for (Operation &op : func.getBody().front()) {
+      StringRef name = op.getName().getStringRef();
+      if (name != "onnx.Gemm" && name != "onnx.MatMul")
+        continue;
+      Value x = op.getOperand(0);
+      if (auto arg = dyn_cast<BlockArgument>(x)) {
+        if (auto nm = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
+                                                        "onnx.name"))
+          calibration->gramOf.insert({nm.str(), 0});
+      } else if (auto nameLoc = dyn_cast<NameLoc>(x.getDefiningOp()->getLoc())) {
+        calibration->gramOf.insert({nameLoc.getName().str(),
+                                    cast<OpResult>(x).getResultNumber()});
       }
-      calibration->grams = &grams;
-      if (failed(calibrateForData(options, module, *calibration)))
-        return failure();
-      selection.grams = &grams;
     }
+    calibration->grams = &data.grams;
+    OwningOpRef<ModuleOp> shaped = importForData(options, module, *calibration);
+    if (!shaped || failed(calibrate(*shaped, *calibration)))
+      return failure();
+    data.gptq = true;
+    return data;
+  }
+  if (options.quantize == "int8-dynamic")
+    return data;
+  if (options.quantize != "int8")
+    return emitError(loc) << "--quantize='" << options.quantize
+                          << "' is not supported (supported: int8, "
+                             "int8-dynamic, int8-weights, int4-weights)";
+  FailureOr<CalibrationOptions> calibration =
+      calibrationOptions(options, loc, "--quantize=int8");
+  if (failed(calibration))
+    return failure();
+  // Calibrated as the model will be quantized: folded.
+  OwningOpRef<ModuleOp> shaped = importForData(options, module, *calibration);
+  if (!shaped)
+    return failure();
+  foldChannelAffineIntoConvs(*shaped);
+  FailureOr<std::vector<TensorRange>> ranges = calibrate(*shaped, *calibration);
+  if (failed(ranges))
+    return failure();
+  data.fold = true;
+  data.ranges = std::move(*ranges);
+  return data;
+}
+
+/// Quantizes `module` as `options` ask with what the data gave; the same
+/// inputs give the same rewrite, whatever shapes the module has. `log`
+/// prints what was done to stderr.
+static FailureOr<QuantizeReport>
+applyQuantization(const smelt::CompileOptions &options, ModuleOp module,
+                  const QuantizationData &data, bool log) {
+  QuantizeOptions selection;
+  selection.perChannelWeights = !options.perTensorWeights;
+  selection.excluded.insert(options.quantizeExclude.begin(),
+                            options.quantizeExclude.end());
+  if (isWeightOnly(options.quantize)) {
+    unsigned bits = options.quantize == "int4-weights" ? 4 : 8;
+    if (data.gptq)
+      selection.grams = &data.grams;
     FailureOr<QuantizeReport> report = quantizeWeightsOnly(
         module, bits, options.weightGroupSize, selection);
-    if (failed(report))
-      return failure();
+    if (failed(report) || !log)
+      return report;
     llvm::errs() << "quantized " << report->quantizedOps << " ops' weights to "
                  << bits << " bits (" << report->skippedOps
                  << " left float); their weights " << report->weightBytesBefore
@@ -312,54 +373,54 @@ static LogicalResult quantizeModule(const smelt::CompileOptions &options,
                                                std::max(report->nearestError,
                                                         1e-30))
                    << "% of round to nearest's\n";
-    return success();
+    return report;
   }
   if (options.quantize == "int8-dynamic") {
     FailureOr<QuantizeReport> report = quantizeDynamicInt8(module, selection);
-    if (failed(report))
-      return failure();
-    llvm::errs() << "quantized " << report->quantizedOps
-                 << " ops to dynamic int8 (" << report->skippedOps
-                 << " left float); their weights " << report->weightBytesBefore
-                 << " -> " << report->weightBytesAfter << " bytes\n";
-    return success();
+    if (succeeded(report) && log)
+      llvm::errs() << "quantized " << report->quantizedOps
+                   << " ops to dynamic int8 (" << report->skippedOps
+                   << " left float); their weights "
+                   << report->weightBytesBefore << " -> "
+                   << report->weightBytesAfter << " bytes\n";
+    return report;
   }
-  if (options.quantize != "int8")
-    return emitError(loc) << "--quantize='" << options.quantize
-                          << "' is not supported (supported: int8, "
-                             "int8-dynamic, int8-weights, int4-weights)";
-  FailureOr<CalibrationOptions> calibration =
-      calibrationOptions(options, loc, "--quantize=int8");
-  if (failed(calibration))
-    return failure();
-  // As the calibrated model is folded.
-  int64_t folded = foldChannelAffineIntoConvs(module);
-  FailureOr<std::vector<TensorRange>> ranges = calibrateForData(
-      options, module, *calibration, /*foldForQuantization=*/true);
-  if (failed(ranges))
-    return failure();
-  if (folded)
+  int64_t folded = data.fold ? foldChannelAffineIntoConvs(module) : 0;
+  if (folded && log)
     llvm::errs() << "folded " << folded
                  << " per-channel Mul/Add/BatchNormalization ops into the "
                     "Convs before them\n";
-  QuantizeOptions quantize;
-  quantize.perChannelWeights = !options.perTensorWeights;
-  quantize.excluded.insert(options.quantizeExclude.begin(),
-                           options.quantizeExclude.end());
   FailureOr<QuantizeReport> report =
-      quantizeStaticInt8(module, *ranges, quantize);
-  if (failed(report))
+      quantizeStaticInt8(module, data.ranges, selection);
+  if (succeeded(report) && log)
+    llvm::errs() << "quantized " << report->quantizedOps << " ops to int8 ("
+                 << report->skippedOps << " left float); their weights "
+                 << report->weightBytesBefore << " -> "
+                 << report->weightBytesAfter << " bytes; uint8 activations at "
+                 << report->boundaryValues << " more ops\n";
+  return report;
+}
+
+/// The float model against the quantized one, on the calibration data.
+static FailureOr<DivergenceReport>
+measureQuantizationDivergence(const smelt::CompileOptions &options,
+                              ModuleOp module, const QuantizationData &data) {
+  FailureOr<CalibrationOptions> calibration = calibrationOptions(
+      options, UnknownLoc::get(module.getContext()), "the divergence report");
+  if (failed(calibration))
     return failure();
-  llvm::errs() << "quantized " << report->quantizedOps << " ops to int8 ("
-               << report->skippedOps << " left float); their weights "
-               << report->weightBytesBefore << " -> "
-               << report->weightBytesAfter << " bytes; uint8 activations at "
-               << report->boundaryValues << " more ops\n";
-  return success();
+  OwningOpRef<ModuleOp> teacher = importForData(options, module, *calibration);
+  if (!teacher)
+    return failure();
+  OwningOpRef<ModuleOp> student = teacher->clone();
+  if (failed(applyQuantization(options, *student, data, /*log=*/false)))
+    return failure();
+  return measureDivergence(*teacher, *student, *calibration);
 }
 
 LogicalResult smelt::compile(const CompileOptions &options,
-                             MLIRContext &context) {
+                             MLIRContext &context, CompileReport *report) {
+  auto started = std::chrono::steady_clock::now();
   ONNXImportOptions importOptions;
   importOptions.inputShapes = options.inputShapes;
   OwningOpRef<ModuleOp> module =
@@ -369,15 +430,61 @@ LogicalResult smelt::compile(const CompileOptions &options,
 
   if (options.emit == EmitKind::Calibration)
     return emitCalibrationTable(options, *module);
+
+  CompileReport local;
+  CompileReport &rep = report ? *report : local;
+  rep = CompileReport();
+  rep.model = options.inputPath;
+  rep.target = options.target;
+  rep.before = summarizeModel(*module);
   if (!options.quantize.empty()) {
-    if (failed(quantizeModule(options, *module)))
+    rep.quantize = options.quantize;
+    FailureOr<QuantizationData> data =
+        gatherQuantizationData(options, *module);
+    if (failed(data))
       return failure();
+    FailureOr<QuantizeReport> quantized =
+        applyQuantization(options, *module, *data, /*log=*/true);
+    if (failed(quantized))
+      return failure();
+    rep.quantization = std::move(*quantized);
+    if (options.measureDivergence && !options.calibrationPath.empty()) {
+      FailureOr<DivergenceReport> divergence =
+          measureQuantizationDivergence(options, *module, *data);
+      if (failed(divergence))
+        return failure();
+      rep.divergence = std::move(*divergence);
+      rep.hasDivergence = true;
+    }
   } else if (!options.calibrationPath.empty()) {
     emitError(UnknownLoc::get(&context))
-        << "--calibration needs --quantize=int8 or --emit=calibration";
+        << "--calibration needs --quantize=MODE or --emit=calibration";
     return failure();
   }
+  rep.after = summarizeModel(*module);
 
+  LogicalResult written = emitModule(options, *module);
+  if (failed(written))
+    return failure();
+  if (options.outputPath != "-") {
+    uint64_t size;
+    if (!llvm::sys::fs::file_size(options.outputPath, size))
+      rep.artifactBytes = static_cast<int64_t>(size);
+  }
+  rep.compileSeconds = std::chrono::duration<double>(
+                           std::chrono::steady_clock::now() - started)
+                           .count();
+  if (!options.reportPath.empty())
+    return writeTextOutput(context, options.reportPath, [&](auto &os) {
+      os << formatReportJSON(rep) << "\n";
+      return success();
+    });
+  return success();
+}
+
+LogicalResult smelt::emitModule(const CompileOptions &options,
+                                ModuleOp module) {
+  MLIRContext &context = *module.getContext();
   switch (options.emit) {
   case EmitKind::MLIR:
     return writeTextOutput(context, options.outputPath, [&](auto &os) {
@@ -387,13 +494,17 @@ LogicalResult smelt::compile(const CompileOptions &options,
     });
   case EmitKind::ONNX:
     return writeTextOutput(context, options.outputPath, [&](auto &os) {
-      return exportONNX(*module, os);
+      return exportONNX(module, os);
     });
   case EmitKind::Summary:
     return writeTextOutput(context, options.outputPath, [&](auto &os) {
-      os << formatSummary(summarizeModel(*module));
+      os << formatSummary(summarizeModel(module));
       return success();
     });
+  case EmitKind::Calibration:
+    emitError(UnknownLoc::get(&context))
+        << "the calibration table comes from compile(), not a module";
+    return failure();
   default:
     break;
   }
@@ -409,10 +520,11 @@ LogicalResult smelt::compile(const CompileOptions &options,
     return failure();
   }
   PassManager pm(&context);
-  if (failed(applyPassManagerCLOptions(pm)))
+  if (options.configurePassManager &&
+      failed(options.configurePassManager(pm)))
     return failure();
   target->buildPipeline(pm, options.targetOptions);
-  if (failed(pm.run(*module)))
+  if (failed(pm.run(module)))
     return failure();
 
   if (options.emit == EmitKind::TargetMLIR)
@@ -429,6 +541,101 @@ LogicalResult smelt::compile(const CompileOptions &options,
   ArtifactKind kind = options.emit == EmitKind::LLVMIR   ? ArtifactKind::LLVMIR
                       : options.emit == EmitKind::Object ? ArtifactKind::Object
                                                          : ArtifactKind::SharedLibrary;
-  return target->emitArtifact(*module, kind, options.targetOptions,
+  return target->emitArtifact(module, kind, options.targetOptions,
                               options.outputPath);
+}
+
+std::string smelt::formatReportJSON(const CompileReport &report) {
+  namespace json = llvm::json;
+  auto number = [](double x) -> json::Value {
+    if (std::isfinite(x))
+      return x;
+    return nullptr; // JSON has no infinity: SQNR of an exact tensor
+  };
+  auto divergence = [&](const TensorDivergence &t) {
+    json::Object o{{"elements", t.elements},
+                   {"relative_rmse", number(t.relativeRMSE)},
+                   {"sqnr_db", number(t.sqnrDB)},
+                   {"cosine", number(t.cosine)},
+                   {"max_abs", number(t.maxAbs)}};
+    if (t.top1Agreement >= 0)
+      o["top1_agreement"] = t.top1Agreement;
+    return o;
+  };
+  auto summary = [](const ModelSummary &s) {
+    return json::Object{{"parameters", s.numParameters},
+                        {"parameter_bytes", s.parameterBytes},
+                        {"nodes", s.numNodes}};
+  };
+  json::Array inputs, outputs;
+  for (const ModelSummary::Value &v : report.before.inputs)
+    inputs.push_back(json::Object{{"name", v.name}, {"type", v.type}});
+  for (const ModelSummary::Value &v : report.before.outputs)
+    outputs.push_back(json::Object{{"name", v.name}, {"type", v.type}});
+
+  // Layers: what each candidate of the quantizer became, and how far its
+  // output moved.
+  std::map<std::pair<std::string, unsigned>, const TensorDivergence *> byNode;
+  for (const TensorDivergence &t : report.divergence.tensors)
+    byNode[{t.node, t.result}] = &t;
+  json::Array layers;
+  for (const LayerQuantization &l : report.quantization.layers) {
+    json::Object o{{"name", l.node},
+                   {"op", l.op},
+                   {"format", l.format},
+                   {"detail", l.detail},
+                   {"weight_bytes_before", l.weightBytesBefore},
+                   {"weight_bytes_after", l.weightBytesAfter}};
+    auto it = byNode.find({l.node, 0});
+    if (it != byNode.end())
+      o["divergence"] = divergence(*it->second);
+    layers.push_back(std::move(o));
+  }
+  json::Object root{
+      {"model", report.model},
+      {"target", report.target},
+      {"inputs", std::move(inputs)},
+      {"outputs", std::move(outputs)},
+      {"compile_seconds", report.compileSeconds},
+      {"size",
+       json::Object{{"before", summary(report.before)},
+                    {"after", summary(report.after)},
+                    {"artifact_bytes",
+                     report.artifactBytes >= 0
+                         ? json::Value(report.artifactBytes)
+                         : json::Value(nullptr)}}},
+      {"layers", std::move(layers)}};
+  if (!report.quantize.empty()) {
+    const QuantizeReport &q = report.quantization;
+    root["quantization"] = json::Object{
+        {"mode", report.quantize},
+        {"quantized_ops", q.quantizedOps},
+        {"float_ops", q.skippedOps},
+        {"weight_bytes_before", q.weightBytesBefore},
+        {"weight_bytes_after", q.weightBytesAfter},
+        {"boundary_values", q.boundaryValues}};
+  }
+  if (report.hasDivergence) {
+    json::Array outs, tensors;
+    for (const TensorDivergence &t : report.divergence.outputs) {
+      json::Object o = divergence(t);
+      o["name"] = t.node;
+      outs.push_back(std::move(o));
+    }
+    for (const TensorDivergence &t : report.divergence.tensors) {
+      json::Object o = divergence(t);
+      o["node"] = t.node;
+      o["result"] = static_cast<int64_t>(t.result);
+      o["op"] = llvm::StringRef(t.opName).drop_front(5).str();
+      tensors.push_back(std::move(o));
+    }
+    root["divergence"] =
+        json::Object{{"samples", report.divergence.samples},
+                     {"outputs", std::move(outs)},
+                     {"tensors", std::move(tensors)}};
+  }
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  os << llvm::formatv("{0:2}", json::Value(std::move(root)));
+  return text;
 }

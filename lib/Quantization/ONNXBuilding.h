@@ -25,6 +25,10 @@ std::optional<std::vector<float>> readFloats(mlir::Operation *constant);
 /// Whether --quantize-exclude names `op`'s type ("Conv") or its node.
 bool isExcluded(mlir::Operation *op, const QuantizeOptions &options);
 
+/// A report entry for `op` (its node name and op type) in `format`.
+LayerQuantization layerEntry(mlir::Operation *op, llvm::StringRef format,
+                             llvm::StringRef detail);
+
 /// An onnx.Constant holding `value`, named `name` when given.
 mlir::Value onnxConstant(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::TypedAttr value, llvm::StringRef name = "");

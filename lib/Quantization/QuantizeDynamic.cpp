@@ -62,6 +62,12 @@ smelt::quantizeDynamicInt8(ModuleOp module, const QuantizeOptions &options) {
         !xType.getElementType().isF32() || flag("transA") ||
         number("alpha") != 1.0 || number("beta") != 1.0 ||
         !yType.hasStaticShape() || yType.getRank() != 2) {
+      report.layers.push_back(layerEntry(
+          op, "float32",
+          isExcluded(op, options) ? "excluded"
+          : !data                 ? "weights computed at run time"
+                                  : "not a 2-D f32 product with alpha = beta "
+                                    "= 1 and A not transposed"));
       ++report.skippedOps;
       continue;
     }
@@ -123,10 +129,17 @@ smelt::quantizeDynamicInt8(ModuleOp module, const QuantizeOptions &options) {
     Value y = make("onnx.Mul", {wide, scale}, {floats})->getResult(0);
     if (name == "onnx.Gemm" && op->getNumOperands() > 2 && op->getOperand(2))
       y = make("onnx.Add", {y, op->getOperand(2)}, {floats})->getResult(0);
+    LayerQuantization layer = layerEntry(
+        op, "int8-dynamic",
+        "int8 weights per output channel, uint8 activations quantized "
+        "per run");
+    layer.weightBytesBefore = k * n * 4;
+    layer.weightBytesAfter = k * n + n * 4;
+    report.layers.push_back(layer);
     op->getResult(0).replaceAllUsesWith(y);
     op->erase();
-    report.weightBytesBefore += k * n * 4;
-    report.weightBytesAfter += k * n + n * 4;
+    report.weightBytesBefore += layer.weightBytesBefore;
+    report.weightBytesAfter += layer.weightBytesAfter;
     ++report.quantizedOps;
   }
   for (Operation &op : llvm::make_early_inc_range(

@@ -65,6 +65,18 @@ bool smelt::detail::isExcluded(Operation *op, const QuantizeOptions &options) {
   return false;
 }
 
+LayerQuantization smelt::detail::layerEntry(Operation *op,
+                                           llvm::StringRef format,
+                                           llvm::StringRef detail) {
+  LayerQuantization layer;
+  if (auto loc = dyn_cast<NameLoc>(op->getLoc()))
+    layer.node = loc.getName().str();
+  layer.op = op->getName().getStringRef().drop_front(5).str();
+  layer.format = format.str();
+  layer.detail = detail.str();
+  return layer;
+}
+
 Value smelt::detail::onnxConstant(OpBuilder &b, Location loc, TypedAttr value,
                                   StringRef name) {
   OperationState state(loc, "onnx.Constant");
@@ -540,11 +552,24 @@ smelt::quantizeStaticInt8(ModuleOp module,
       transA = ta && ta.getInt() != 0;
       transB = tb && tb.getInt() != 0;
     }
-    if (isExcluded(op, options) || !in || !out || !wData || !wType ||
-        (!convolution && wType.getRank() != 2) || transA) {
+    const char *reason = isExcluded(op, options) ? "excluded"
+                         : !in || !out ? "no calibrated range"
+                         : !wData || !wType ? "weights computed at run time"
+                         : (!convolution && wType.getRank() != 2)
+                             ? "weights not 2-D"
+                         : transA ? "transposed A"
+                                  : nullptr;
+    if (reason) {
+      report.layers.push_back(layerEntry(op, "float32", reason));
       ++report.skippedOps;
       continue;
     }
+    LayerQuantization layer = layerEntry(
+        op, "int8",
+        options.perChannelWeights
+            ? "int8 weights per output channel, uint8 activations"
+            : "int8 weights per tensor, uint8 activations");
+    int64_t before = report.weightBytesBefore, after = report.weightBytesAfter;
     // The output channel: Conv's weights [M, C/G, K...] axis 0;
     // ConvTranspose's [C, M, K...] axis 1; Gemm's [K, N] axis 1 ([N, K]
     // with transB: axis 0); MatMul's [K, N] axis 1.
@@ -553,6 +578,9 @@ smelt::quantizeStaticInt8(ModuleOp module,
     std::vector<float> wScales;
     Value wq = rw.weights(op, w, *wData, axis, options.perChannelWeights,
                           wScales, report);
+    layer.weightBytesBefore = report.weightBytesBefore - before;
+    layer.weightBytesAfter = report.weightBytesAfter - after;
+    report.layers.push_back(layer);
     op->setOperand(0, xq);
     op->setOperand(1, wq);
     if (op->getNumOperands() > 2 && op->getOperand(2)) {
@@ -738,6 +766,11 @@ smelt::quantizeWeightsOnly(ModuleOp module, unsigned bits, int64_t groupSize,
       transB = tb.getInt() != 0;
     if (isExcluded(op, options) || !data || !type ||
         (name != "onnx.Conv" && type.getRank() != 2)) {
+      report.layers.push_back(layerEntry(
+          op, "float32",
+          isExcluded(op, options) ? "excluded"
+          : !data || !type        ? "weights computed at run time"
+                                  : "weights not 2-D"));
       ++report.skippedOps;
       continue;
     }
@@ -771,6 +804,7 @@ smelt::quantizeWeightsOnly(ModuleOp module, unsigned bits, int64_t groupSize,
       }
     // GPTQ for Gemm and MatMul when calibration measured their input.
     const std::vector<double> *gram = nullptr;
+    bool usedGptq = false;
     if (options.grams && name != "onnx.Conv") {
       Value x = op->getOperand(0);
       std::pair<std::string, unsigned> key;
@@ -812,6 +846,7 @@ smelt::quantizeWeightsOnly(ModuleOp module, unsigned bits, int64_t groupSize,
         report.gptqError += outputError(diff, outputs, k, *gram);
         report.nearestError += outputError(nearest, outputs, k, *gram);
         ++report.gptqOps;
+        usedGptq = true;
       }
     }
     b.setInsertionPoint(op);
@@ -855,9 +890,19 @@ smelt::quantizeWeightsOnly(ModuleOp module, unsigned bits, int64_t groupSize,
     Value restored = make("onnx.Reshape", {scaled, shapeConstant(type.getShape())},
                           type);
     op->setOperand(1, restored);
-    report.weightBytesBefore += type.getNumElements() * 4;
-    report.weightBytesAfter +=
+    LayerQuantization layer = layerEntry(
+        op, bits == 4 ? "int4-weights" : "int8-weights",
+        (llvm::Twine(bits) + "-bit weights, " +
+         (group == k ? llvm::Twine("one scale per output channel")
+                     : llvm::Twine(group) + " per scale") +
+         (usedGptq ? ", GPTQ" : "") + "; float activations")
+            .str());
+    layer.weightBytesBefore = type.getNumElements() * 4;
+    layer.weightBytesAfter =
         type.getNumElements() * bits / 8 + scales.size() * 4;
+    report.weightBytesBefore += layer.weightBytesBefore;
+    report.weightBytesAfter += layer.weightBytesAfter;
+    report.layers.push_back(layer);
     ++report.quantizedOps;
   }
   for (Operation &op : llvm::make_early_inc_range(

@@ -101,6 +101,12 @@ int main(int argc, char **argv) {
       "quantize-exclude", cl::CommaSeparated,
       cl::desc("Nodes to keep in float, by name or op type (Conv, Gemm)"),
       cl::value_desc("name,..."), cl::cat(category));
+  cl::opt<std::string> report(
+      "report",
+      cl::desc("Write the compile report (JSON) here: sizes, each layer's "
+               "format and, with --calibration data, each layer's divergence "
+               "from the float model"),
+      cl::value_desc("file"), cl::cat(category));
   cl::list<std::string> inputShapes(
       "input-shape",
       cl::desc("Fix an input's shape, e.g. --input-shape=x:1x3x224x224"),
@@ -128,6 +134,11 @@ int main(int argc, char **argv) {
   options.weightMethod = weightMethod;
   options.perTensorWeights = perTensorWeights;
   options.quantizeExclude.assign(quantizeExclude.begin(), quantizeExclude.end());
+  options.reportPath = report;
+  options.measureDivergence = !report.empty();
+  options.configurePassManager = [](mlir::PassManager &pm) {
+    return mlir::applyPassManagerCLOptions(pm);
+  };
   for (const std::string &shape : inputShapes) {
     std::string error;
     if (!smelt::parseInputShape(shape, options.inputShapes, error)) {

@@ -13,6 +13,10 @@ namespace smelt {
 /// which MLIR's own printers drop.
 std::string formatDiagnostic(mlir::Diagnostic &diagnostic);
 
+/// Whether `note` is the operation dump a failing pass attaches (left out
+/// of user-facing output).
+bool isOperationDump(mlir::Diagnostic &note);
+
 /// Prints every diagnostic of a context, with its notes, to a stream.
 class NodeDiagnosticPrinter : public mlir::ScopedDiagnosticHandler {
 public:

@@ -8,12 +8,16 @@
 #ifndef SMELT_DRIVER_DRIVER_H
 #define SMELT_DRIVER_DRIVER_H
 
-#include "mlir/IR/BuiltinOps.h"
+#include "smelt/Calibration/Calibration.h"
+#include "smelt/Quantization/Quantize.h"
 #include "smelt/Target/Target.h"
+
+#include "mlir/IR/BuiltinOps.h"
 
 #include "mlir/Support/LLVM.h"
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -21,6 +25,7 @@
 
 namespace mlir {
 class MLIRContext;
+class PassManager;
 } // namespace mlir
 
 namespace smelt {
@@ -74,6 +79,19 @@ struct CompileOptions {
   /// Weight-only quantization: "rtn" (round to nearest) or "gptq" (needs
   /// calibration data).
   std::string weightMethod = "rtn";
+  /// With calibration data and quantization: run the float model and the
+  /// quantized one on the data and compare every layer's output (the
+  /// report's divergence).
+  bool measureDivergence = false;
+  /// Where to write the compile report as JSON ("" for nowhere).
+  std::string reportPath;
+  /// Progress of the long steps (calibration, divergence); null draws a
+  /// bar on stderr.
+  ProgressCallback progress;
+  /// Called on the target pipeline's pass manager before its passes are
+  /// added (smeltc applies MLIR's command-line options: IR printing,
+  /// timing).
+  std::function<mlir::LogicalResult(mlir::PassManager &)> configurePassManager;
 };
 
 /// The kind of output a file name suggests ("model.so" -> Library), or
@@ -110,12 +128,39 @@ ModelSummary summarizeModel(mlir::ModuleOp module);
 /// Renders the summary as text.
 std::string formatSummary(const ModelSummary &summary);
 
+/// What a compile did and what it cost: sizes before and after, what each
+/// layer was quantized to, and (with calibration data) how far each layer's
+/// output moved from the float model's.
+struct CompileReport {
+  std::string model, target;
+  /// The model as imported, and as compiled (after compression).
+  ModelSummary before, after;
+  /// The written output's size in bytes; -1 for stdout.
+  int64_t artifactBytes = -1;
+  double compileSeconds = 0;
+  /// The quantization mode ("" for none) and what it did.
+  std::string quantize;
+  QuantizeReport quantization;
+  bool hasDivergence = false;
+  DivergenceReport divergence;
+};
+
+/// The report as JSON (`smeltc --report`, the Python module's .report).
+std::string formatReportJSON(const CompileReport &report);
+
 /// Imports `options.inputPath` and writes what `options.emit` asks for to
 /// `options.outputPath`. The output appears only when everything succeeded:
 /// a failed compile leaves no half-written file. Diagnostics go to the
-/// context's handler.
+/// context's handler. `report`, when given, receives what the compile did.
 mlir::LogicalResult compile(const CompileOptions &options,
-                            mlir::MLIRContext &context);
+                            mlir::MLIRContext &context,
+                            CompileReport *report = nullptr);
+
+/// Writes `module` (the onnx dialect, imported and compressed) as
+/// `options.emit` asks: the text and ONNX forms directly, the rest after
+/// the target's pipeline.
+mlir::LogicalResult emitModule(const CompileOptions &options,
+                               mlir::ModuleOp module);
 
 } // namespace smelt
 

@@ -52,8 +52,24 @@ struct QuantizeOptions {
 /// ops folded.
 int64_t foldChannelAffineIntoConvs(mlir::ModuleOp module);
 
+/// What the rewrite did to one Conv, ConvTranspose, Gemm or MatMul.
+struct LayerQuantization {
+  /// The node's name ("" when it has none) and op type ("Conv").
+  std::string node, op;
+  /// What the layer computes in: "int8" (static, integer kernels),
+  /// "int8-dynamic", "int8-weights", "int4-weights", or "float32" when it
+  /// was left alone (then `reason` says why).
+  std::string format;
+  /// How weights and activations are stored ("int8 per channel, uint8
+  /// activations"), or why the layer stayed float.
+  std::string detail;
+  int64_t weightBytesBefore = 0, weightBytesAfter = 0;
+};
+
 /// What the rewrite did, for the compile report.
 struct QuantizeReport {
+  /// Every candidate layer, in program order.
+  std::vector<LayerQuantization> layers;
   int64_t quantizedOps = 0;
   int64_t skippedOps = 0;
   int64_t weightBytesBefore = 0;

@@ -102,7 +102,10 @@ bool duplicateCheapWidenings(func::FuncOp func) {
         if (reader.getMatchingIndexingMap(&use).isPermutation())
           uses.push_back(&use);
     }
-    // The first reader keeps the original.
+    // The first reader keeps the original (the others may be model
+    // outputs, which read the value as it is).
+    if (uses.size() < 2)
+      continue;
     for (OpOperand *use : llvm::drop_begin(uses)) {
       OpBuilder b(use->getOwner());
       use->set(b.clone(*op)->getResult(0));
