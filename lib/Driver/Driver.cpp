@@ -18,6 +18,7 @@
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Support/FileUtilities.h"
+#include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/JSON.h"
@@ -348,6 +349,21 @@ gatherQuantizationData(const smelt::CompileOptions &options, ModuleOp module) {
 static FailureOr<QuantizeReport>
 applyQuantization(const smelt::CompileOptions &options, ModuleOp module,
                   const QuantizationData &data, bool log) {
+  std::string text;
+  llvm::raw_string_ostream logs(text);
+  // Each line to options.log (or stderr) when the function returns.
+  llvm::scope_exit flush([&] {
+    if (!log)
+      return;
+    llvm::SmallVector<llvm::StringRef> lines;
+    llvm::StringRef(text).split(lines, '\n', -1, false);
+    for (llvm::StringRef line : lines) {
+      if (options.log)
+        options.log(line);
+      else
+        llvm::errs() << line << "\n";
+    }
+  });
   QuantizeOptions selection;
   selection.perChannelWeights = !options.perTensorWeights;
   selection.excluded.insert(options.quantizeExclude.begin(),
@@ -358,15 +374,15 @@ applyQuantization(const smelt::CompileOptions &options, ModuleOp module,
       selection.grams = &data.grams;
     FailureOr<QuantizeReport> report = quantizeWeightsOnly(
         module, bits, options.weightGroupSize, selection);
-    if (failed(report) || !log)
+    if (failed(report))
       return report;
-    llvm::errs() << "quantized " << report->quantizedOps << " ops' weights to "
+    logs << "quantized " << report->quantizedOps << " ops' weights to "
                  << bits << " bits (" << report->skippedOps
                  << " left float); their weights " << report->weightBytesBefore
                  << " -> " << report->weightBytesAfter
                  << " bytes as packed, stored one per byte for now\n";
     if (report->gptqOps)
-      llvm::errs() << "GPTQ fitted " << report->gptqOps
+      logs << "GPTQ fitted " << report->gptqOps
                    << " Gemm/MatMul layers: their output error on the "
                       "calibration data is "
                    << llvm::format("%.1f", 100.0 * report->gptqError /
@@ -377,8 +393,8 @@ applyQuantization(const smelt::CompileOptions &options, ModuleOp module,
   }
   if (options.quantize == "int8-dynamic") {
     FailureOr<QuantizeReport> report = quantizeDynamicInt8(module, selection);
-    if (succeeded(report) && log)
-      llvm::errs() << "quantized " << report->quantizedOps
+    if (succeeded(report))
+      logs << "quantized " << report->quantizedOps
                    << " ops to dynamic int8 (" << report->skippedOps
                    << " left float); their weights "
                    << report->weightBytesBefore << " -> "
@@ -386,14 +402,14 @@ applyQuantization(const smelt::CompileOptions &options, ModuleOp module,
     return report;
   }
   int64_t folded = data.fold ? foldChannelAffineIntoConvs(module) : 0;
-  if (folded && log)
-    llvm::errs() << "folded " << folded
+  if (folded)
+    logs << "folded " << folded
                  << " per-channel Mul/Add/BatchNormalization ops into the "
                     "Convs before them\n";
   FailureOr<QuantizeReport> report =
       quantizeStaticInt8(module, data.ranges, selection);
-  if (succeeded(report) && log)
-    llvm::errs() << "quantized " << report->quantizedOps << " ops to int8 ("
+  if (succeeded(report))
+    logs << "quantized " << report->quantizedOps << " ops to int8 ("
                  << report->skippedOps << " left float); their weights "
                  << report->weightBytesBefore << " -> "
                  << report->weightBytesAfter << " bytes; uint8 activations at "
@@ -519,6 +535,12 @@ LogicalResult smelt::emitModule(const CompileOptions &options,
         << ")";
     return failure();
   }
+  if (options.progress)
+    options.progress("generating code", 0, 1);
+  llvm::scope_exit done([&] {
+    if (options.progress)
+      options.progress("generating code", 1, 1);
+  });
   PassManager pm(&context);
   if (options.configurePassManager &&
       failed(options.configurePassManager(pm)))

@@ -88,6 +88,9 @@ struct CompileOptions {
   /// Progress of the long steps (calibration, divergence); null draws a
   /// bar on stderr.
   ProgressCallback progress;
+  /// What the compile did, a line at a time ("quantized 2 ops to int8
+  /// ..."); null prints the lines to stderr.
+  std::function<void(llvm::StringRef)> log;
   /// Called on the target pipeline's pass manager before its passes are
   /// added (smeltc applies MLIR's command-line options: IR printing,
   /// timing).

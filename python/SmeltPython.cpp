@@ -1,0 +1,296 @@
+//===- SmeltPython.cpp - The smelt Python module's native part ------------===//
+//
+// pybind11 over the driver API (smelt::compile) and the C runtime; the
+// Python package (python/smelt) builds the user-facing API on top. The GIL
+// is released while a model compiles and while it runs; progress callbacks
+// take it back.
+//
+//===----------------------------------------------------------------------===//
+
+#include "smelt-c/Runtime.h"
+#include "smelt/Driver/Diagnostics.h"
+#include "smelt/Driver/Driver.h"
+#include "smelt/InitAll.h"
+
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Pass/PassRegistry.h"
+
+#include <pybind11/functional.h>
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include <mutex>
+
+namespace py = pybind11;
+
+namespace {
+
+/// Raised with the formatted diagnostics; the Python package turns it into
+/// smelt.CompileError.
+struct CompileFailure {
+  std::vector<std::string> diagnostics;
+};
+
+std::string shapeText(const std::vector<int64_t> &dims) {
+  std::string s;
+  for (int64_t d : dims)
+    s += (s.empty() ? "" : "x") + std::to_string(d);
+  return s;
+}
+
+template <typename T>
+T get(const py::dict &d, const char *key, T fallback) {
+  if (!d.contains(key) || d[key].is_none())
+    return fallback;
+  return d[key].cast<T>();
+}
+
+std::optional<smelt::EmitKind> parseEmit(const std::string &name) {
+  static const std::map<std::string, smelt::EmitKind> kinds = {
+      {"mlir", smelt::EmitKind::MLIR},
+      {"onnx", smelt::EmitKind::ONNX},
+      {"summary", smelt::EmitKind::Summary},
+      {"target-mlir", smelt::EmitKind::TargetMLIR},
+      {"llvm", smelt::EmitKind::LLVMIR},
+      {"obj", smelt::EmitKind::Object},
+      {"lib", smelt::EmitKind::Library},
+      {"calibration", smelt::EmitKind::Calibration}};
+  auto it = kinds.find(name);
+  if (it == kinds.end())
+    return std::nullopt;
+  return it->second;
+}
+
+/// Compiles as smeltc would, from a dict of options (the Python package
+/// fills it), and returns (report JSON, log lines). The GIL is released
+/// while it runs.
+std::pair<std::string, std::vector<std::string>>
+compileModel(const py::dict &opts, py::object progress) {
+  smelt::CompileOptions options;
+  options.inputPath = get<std::string>(opts, "input", "");
+  options.outputPath = get<std::string>(opts, "output", "-");
+  std::string emit = get<std::string>(opts, "emit", "lib");
+  std::optional<smelt::EmitKind> kind = parseEmit(emit);
+  if (!kind)
+    throw py::value_error("emit='" + emit +
+                          "' is not one of mlir, onnx, summary, target-mlir, "
+                          "llvm, obj, lib, calibration");
+  options.emit = *kind;
+  options.target = get<std::string>(opts, "target", "cpu");
+  options.targetOptions.cpu = get<std::string>(opts, "cpu", "native");
+  options.targetOptions.optLevel = get<int>(opts, "opt_level", 2);
+  options.targetOptions.externalWeights = get<bool>(opts, "external_weights", false);
+  options.inputShapes =
+      get<std::map<std::string, std::vector<int64_t>>>(opts, "input_shapes", {});
+  options.calibrationPath = get<std::string>(opts, "calibration", "");
+  options.calibrationMethod =
+      get<std::string>(opts, "calibration_method", "minmax");
+  options.calibrationPercentile = get<double>(opts, "percentile", 99.99);
+  options.quantize = get<std::string>(opts, "quantize", "");
+  options.perTensorWeights = get<bool>(opts, "per_tensor_weights", false);
+  options.quantizeExclude =
+      get<std::vector<std::string>>(opts, "exclude", {});
+  options.weightGroupSize = get<int64_t>(opts, "weight_group_size", 32);
+  options.weightMethod = get<std::string>(opts, "weight_method", "rtn");
+  options.measureDivergence = get<bool>(opts, "measure_divergence", true);
+  for (const auto &[name, dims] : options.inputShapes)
+    for (int64_t d : dims)
+      if (d < 0)
+        throw py::value_error("input_shapes['" + name + "'] = " +
+                              shapeText(dims) + " has a negative dimension");
+
+  // Progress goes to Python (with the GIL); an exception it raises is
+  // kept and raised when the compile returns.
+  std::optional<py::error_already_set> callbackError;
+  if (!progress.is_none())
+    options.progress = [&](llvm::StringRef stage, int64_t done,
+                           int64_t total) {
+      py::gil_scoped_acquire gil;
+      if (callbackError)
+        return;
+      try {
+        progress(stage.str(), done, total);
+      } catch (py::error_already_set &e) {
+        callbackError = std::move(e);
+      }
+    };
+  std::vector<std::string> log;
+  options.log = [&](llvm::StringRef line) { log.push_back(line.str()); };
+
+  mlir::DialectRegistry registry;
+  smelt::registerAllDialects(registry);
+  mlir::MLIRContext context(registry);
+  CompileFailure failure;
+  mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &d) {
+    failure.diagnostics.push_back(smelt::formatDiagnostic(d));
+    for (mlir::Diagnostic &note : d.getNotes())
+      if (!smelt::isOperationDump(note))
+        failure.diagnostics.push_back(smelt::formatDiagnostic(note));
+    return mlir::success();
+  });
+  smelt::CompileReport report;
+  bool ok;
+  {
+    py::gil_scoped_release release;
+    ok = mlir::succeeded(smelt::compile(options, context, &report));
+  }
+  if (callbackError)
+    throw std::move(*callbackError);
+  if (!ok) {
+    if (failure.diagnostics.empty())
+      failure.diagnostics.push_back("error: the compile failed");
+    throw failure;
+  }
+  return {smelt::formatReportJSON(report), log};
+}
+
+/// The pipelines the targets build, as registered with MLIR's pass
+/// registry: name, target, description.
+std::vector<std::map<std::string, std::string>> pipelines() {
+  static bool once = [] {
+    smelt::registerAllPasses();
+    return true;
+  }();
+  (void)once;
+  std::vector<std::map<std::string, std::string>> result;
+  for (const std::string &target : smelt::getTargetNames()) {
+    std::string name = "smelt-" + target + "-pipeline";
+    if (const mlir::PassPipelineInfo *info =
+            mlir::PassPipelineInfo::lookup(name))
+      result.push_back({{"name", info->getPassArgument().str()},
+                        {"target", target},
+                        {"description", info->getPassDescription().str()}});
+  }
+  return result;
+}
+
+const char *numpyType(SmeltElementType type) {
+  switch (type) {
+  case SMELT_F32: return "float32";
+  case SMELT_F64: return "float64";
+  case SMELT_F16: return "float16";
+  case SMELT_BF16: return "uint16"; // bit patterns; NumPy has no bfloat16
+  case SMELT_I8: return "int8";
+  case SMELT_I16: return "int16";
+  case SMELT_I32: return "int32";
+  case SMELT_I64: return "int64";
+  case SMELT_U8: return "uint8";
+  case SMELT_U16: return "uint16";
+  case SMELT_U32: return "uint32";
+  case SMELT_U64: return "uint64";
+  case SMELT_BOOL: return "bool";
+  }
+  return "uint8";
+}
+
+/// A loaded model: the runtime's SmeltModel, one run at a time.
+class Model {
+public:
+  explicit Model(const std::string &path) {
+    if (smelt_model_load(path.c_str(), &model) != SMELT_OK)
+      throw py::value_error(smelt_last_error());
+  }
+  ~Model() { smelt_model_free(model); }
+  Model(const Model &) = delete;
+  Model &operator=(const Model &) = delete;
+
+  py::list describe(bool inputs) const {
+    py::list result;
+    size_t n = inputs ? smelt_model_num_inputs(model)
+                      : smelt_model_num_outputs(model);
+    for (size_t i = 0; i < n; ++i) {
+      const SmeltTensorInfo *info =
+          inputs ? smelt_model_input(model, i) : smelt_model_output(model, i);
+      py::tuple shape(info->rank);
+      for (int32_t d = 0; d < info->rank; ++d)
+        shape[d] = info->shape[d];
+      result.append(py::make_tuple(info->name, numpyType(info->element_type),
+                                   shape,
+                                   smelt_element_type_name(info->element_type)));
+    }
+    return result;
+  }
+
+  /// Runs on arrays already of each input's dtype and shape, C-contiguous
+  /// (the Python package converts and checks them with the input's name).
+  py::list run(const std::vector<py::array> &inputs) {
+    size_t numInputs = smelt_model_num_inputs(model);
+    if (inputs.size() != numInputs)
+      throw py::value_error("the model takes " + std::to_string(numInputs) +
+                            " inputs, got " + std::to_string(inputs.size()));
+    std::vector<const void *> in;
+    for (size_t i = 0; i < numInputs; ++i) {
+      const SmeltTensorInfo *info = smelt_model_input(model, i);
+      const py::array &a = inputs[i];
+      if (static_cast<size_t>(a.nbytes()) != info->num_bytes ||
+          !(a.flags() & py::array::c_style))
+        throw py::value_error(std::string("input '") + info->name +
+                              "': expected " + std::to_string(info->num_bytes) +
+                              " contiguous bytes, got " +
+                              std::to_string(a.nbytes()));
+      in.push_back(a.data());
+    }
+    py::list results;
+    std::vector<void *> out;
+    py::module_ numpy = py::module_::import("numpy");
+    for (size_t i = 0; i < smelt_model_num_outputs(model); ++i) {
+      const SmeltTensorInfo *info = smelt_model_output(model, i);
+      std::vector<py::ssize_t> shape(info->shape, info->shape + info->rank);
+      py::array a(py::dtype(numpyType(info->element_type)), shape);
+      out.push_back(a.mutable_data());
+      results.append(a);
+    }
+    SmeltStatus status;
+    {
+      py::gil_scoped_release release;
+      std::lock_guard<std::mutex> lock(mutex);
+      status = smelt_model_run(model, in.data(), out.data());
+    }
+    if (status != SMELT_OK)
+      throw std::runtime_error(smelt_last_error());
+    return results;
+  }
+
+  void setThreads(int threads) {
+    if (smelt_model_set_threads(model, threads) != SMELT_OK)
+      throw py::value_error(smelt_last_error());
+  }
+  bool isParallel() const { return smelt_model_is_parallel(model) != 0; }
+
+private:
+  SmeltModel *model = nullptr;
+  std::mutex mutex;
+};
+
+} // namespace
+
+PYBIND11_MODULE(_smelt, m) {
+  m.doc() = "Smelt's native layer: the driver API and the C runtime";
+  static py::exception<CompileFailure> compileError(m, "NativeCompileError");
+  py::register_exception_translator([](std::exception_ptr p) {
+    try {
+      if (p)
+        std::rethrow_exception(p);
+    } catch (const CompileFailure &f) {
+      py::list diagnostics;
+      for (const std::string &d : f.diagnostics)
+        diagnostics.append(d);
+      PyErr_SetObject(compileError.ptr(), diagnostics.ptr());
+    }
+  });
+  m.def("compile", &compileModel, py::arg("options"),
+        py::arg("progress") = py::none(),
+        "Compiles as smeltc does; returns (report JSON, log lines)");
+  m.def("pipelines", &pipelines, "The registered target pipelines");
+  m.def("targets", &smelt::getTargetNames, "The code-generation targets");
+  py::class_<Model>(m, "Model")
+      .def(py::init<const std::string &>(), py::arg("path"))
+      .def("inputs", [](const Model &self) { return self.describe(true); })
+      .def("outputs", [](const Model &self) { return self.describe(false); })
+      .def("run", &Model::run, py::arg("inputs"))
+      .def("set_threads", &Model::setThreads, py::arg("threads"))
+      .def("is_parallel", &Model::isParallel);
+}

@@ -1,0 +1,349 @@
+"""The smelt Python module: compile, run, quantize, report, save and load,
+errors. Numbers are checked against PyTorch and ONNX's own test data."""
+
+import io
+import os
+import threading
+import time
+
+import numpy as np
+import onnx
+import pytest
+import torch
+from onnx import helper, numpy_helper, TensorProto
+
+import smelt
+
+ONNX_DATA = "/usr/share/libonnx-testdata/data"
+
+
+def torch_cnn():
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(
+        torch.nn.Conv2d(1, 8, 3, padding=1), torch.nn.ReLU(),
+        torch.nn.MaxPool2d(2), torch.nn.Conv2d(8, 16, 3), torch.nn.ReLU(),
+        torch.nn.Flatten(), torch.nn.Linear(16 * 4 * 4, 10))
+    return model.eval()
+
+
+def export(model, example, **names):
+    buffer = io.BytesIO()
+    torch.onnx.export(model, example, buffer, opset_version=13,
+                      input_names=["image"], output_names=["logits"], **names)
+    return buffer.getvalue()
+
+
+@pytest.fixture(scope="module")
+def cnn():
+    model = torch_cnn()
+    x = torch.randn(2, 1, 12, 12, generator=torch.Generator().manual_seed(1))
+    with torch.no_grad():
+        expected = model(x).numpy()
+    return export(model, x), x.numpy(), expected
+
+
+# --- compiling and running -------------------------------------------------
+
+@pytest.mark.parametrize("form", ["bytes", "proto", "path"])
+def test_compile_matches_pytorch(cnn, form, tmp_path):
+    data, x, expected = cnn
+    model = {"bytes": lambda: data,
+             "proto": lambda: onnx.load_from_string(data),
+             "path": lambda: (tmp_path / "cnn.onnx").write_bytes(data) and
+             str(tmp_path / "cnn.onnx")}[form]()
+    compiled = smelt.compile(model, progress=False)
+    assert [i.name for i in compiled.inputs] == ["image"]
+    assert compiled.inputs[0].shape == (2, 1, 12, 12)
+    assert compiled.inputs[0].dtype == np.float32
+    assert [o.name for o in compiled.outputs] == ["logits"]
+    out = compiled(x)
+    assert set(out) == {"logits"}
+    np.testing.assert_allclose(out["logits"], expected, rtol=1e-4, atol=1e-5)
+
+
+def test_positional_and_named_inputs_agree(cnn):
+    data, x, expected = cnn
+    compiled = smelt.compile(data, progress=False)
+    a = compiled(x)["logits"]
+    b = compiled(image=x)["logits"]
+    # float64 input is cast to the model's float32.
+    c = compiled(image=x.astype(np.float64))["logits"]
+    np.testing.assert_array_equal(a, b)
+    np.testing.assert_array_equal(a, c)
+
+
+@pytest.mark.parametrize("case", ["test_conv_with_strides_padding",
+                                  "test_gemm_default_no_bias",
+                                  "test_softmax_axis_1"])
+def test_onnx_backend_cases(case):
+    folder = os.path.join(ONNX_DATA, "node", case)
+    if not os.path.isdir(folder):
+        pytest.skip("libonnx-testdata has no " + case)
+    compiled = smelt.compile(os.path.join(folder, "model.onnx"), progress=False)
+    data = os.path.join(folder, "test_data_set_0")
+    inputs = [numpy_helper.to_array(onnx.load_tensor(os.path.join(data, "input_%d.pb" % i)))
+              for i in range(len(compiled.inputs))]
+    expected = numpy_helper.to_array(onnx.load_tensor(os.path.join(data, "output_0.pb")))
+    out = compiled(*inputs)[compiled.outputs[0].name]
+    np.testing.assert_allclose(out, expected, rtol=1e-4, atol=1e-5)
+
+
+def test_dynamic_batch_needs_shapes(digits):
+    with pytest.raises(smelt.CompileError) as error:
+        smelt.compile(digits["model"], progress=False)
+    assert "pixels" in str(error.value)
+    assert "static shapes" in str(error.value)
+    compiled = smelt.compile(digits["model"], input_shapes={"pixels": (397, 64)},
+                             progress=False)
+    out = compiled(digits["pixels"])["probabilities"]
+    assert (out.argmax(1) == digits["labels"]).mean() > 0.95
+
+
+def test_bad_inputs_name_the_input(cnn):
+    data, x, _ = cnn
+    compiled = smelt.compile(data, progress=False)
+    with pytest.raises(ValueError, match="'image' takes shape"):
+        compiled(x[:1])
+    with pytest.raises(TypeError, match="missing input: image"):
+        compiled()
+    with pytest.raises(TypeError, match="no input 'pixels'"):
+        compiled(pixels=x)
+    with pytest.raises(TypeError, match="given twice"):
+        compiled(x, image=x)
+    with pytest.raises(TypeError, match="takes float32, got complex128"):
+        compiled(x.astype(np.complex128))
+
+
+def test_threads_and_concurrent_calls(cnn):
+    data, x, expected = cnn
+    compiled = smelt.compile(data, progress=False, threads=2)
+    assert compiled.threads == 2
+    results = [None] * 8
+
+    def call(i):
+        results[i] = compiled(x)["logits"]
+    workers = [threading.Thread(target=call, args=(i,)) for i in range(8)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    for r in results:
+        np.testing.assert_allclose(r, expected, rtol=1e-4, atol=1e-5)
+    with pytest.raises(ValueError):
+        compiled.threads = -1
+
+
+def test_gil_is_released_while_compiling(cnn):
+    data, _, _ = cnn
+    done = threading.Event()
+    result = {}
+
+    def work():
+        result["model"] = smelt.compile(data, progress=False, opt_level=3)
+        done.set()
+    ticks = 0
+    thread = threading.Thread(target=work)
+    thread.start()
+    while not done.is_set():
+        ticks += 1
+        time.sleep(0.0005)
+    thread.join()
+    assert "model" in result
+    # The main thread kept running while the other compiled (a held GIL
+    # would have stopped it until the compile returned).
+    assert ticks >= 20
+
+
+# --- quantization and the report -------------------------------------------
+
+@pytest.fixture(scope="module")
+def quantized(digits):
+    calls = []
+    model = smelt.compile(
+        digits["model"], quantize="int8",
+        calibration=({"pixels": digits["calibration"][i:i + 1]}
+                     for i in range(len(digits["calibration"]))),
+        input_shapes={"pixels": (397, 64)},
+        progress=lambda stage, done, total: calls.append((stage, done, total)))
+    return model, calls
+
+
+def test_int8_keeps_accuracy(digits, quantized):
+    model, _ = quantized
+    float_model = smelt.compile(digits["model"], input_shapes={"pixels": (397, 64)},
+                                progress=False)
+    top1 = lambda m: (m(digits["pixels"])["probabilities"].argmax(1) == digits["labels"]).mean()
+    assert top1(model) >= top1(float_model) - 0.01
+
+
+def test_report_layers_and_sizes(quantized):
+    model, _ = quantized
+    report = model.report
+    assert [(l["name"], l["op"], l["format"]) for l in report["layers"]] == [
+        ("fc1", "Gemm", "int8"), ("fc2", "Gemm", "int8")]
+    assert report["quantization"]["weight_bytes_after"] * 4 <= \
+        report["quantization"]["weight_bytes_before"]
+    assert report["size"]["after"]["parameter_bytes"] < report["size"]["before"]["parameter_bytes"]
+    assert report["size"]["artifact_bytes"] == os.path.getsize(model.library)
+    assert any("quantized 2 ops to int8" in line for line in report["log"])
+
+
+def test_report_divergence_matches_a_recomputation(digits, quantized):
+    """The report's output divergence, recomputed here from both models'
+    outputs on the calibration samples."""
+    model, _ = quantized
+    div = model.report["divergence"]
+    samples = digits["calibration"]
+    assert div["samples"] == len(samples)
+    shapes = {"pixels": samples.shape}
+    teacher = smelt.compile(digits["model"], input_shapes=shapes, progress=False)
+    student = smelt.compile(digits["model"], input_shapes=shapes, quantize="int8",
+                            calibration=[{"pixels": samples[i:i + 1]}
+                                         for i in range(len(samples))],
+                            measure_divergence=False, progress=False)
+    assert "divergence" not in student.report
+    ref = teacher(samples)["probabilities"].astype(np.float64)
+    got = student(samples)["probabilities"].astype(np.float64)
+    out = div["outputs"][0]
+    assert out["name"] == "probabilities"
+    rel = np.sqrt(((got - ref) ** 2).sum() / (ref ** 2).sum())
+    assert out["relative_rmse"] == pytest.approx(rel, rel=1e-3)
+    assert out["max_abs"] == pytest.approx(np.abs(got - ref).max(), rel=1e-3)
+    assert out["top1_agreement"] == pytest.approx((got.argmax(1) == ref.argmax(1)).mean())
+    layers = {l["name"]: l["divergence"] for l in model.report["layers"]}
+    assert 0 < layers["fc1"]["relative_rmse"] < 0.05
+    assert layers["fc1"]["sqnr_db"] > 20
+
+
+def test_progress_reaches_every_stage(quantized):
+    _, calls = quantized
+    stages = [c[0] for c in calls]
+    for stage in ("calibrating", "measuring divergence", "generating code"):
+        assert stage in stages
+        last = [c for c in calls if c[0] == stage][-1]
+        assert last[1] == last[2]
+
+
+def test_progress_bar_in_a_terminal_and_a_log():
+    log = io.StringIO()
+    bar = smelt.ProgressBar(log)
+    for done in range(4):
+        bar("calibrating", done, 3)
+    # Not a terminal: one line, when the stage is done.
+    assert log.getvalue() == "calibrating [" + "#" * 30 + "] 3/3\n"
+
+
+def test_html_and_text_report(quantized):
+    model, _ = quantized
+    page = model._repr_html_()
+    for needle in ("<svg", "<table", "fc1", "fc2", "int8", "top-1 agreement", "pixels"):
+        assert needle in page
+    text = model.summary()
+    assert "fc1" in text and "SQNR" in text
+
+
+@pytest.mark.parametrize("mode", ["int8-dynamic", "int8-weights", "int4-weights"])
+def test_other_modes_agree_with_float(digits, mode):
+    shapes = {"pixels": (397, 64)}
+    ref = smelt.compile(digits["model"], input_shapes=shapes, progress=False)(
+        digits["pixels"])["probabilities"]
+    model = smelt.compile(digits["model"], input_shapes=shapes, quantize=mode,
+                          progress=False)
+    got = model(digits["pixels"])["probabilities"]
+    assert (got.argmax(1) == ref.argmax(1)).mean() >= 0.97
+    assert {l["format"] for l in model.report["layers"]} == {mode}
+
+
+def test_gptq_takes_calibration(digits):
+    model = smelt.compile(digits["model"], quantize="int4-weights", weight_method="gptq",
+                          calibration=[{"pixels": digits["calibration"]}],
+                          input_shapes={"pixels": (397, 64)}, progress=False)
+    assert any("GPTQ fitted 2" in line for line in model.report["log"])
+    assert "GPTQ" in model.report["layers"][0]["detail"]
+
+
+# --- saving and loading ----------------------------------------------------
+
+def test_save_and_load(quantized, digits, tmp_path):
+    model, _ = quantized
+    path = model.save(tmp_path / "digits_int8.so")
+    assert os.path.exists(tmp_path / "digits_int8.report.json")
+    again = smelt.load(path)
+    np.testing.assert_array_equal(again(digits["pixels"])["probabilities"],
+                                  model(digits["pixels"])["probabilities"])
+    assert again.report["layers"] == model.report["layers"]
+    assert again.inputs == model.inputs
+
+
+def test_save_to_a_missing_folder_writes_nothing(quantized, tmp_path):
+    model, _ = quantized
+    with pytest.raises(OSError):
+        model.save(tmp_path / "missing" / "m.so")
+    assert not (tmp_path / "missing").exists()
+
+
+def test_load_errors(tmp_path):
+    with pytest.raises(FileNotFoundError):
+        smelt.load(tmp_path / "nothing.so")
+    (tmp_path / "junk.so").write_bytes(b"not a library")
+    with pytest.raises(ValueError):
+        smelt.load(tmp_path / "junk.so")
+
+
+# --- errors ------------------------------------------------------------------
+
+def test_compile_error_names_the_node():
+    x = helper.make_tensor_value_info("x", TensorProto.FLOAT, [2])
+    y = helper.make_tensor_value_info("y", TensorProto.FLOAT, [2])
+    graph = helper.make_graph([helper.make_node("Relu", ["x"], ["t"], name="fine"),
+                               helper.make_node("NoSuchOp", ["t"], ["y"], name="broken")],
+                              "g", [x], [y])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    with pytest.raises(smelt.CompileError) as error:
+        smelt.compile(model, progress=False)
+    assert error.value.diagnostics
+    assert any("broken" in d and "NoSuchOp" in d for d in error.value.diagnostics)
+    assert error.value.diagnostics[0].startswith("<onnx.ModelProto g>")
+
+
+def test_bad_bytes_and_paths(tmp_path):
+    with pytest.raises(smelt.CompileError, match="^<model bytes>:0:0: error: not a valid ONNX"):
+        smelt.compile(b"\x08\x07garbage", progress=False)
+    with pytest.raises(smelt.CompileError, match="nothing.onnx"):
+        smelt.compile(str(tmp_path / "nothing.onnx"), progress=False)
+    with pytest.raises(TypeError, match="path, bytes or an onnx.ModelProto"):
+        smelt.compile(42, progress=False)
+
+
+def test_argument_errors(digits):
+    with pytest.raises(NotImplementedError, match="pruning"):
+        smelt.compile(digits["model"], prune="2:4")
+    with pytest.raises(ValueError, match="quantize='int3'"):
+        smelt.compile(digits["model"], quantize="int3")
+    with pytest.raises(TypeError, match="unknown option bogus"):
+        smelt.compile(digits["model"], bogus=1)
+    with pytest.raises(ValueError, match="calibration_method"):
+        smelt.compile(digits["model"], quantize="int8", calibration_method="median")
+    with pytest.raises(ValueError, match="no samples"):
+        smelt.compile(digits["model"], quantize="int8", calibration=[])
+    with pytest.raises(TypeError, match="sample 0"):
+        smelt.compile(digits["model"], quantize="int8", calibration=[np.zeros(64)])
+    with pytest.raises(ValueError, match="calibration data is for"):
+        smelt.compile(digits["model"], calibration=[{"pixels": np.zeros((1, 64))}],
+                      input_shapes={"pixels": (1, 64)}, progress=False)
+    with pytest.raises(smelt.CompileError, match="has no input 'pixels'"):
+        smelt.compile(digits["model"], quantize="int8",
+                      calibration=[{"image": np.zeros((1, 64), np.float32)}],
+                      input_shapes={"pixels": (1, 64)}, progress=False)
+
+
+# --- inspection --------------------------------------------------------------
+
+def test_import_onnx_and_pipelines(digits):
+    text = smelt.import_onnx(digits["model"], input_shapes={"pixels": (4, 64)})
+    assert "func.func @main_graph" in text
+    assert "onnx.Gemm" in text
+    assert "tensor<4x64xf32>" in text
+    names = [p["name"] for p in smelt.pipelines()]
+    assert "smelt-cpu-pipeline" in names
+    assert "cpu" in smelt.targets()
