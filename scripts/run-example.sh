@@ -7,7 +7,10 @@
 #   4. checks the outputs against NumPy evaluating the same graph, and
 #      prints the accuracy;
 #   5. quantizes it to int8 from its calibration data, compiles and runs
-#      that too, and reports size, latency and accuracy before and after.
+#      that too, and reports size, latency and accuracy before and after;
+#   6. runs the Python example (examples/python/fashion_mnist.py): the
+#      Fashion-MNIST CNN compiled, quantized, compared and reported from
+#      `import smelt`.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 build=${SMELT_BUILD_DIR:-$root/build}
@@ -57,3 +60,7 @@ print("library (.so) %12d %12d bytes" % (size(os.path.join(out, "digits_mlp.so")
 print("latency       %12.3f %12.3f ms (397 images, 1 thread)" % (float_ms, int8_ms))
 print("top-1         %11.1f%% %11.1f%%" % (acc["float"], acc["int8"]))
 PY
+
+echo
+echo "== 6. the same from Python, on the Fashion-MNIST CNN: examples/python/fashion_mnist.py"
+TMPDIR="$out" /usr/bin/python3 "$root/examples/python/fashion_mnist.py"

@@ -2,7 +2,7 @@
 # Installs every Debian package Smelt needs (when one is missing) and builds
 # Smelt into build/. Safe to run again: it only does what is left to do.
 #
-#   scripts/setup.sh            # packages + build
+#   scripts/setup.sh            # packages + build + `import smelt`
 #   SMELT_BUILD_DIR=out scripts/setup.sh
 set -euo pipefail
 
@@ -22,6 +22,11 @@ packages=(
   zlib1g-dev libzstd-dev libxml2-dev
   # tests: ONNX's backend test data, ONNX's Python package for the test helpers
   libonnx-testdata python3 python3-numpy python3-onnx
+  # the Python module (pybind11 over the driver) and its tests (pytest,
+  # PyTorch as a reference)
+  pybind11-dev python3-dev python3-pytest python3-torch
+  # real images: the Python example and bench/quantization.sh
+  dataset-fashion-mnist
   # bench/quantization.sh: text images rendered for the OCR detector
   python3-pil fonts-dejavu-core
 )
@@ -45,3 +50,15 @@ if [ ! -f "$build/build.ninja" ]; then
 fi
 jobs=${SMELT_JOBS:-$(nproc)}
 cmake --build "$build" -j "$jobs"
+
+# `import smelt` for Debian's /usr/bin/python3: a .pth file in its
+# site-packages names the package folder of this build.
+site=$(/usr/bin/python3 -c 'import site; print(site.getsitepackages()[0])')
+pth="$site/smelt.pth"
+if [ "$(cat "$pth" 2>/dev/null)" != "$build/python" ]; then
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo mkdir -p "$site"
+  echo "$build/python" | $sudo tee "$pth" > /dev/null
+  echo "smelt setup: /usr/bin/python3 imports smelt from $build/python ($pth)"
+fi

@@ -63,14 +63,15 @@ def report_text(report):
         _kib(library), report.get("compile_seconds", 0)))
     rows = list(_layer_rows(report))
     if rows:
-        lines.append("%-24s %-14s %-13s %21s %9s %8s %9s" % (
-            "layer", "op", "format", "weights", "rel.RMSE", "SQNR dB", "cosine"))
-        for name, op, fmt, _, wb, wa, rmse, sqnr, cos in rows:
+        width = max(len("layer"), max(len(r[0]) for r in rows))
+        fmt = "%-" + str(width) + "s %-13s %-13s %21s %9s %8s %9s"
+        lines.append(fmt % ("layer", "op", "format", "weights", "rel.RMSE",
+                            "SQNR dB", "cosine"))
+        for name, op, form, _, wb, wa, rmse, sqnr, cos in rows:
             weights = "%s -> %s" % (_kib(wb), _kib(wa)) if wb else "-"
-            lines.append("%-24s %-14s %-13s %21s %9s %8s %9s" % (
-                name[:24], op, fmt, weights, _percent(rmse),
-                "-" if rmse is None else _db(sqnr),
-                "-" if cos is None else "%.5f" % cos))
+            lines.append(fmt % (name, op, form, weights, _percent(rmse),
+                                "-" if rmse is None else _db(sqnr),
+                                "-" if cos is None else "%.5f" % cos))
     div = report.get("divergence")
     if div:
         for o in div.get("outputs", []):
