@@ -176,11 +176,14 @@ public:
     auto cached = dequantized.find(v);
     if (cached != dequantized.end())
       return cached->second;
+    // Already quantized here: an op's output whose readers now read its
+    // DequantizeLinear (a Gemm's Relu output, read by the next Gemm).
+    if (Operation *def = v.getDefiningOp(); def && paramsOf.count(def))
+      return v;
     // What only moves or selects values (MaxPool, Flatten, Reshape) keeps
     // the quantization of its input, so that it can run on the integers.
     TensorRange r = table;
     if (Operation *def = v.getDefiningOp()) {
-      StringRef name = def->getName().getStringRef();
       if (isPassThrough(def))
         if (Operation *dq = def->getOperand(0).getDefiningOp();
             dq && dq->getName().getStringRef() == "onnx.DequantizeLinear")

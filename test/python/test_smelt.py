@@ -347,3 +347,36 @@ def test_import_onnx_and_pipelines(digits):
     names = [p["name"] for p in smelt.pipelines()]
     assert "smelt-cpu-pipeline" in names
     assert "cpu" in smelt.targets()
+
+
+def test_progress_bar_in_a_notebook(monkeypatch):
+    """In a Jupyter kernel the bar is HTML, displayed once per stage and
+    updated in place (IPython's display handles), here a stand-in IPython."""
+    import sys
+    import types
+    events = []
+
+    class ZMQInteractiveShell:
+        pass
+
+    class Handle:
+        def __init__(self, html):
+            events.append(("display", html))
+
+        def update(self, html):
+            events.append(("update", html))
+
+    ipython = types.ModuleType("IPython")
+    ipython.get_ipython = lambda: ZMQInteractiveShell()
+    display = types.ModuleType("IPython.display")
+    display.HTML = lambda text: text
+    display.display = lambda obj, display_id=False: Handle(obj) if display_id else None
+    monkeypatch.setitem(sys.modules, "IPython", ipython)
+    monkeypatch.setitem(sys.modules, "IPython.display", display)
+    bar = smelt.ProgressBar()
+    for done in range(3):
+        bar("calibrating", done, 2)
+    bar("generating code", 1, 1)
+    assert [e[0] for e in events] == ["display", "update", "update", "display"]
+    assert '<progress value="2" max="2"' in events[2][1]
+    assert "calibrating" in events[0][1] and "generating code" in events[3][1]

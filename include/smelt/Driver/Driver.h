@@ -9,6 +9,7 @@
 #define SMELT_DRIVER_DRIVER_H
 
 #include "smelt/Calibration/Calibration.h"
+#include "smelt/Calibration/Divergence.h"
 #include "smelt/Quantization/Quantize.h"
 #include "smelt/Target/Target.h"
 
