@@ -102,21 +102,29 @@ compileModel(const py::dict &opts, py::object progress) {
         throw py::value_error("input_shapes['" + name + "'] = " +
                               shapeText(dims) + " has a negative dimension");
 
-  // Progress goes to Python (with the GIL); an exception it raises is
-  // kept and raised when the compile returns.
-  std::optional<py::error_already_set> callbackError;
-  if (!progress.is_none())
-    options.progress = [&](llvm::StringRef stage, int64_t done,
-                           int64_t total) {
-      py::gil_scoped_acquire gil;
-      if (callbackError)
-        return;
-      try {
+  // Progress goes to Python (with the GIL), which also gets to handle
+  // signals: Ctrl-C or a notebook's interrupt, or an exception the
+  // callback raises, cancels the compile and is raised when it returns.
+  // Nothing may unwind out of this lambda: the driver is built without
+  // exceptions.
+  std::exception_ptr callbackError;
+  bool hasCallback = !progress.is_none();
+  options.progress = [&](llvm::StringRef stage, int64_t done,
+                         int64_t total) noexcept {
+    py::gil_scoped_acquire gil;
+    if (callbackError)
+      return false;
+    try {
+      if (PyErr_CheckSignals() != 0)
+        throw py::error_already_set();
+      if (hasCallback)
         progress(stage.str(), done, total);
-      } catch (py::error_already_set &e) {
-        callbackError = std::move(e);
-      }
-    };
+    } catch (...) {
+      callbackError = std::current_exception();
+      return false;
+    }
+    return true;
+  };
   std::vector<std::string> log;
   options.log = [&](llvm::StringRef line) { log.push_back(line.str()); };
 
@@ -125,6 +133,11 @@ compileModel(const py::dict &opts, py::object progress) {
   mlir::MLIRContext context(registry);
   CompileFailure failure;
   mlir::ScopedDiagnosticHandler handler(&context, [&](mlir::Diagnostic &d) {
+    // Warnings do not fail the compile: they go to the log.
+    if (d.getSeverity() != mlir::DiagnosticSeverity::Error) {
+      log.push_back(smelt::formatDiagnostic(d));
+      return mlir::success();
+    }
     failure.diagnostics.push_back(smelt::formatDiagnostic(d));
     for (mlir::Diagnostic &note : d.getNotes())
       if (!smelt::isOperationDump(note))
@@ -138,7 +151,7 @@ compileModel(const py::dict &opts, py::object progress) {
     ok = mlir::succeeded(smelt::compile(options, context, &report));
   }
   if (callbackError)
-    throw std::move(*callbackError);
+    std::rethrow_exception(callbackError);
   if (!ok) {
     if (failure.diagnostics.empty())
       failure.diagnostics.push_back("error: the compile failed");

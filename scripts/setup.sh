@@ -7,7 +7,7 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-build=${SMELT_BUILD_DIR:-$root/build}
+build=$(realpath -m "${SMELT_BUILD_DIR:-$root/build}")
 
 packages=(
   # toolchain

@@ -113,6 +113,8 @@ smelt::calibrate(ModuleOp module, const CalibrationOptions &options) {
   Progress progress(options.onProgress, options.progress, "calibrating",
                     samples->size() * (histograms ? 2 : 1));
   auto forEachOutput = [&](auto &&visit) -> LogicalResult {
+    if (progress.isCancelled())
+      return emitError(loc) << "calibration cancelled";
     for (size_t s = 0; s < samples->size(); ++s) {
       if (smelt_model_run(model->get(), model->buffers[s].data(), nullptr) !=
           SMELT_OK)
@@ -124,7 +126,9 @@ smelt::calibrate(ModuleOp module, const CalibrationOptions &options) {
             smelt_model_output_buffer(model->get(), firstCalibration + k));
         visit(observed[k], data, info->num_elements);
       }
-      progress.step(histograms ? "runs (ranges, then histograms)" : "runs");
+      if (!progress.step(histograms ? "runs (ranges, then histograms)"
+                                    : "runs"))
+        return emitError(loc) << "calibration cancelled";
     }
     return success();
   };

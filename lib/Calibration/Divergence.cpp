@@ -156,6 +156,8 @@ smelt::measureDivergence(ModuleOp reference, ModuleOp candidate,
   Progress progress(options.onProgress, options.progress,
                     "measuring divergence", samples->size());
   std::vector<std::vector<float>> saved(pairs.size());
+  if (progress.isCancelled())
+    return emitError(loc) << "divergence measurement cancelled";
   for (size_t s = 0; s < samples->size(); ++s) {
     if (smelt_model_run(refModel->get(), refModel->buffers[s].data(), nullptr) !=
         SMELT_OK)
@@ -175,7 +177,8 @@ smelt::measureDivergence(ModuleOp reference, ModuleOp candidate,
       pairs[k].sums.add(saved[k].data(), data, saved[k].size(),
                         pairs[k].rowLength);
     }
-    progress.step("samples (float and compressed)");
+    if (!progress.step("samples (float and compressed)"))
+      return emitError(loc) << "divergence measurement cancelled";
   }
   DivergenceReport report;
   report.samples = samples->size();

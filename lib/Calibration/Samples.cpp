@@ -8,6 +8,9 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
 
+#include <cstring>
+#include <set>
+
 using namespace mlir;
 using namespace smelt;
 using namespace smelt::detail;
@@ -91,8 +94,14 @@ loadSamples(llvm::StringRef path,
       used.push_back({&array, shape});
     }
     if (count <= 0) {
+      std::string inputs, found;
+      for (const auto &input : inputShapes)
+        inputs += (inputs.empty() ? "'" : ", '") + input.first + "'";
+      for (const DecodedTensor &array : arrays)
+        found += (found.empty() ? "'" : ", '") + array.name + "'";
       error = "'" + path.str() + "' has no array named after an input of the "
-              "model";
+              "model (inputs: " + inputs + "; arrays: " +
+              (found.empty() ? "none" : found) + ")";
       return false;
     }
     samples.assign(count, Sample());
@@ -242,11 +251,14 @@ FailureOr<std::vector<Sample>> smelt::detail::loadModelSamples(func::FuncOp func
                                                 const CalibrationOptions &options,
                                                 Location loc) {
   std::map<std::string, std::vector<int64_t>> shapes;
+  std::set<std::string> floatInputs;
   for (unsigned i = 0; i < func.getNumArguments(); ++i) {
     auto name = func.getArgAttrOfType<StringAttr>(i, "onnx.name");
     auto type = dyn_cast<RankedTensorType>(func.getArgumentTypes()[i]);
     if (!name || !type)
       continue;
+    if (type.getElementType().isF32())
+      floatInputs.insert(name.str());
     if (!type.hasStaticShape())
       return emitError(loc)
              << "input '" << name.getValue()
@@ -259,6 +271,23 @@ FailureOr<std::vector<Sample>> smelt::detail::loadModelSamples(func::FuncOp func
   std::string error;
   if (!loadSamples(options.dataPath, shapes, samples, error))
     return emitError(loc) << error;
+  // Double-precision samples for a float input (NumPy's default type) are
+  // rounded to float, as the model would see them.
+  for (Sample &sample : samples)
+    for (auto &[name, tensor] : sample) {
+      if (tensor.elementType != "f64" || !floatInputs.count(name))
+        continue;
+      size_t n = tensor.bytes.size() / sizeof(double);
+      std::string narrowed(n * sizeof(float), '\0');
+      for (size_t k = 0; k < n; ++k) {
+        double x;
+        std::memcpy(&x, tensor.bytes.data() + k * sizeof(double), sizeof x);
+        float y = static_cast<float>(x);
+        std::memcpy(narrowed.data() + k * sizeof(float), &y, sizeof y);
+      }
+      tensor.bytes = std::move(narrowed);
+      tensor.elementType = "f32";
+    }
   return samples;
 }
 
@@ -312,7 +341,10 @@ bindSamples(SmeltModel *model, const std::vector<Sample> &samples,
                << t.bytes.size() << " bytes of " << t.elementType
                << "; the model takes " << info->num_bytes << " bytes of "
                << smelt_element_type_name(info->element_type)
-               << " (fix dynamic dimensions with --input-shape)";
+               << (t.elementType == smelt_element_type_name(info->element_type)
+                       ? " (every sample must have the shape the model was "
+                         "calibrated for: the first sample's)"
+                       : "");
       inputs.push_back(t.bytes.data());
     }
     buffers.push_back(std::move(inputs));

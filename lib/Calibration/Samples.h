@@ -37,23 +37,26 @@ public:
       : callback(callback), enabled(enabled), stage(stage.str()), total(total),
         terminal(llvm::sys::Process::StandardErrIsDisplayed()) {
     if (callback)
-      callback(stage, 0, total);
+      cancelled = !callback(stage, 0, total);
   }
-  void step(llvm::StringRef what) {
+  /// Counts one unit done; false when the callback cancelled the step.
+  [[nodiscard]] bool step(llvm::StringRef what) {
     ++done;
     if (callback) {
-      callback(stage, done, total);
-      return;
+      cancelled = cancelled || !callback(stage, done, total);
+      return !cancelled;
     }
     if (!enabled || (!terminal && done != total))
-      return;
+      return true;
     int width = 30, filled = static_cast<int>(width * done / std::max<int64_t>(1, total));
     llvm::errs() << (terminal ? "\r" : "") << stage << " ["
                  << std::string(filled, '#') << std::string(width - filled, '.')
                  << "] " << done << "/" << total << " " << what
                  << (done == total ? "\n" : "");
     llvm::errs().flush();
+    return true;
   }
+  bool isCancelled() const { return cancelled; }
 
 private:
   const ProgressCallback &callback;
@@ -61,6 +64,7 @@ private:
   std::string stage;
   int64_t total, done = 0;
   bool terminal;
+  bool cancelled = false;
 };
 
 /// Adds every static f32 result of the entry function's top-level ops (and

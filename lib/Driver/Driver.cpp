@@ -428,6 +428,11 @@ measureQuantizationDivergence(const smelt::CompileOptions &options,
   OwningOpRef<ModuleOp> teacher = importForData(options, module, *calibration);
   if (!teacher)
     return failure();
+  // The student's Convs absorb the per-channel affine ops after them; the
+  // teacher's do too (exact in float up to rounding), so that each Conv's
+  // tensor means the same in both.
+  if (data.fold)
+    foldChannelAffineIntoConvs(*teacher);
   OwningOpRef<ModuleOp> student = teacher->clone();
   if (failed(applyQuantization(options, *student, data, /*log=*/false)))
     return failure();
@@ -447,6 +452,18 @@ LogicalResult smelt::compile(const CompileOptions &options,
   if (options.emit == EmitKind::Calibration)
     return emitCalibrationTable(options, *module);
 
+  // The report's file is opened first, so that a path that cannot be
+  // written fails the compile before anything else is written (and the
+  // file appears only when everything succeeded).
+  std::unique_ptr<llvm::ToolOutputFile> reportFile;
+  if (!options.reportPath.empty()) {
+    std::string error;
+    reportFile = openOutputFile(options.reportPath, &error);
+    if (!reportFile)
+      return emitError(UnknownLoc::get(&context))
+             << "cannot open '" << options.reportPath
+             << "' for writing: " << error;
+  }
   CompileReport local;
   CompileReport &rep = report ? *report : local;
   rep = CompileReport();
@@ -465,12 +482,29 @@ LogicalResult smelt::compile(const CompileOptions &options,
       return failure();
     rep.quantization = std::move(*quantized);
     if (options.measureDivergence && !options.calibrationPath.empty()) {
-      FailureOr<DivergenceReport> divergence =
-          measureQuantizationDivergence(options, *module, *data);
-      if (failed(divergence))
-        return failure();
-      rep.divergence = std::move(*divergence);
-      rep.hasDivergence = true;
+      // The model is good whether or not its divergence can be measured:
+      // a failure here becomes warnings and a report without divergence.
+      // A cancel (an interrupted notebook) still stops the compile.
+      std::vector<std::string> problems;
+      FailureOr<DivergenceReport> divergence = failure();
+      {
+        ScopedDiagnosticHandler capture(&context, [&](Diagnostic &d) {
+          problems.push_back(d.str());
+          return success();
+        });
+        divergence = measureQuantizationDivergence(options, *module, *data);
+      }
+      if (succeeded(divergence)) {
+        rep.divergence = std::move(*divergence);
+        rep.hasDivergence = true;
+      } else {
+        for (const std::string &problem : problems) {
+          if (llvm::StringRef(problem).ends_with("cancelled"))
+            return emitError(UnknownLoc::get(&context)) << problem;
+          emitWarning(UnknownLoc::get(&context))
+              << "the divergence was not measured: " << problem;
+        }
+      }
     }
   } else if (!options.calibrationPath.empty()) {
     emitError(UnknownLoc::get(&context))
@@ -490,11 +524,16 @@ LogicalResult smelt::compile(const CompileOptions &options,
   rep.compileSeconds = std::chrono::duration<double>(
                            std::chrono::steady_clock::now() - started)
                            .count();
-  if (!options.reportPath.empty())
-    return writeTextOutput(context, options.reportPath, [&](auto &os) {
-      os << formatReportJSON(rep) << "\n";
-      return success();
-    });
+  if (reportFile) {
+    reportFile->os() << formatReportJSON(rep) << "\n";
+    reportFile->os().flush();
+    if (reportFile->os().has_error()) {
+      reportFile->os().clear_error();
+      return emitError(UnknownLoc::get(&context))
+             << "cannot write '" << options.reportPath << "'";
+    }
+    reportFile->keep();
+  }
   return success();
 }
 
@@ -535,11 +574,11 @@ LogicalResult smelt::emitModule(const CompileOptions &options,
         << ")";
     return failure();
   }
-  if (options.progress)
-    options.progress("generating code", 0, 1);
+  if (options.progress && !options.progress("generating code", 0, 1))
+    return emitError(UnknownLoc::get(&context)) << "compile cancelled";
   llvm::scope_exit done([&] {
     if (options.progress)
-      options.progress("generating code", 1, 1);
+      (void)options.progress("generating code", 1, 1);
   });
   PassManager pm(&context);
   if (options.configurePassManager &&
@@ -572,10 +611,13 @@ std::string smelt::formatReportJSON(const CompileReport &report) {
   auto number = [](double x) -> json::Value {
     if (std::isfinite(x))
       return x;
-    return nullptr; // JSON has no infinity: SQNR of an exact tensor
+    // JSON has no infinity: an exact tensor's SQNR ("exact": true), or
+    // one whose reference is all zeros.
+    return nullptr;
   };
   auto divergence = [&](const TensorDivergence &t) {
     json::Object o{{"elements", t.elements},
+                   {"exact", t.maxAbs == 0},
                    {"relative_rmse", number(t.relativeRMSE)},
                    {"sqnr_db", number(t.sqnrDB)},
                    {"cosine", number(t.cosine)},
@@ -629,12 +671,18 @@ std::string smelt::formatReportJSON(const CompileReport &report) {
       {"layers", std::move(layers)}};
   if (!report.quantize.empty()) {
     const QuantizeReport &q = report.quantization;
+    int64_t stored = 0;
+    for (const LayerQuantization &l : q.layers)
+      if (l.format != "float32")
+        stored += l.weightBytesAfter;
     root["quantization"] = json::Object{
         {"mode", report.quantize},
         {"quantized_ops", q.quantizedOps},
         {"float_ops", q.skippedOps},
         {"weight_bytes_before", q.weightBytesBefore},
-        {"weight_bytes_after", q.weightBytesAfter},
+        {"weight_bytes_after", stored},
+        // int4 as it will be stored once packed two to a byte.
+        {"weight_bytes_packed", q.weightBytesAfter},
         {"boundary_values", q.boundaryValues}};
   }
   if (report.hasDivergence) {

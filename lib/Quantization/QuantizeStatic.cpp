@@ -900,11 +900,13 @@ smelt::quantizeWeightsOnly(ModuleOp module, unsigned bits, int64_t groupSize,
                      : llvm::Twine(group) + " per scale") +
          (usedGptq ? ", GPTQ" : "") + "; float activations")
             .str());
+    // The layer's entry counts the bytes as stored (one integer a byte);
+    // the totals count them packed, as the log line says.
     layer.weightBytesBefore = type.getNumElements() * 4;
-    layer.weightBytesAfter =
-        type.getNumElements() * bits / 8 + scales.size() * 4;
+    layer.weightBytesAfter = type.getNumElements() + scales.size() * 4;
     report.weightBytesBefore += layer.weightBytesBefore;
-    report.weightBytesAfter += layer.weightBytesAfter;
+    report.weightBytesAfter +=
+        type.getNumElements() * bits / 8 + scales.size() * 4;
     report.layers.push_back(layer);
     ++report.quantizedOps;
   }

@@ -103,15 +103,11 @@ def _write_model(model, folder, shown):
     return path
 
 
-def _safe_name(name):
-    return (isinstance(name, str) and name not in ("", ".", "..")
-            and "/" not in name and "\0" not in name)
-
-
 def _write_calibration(calibration, folder, shown):
     """Calibration data as the driver reads it: a path passes through; an
-    iterable of {input name: array} becomes a folder with one subfolder of
-    NAME.npy files per sample."""
+    iterable of {input name: array} becomes one .npz whose arrays stack the
+    samples along a new first axis (every sample has the same inputs and
+    shapes: the model is calibrated for one shape)."""
     if calibration is None:
         return ""
     if isinstance(calibration, (str, os.PathLike)):
@@ -120,26 +116,34 @@ def _write_calibration(calibration, folder, shown):
         raise TypeError(
             "calibration must be an iterable of samples, each a dict of "
             "arrays by input name (wrap one sample in a list: [sample])")
-    root = os.path.join(folder, "calibration")
-    os.makedirs(root)
+    columns = {}
     count = 0
     for index, sample in enumerate(calibration):
         if not isinstance(sample, collections.abc.Mapping):
             raise TypeError("calibration sample %d is a %s, not a dict of "
                             "arrays by input name" % (index, type(sample).__name__))
-        sample_dir = os.path.join(root, "sample_%06d" % index)
-        os.makedirs(sample_dir)
-        for name, value in sample.items():
-            if not _safe_name(name):
-                raise ValueError("calibration sample %d: input name %r cannot "
-                                 "name a file" % (index, name))
-            np.save(os.path.join(sample_dir, name + ".npy"),
-                    np.ascontiguousarray(np.asarray(value)))
+        arrays = {str(name): np.asarray(value) for name, value in sample.items()}
+        if index == 0:
+            columns = {name: [array] for name, array in arrays.items()}
+        else:
+            if set(arrays) != set(columns):
+                raise ValueError("calibration sample %d has inputs %s; sample 0 has %s"
+                                 % (index, sorted(arrays), sorted(columns)))
+            for name, array in arrays.items():
+                first = columns[name][0]
+                if array.shape != first.shape:
+                    raise ValueError(
+                        "calibration sample %d: input %r has shape %s; sample 0's "
+                        "is %s (the model is calibrated for one shape)"
+                        % (index, name, array.shape, first.shape))
+                columns[name].append(array)
         count += 1
     if count == 0:
         raise ValueError("calibration holds no samples")
-    shown[root] = "<calibration samples>"
-    return root
+    path = os.path.join(folder, "calibration.npz")
+    np.savez(path, **{name: np.stack(arrays) for name, arrays in columns.items()})
+    shown[path] = "<calibration samples>"
+    return path
 
 
 def _progress_callback(progress):
@@ -207,7 +211,7 @@ def compile(model, target="cpu", quantize=None, prune=None, calibration=None,
                  onnx.ModelProto
     quantize     None, or one of QUANTIZE_MODES: "int8" (static, needs
                  calibration), "int8-dynamic", "int8-weights", "int4-weights"
-    prune        not available yet (pruning has not landed in Smelt)
+    prune        must be None until pruning lands in Smelt
     calibration  an iterable of samples, each a dict {input name: array},
                  or a path to an .npz file or a folder of samples
     options      input_shapes, calibration_method, percentile,
@@ -219,8 +223,9 @@ def compile(model, target="cpu", quantize=None, prune=None, calibration=None,
     when the model does not compile.
     """
     if prune is not None:
-        raise NotImplementedError(
-            "prune=%r: pruning has not landed in Smelt yet" % (prune,))
+        # The argument is part of the API; the pass behind it is not.
+        raise ValueError("prune=%r: Smelt does not prune yet (pruning has "
+                         "not landed); leave prune=None" % (prune,))
     if quantize is not None and quantize not in QUANTIZE_MODES:
         raise ValueError("quantize=%r is not one of %s"
                          % (quantize, ", ".join(QUANTIZE_MODES)))
@@ -243,13 +248,15 @@ def compile(model, target="cpu", quantize=None, prune=None, calibration=None,
                              "weight_method='gptq'); pass quantize=")
         report_json, log = _run_driver(driver, progress, shown)
         report = json.loads(report_json)
+        report["model"] = shown.get(report.get("model"), report.get("model"))
         report["log"] = log
         compiled = CompiledModel(driver["output"], report, _owned=folder)
     except BaseException:
         shutil.rmtree(folder, ignore_errors=True)
         raise
-    # The samples were only needed to compile.
-    shutil.rmtree(os.path.join(folder, "calibration"), ignore_errors=True)
+    # The model's and the samples' copies were only needed to compile.
+    for written in shown:
+        os.remove(written)
     if threads is not None:
         compiled.threads = threads
     return compiled
@@ -382,22 +389,26 @@ class CompiledModel:
 
     def save(self, path):
         """Writes the library to `path` and the report beside it
-        (NAME.report.json); smelt.load(path) reads both back."""
-        path = os.fspath(path)
-        for source, target in ((self._library, path),
-                               (None, _report_path(path))):
-            partial = target + ".partial"
-            try:
-                if source:
-                    shutil.copyfile(source, partial)
-                else:
-                    with open(partial, "w", encoding="utf-8") as f:
-                        json.dump(self.report, f, indent=2)
-                os.replace(partial, target)
-            except BaseException:
+        (NAME.report.json); smelt.load(path) reads both back. Both are
+        written in full before either replaces a file."""
+        path = os.path.abspath(os.fspath(path))
+        folder = os.path.dirname(path)
+        partials = []
+        try:
+            for suffix in (".so", ".json"):
+                fd, partial = tempfile.mkstemp(prefix=".smelt-", suffix=suffix, dir=folder)
+                os.close(fd)
+                partials.append(partial)
+            shutil.copyfile(self._library, partials[0])
+            os.chmod(partials[0], 0o755)
+            with open(partials[1], "w", encoding="utf-8") as f:
+                json.dump(self.report, f, indent=2)
+            os.replace(partials[0], path)
+            os.replace(partials[1], _report_path(path))
+        finally:
+            for partial in partials:
                 if os.path.exists(partial):
                     os.remove(partial)
-                raise
         return path
 
     def summary(self):
@@ -426,4 +437,17 @@ def load(path):
     if os.path.exists(_report_path(path)):
         with open(_report_path(path), encoding="utf-8") as f:
             report = json.load(f)
-    return CompiledModel(path, report)
+    # A private copy: the dynamic loader hands out one library per path, so
+    # loading a file that was overwritten since would run the old code (and
+    # two models would share one workspace).
+    folder = tempfile.mkdtemp(prefix="smelt-")
+    try:
+        copy = os.path.join(folder, os.path.basename(path))
+        shutil.copyfile(path, copy)
+        weights = os.path.splitext(path)[0] + ".weights"
+        if os.path.exists(weights):
+            shutil.copyfile(weights, os.path.splitext(copy)[0] + ".weights")
+        return CompiledModel(copy, report, _owned=folder)
+    except BaseException:
+        shutil.rmtree(folder, ignore_errors=True)
+        raise

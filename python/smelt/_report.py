@@ -20,9 +20,16 @@ def _percent(x):
     return "-" if x is None else "%.2f%%" % (100 * x)
 
 
-def _db(x):
-    # JSON has no infinity: an exact tensor's SQNR comes back as None.
-    return "exact" if x is None else "%.1f" % x
+def _db(x, exact=False):
+    # JSON has no infinity: SQNR comes back as None for an exact tensor
+    # ("exact": true) and for one whose float reference is all zeros.
+    if exact:
+        return "exact"
+    return "-inf" if x is None else "%.1f" % x
+
+
+def _number(x, form="%.3g"):
+    return "-" if x is None else form % x
 
 
 def _headline(report):
@@ -47,9 +54,10 @@ def _sizes(report):
 def _layer_rows(report):
     for layer in report.get("layers", []):
         d = layer.get("divergence", {})
+        sqnr = _db(d.get("sqnr_db"), d.get("exact", False)) if d else "-"
         yield (layer["name"] or "?", layer["op"], layer["format"], layer["detail"],
                layer["weight_bytes_before"], layer["weight_bytes_after"],
-               d.get("relative_rmse"), d.get("sqnr_db"), d.get("cosine"))
+               d.get("relative_rmse"), sqnr, d.get("cosine"))
 
 
 def report_text(report):
@@ -69,16 +77,15 @@ def report_text(report):
                             "SQNR dB", "cosine"))
         for name, op, form, _, wb, wa, rmse, sqnr, cos in rows:
             weights = "%s -> %s" % (_kib(wb), _kib(wa)) if wb else "-"
-            lines.append(fmt % (name, op, form, weights, _percent(rmse),
-                                "-" if rmse is None else _db(sqnr),
-                                "-" if cos is None else "%.5f" % cos))
+            lines.append(fmt % (name, op, form, weights, _percent(rmse), sqnr,
+                                _number(cos, "%.5f")))
     div = report.get("divergence")
     if div:
         for o in div.get("outputs", []):
             top1 = o.get("top1_agreement")
             lines.append("output %s on %d calibration samples: rel.RMSE %s, SQNR %s dB%s" % (
                 o["name"], div["samples"], _percent(o["relative_rmse"]),
-                _db(o["sqnr_db"]),
+                _db(o["sqnr_db"], o.get("exact", False)),
                 ", top-1 agreement %.1f%%" % (100 * top1) if top1 is not None else ""))
     return "\n".join(lines)
 
@@ -91,8 +98,11 @@ def _plot(report, width=560, height=130):
         return ""
     tensors = div["tensors"]
     formats = {l["name"]: l["format"] for l in report.get("layers", [])}
-    values = [t["sqnr_db"] for t in tensors]
-    finite = [v for v in values if v is not None]
+    # Exact tensors reach the top; ones with no SQNR (a zero reference)
+    # the bottom.
+    values = [t["sqnr_db"] if t["sqnr_db"] is not None else
+              (math.inf if t.get("exact") else 0.0) for t in tensors]
+    finite = [v for v in values if math.isfinite(v)]
     top = max(finite + [10.0])
     top = 10 * math.ceil(top / 10)
     left, bottom, pad = 34, 18, 6
@@ -111,12 +121,13 @@ def _plot(report, width=560, height=130):
         colour = {"int8": "#3b7dd8", "int8-dynamic": "#6a5acd",
                   "int8-weights": "#2a9d8f", "int4-weights": "#e76f51",
                   "float32": "#999"}.get(fmt, "#bbb")
-        h = plot_h if v is None else plot_h * min(v, top) / top
+        h = plot_h * max(0.0, min(v, top)) / top
         x = left + i * bar
         parts.append('<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s">'
                      '<title>%s (%s): %s dB</title></rect>'
                      % (x + bar * 0.1, pad + plot_h - h, max(bar * 0.8, 1), h, colour,
-                        html.escape(t["node"]), html.escape(t["op"]), _db(v)))
+                        html.escape(t["node"]), html.escape(t["op"]),
+                        _db(t["sqnr_db"], t.get("exact", False))))
     parts.append('<text x="%d" y="%d">SQNR (dB) of each tensor against the float '
                  'model, in program order; blue: an int8 layer, grey: other ops</text>'
                  % (left, height - 4))
@@ -149,8 +160,7 @@ def report_html(report, inputs=(), outputs=()):
     ]))
     rows = [(name, op, fmt, detail,
              "%s -> %s" % (_kib(wb), _kib(wa)) if wb else "-",
-             _percent(rmse), "-" if rmse is None else _db(sqnr),
-             "-" if cos is None else "%.5f" % cos)
+             _percent(rmse), sqnr, _number(cos, "%.5f"))
             for name, op, fmt, detail, wb, wa, rmse, sqnr, cos in _layer_rows(report)]
     if rows:
         parts.append("<p>Layers: what each became, and how far its output moved "
@@ -161,8 +171,8 @@ def report_html(report, inputs=(), outputs=()):
     if div:
         parts.append(_table(
             ["output", "samples", "rel. RMSE", "SQNR dB", "max |diff|", "top-1 agreement"],
-            [(o["name"], div["samples"], _percent(o["relative_rmse"]), _db(o["sqnr_db"]),
-              "%.3g" % o["max_abs"],
+            [(o["name"], div["samples"], _percent(o["relative_rmse"]),
+              _db(o["sqnr_db"], o.get("exact", False)), _number(o["max_abs"]),
               "%.1f%%" % (100 * o["top1_agreement"]) if "top1_agreement" in o else "-")
              for o in div.get("outputs", [])]))
         parts.append(_plot(report))

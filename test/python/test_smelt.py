@@ -316,7 +316,7 @@ def test_bad_bytes_and_paths(tmp_path):
 
 
 def test_argument_errors(digits):
-    with pytest.raises(NotImplementedError, match="pruning"):
+    with pytest.raises(ValueError, match="does not prune yet"):
         smelt.compile(digits["model"], prune="2:4")
     with pytest.raises(ValueError, match="quantize='int3'"):
         smelt.compile(digits["model"], quantize="int3")
@@ -331,7 +331,8 @@ def test_argument_errors(digits):
     with pytest.raises(ValueError, match="calibration data is for"):
         smelt.compile(digits["model"], calibration=[{"pixels": np.zeros((1, 64))}],
                       input_shapes={"pixels": (1, 64)}, progress=False)
-    with pytest.raises(smelt.CompileError, match="has no input 'pixels'"):
+    with pytest.raises(smelt.CompileError,
+                       match=r"no array named after an input of the model \(inputs: 'pixels'; arrays: 'image'\)"):
         smelt.compile(digits["model"], quantize="int8",
                       calibration=[{"image": np.zeros((1, 64), np.float32)}],
                       input_shapes={"pixels": (1, 64)}, progress=False)
@@ -380,3 +381,100 @@ def test_progress_bar_in_a_notebook(monkeypatch):
     assert [e[0] for e in events] == ["display", "update", "update", "display"]
     assert '<progress value="2" max="2"' in events[2][1]
     assert "calibrating" in events[0][1] and "generating code" in events[3][1]
+
+
+def test_calibration_samples_in_double_precision(digits):
+    """NumPy's default float64 samples calibrate a float32 model as the
+    same values rounded to float32 would."""
+    samples = digits["calibration"][:16]
+    shapes = {"pixels": (397, 64)}
+    as_f32 = smelt.compile(digits["model"], quantize="int8", input_shapes=shapes,
+                           calibration=[{"pixels": s[None]} for s in samples],
+                           progress=False)
+    as_f64 = smelt.compile(digits["model"], quantize="int8", input_shapes=shapes,
+                           calibration=[{"pixels": s[None].astype(np.float64)}
+                                        for s in samples],
+                           progress=False)
+    np.testing.assert_array_equal(as_f32(digits["pixels"])["probabilities"],
+                                  as_f64(digits["pixels"])["probabilities"])
+
+
+def test_calibration_samples_must_agree(digits):
+    with pytest.raises(ValueError, match="sample 1: input 'pixels' has shape"):
+        smelt.compile(digits["model"], quantize="int8",
+                      calibration=[{"pixels": np.zeros((2, 64))},
+                                   {"pixels": np.zeros((1, 64))}])
+    with pytest.raises(ValueError, match="sample 1 has inputs"):
+        smelt.compile(digits["model"], quantize="int8",
+                      calibration=[{"pixels": np.zeros((1, 64))}, {"x": np.zeros((1, 64))}])
+
+
+def test_an_exception_in_progress_cancels_the_compile(digits):
+    calls = []
+
+    def progress(stage, done, total):
+        calls.append(stage)
+        if stage == "calibrating":
+            raise KeyboardInterrupt
+    with pytest.raises(KeyboardInterrupt):
+        smelt.compile(digits["model"], quantize="int8",
+                      calibration=[{"pixels": digits["calibration"][:1]}] * 4,
+                      input_shapes={"pixels": (1, 64)}, progress=progress)
+    # Cancelled at the first report: nothing after calibration ran.
+    assert calls == ["calibrating"]
+
+
+def test_load_sees_a_library_saved_again(digits, tmp_path):
+    """Loading a path whose library was replaced gives the new code, even
+    while a model loaded from it before is alive."""
+    shapes = {"pixels": (397, 64)}
+    float_model = smelt.compile(digits["model"], input_shapes=shapes, progress=False)
+    int4 = smelt.compile(digits["model"], input_shapes=shapes, quantize="int4-weights",
+                         progress=False)
+    path = tmp_path / "m.so"
+    float_model.save(path)
+    first = smelt.load(path)
+    int4.save(path)
+    second = smelt.load(path)
+    x = digits["pixels"]
+    np.testing.assert_array_equal(first(x)["probabilities"], float_model(x)["probabilities"])
+    np.testing.assert_array_equal(second(x)["probabilities"], int4(x)["probabilities"])
+    assert not np.array_equal(first(x)["probabilities"], second(x)["probabilities"])
+    assert second.report["quantization"]["mode"] == "int4-weights"
+
+
+def test_int4_report_counts_bytes_as_stored(digits):
+    model = smelt.compile(digits["model"], input_shapes={"pixels": (1, 64)},
+                          quantize="int4-weights", weight_group_size=0, progress=False)
+    q = model.report["quantization"]
+    # One byte a weight until int4 is packed, plus a float scale a column.
+    assert q["weight_bytes_after"] == 64 * 32 + 32 * 4 + 32 * 10 + 10 * 4
+    assert q["weight_bytes_packed"] == 64 * 32 // 2 + 32 * 4 + 32 * 10 // 2 + 10 * 4
+    assert sum(l["weight_bytes_after"] for l in model.report["layers"]) == q["weight_bytes_after"]
+
+
+def test_divergence_of_a_conv_with_batch_norm():
+    """The quantizer folds a BatchNormalization into the Conv before it; the
+    report compares that Conv with the float model's folded the same way,
+    not with the raw convolution."""
+    torch.manual_seed(0)
+    net = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.BatchNorm2d(8),
+                              torch.nn.ReLU(), torch.nn.Conv2d(8, 4, 3)).eval()
+    with torch.no_grad():
+        net[1].running_mean.uniform_(-2, 2)
+        net[1].running_var.uniform_(0.1, 4)
+        net[1].weight.uniform_(0.5, 3)
+    x = torch.randn(4, 3, 10, 10, generator=torch.Generator().manual_seed(2))
+    data = export(net, x[:1], training=torch.onnx.TrainingMode.PRESERVE,
+                  do_constant_folding=False)
+    assert "BatchNormalization" in [n.op_type for n in onnx.load_from_string(data).graph.node]
+    model = smelt.compile(data, quantize="int8", progress=False,
+                          calibration=[{"image": x[i:i + 1].numpy()} for i in range(4)])
+    layers = {l["op"]: l for l in model.report["layers"]}
+    assert layers["Conv"]["format"] == "int8"
+    first = model.report["layers"][0]["divergence"]
+    assert first["relative_rmse"] < 0.05 and first["cosine"] > 0.99
+    with torch.no_grad():
+        expected = net(x[:1]).numpy()
+    got = model(x[:1].numpy())["logits"]
+    assert np.abs(got - expected).max() < 0.05 * np.abs(expected).max()

@@ -33,8 +33,10 @@
 namespace smelt {
 
 /// Progress of a long step: `done` of `total` units of `stage`
-/// ("calibrating", "measuring divergence").
-using ProgressCallback = std::function<void(llvm::StringRef stage,
+/// ("calibrating", "measuring divergence", "generating code"). Returning
+/// false cancels the step (an interrupted notebook cell): it fails with a
+/// diagnostic saying so.
+using ProgressCallback = std::function<bool(llvm::StringRef stage,
                                             int64_t done, int64_t total)>;
 
 enum class CalibrationMethod { MinMax, Percentile, Entropy, MSE };

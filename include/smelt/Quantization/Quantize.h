@@ -63,6 +63,8 @@ struct LayerQuantization {
   /// How weights and activations are stored ("int8 per channel, uint8
   /// activations"), or why the layer stayed float.
   std::string detail;
+  /// The weights' bytes in the float model and as the compressed model
+  /// stores them (int4 takes a byte per weight until it is packed).
   int64_t weightBytesBefore = 0, weightBytesAfter = 0;
 };
 

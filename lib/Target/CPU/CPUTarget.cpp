@@ -31,6 +31,8 @@
 #include "llvm/TargetParser/Host.h"
 #include "llvm/TargetParser/Triple.h"
 
+#include <mutex>
+
 using namespace mlir;
 
 namespace {
@@ -38,8 +40,13 @@ namespace {
 std::unique_ptr<llvm::TargetMachine>
 createHostTargetMachine(const smelt::TargetOptions &options,
                         std::string &error) {
-  llvm::InitializeNativeTarget();
-  llvm::InitializeNativeTargetAsmPrinter();
+  // LLVM's registry must not be written while another thread reads it
+  // (two Python threads compiling at once).
+  static std::once_flag initialized;
+  std::call_once(initialized, [] {
+    llvm::InitializeNativeTarget();
+    llvm::InitializeNativeTargetAsmPrinter();
+  });
   llvm::Triple triple(llvm::sys::getProcessTriple());
   const llvm::Target *target =
       llvm::TargetRegistry::lookupTarget(triple, error);
