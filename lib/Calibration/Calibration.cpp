@@ -116,15 +116,13 @@ smelt::calibrate(ModuleOp module, const CalibrationOptions &options) {
     if (progress.isCancelled())
       return emitError(loc) << "calibration cancelled";
     for (size_t s = 0; s < samples->size(); ++s) {
-      if (smelt_model_run(model->get(), model->buffers[s].data(), nullptr) !=
-          SMELT_OK)
-        return emitError(loc) << "sample " << s << ": " << smelt_last_error();
+      if (failed(model->run(s, loc)))
+        return failure();
       for (size_t k = 0; k < tensors.size(); ++k) {
         const SmeltTensorInfo *info =
             smelt_model_output(model->get(), firstCalibration + k);
-        const float *data = static_cast<const float *>(
-            smelt_model_output_buffer(model->get(), firstCalibration + k));
-        visit(observed[k], data, info->num_elements);
+        visit(observed[k], model->floats(firstCalibration + k),
+              info->num_elements);
       }
       if (!progress.step(histograms ? "runs (ranges, then histograms)"
                                     : "runs"))

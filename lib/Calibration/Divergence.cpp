@@ -159,23 +159,18 @@ smelt::measureDivergence(ModuleOp reference, ModuleOp candidate,
   if (progress.isCancelled())
     return emitError(loc) << "divergence measurement cancelled";
   for (size_t s = 0; s < samples->size(); ++s) {
-    if (smelt_model_run(refModel->get(), refModel->buffers[s].data(), nullptr) !=
-        SMELT_OK)
-      return emitError(loc) << "sample " << s << ": " << smelt_last_error();
+    if (failed(refModel->run(s, loc)))
+      return failure();
     for (size_t k = 0; k < pairs.size(); ++k) {
-      const float *data = static_cast<const float *>(
-          smelt_model_output_buffer(refModel->get(), pairs[k].ref));
+      const float *data = refModel->floats(pairs[k].ref);
       int64_t n = smelt_model_output(refModel->get(), pairs[k].ref)->num_elements;
       saved[k].assign(data, data + n);
     }
-    if (smelt_model_run(candModel->get(), candModel->buffers[s].data(),
-                        nullptr) != SMELT_OK)
-      return emitError(loc) << "sample " << s << ": " << smelt_last_error();
+    if (failed(candModel->run(s, loc)))
+      return failure();
     for (size_t k = 0; k < pairs.size(); ++k) {
-      const float *data = static_cast<const float *>(
-          smelt_model_output_buffer(candModel->get(), pairs[k].cand));
-      pairs[k].sums.add(saved[k].data(), data, saved[k].size(),
-                        pairs[k].rowLength);
+      pairs[k].sums.add(saved[k].data(), candModel->floats(pairs[k].cand),
+                        saved[k].size(), pairs[k].rowLength);
     }
     if (!progress.step("samples (float and compressed)"))
       return emitError(loc) << "divergence measurement cancelled";

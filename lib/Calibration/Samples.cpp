@@ -365,3 +365,9 @@ FailureOr<LoadedModel> smelt::detail::loadForSamples(ModuleOp module,
     return failure();
   return LoadedModel{std::move(*model), std::move(*buffers)};
 }
+
+LogicalResult smelt::detail::LoadedModel::run(size_t s, Location loc) const {
+  if (smelt_model_run(get(), buffers[s].data(), nullptr) != SMELT_OK)
+    return emitError(loc) << "sample " << s << ": " << smelt_last_error();
+  return success();
+}

@@ -84,6 +84,13 @@ struct LoadedModel {
   ModelHandle model;
   std::vector<std::vector<const void *>> buffers;
   SmeltModel *get() const { return model.get(); }
+  /// Runs sample `s` (outputs in the runtime's buffers); a failure is
+  /// emitted at `loc`, naming the sample.
+  mlir::LogicalResult run(size_t s, mlir::Location loc) const;
+  /// Output `index` of the last run, as floats.
+  const float *floats(size_t index) const {
+    return static_cast<const float *>(smelt_model_output_buffer(get(), index));
+  }
 };
 
 /// Compiles `module` (instrumented by the caller) for this CPU, loads it
