@@ -25,6 +25,8 @@ packages=(
   # the Python module (pybind11 over the driver) and its tests (pytest,
   # PyTorch as a reference)
   pybind11-dev python3-dev python3-pytest python3-torch
+  # the example notebook, run in a real Jupyter kernel by the tests
+  python3-nbclient python3-ipykernel
   # real images: the Python example and bench/quantization.sh
   dataset-fashion-mnist
   # bench/quantization.sh: text images rendered for the OCR detector

@@ -21,7 +21,8 @@ def cells(text):
                                  for l in body.split("\n"))
             source = [l + "\n" for l in body.split("\n")]
             source[-1] = source[-1].rstrip("\n")
-            cell = {"cell_type": kind, "metadata": {}, "source": source}
+            cell = {"cell_type": kind, "id": "cell-%d" % len(result),
+                    "metadata": {}, "source": source}
             if kind == "code":
                 cell.update({"execution_count": None, "outputs": []})
             result.append(cell)
