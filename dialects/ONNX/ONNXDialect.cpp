@@ -1,6 +1,7 @@
 //===- ONNXDialect.cpp - The onnx dialect ---------------------------------===//
 
 #include "ONNX/ONNXDialect.h"
+#include "ONNX/ONNXBuild.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
@@ -96,4 +97,21 @@ LogicalResult smelt::onnx::detail::verifyTypeParams(
     }
   }
   return success();
+}
+
+bool smelt::onnx::isONNXOp(mlir::Operation *op, llvm::StringRef name) {
+  return op && op->getName().getStringRef() == name;
+}
+
+mlir::Operation *smelt::onnx::buildONNXOp(mlir::OpBuilder &b,
+                                          mlir::Location loc,
+                                          llvm::StringRef name,
+                                          mlir::ValueRange operands,
+                                          mlir::TypeRange results,
+                                          llvm::ArrayRef<mlir::NamedAttribute> attrs) {
+  mlir::OperationState state(loc, name);
+  state.addOperands(operands);
+  state.addTypes(results);
+  state.addAttributes(attrs);
+  return b.create(state);
 }

@@ -11,6 +11,9 @@
 
 #include "smelt/Quantization/Quantize.h"
 
+#include "ONNX/ONNXBuild.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 
 #include <optional>
@@ -33,11 +36,11 @@ LayerQuantization layerEntry(mlir::Operation *op, llvm::StringRef format,
 mlir::Value onnxConstant(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::TypedAttr value, llvm::StringRef name = "");
 
-/// The onnx op `name` on `operands`.
-mlir::Operation *onnxOp(mlir::OpBuilder &b, mlir::Location loc,
-                        llvm::StringRef name, mlir::ValueRange operands,
-                        mlir::TypeRange results,
-                        llvm::ArrayRef<mlir::NamedAttribute> attrs = {});
+using ::smelt::onnx::buildONNXOp;
+
+/// Erases the entry function's onnx.Constants that nothing reads any more
+/// (the float weights a rewrite replaced).
+void eraseUnusedConstants(mlir::func::FuncOp func);
 
 } // namespace smelt::detail
 

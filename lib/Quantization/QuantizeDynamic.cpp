@@ -99,7 +99,7 @@ smelt::quantizeDynamicInt8(ModuleOp module, const QuantizeOptions &options) {
     };
     auto make = [&](StringRef opName, ValueRange operands, TypeRange results,
                     ArrayRef<NamedAttribute> attrs = {}) {
-      return onnxOp(b, loc, opName, operands, results, attrs);
+      return buildONNXOp(b, loc, opName, operands, results, attrs);
     };
     Value qw = constant(
         DenseElementsAttr::get(RankedTensorType::get({k, n}, i8), ArrayRef(q)),
@@ -142,9 +142,6 @@ smelt::quantizeDynamicInt8(ModuleOp module, const QuantizeOptions &options) {
     report.weightBytesAfter += layer.weightBytesAfter;
     ++report.quantizedOps;
   }
-  for (Operation &op : llvm::make_early_inc_range(
-           llvm::reverse(func.getBody().front().getOperations())))
-    if (op.getName().getStringRef() == "onnx.Constant" && op.use_empty())
-      op.erase();
+  eraseUnusedConstants(func);
   return report;
 }

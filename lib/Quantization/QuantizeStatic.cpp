@@ -87,14 +87,11 @@ Value smelt::detail::onnxConstant(OpBuilder &b, Location loc, TypedAttr value,
   return b.create(state)->getResult(0);
 }
 
-Operation *smelt::detail::onnxOp(OpBuilder &b, Location loc, StringRef name,
-                                 ValueRange operands, TypeRange results,
-                                 ArrayRef<NamedAttribute> attrs) {
-  OperationState state(loc, name);
-  state.addOperands(operands);
-  state.addTypes(results);
-  state.addAttributes(attrs);
-  return b.create(state);
+void smelt::detail::eraseUnusedConstants(func::FuncOp func) {
+  for (Operation &op : llvm::make_early_inc_range(
+           llvm::reverse(func.getBody().front().getOperations())))
+    if (op.getName().getStringRef() == "onnx.Constant" && op.use_empty())
+      op.erase();
 }
 
 
@@ -167,7 +164,7 @@ public:
     SmallVector<NamedAttribute> attrs;
     if (axis)
       attrs.push_back(b.getNamedAttr("axis", b.getI64IntegerAttr(*axis)));
-    return onnxOp(b, loc, name, operands, result, attrs)->getResult(0);
+    return buildONNXOp(b, loc, name, operands, result, attrs)->getResult(0);
   }
 
   /// DequantizeLinear(QuantizeLinear(v)) with the range's uint8 parameters,
@@ -515,10 +512,7 @@ int64_t smelt::foldChannelAffineIntoConvs(ModuleOp module) {
     else
       conv->insertOperands(2, newBias);
   }
-  for (Operation &op : llvm::make_early_inc_range(
-           llvm::reverse(func.getBody().front().getOperations())))
-    if (op.getName().getStringRef() == "onnx.Constant" && op.use_empty())
-      op.erase();
+  eraseUnusedConstants(func);
   return folded;
 }
 
@@ -615,10 +609,7 @@ smelt::quantizeStaticInt8(ModuleOp module,
   }
   quantizeBoundaries(rw, func, options, report);
   // The float weights and biases the rewrite replaced.
-  for (Operation &op : llvm::make_early_inc_range(
-           llvm::reverse(func.getBody().front().getOperations())))
-    if (op.getName().getStringRef() == "onnx.Constant" && op.use_empty())
-      op.erase();
+  eraseUnusedConstants(func);
   return report;
 }
 
@@ -859,7 +850,7 @@ smelt::quantizeWeightsOnly(ModuleOp module, unsigned bits, int64_t groupSize,
     };
     auto make = [&](StringRef opName, ValueRange operands, Type result,
                     ArrayRef<NamedAttribute> attrs = {}) {
-      return onnxOp(b, loc, opName, operands, result, attrs)->getResult(0);
+      return buildONNXOp(b, loc, opName, operands, result, attrs)->getResult(0);
     };
     std::string base = "weights";
     if (auto nm = w.getDefiningOp()->getAttrOfType<StringAttr>("onnx.name"))
@@ -910,9 +901,6 @@ smelt::quantizeWeightsOnly(ModuleOp module, unsigned bits, int64_t groupSize,
     report.layers.push_back(layer);
     ++report.quantizedOps;
   }
-  for (Operation &op : llvm::make_early_inc_range(
-           llvm::reverse(func.getBody().front().getOperations())))
-    if (op.getName().getStringRef() == "onnx.Constant" && op.use_empty())
-      op.erase();
+  eraseUnusedConstants(func);
   return report;
 }

@@ -357,17 +357,4 @@ Value smelt::detail::minOf(OpBuilder &b, Location loc, Value x, Value y,
   return arith::MinSIOp::create(b, loc, x, y);
 }
 
-bool smelt::detail::isONNXOp(Operation *op, StringRef name) {
-  return op && op->getName().getStringRef() == name;
-}
 
-Operation *smelt::detail::buildONNXOp(OpBuilder &b, Location loc,
-                                      StringRef name, ValueRange operands,
-                                      TypeRange results,
-                                      ArrayRef<NamedAttribute> attrs) {
-  OperationState state(loc, name);
-  state.addOperands(operands);
-  state.addTypes(results);
-  state.addAttributes(attrs);
-  return b.create(state);
-}

@@ -3,6 +3,7 @@
 #ifndef SMELT_LIB_CONVERSION_ONNXTOLINALG_LOWERINGUTILS_H
 #define SMELT_LIB_CONVERSION_ONNXTOLINALG_LOWERINGUTILS_H
 
+#include "ONNX/ONNXBuild.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -40,15 +41,8 @@ mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc,
                           mlir::Value value, mlir::Type fromOnnx,
                           mlir::Type toOnnx, mlir::Type toConverted);
 
-/// Whether `op` is the onnx op `name` ("onnx.Conv"); false for null.
-bool isONNXOp(mlir::Operation *op, llvm::StringRef name);
-
-/// The onnx op `name` on `operands` (the passes that rewrite onnx ops build
-/// them by name: the dialect's generated builders differ per op).
-mlir::Operation *buildONNXOp(mlir::OpBuilder &b, mlir::Location loc,
-                             llvm::StringRef name, mlir::ValueRange operands,
-                             mlir::TypeRange results,
-                             llvm::ArrayRef<mlir::NamedAttribute> attrs = {});
+using ::smelt::onnx::buildONNXOp;
+using ::smelt::onnx::isONNXOp;
 
 /// `value` (statically shaped, same element count) reshaped to `type`.
 mlir::Value reshapeToStatic(mlir::OpBuilder &b, mlir::Location loc,
