@@ -118,14 +118,15 @@ smelt::measureDivergence(ModuleOp reference, ModuleOp candidate,
     int64_t rowLength = 0;
   };
   std::vector<Pair> pairs;
-  auto sameShape = [&](size_t r, size_t c) {
+  // Both f32 and of one element count (their shapes are the same node's).
+  auto comparable = [&](size_t r, size_t c) {
     const SmeltTensorInfo *a = smelt_model_output(refModel->get(), r);
     const SmeltTensorInfo *b = smelt_model_output(candModel->get(), c);
     return a->element_type == SMELT_F32 && b->element_type == SMELT_F32 &&
            a->num_elements == b->num_elements && a->num_elements > 0;
   };
   for (unsigned i = 0; i < numOutputs; ++i) {
-    if (!sameShape(i, i))
+    if (!comparable(i, i))
       continue;
     Pair p{i, i, {}, {}, 0};
     p.info.node = outputNames[i];
@@ -144,7 +145,7 @@ smelt::measureDivergence(ModuleOp reference, ModuleOp candidate,
       continue;
     size_t r = numOutputs + k,
            c = candFirstTap + it->second;
-    if (!sameShape(r, c))
+    if (!comparable(r, c))
       continue;
     Pair p{r, c, {}, {}, 0};
     p.info.node = refTaps[k].node;

@@ -267,6 +267,9 @@ struct QuantizationData {
   std::vector<TensorRange> ranges;
   std::map<std::pair<std::string, unsigned>, std::vector<double>> grams;
   bool gptq = false;
+  /// The model imported at the data's shapes (folded when `fold`), which
+  /// calibration ran on; the divergence measurement's teacher.
+  OwningOpRef<ModuleOp> shaped;
 };
 
 bool isWeightOnly(llvm::StringRef mode) {
@@ -318,6 +321,7 @@ gatherQuantizationData(const smelt::CompileOptions &options, ModuleOp module) {
     if (!shaped || failed(calibrate(*shaped, *calibration)))
       return failure();
     data.gptq = true;
+    data.shaped = std::move(shaped);
     return data;
   }
   if (options.quantize == "int8-dynamic")
@@ -340,6 +344,7 @@ gatherQuantizationData(const smelt::CompileOptions &options, ModuleOp module) {
     return failure();
   data.fold = true;
   data.ranges = std::move(*ranges);
+  data.shaped = std::move(shaped);
   return data;
 }
 
@@ -425,14 +430,15 @@ measureQuantizationDivergence(const smelt::CompileOptions &options,
       options, UnknownLoc::get(module.getContext()), "the divergence report");
   if (failed(calibration))
     return failure();
-  OwningOpRef<ModuleOp> teacher = importForData(options, module, *calibration);
+  // The model calibration ran on, else imported at the data's shapes. The
+  // student's Convs absorb the per-channel affine ops after them; the
+  // teacher's have too (folded for calibration: exact in float up to
+  // rounding), so that each Conv's tensor means the same in both.
+  OwningOpRef<ModuleOp> teacher =
+      data.shaped ? ModuleOp(data.shaped.get()).clone()
+                  : importForData(options, module, *calibration);
   if (!teacher)
     return failure();
-  // The student's Convs absorb the per-channel affine ops after them; the
-  // teacher's do too (exact in float up to rounding), so that each Conv's
-  // tensor means the same in both.
-  if (data.fold)
-    foldChannelAffineIntoConvs(*teacher);
   OwningOpRef<ModuleOp> student = teacher->clone();
   if (failed(applyQuantization(options, *student, data, /*log=*/false)))
     return failure();
