@@ -3,10 +3,13 @@
 #include "smelt/InitAll.h"
 
 #include "ONNX/ONNXDialect.h"
+#include "Smelt/SmeltDialect.h"
 #include "smelt/Conversion/Passes.h"
 #include "smelt/Export/ONNXExport.h"
 #include "smelt/Import/ONNXImport.h"
+#include "smelt/Target/CPU/CPUModelExecutor.h"
 #include "smelt/Target/CPU/CPUTarget.h"
+#include "smelt/Transforms/Passes.h"
 
 #include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -25,7 +28,8 @@
 #include "mlir/Transforms/Passes.h"
 
 void smelt::registerAllDialects(mlir::DialectRegistry &registry) {
-  registry.insert<smelt::onnx::ONNXDialect, mlir::func::FuncDialect,
+  registry.insert<smelt::onnx::ONNXDialect, smelt::SmeltDialect,
+                  mlir::func::FuncDialect,
                   mlir::arith::ArithDialect, mlir::linalg::LinalgDialect,
                   mlir::math::MathDialect, mlir::tensor::TensorDialect,
                   mlir::bufferization::BufferizationDialect,
@@ -47,7 +51,18 @@ void smelt::registerAllPasses() {
   mlir::registerCSEPass();
   mlir::registerSymbolDCEPass();
   smelt::registerSmeltConversionPasses();
+  smelt::registerSmeltTransformsPasses();
   smelt::registerCPUPipeline();
+  registerAllTargets();
+}
+
+void smelt::registerAllTargets() {
+  static bool once = [] {
+    registerCPUTarget();
+    registerCPUModelExecutor();
+    return true;
+  }();
+  (void)once;
 }
 
 void smelt::registerAllTranslations() {

@@ -89,6 +89,8 @@ compileModel(const py::dict &opts, py::object progress) {
   options.calibrationMethod =
       get<std::string>(opts, "calibration_method", "minmax");
   options.calibrationPercentile = get<double>(opts, "percentile", 99.99);
+  options.calibrationTablePath =
+      get<std::string>(opts, "calibration_table", "");
   options.quantize = get<std::string>(opts, "quantize", "");
   options.perTensorWeights = get<bool>(opts, "per_tensor_weights", false);
   options.quantizeExclude =
@@ -165,6 +167,7 @@ compileModel(const py::dict &opts, py::object progress) {
 std::vector<std::map<std::string, std::string>> pipelines() {
   static bool once = [] {
     smelt::registerAllPasses();
+    smelt::registerAllTargets();
     return true;
   }();
   (void)once;
@@ -298,7 +301,13 @@ PYBIND11_MODULE(_smelt, m) {
         py::arg("progress") = py::none(),
         "Compiles as smeltc does; returns (report JSON, log lines)");
   m.def("pipelines", &pipelines, "The registered target pipelines");
-  m.def("targets", &smelt::getTargetNames, "The code-generation targets");
+  m.def(
+      "targets",
+      [] {
+        smelt::registerAllTargets();
+        return smelt::getTargetNames();
+      },
+      "The code-generation targets");
   py::class_<Model>(m, "Model")
       .def(py::init<const std::string &>(), py::arg("path"))
       .def("inputs", [](const Model &self) { return self.describe(true); })

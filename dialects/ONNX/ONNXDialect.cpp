@@ -5,7 +5,12 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+#include "mlir/IR/Matchers.h"
 #include "llvm/ADT/TypeSwitch.h"
+
+#include <cstring>
 
 using namespace mlir;
 using namespace smelt::onnx;
@@ -114,4 +119,94 @@ mlir::Operation *smelt::onnx::buildONNXOp(mlir::OpBuilder &b,
   state.addTypes(results);
   state.addAttributes(attrs);
   return b.create(state);
+}
+
+std::optional<SmallVector<int64_t>>
+smelt::onnx::getConstantInts(Value value) {
+  DenseIntElementsAttr attr;
+  // An onnx.Constant that the conversion has not reached yet, seen through
+  // the cast that stands for its converted value.
+  if (auto cast = value.getDefiningOp<UnrealizedConversionCastOp>())
+    if (cast.getInputs().size() == 1)
+      value = cast.getInputs()[0];
+  if (Operation *def = value.getDefiningOp();
+      def && def->getName().getStringRef() == "onnx.Constant") {
+    attr = dyn_cast_or_null<DenseIntElementsAttr>(def->getAttr("value"));
+    // Initializers of more than a few elements are resource blobs.
+    auto resource =
+        dyn_cast_or_null<DenseResourceElementsAttr>(def->getAttr("value"));
+    auto integer = resource ? dyn_cast<IntegerType>(
+                                  resource.getType().getElementType())
+                            : IntegerType();
+    if (integer && integer.getWidth() % 8 == 0 && integer.getWidth() <= 64) {
+      AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+      if (!blob)
+        return std::nullopt;
+      ArrayRef<char> data = blob->getData();
+      size_t width = integer.getWidth() / 8;
+      int64_t count = resource.getType().getNumElements();
+      if (data.size() != static_cast<size_t>(count) * width)
+        return std::nullopt;
+      SmallVector<int64_t> values;
+      for (int64_t i = 0; i < count; ++i) {
+        uint64_t raw = 0;
+        std::memcpy(&raw, data.data() + i * width, width);
+        APInt v(integer.getWidth(), raw);
+        values.push_back(integer.isUnsigned() ? int64_t(v.getZExtValue())
+                                              : v.getSExtValue());
+      }
+      return values;
+    }
+  }
+  if (!attr && !matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  bool isUnsigned = attr.getElementType().isUnsignedInteger();
+  SmallVector<int64_t> values;
+  for (const APInt &v : attr.getValues<APInt>())
+    values.push_back(isUnsigned ? int64_t(v.getZExtValue()) : v.getSExtValue());
+  return values;
+}
+
+std::optional<SmallVector<double>>
+smelt::onnx::getConstantFloats(Value value) {
+  DenseFPElementsAttr attr;
+  if (auto cast = value.getDefiningOp<UnrealizedConversionCastOp>())
+    if (cast.getInputs().size() == 1)
+      value = cast.getInputs()[0];
+  if (Operation *def = value.getDefiningOp();
+      def && def->getName().getStringRef() == "onnx.Constant") {
+    attr = dyn_cast_or_null<DenseFPElementsAttr>(def->getAttr("value"));
+    // f32 and f64 initializers of more than a few elements are blobs.
+    if (auto resource =
+            dyn_cast_or_null<DenseResourceElementsAttr>(def->getAttr("value"))) {
+      Type element = resource.getType().getElementType();
+      AsmResourceBlob *blob = resource.getRawHandle().getBlob();
+      int64_t count = resource.getType().getNumElements();
+      if (!blob || !(element.isF32() || element.isF64()))
+        return std::nullopt;
+      ArrayRef<char> data = blob->getData();
+      size_t width = element.isF32() ? 4 : 8;
+      if (data.size() != static_cast<size_t>(count) * width)
+        return std::nullopt;
+      SmallVector<double> values;
+      for (int64_t i = 0; i < count; ++i) {
+        if (width == 4) {
+          float f;
+          std::memcpy(&f, data.data() + i * 4, 4);
+          values.push_back(f);
+        } else {
+          double d;
+          std::memcpy(&d, data.data() + i * 8, 8);
+          values.push_back(d);
+        }
+      }
+      return values;
+    }
+  }
+  if (!attr && !matchPattern(value, m_Constant(&attr)))
+    return std::nullopt;
+  SmallVector<double> values;
+  for (const APFloat &v : attr.getValues<APFloat>())
+    values.push_back(v.convertToDouble());
+  return values;
 }

@@ -20,6 +20,10 @@ void registerAllDialects(mlir::DialectRegistry &registry);
 /// Registers Smelt's passes and pipelines with the global pass registry.
 void registerAllPasses();
 
+/// Registers the targets (`--target=NAME`) and their model executors
+/// (`smelt-calibrate{executor=NAME}`); safe to call again.
+void registerAllTargets();
+
 /// Registers `--import-onnx` and `--export-onnx` with mlir-translate's
 /// registry.
 void registerAllTranslations();

@@ -4,13 +4,14 @@
 
 #include "llvm/Support/Format.h"
 
-#include "smelt/Calibration/Calibration.h"
-#include "smelt/Quantization/Quantize.h"
-
 #include "ONNX/ONNXDialect.h"
 #include "smelt/Export/ONNXExport.h"
 #include "smelt/Import/ONNXImport.h"
+#include "smelt/InitAll.h"
+#include "smelt/Target/CPU/CPUModelExecutor.h"
 #include "smelt/Target/Target.h"
+#include "smelt/Transforms/Calibration.h"
+#include "smelt/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -21,100 +22,12 @@
 #include "llvm/ADT/ScopeExit.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
-#include "llvm/Support/JSON.h"
 #include "llvm/Support/ToolOutputFile.h"
 
 #include <chrono>
-#include <cmath>
 
 using namespace mlir;
 using namespace smelt;
-
-namespace {
-
-std::string typeToString(Type type) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << type;
-  return s;
-}
-
-int64_t elementBytes(Type element) {
-  if (auto complex = dyn_cast<ComplexType>(element))
-    return 2 * elementBytes(complex.getElementType());
-  if (element.isIntOrFloat())
-    return std::max<int64_t>(1, element.getIntOrFloatBitWidth() / 8);
-  return 0;
-}
-
-} // namespace
-
-smelt::ModelSummary smelt::summarizeModel(ModuleOp module) {
-  ModelSummary summary;
-  if (auto opsets = module->getAttrOfType<DictionaryAttr>("onnx.opset_import"))
-    for (NamedAttribute opset : opsets)
-      summary.opsets[opset.getName().str()] =
-          cast<IntegerAttr>(opset.getValue()).getInt();
-  if (auto ir = module->getAttrOfType<IntegerAttr>("onnx.ir_version"))
-    summary.irVersion = ir.getInt();
-  if (auto producer = module->getAttrOfType<StringAttr>("onnx.producer_name"))
-    summary.producer = producer.str();
-
-  for (auto func : module.getOps<func::FuncOp>()) {
-    for (unsigned i = 0; i < func.getNumArguments(); ++i) {
-      auto name = func.getArgAttrOfType<StringAttr>(i, "onnx.name");
-      summary.inputs.push_back({name ? name.str() : "arg" + std::to_string(i),
-                                typeToString(func.getArgument(i).getType())});
-    }
-    for (unsigned i = 0; i < func.getNumResults(); ++i) {
-      auto name = func.getResultAttrOfType<StringAttr>(i, "onnx.name");
-      summary.outputs.push_back(
-          {name ? name.str() : "result" + std::to_string(i),
-           typeToString(func.getResultTypes()[i])});
-    }
-    func.walk([&](Operation *op) {
-      if (!isa<onnx::ONNXDialect>(op->getDialect()) || isa<onnx::YieldOp>(op))
-        return;
-      if (auto constant = dyn_cast<onnx::ConstantOp>(op)) {
-        // An initializer, a Constant node or a constant a rewrite made
-        // (quantization scales): a parameter, not a node.
-        auto type = cast<ShapedType>(constant.getResult().getType());
-        ++summary.numParameterTensors;
-        summary.numParameters += type.getNumElements();
-        summary.parameterBytes +=
-            type.getNumElements() * elementBytes(type.getElementType());
-        return;
-      }
-      ++summary.numNodes;
-      ++summary.opCounts[op->getName().getStringRef().drop_front(5).str()];
-    });
-  }
-  return summary;
-}
-
-std::string smelt::formatSummary(const ModelSummary &summary) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << "opsets:";
-  for (const auto &[domain, version] : summary.opsets)
-    os << " " << domain << " " << version;
-  os << "\nir version: " << summary.irVersion;
-  if (!summary.producer.empty())
-    os << "  producer: " << summary.producer;
-  os << "\ninputs:\n";
-  for (const auto &v : summary.inputs)
-    os << "  " << v.name << ": " << v.type << "\n";
-  os << "outputs:\n";
-  for (const auto &v : summary.outputs)
-    os << "  " << v.name << ": " << v.type << "\n";
-  os << llvm::formatv("parameters: {0} in {1} tensors ({2:f1} KiB)\n",
-                      summary.numParameters, summary.numParameterTensors,
-                      summary.parameterBytes / 1024.0);
-  os << "nodes: " << summary.numNodes << "\n";
-  for (const auto &[op, count] : summary.opCounts)
-    os << llvm::formatv("  {0,-24} {1,5}\n", op, count);
-  return s;
-}
 
 std::optional<smelt::EmitKind> smelt::emitKindForPath(llvm::StringRef path) {
   if (path.ends_with(".so") || path.ends_with(".dylib"))
@@ -184,107 +97,60 @@ LogicalResult writeTextOutput(MLIRContext &context, llvm::StringRef path,
 
 } // namespace
 
-/// The calibration options `options` ask for; `needer` names the flag that
-/// needs the data.
-static FailureOr<CalibrationOptions>
-calibrationOptions(const smelt::CompileOptions &options, Location loc,
-                   llvm::StringRef needer) {
-  if (options.calibrationPath.empty())
-    return emitError(loc) << needer << " needs --calibration=DATA";
-  CalibrationOptions calibration;
-  calibration.dataPath = options.calibrationPath;
-  calibration.targetOptions = options.targetOptions;
-  calibration.percentile = options.calibrationPercentile;
-  calibration.onProgress = options.progress;
-  std::optional<CalibrationMethod> method =
-      parseCalibrationMethod(options.calibrationMethod);
-  if (!method)
-    return emitError(loc) << "--calibration-method='"
-                          << options.calibrationMethod
-                          << "' is not one of minmax, percentile, entropy, mse";
-  calibration.method = *method;
-  if (!(options.calibrationPercentile > 0 &&
-        options.calibrationPercentile <= 100))
-    return emitError(loc) << "--calibration-percentile must be in (0, 100]";
-  return calibration;
-}
-
-/// The model imported again with its inputs shaped like one sample of the
-/// calibration data (ranges are per node, so they apply to the module
-/// whatever shapes it was compiled for).
-static OwningOpRef<ModuleOp>
-importForData(const smelt::CompileOptions &options, ModuleOp module,
-              const CalibrationOptions &calibration) {
-  MLIRContext *context = module.getContext();
-  std::map<std::string, int64_t> ranks;
-  auto func = module.lookupSymbol<func::FuncOp>(kONNXEntryName);
-  if (!func) {
-    emitError(module.getLoc()) << "the model has no entry function";
-    return nullptr;
-  }
-  for (unsigned i = 0; i < func.getNumArguments(); ++i)
-    if (auto name = func.getArgAttrOfType<StringAttr>(i, "onnx.name"))
-      if (auto type = dyn_cast<RankedTensorType>(func.getArgumentTypes()[i]))
-        ranks[name.str()] = type.getRank();
-  ONNXImportOptions importOptions;
-  importOptions.inputShapes = options.inputShapes;
-  std::string error;
-  if (!calibrationInputShapes(calibration.dataPath, ranks,
-                              importOptions.inputShapes, error)) {
-    emitError(FileLineColLoc::get(context, calibration.dataPath, 0, 0))
-        << error;
-    return nullptr;
-  }
-  return importONNXFile(options.inputPath, context, importOptions);
-}
-
-static LogicalResult emitCalibrationTable(const smelt::CompileOptions &options,
-                                          ModuleOp module) {
-  MLIRContext &context = *module.getContext();
-  FailureOr<CalibrationOptions> calibration = calibrationOptions(
-      options, UnknownLoc::get(&context), "--emit=calibration");
-  if (failed(calibration))
-    return failure();
-  OwningOpRef<ModuleOp> shaped = importForData(options, module, *calibration);
-  if (!shaped)
-    return failure();
-  FailureOr<std::vector<TensorRange>> ranges = calibrate(*shaped, *calibration);
-  if (failed(ranges))
-    return failure();
-  return writeTextOutput(context, options.outputPath, [&](auto &os) {
-    os << formatCalibrationTable(*ranges, *calibration, 0);
-    return success();
-  });
-}
-
 namespace {
-
-/// What quantization takes from the calibration data: activation ranges
-/// (static int8, measured on the model with per-channel affine ops folded
-/// into its Convs) or each Gemm's and MatMul's input Gram matrix (GPTQ).
-struct QuantizationData {
-  bool fold = false;
-  std::vector<TensorRange> ranges;
-  std::map<std::pair<std::string, unsigned>, std::vector<double>> grams;
-  bool gptq = false;
-  /// The model imported at the data's shapes (folded when `fold`), which
-  /// calibration ran on; the divergence measurement's teacher.
-  OwningOpRef<ModuleOp> shaped;
-};
 
 bool isWeightOnly(llvm::StringRef mode) {
   return mode == "int4-weights" || mode == "int8-weights";
 }
 
-} // namespace
+/// What the flags ask of compression, checked once.
+struct Plan {
+  /// Per-channel affine ops folded into Convs first (static int8).
+  bool fold = false;
+  /// The model run on the calibration data (static int8 without a table,
+  /// GPTQ, --emit=calibration), and whether for Gram matrices too.
+  bool calibrate = false;
+  bool gram = false;
+  /// Statistics read from --calibration-table instead.
+  bool table = false;
+  /// The float model compared with the compressed one on the data.
+  bool divergence = false;
+};
 
-/// Checks the quantization flags and gathers what the mode needs from the
-/// calibration data.
-static FailureOr<QuantizationData>
-gatherQuantizationData(const smelt::CompileOptions &options, ModuleOp module) {
-  Location loc = UnknownLoc::get(module.getContext());
-  QuantizationData data;
-  if (isWeightOnly(options.quantize)) {
+FailureOr<Plan> planCompression(const smelt::CompileOptions &options,
+                                Location loc) {
+  Plan plan;
+  bool data = !options.calibrationPath.empty();
+  bool table = !options.calibrationTablePath.empty();
+  const std::string &mode = options.quantize;
+  if (!parseCalibrationMethod(options.calibrationMethod))
+    return emitError(loc) << "--calibration-method='"
+                          << options.calibrationMethod
+                          << "' is not one of minmax, percentile, entropy, mse";
+  if (!(options.calibrationPercentile > 0 &&
+        options.calibrationPercentile <= 100))
+    return emitError(loc) << "--calibration-percentile must be in (0, 100]";
+  if (options.emit == EmitKind::Calibration) {
+    if (!data)
+      return emitError(loc) << "--emit=calibration needs --calibration=DATA";
+    if (!mode.empty() && mode != "int8")
+      return emitError(loc) << "--emit=calibration measures the model as "
+                               "--quantize=int8 would (or as imported), not "
+                               "for --quantize="
+                            << mode;
+    plan.fold = mode == "int8";
+    plan.calibrate = true;
+    return plan;
+  }
+  if (mode.empty()) {
+    if (data)
+      return emitError(loc)
+             << "--calibration needs --quantize=MODE or --emit=calibration";
+    if (table)
+      return emitError(loc) << "--calibration-table needs --quantize=int8";
+    return plan;
+  }
+  if (isWeightOnly(mode)) {
     if (options.weightGroupSize < 0)
       return emitError(loc) << "--weight-group-size must be 0 (per output "
                                "channel) or positive, not "
@@ -292,162 +158,367 @@ gatherQuantizationData(const smelt::CompileOptions &options, ModuleOp module) {
     if (options.weightMethod != "rtn" && options.weightMethod != "gptq")
       return emitError(loc) << "--weight-method='" << options.weightMethod
                             << "' is not supported (supported: rtn, gptq)";
-    if (options.weightMethod != "gptq")
-      return data;
-    // The Gram matrix of each Gemm's and MatMul's input, from the data.
-    FailureOr<CalibrationOptions> calibration =
-        calibrationOptions(options, loc, "--weight-method=gptq");
-    if (failed(calibration))
-      return failure();
-    auto func = module.lookupSymbol<func::FuncOp>(kONNXEntryName);
-    if (!func)
-      return emitError(loc) << "the model has no entry function";
-    for (Operation &op : func.getBody().front()) {
-      StringRef name = op.getName().getStringRef();
-      if (name != "onnx.Gemm" && name != "onnx.MatMul")
-        continue;
-      Value x = op.getOperand(0);
-      if (auto arg = dyn_cast<BlockArgument>(x)) {
-        if (auto nm = func.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
-                                                        "onnx.name"))
-          calibration->gramOf.insert({nm.str(), 0});
-      } else if (auto nameLoc = dyn_cast<NameLoc>(x.getDefiningOp()->getLoc())) {
-        calibration->gramOf.insert({nameLoc.getName().str(),
-                                    cast<OpResult>(x).getResultNumber()});
-      }
+    if (options.weightMethod == "gptq") {
+      if (!data)
+        return emitError(loc) << "--weight-method=gptq needs --calibration=DATA";
+      plan.calibrate = plan.gram = true;
     }
-    calibration->grams = &data.grams;
-    OwningOpRef<ModuleOp> shaped = importForData(options, module, *calibration);
-    if (!shaped || failed(calibrate(*shaped, *calibration)))
-      return failure();
-    data.gptq = true;
-    data.shaped = std::move(shaped);
-    return data;
-  }
-  if (options.quantize == "int8-dynamic")
-    return data;
-  if (options.quantize != "int8")
-    return emitError(loc) << "--quantize='" << options.quantize
+  } else if (mode == "int8") {
+    if (!data && !table)
+      return emitError(loc) << "--quantize=int8 needs --calibration=DATA";
+    plan.fold = true;
+    plan.table = table;
+    plan.calibrate = !table;
+  } else if (mode != "int8-dynamic") {
+    return emitError(loc) << "--quantize='" << mode
                           << "' is not supported (supported: int8, "
                              "int8-dynamic, int8-weights, int4-weights)";
-  FailureOr<CalibrationOptions> calibration =
-      calibrationOptions(options, loc, "--quantize=int8");
-  if (failed(calibration))
-    return failure();
-  // Calibrated as the model will be quantized: folded.
-  OwningOpRef<ModuleOp> shaped = importForData(options, module, *calibration);
-  if (!shaped)
-    return failure();
-  foldChannelAffineIntoConvs(*shaped);
-  FailureOr<std::vector<TensorRange>> ranges = calibrate(*shaped, *calibration);
-  if (failed(ranges))
-    return failure();
-  data.fold = true;
-  data.ranges = std::move(*ranges);
-  data.shaped = std::move(shaped);
-  return data;
+  }
+  if (table && mode != "int8")
+    return emitError(loc) << "--calibration-table needs --quantize=int8";
+  plan.divergence = options.measureDivergence && data;
+  return plan;
 }
 
-/// Quantizes `module` as `options` ask with what the data gave; the same
-/// inputs give the same rewrite, whatever shapes the module has. `log`
-/// prints what was done to stderr.
-static FailureOr<QuantizeReport>
-applyQuantization(const smelt::CompileOptions &options, ModuleOp module,
-                  const QuantizationData &data, bool log) {
+/// Where the quantizer reports, and who hears of the calibration.
+struct PipelineHooks {
+  std::shared_ptr<ModelExecutor> executor;
+  ProgressCallback progress;
+  QuantizeReport *report = nullptr;
+};
+
+/// The passes before quantization: folding and calibration.
+void buildPreparationPipeline(OpPassManager &pm,
+                              const smelt::CompileOptions &options,
+                              const Plan &plan, const PipelineHooks &hooks) {
+  if (plan.fold)
+    pm.addPass(createSmeltFoldChannelAffinePass());
+  if (!plan.calibrate && !plan.table)
+    return;
+  SmeltCalibratePassOptions calibrate;
+  if (plan.table) {
+    calibrate.table = options.calibrationTablePath;
+  } else {
+    calibrate.data = options.calibrationPath;
+    calibrate.method = options.calibrationMethod;
+    calibrate.percentile = options.calibrationPercentile;
+    calibrate.gram = plan.gram;
+  }
+  CalibrationHooks calibration;
+  calibration.executor = hooks.executor;
+  calibration.progress = hooks.progress;
+  pm.addPass(createSmeltCalibratePass(calibrate, std::move(calibration)));
+}
+
+/// The quantizer `options.quantize` names.
+void buildQuantizationPipeline(OpPassManager &pm,
+                               const smelt::CompileOptions &options,
+                               const PipelineHooks &hooks) {
+  const std::string &mode = options.quantize;
+  if (mode == "int8") {
+    SmeltQuantizeStaticPassOptions q;
+    q.perChannel = !options.perTensorWeights;
+    q.exclude.assign(options.quantizeExclude.begin(),
+                     options.quantizeExclude.end());
+    pm.addPass(createSmeltQuantizeStaticPass(q, hooks.report));
+  } else if (mode == "int8-dynamic") {
+    SmeltQuantizeDynamicPassOptions q;
+    q.exclude.assign(options.quantizeExclude.begin(),
+                     options.quantizeExclude.end());
+    pm.addPass(createSmeltQuantizeDynamicPass(q, hooks.report));
+  } else if (isWeightOnly(mode)) {
+    SmeltQuantizeWeightsPassOptions q;
+    q.bits = mode == "int4-weights" ? 4 : 8;
+    q.groupSize = options.weightGroupSize;
+    q.method = options.weightMethod;
+    q.exclude.assign(options.quantizeExclude.begin(),
+                     options.quantizeExclude.end());
+    pm.addPass(createSmeltQuantizeWeightsPass(q, hooks.report));
+  }
+}
+
+/// Runs `pm` on `module` with the compile's pass-manager configuration.
+LogicalResult runPipeline(const smelt::CompileOptions &options, PassManager &pm,
+                          ModuleOp module) {
+  if (options.configurePassManager && failed(options.configurePassManager(pm)))
+    return failure();
+  return pm.run(module);
+}
+
+int64_t countNodes(ModuleOp module) {
+  int64_t n = 0;
+  module.walk([&](Operation *op) {
+    if (isa<onnx::ONNXDialect>(op->getDialect()) && !isa<onnx::ConstantOp>(op))
+      ++n;
+  });
+  return n;
+}
+
+/// The input shapes of one calibration sample, where they differ from
+/// `module`'s (std::nullopt when the module can run the samples as it is).
+FailureOr<std::optional<std::map<std::string, std::vector<int64_t>>>>
+sampleShapesIfDifferent(const smelt::CompileOptions &options,
+                        ModuleOp module) {
+  auto func = module.lookupSymbol<func::FuncOp>(kONNXEntryName);
+  if (!func)
+    return emitError(module.getLoc()) << "the model has no entry function";
+  std::map<std::string, int64_t> ranks;
+  std::map<std::string, std::vector<int64_t>> current;
+  for (unsigned i = 0; i < func.getNumArguments(); ++i)
+    if (auto name = func.getArgAttrOfType<StringAttr>(i, "onnx.name"))
+      if (auto type = dyn_cast<RankedTensorType>(func.getArgumentTypes()[i])) {
+        ranks[name.str()] = type.getRank();
+        if (type.hasStaticShape())
+          current[name.str()].assign(type.getShape().begin(),
+                                     type.getShape().end());
+      }
+  std::map<std::string, std::vector<int64_t>> shapes = options.inputShapes;
+  std::string error;
+  if (!calibrationInputShapes(options.calibrationPath, ranks, shapes, error))
+    return emitError(FileLineColLoc::get(module.getContext(),
+                                         options.calibrationPath, 0, 0))
+           << error;
+  bool differs = false;
+  for (const auto &[name, rank] : ranks) {
+    auto want = shapes.find(name), have = current.find(name);
+    if (have == current.end() ||
+        (want != shapes.end() && want->second != have->second))
+      differs = true;
+  }
+  if (!differs)
+    return std::optional<std::map<std::string, std::vector<int64_t>>>();
+  return std::optional<std::map<std::string, std::vector<int64_t>>>(shapes);
+}
+
+/// Sends each line of `text` to options.log, or to stderr.
+void logLines(const smelt::CompileOptions &options, llvm::StringRef text) {
+  llvm::SmallVector<llvm::StringRef> lines;
+  text.split(lines, '\n', -1, false);
+  for (llvm::StringRef line : lines) {
+    if (options.log)
+      options.log(line);
+    else
+      llvm::errs() << line << "\n";
+  }
+}
+
+/// The log lines of a quantization.
+std::string describeQuantization(const smelt::CompileOptions &options,
+                                 const QuantizeReport &report,
+                                 int64_t folded) {
   std::string text;
   llvm::raw_string_ostream logs(text);
-  // Each line to options.log (or stderr) when the function returns.
-  llvm::scope_exit flush([&] {
-    if (!log)
-      return;
-    llvm::SmallVector<llvm::StringRef> lines;
-    llvm::StringRef(text).split(lines, '\n', -1, false);
-    for (llvm::StringRef line : lines) {
-      if (options.log)
-        options.log(line);
-      else
-        llvm::errs() << line << "\n";
-    }
-  });
-  QuantizeOptions selection;
-  selection.perChannelWeights = !options.perTensorWeights;
-  selection.excluded.insert(options.quantizeExclude.begin(),
-                            options.quantizeExclude.end());
-  if (isWeightOnly(options.quantize)) {
-    unsigned bits = options.quantize == "int4-weights" ? 4 : 8;
-    if (data.gptq)
-      selection.grams = &data.grams;
-    FailureOr<QuantizeReport> report = quantizeWeightsOnly(
-        module, bits, options.weightGroupSize, selection);
-    if (failed(report))
-      return report;
-    logs << "quantized " << report->quantizedOps << " ops' weights to "
-                 << bits << " bits (" << report->skippedOps
-                 << " left float); their weights " << report->weightBytesBefore
-                 << " -> " << report->weightBytesAfter
-                 << " bytes as packed, stored one per byte for now\n";
-    if (report->gptqOps)
-      logs << "GPTQ fitted " << report->gptqOps
-                   << " Gemm/MatMul layers: their output error on the "
-                      "calibration data is "
-                   << llvm::format("%.1f", 100.0 * report->gptqError /
-                                               std::max(report->nearestError,
-                                                        1e-30))
-                   << "% of round to nearest's\n";
-    return report;
+  const std::string &mode = options.quantize;
+  if (isWeightOnly(mode)) {
+    unsigned bits = mode == "int4-weights" ? 4 : 8;
+    logs << "quantized " << report.quantizedOps << " ops' weights to " << bits
+         << " bits (" << report.skippedOps << " left float); their weights "
+         << report.weightBytesBefore << " -> " << report.weightBytesAfter
+         << " bytes as packed, stored one per byte for now\n";
+    if (report.gptqOps)
+      logs << "GPTQ fitted " << report.gptqOps
+           << " Gemm/MatMul layers: their output error on the calibration "
+              "data is "
+           << llvm::format("%.1f", 100.0 * report.gptqError /
+                                       std::max(report.nearestError, 1e-30))
+           << "% of round to nearest's\n";
+  } else if (mode == "int8-dynamic") {
+    logs << "quantized " << report.quantizedOps << " ops to dynamic int8 ("
+         << report.skippedOps << " left float); their weights "
+         << report.weightBytesBefore << " -> " << report.weightBytesAfter
+         << " bytes\n";
+  } else {
+    if (folded)
+      logs << "folded " << folded
+           << " per-channel Mul/Add/BatchNormalization ops into the Convs "
+              "before them\n";
+    logs << "quantized " << report.quantizedOps << " ops to int8 ("
+         << report.skippedOps << " left float); their weights "
+         << report.weightBytesBefore << " -> " << report.weightBytesAfter
+         << " bytes; uint8 activations at " << report.boundaryValues
+         << " more ops\n";
   }
-  if (options.quantize == "int8-dynamic") {
-    FailureOr<QuantizeReport> report = quantizeDynamicInt8(module, selection);
-    if (succeeded(report))
-      logs << "quantized " << report->quantizedOps
-                   << " ops to dynamic int8 (" << report->skippedOps
-                   << " left float); their weights "
-                   << report->weightBytesBefore << " -> "
-                   << report->weightBytesAfter << " bytes\n";
-    return report;
-  }
-  int64_t folded = data.fold ? foldChannelAffineIntoConvs(module) : 0;
-  if (folded)
-    logs << "folded " << folded
-                 << " per-channel Mul/Add/BatchNormalization ops into the "
-                    "Convs before them\n";
-  FailureOr<QuantizeReport> report =
-      quantizeStaticInt8(module, data.ranges, selection);
-  if (succeeded(report))
-    logs << "quantized " << report->quantizedOps << " ops to int8 ("
-                 << report->skippedOps << " left float); their weights "
-                 << report->weightBytesBefore << " -> "
-                 << report->weightBytesAfter << " bytes; uint8 activations at "
-                 << report->boundaryValues << " more ops\n";
-  return report;
+  return text;
 }
 
-/// The float model against the quantized one, on the calibration data.
-static FailureOr<DivergenceReport>
-measureQuantizationDivergence(const smelt::CompileOptions &options,
-                              ModuleOp module, const QuantizationData &data) {
-  FailureOr<CalibrationOptions> calibration = calibrationOptions(
-      options, UnknownLoc::get(module.getContext()), "the divergence report");
-  if (failed(calibration))
+} // namespace
+
+FailureOr<std::string>
+smelt::getCompressionPipeline(const CompileOptions &options,
+                              MLIRContext &context) {
+  FailureOr<Plan> plan = planCompression(options, UnknownLoc::get(&context));
+  if (failed(plan))
     return failure();
-  // The model calibration ran on, else imported at the data's shapes. The
-  // student's Convs absorb the per-channel affine ops after them; the
-  // teacher's have too (folded for calibration: exact in float up to
-  // rounding), so that each Conv's tensor means the same in both.
+  PassManager pm(&context, ModuleOp::getOperationName());
+  PipelineHooks hooks;
+  buildPreparationPipeline(pm, options, *plan, hooks);
+  if (options.emit != EmitKind::Calibration)
+    buildQuantizationPipeline(pm, options, hooks);
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  pm.printAsTextualPipeline(os);
+  return text;
+}
+
+LogicalResult smelt::printPipelines(const CompileOptions &options,
+                                    MLIRContext &context,
+                                    llvm::raw_ostream &os) {
+  registerAllTargets();
+  FailureOr<std::string> compression = getCompressionPipeline(options, context);
+  if (failed(compression))
+    return failure();
+  os << *compression << "\n";
+  if (options.emit == EmitKind::MLIR || options.emit == EmitKind::ONNX ||
+      options.emit == EmitKind::Summary ||
+      options.emit == EmitKind::Calibration)
+    return success();
+  const Target *target = lookupTarget(options.target);
+  if (!target)
+    return emitError(UnknownLoc::get(&context))
+           << "unknown target '" << options.target << "'";
+  PassManager pm(&context, ModuleOp::getOperationName());
+  target->buildPipeline(pm, options.targetOptions);
+  pm.printAsTextualPipeline(os);
+  os << "\n";
+  return success();
+}
+
+/// The compression of `module` (imported at the compile's shapes) as the
+/// flags ask, with what it did in `rep`. Returns success with `done` set
+/// when the compile's output (the calibration table) has been written.
+static LogicalResult compress(const smelt::CompileOptions &options,
+                              ModuleOp module, const Plan &plan,
+                              CompileReport &rep, bool &done) {
+  MLIRContext &context = *module.getContext();
+  Location loc = UnknownLoc::get(&context);
+  done = false;
+  PipelineHooks hooks;
+  hooks.executor = createCPUModelExecutor(options.targetOptions);
+  hooks.progress = options.progress;
+  hooks.report = &rep.quantization;
+
+  // The model runs on the data at the shapes of one sample. When those are
+  // not the module's, it is imported again at them (until shapes can be
+  // specialized in the IR), calibrated there, and its statistics carried
+  // over by tensor name, as a calibration table would carry them.
+  OwningOpRef<ModuleOp> shaped;
+  if (plan.calibrate || plan.divergence) {
+    auto shapes = sampleShapesIfDifferent(options, module);
+    if (failed(shapes))
+      return failure();
+    if (*shapes) {
+      ONNXImportOptions importOptions;
+      importOptions.inputShapes = **shapes;
+      shaped = importONNXFile(options.inputPath, &context, importOptions);
+      if (!shaped)
+        return failure();
+    }
+  }
+  ModuleOp measured = shaped ? *shaped : module;
+
+  int64_t before = countNodes(module);
+  {
+    PassManager pm(&context);
+    buildPreparationPipeline(pm, options, plan, hooks);
+    if (failed(runPipeline(options, pm, measured)))
+      return failure();
+  }
+  if (options.emit == EmitKind::Calibration) {
+    auto func = measured.lookupSymbol<func::FuncOp>(kONNXEntryName);
+    done = true;
+    return writeTextOutput(context, options.outputPath, [&](auto &os) {
+      os << formatCalibrationTable(collectCalibration(func),
+                                   options.calibrationMethod,
+                                   options.calibrationPercentile,
+                                   options.calibrationPath);
+      return success();
+    });
+  }
+  if (shaped) {
+    // The compiled module: folded like the measured one, and given its
+    // statistics.
+    PassManager pm(&context);
+    if (plan.fold)
+      pm.addPass(createSmeltFoldChannelAffinePass());
+    if (plan.table) {
+      SmeltCalibratePassOptions fromTable;
+      fromTable.table = options.calibrationTablePath;
+      pm.addPass(createSmeltCalibratePass(fromTable, CalibrationHooks()));
+    }
+    if (failed(runPipeline(options, pm, module)))
+      return failure();
+    if (plan.calibrate)
+      transferCalibration(measured.lookupSymbol<func::FuncOp>(kONNXEntryName),
+                          module.lookupSymbol<func::FuncOp>(kONNXEntryName));
+  }
+  int64_t folded = before - countNodes(module);
+
+  // The teacher of the divergence measurement: the float model as it was
+  // measured (folded as the student is: exact in float up to rounding, so
+  // that each Conv's tensor means the same in both).
   OwningOpRef<ModuleOp> teacher =
-      data.shaped ? ModuleOp(data.shaped.get()).clone()
-                  : importForData(options, module, *calibration);
+      plan.divergence ? OwningOpRef<ModuleOp>(measured.clone()) : nullptr;
+  {
+    PassManager pm(&context);
+    buildQuantizationPipeline(pm, options, hooks);
+    if (failed(runPipeline(options, pm, module)))
+      return failure();
+  }
+  logLines(options, describeQuantization(options, rep.quantization, folded));
   if (!teacher)
-    return failure();
-  OwningOpRef<ModuleOp> student = teacher->clone();
-  if (failed(applyQuantization(options, *student, data, /*log=*/false)))
-    return failure();
-  return measureDivergence(*teacher, *student, *calibration);
+    return success();
+
+  // The model is good whether or not its divergence can be measured: a
+  // failure here becomes warnings and a report without divergence. A
+  // cancel (an interrupted notebook) still stops the compile.
+  std::vector<std::string> problems;
+  FailureOr<DivergenceReport> divergence = failure();
+  {
+    ScopedDiagnosticHandler capture(&context, [&](Diagnostic &d) {
+      problems.push_back(d.str());
+      return success();
+    });
+    ModuleOp student = module;
+    if (shaped) {
+      // The student at the data's shapes: the measured module quantized
+      // the same way.
+      PipelineHooks quiet = hooks;
+      quiet.report = nullptr;
+      PassManager pm(&context);
+      buildQuantizationPipeline(pm, options, quiet);
+      student = measured;
+      if (failed(pm.run(measured)))
+        student = nullptr;
+    }
+    if (student) {
+      DivergenceOptions measure;
+      measure.dataPath = options.calibrationPath;
+      measure.executor = hooks.executor;
+      measure.progress = options.progress;
+      divergence = measureDivergence(*teacher, student, measure);
+    }
+  }
+  if (succeeded(divergence)) {
+    rep.divergence = std::move(*divergence);
+    rep.hasDivergence = true;
+    return success();
+  }
+  for (const std::string &problem : problems) {
+    if (llvm::StringRef(problem).ends_with("cancelled"))
+      return emitError(loc) << problem;
+    emitWarning(loc) << "the divergence was not measured: " << problem;
+  }
+  return success();
 }
 
 LogicalResult smelt::compile(const CompileOptions &options,
                              MLIRContext &context, CompileReport *report) {
+  registerAllTargets();
   auto started = std::chrono::steady_clock::now();
+  Location loc = UnknownLoc::get(&context);
+  FailureOr<Plan> plan = planCompression(options, loc);
+  if (failed(plan))
+    return failure();
   ONNXImportOptions importOptions;
   importOptions.inputShapes = options.inputShapes;
   OwningOpRef<ModuleOp> module =
@@ -455,20 +526,16 @@ LogicalResult smelt::compile(const CompileOptions &options,
   if (!module)
     return failure();
 
-  if (options.emit == EmitKind::Calibration)
-    return emitCalibrationTable(options, *module);
-
   // The report's file is opened first, so that a path that cannot be
   // written fails the compile before anything else is written (and the
   // file appears only when everything succeeded).
   std::unique_ptr<llvm::ToolOutputFile> reportFile;
-  if (!options.reportPath.empty()) {
+  if (!options.reportPath.empty() && options.emit != EmitKind::Calibration) {
     std::string error;
     reportFile = openOutputFile(options.reportPath, &error);
     if (!reportFile)
-      return emitError(UnknownLoc::get(&context))
-             << "cannot open '" << options.reportPath
-             << "' for writing: " << error;
+      return emitError(loc) << "cannot open '" << options.reportPath
+                            << "' for writing: " << error;
   }
   CompileReport local;
   CompileReport &rep = report ? *report : local;
@@ -476,46 +543,13 @@ LogicalResult smelt::compile(const CompileOptions &options,
   rep.model = options.inputPath;
   rep.target = options.target;
   rep.before = summarizeModel(*module);
-  if (!options.quantize.empty()) {
-    rep.quantize = options.quantize;
-    FailureOr<QuantizationData> data =
-        gatherQuantizationData(options, *module);
-    if (failed(data))
+  rep.quantize = options.quantize;
+  if (!options.quantize.empty() || options.emit == EmitKind::Calibration) {
+    bool done = false;
+    if (failed(compress(options, *module, *plan, rep, done)))
       return failure();
-    FailureOr<QuantizeReport> quantized =
-        applyQuantization(options, *module, *data, /*log=*/true);
-    if (failed(quantized))
-      return failure();
-    rep.quantization = std::move(*quantized);
-    if (options.measureDivergence && !options.calibrationPath.empty()) {
-      // The model is good whether or not its divergence can be measured:
-      // a failure here becomes warnings and a report without divergence.
-      // A cancel (an interrupted notebook) still stops the compile.
-      std::vector<std::string> problems;
-      FailureOr<DivergenceReport> divergence = failure();
-      {
-        ScopedDiagnosticHandler capture(&context, [&](Diagnostic &d) {
-          problems.push_back(d.str());
-          return success();
-        });
-        divergence = measureQuantizationDivergence(options, *module, *data);
-      }
-      if (succeeded(divergence)) {
-        rep.divergence = std::move(*divergence);
-        rep.hasDivergence = true;
-      } else {
-        for (const std::string &problem : problems) {
-          if (llvm::StringRef(problem).ends_with("cancelled"))
-            return emitError(UnknownLoc::get(&context)) << problem;
-          emitWarning(UnknownLoc::get(&context))
-              << "the divergence was not measured: " << problem;
-        }
-      }
-    }
-  } else if (!options.calibrationPath.empty()) {
-    emitError(UnknownLoc::get(&context))
-        << "--calibration needs --quantize=MODE or --emit=calibration";
-    return failure();
+    if (done)
+      return success();
   }
   rep.after = summarizeModel(*module);
 
@@ -535,8 +569,7 @@ LogicalResult smelt::compile(const CompileOptions &options,
     reportFile->os().flush();
     if (reportFile->os().has_error()) {
       reportFile->os().clear_error();
-      return emitError(UnknownLoc::get(&context))
-             << "cannot write '" << options.reportPath << "'";
+      return emitError(loc) << "cannot write '" << options.reportPath << "'";
     }
     reportFile->keep();
   }
@@ -548,8 +581,11 @@ LogicalResult smelt::emitModule(const CompileOptions &options,
   MLIRContext &context = *module.getContext();
   switch (options.emit) {
   case EmitKind::MLIR:
+    // With locations: they carry the node names (a calibration table, an
+    // exclusion list and the report name nodes by them).
     return writeTextOutput(context, options.outputPath, [&](auto &os) {
-      module->print(os);
+      module->print(os, OpPrintingFlags().enableDebugInfo(
+                            /*enable=*/true, /*prettyForm=*/false));
       os << "\n";
       return success();
     });
@@ -612,106 +648,3 @@ LogicalResult smelt::emitModule(const CompileOptions &options,
                               options.outputPath);
 }
 
-std::string smelt::formatReportJSON(const CompileReport &report) {
-  namespace json = llvm::json;
-  auto number = [](double x) -> json::Value {
-    if (std::isfinite(x))
-      return x;
-    // JSON has no infinity: an exact tensor's SQNR ("exact": true), or
-    // one whose reference is all zeros.
-    return nullptr;
-  };
-  auto divergence = [&](const TensorDivergence &t) {
-    json::Object o{{"elements", t.elements},
-                   {"exact", t.maxAbs == 0},
-                   {"relative_rmse", number(t.relativeRMSE)},
-                   {"sqnr_db", number(t.sqnrDB)},
-                   {"cosine", number(t.cosine)},
-                   {"max_abs", number(t.maxAbs)}};
-    if (t.top1Agreement >= 0)
-      o["top1_agreement"] = t.top1Agreement;
-    return o;
-  };
-  auto summary = [](const ModelSummary &s) {
-    return json::Object{{"parameters", s.numParameters},
-                        {"parameter_bytes", s.parameterBytes},
-                        {"nodes", s.numNodes}};
-  };
-  json::Array inputs, outputs;
-  for (const ModelSummary::Value &v : report.before.inputs)
-    inputs.push_back(json::Object{{"name", v.name}, {"type", v.type}});
-  for (const ModelSummary::Value &v : report.before.outputs)
-    outputs.push_back(json::Object{{"name", v.name}, {"type", v.type}});
-
-  // Layers: what each candidate of the quantizer became, and how far its
-  // output moved.
-  std::map<std::pair<std::string, unsigned>, const TensorDivergence *> byNode;
-  for (const TensorDivergence &t : report.divergence.tensors)
-    byNode[{t.node, t.result}] = &t;
-  json::Array layers;
-  for (const LayerQuantization &l : report.quantization.layers) {
-    json::Object o{{"name", l.node},
-                   {"op", l.op},
-                   {"format", l.format},
-                   {"detail", l.detail},
-                   {"weight_bytes_before", l.weightBytesBefore},
-                   {"weight_bytes_after", l.weightBytesAfter}};
-    auto it = byNode.find({l.node, 0});
-    if (it != byNode.end())
-      o["divergence"] = divergence(*it->second);
-    layers.push_back(std::move(o));
-  }
-  json::Object root{
-      {"model", report.model},
-      {"target", report.target},
-      {"inputs", std::move(inputs)},
-      {"outputs", std::move(outputs)},
-      {"compile_seconds", report.compileSeconds},
-      {"size",
-       json::Object{{"before", summary(report.before)},
-                    {"after", summary(report.after)},
-                    {"artifact_bytes",
-                     report.artifactBytes >= 0
-                         ? json::Value(report.artifactBytes)
-                         : json::Value(nullptr)}}},
-      {"layers", std::move(layers)}};
-  if (!report.quantize.empty()) {
-    const QuantizeReport &q = report.quantization;
-    int64_t stored = 0;
-    for (const LayerQuantization &l : q.layers)
-      if (l.format != "float32")
-        stored += l.weightBytesAfter;
-    root["quantization"] = json::Object{
-        {"mode", report.quantize},
-        {"quantized_ops", q.quantizedOps},
-        {"float_ops", q.skippedOps},
-        {"weight_bytes_before", q.weightBytesBefore},
-        {"weight_bytes_after", stored},
-        // int4 as it will be stored once packed two to a byte.
-        {"weight_bytes_packed", q.weightBytesAfter},
-        {"boundary_values", q.boundaryValues}};
-  }
-  if (report.hasDivergence) {
-    json::Array outs, tensors;
-    for (const TensorDivergence &t : report.divergence.outputs) {
-      json::Object o = divergence(t);
-      o["name"] = t.node;
-      outs.push_back(std::move(o));
-    }
-    for (const TensorDivergence &t : report.divergence.tensors) {
-      json::Object o = divergence(t);
-      o["node"] = t.node;
-      o["result"] = static_cast<int64_t>(t.result);
-      o["op"] = llvm::StringRef(t.opName).drop_front(5).str();
-      tensors.push_back(std::move(o));
-    }
-    root["divergence"] =
-        json::Object{{"samples", report.divergence.samples},
-                     {"outputs", std::move(outs)},
-                     {"tensors", std::move(tensors)}};
-  }
-  std::string text;
-  llvm::raw_string_ostream os(text);
-  os << llvm::formatv("{0:2}", json::Value(std::move(root)));
-  return text;
-}

@@ -65,6 +65,8 @@ _OPTIONS = {
     "input_shapes": "fix dynamic dimensions: {name: (dims...)}",
     "calibration_method": "minmax, percentile, entropy or mse",
     "percentile": "the percentile of |x| kept by calibration_method='percentile'",
+    "calibration_table": "static int8 from a calibration table (what "
+                         "emit='calibration' wrote) instead of running the model",
     "per_tensor_weights": "one weight scale per tensor instead of per channel",
     "exclude": "node names or op types kept in float",
     "weight_group_size": "weight-only: weights per scale (0: per output channel)",
@@ -182,6 +184,7 @@ def _driver_options(options):
         "input_shapes": shapes,
         "calibration_method": method,
         "percentile": float(options.get("percentile", 99.99)),
+        "calibration_table": os.fspath(options.get("calibration_table", "")),
         "per_tensor_weights": bool(options.get("per_tensor_weights", False)),
         "exclude": [str(e) for e in exclude],
         "weight_group_size": int(options.get("weight_group_size", 32)),

@@ -6,15 +6,20 @@
 //            --load-pass-plugin=SmeltPlugin.so model.mlir \
 //            --pass-pipeline='builtin.module(convert-onnx-to-linalg)'
 //
-// The dialect plugin adds the onnx dialect (the upstream dialects Smelt's
-// pipelines use are mlir-opt's own); the pass plugin registers Smelt's
-// passes and the smelt-cpu-pipeline (not upstream's, which mlir-opt has).
+// The dialect plugin adds the onnx and smelt dialects (the upstream
+// dialects Smelt's pipelines use are mlir-opt's own); the pass plugin
+// registers Smelt's compression passes, its conversions and the
+// smelt-cpu-pipeline (not upstream's, which mlir-opt has). Calibration from
+// sample data needs a model executor, which the plugin leaves out: a
+// pipeline here reads its statistics from a calibration table.
 //
 //===----------------------------------------------------------------------===//
 
 #include "ONNX/ONNXDialect.h"
+#include "Smelt/SmeltDialect.h"
 #include "smelt/Conversion/Passes.h"
 #include "smelt/Target/CPU/CPUTarget.h"
+#include "smelt/Transforms/Passes.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/Plugins/DialectPlugin.h"
@@ -26,7 +31,7 @@ extern "C" LLVM_ATTRIBUTE_WEAK mlir::DialectPluginLibraryInfo
 mlirGetDialectPluginInfo() {
   return {MLIR_PLUGIN_API_VERSION, "Smelt", LLVM_VERSION_STRING,
           [](mlir::DialectRegistry *registry) {
-            registry->insert<smelt::onnx::ONNXDialect>();
+            registry->insert<smelt::onnx::ONNXDialect, smelt::SmeltDialect>();
           }};
 }
 
@@ -34,6 +39,7 @@ extern "C" LLVM_ATTRIBUTE_WEAK mlir::PassPluginLibraryInfo
 mlirGetPassPluginInfo() {
   return {MLIR_PLUGIN_API_VERSION, "Smelt", LLVM_VERSION_STRING, []() {
             smelt::registerSmeltConversionPasses();
+            smelt::registerSmeltTransformsPasses();
             smelt::registerCPUPipeline();
           }};
 }

@@ -76,6 +76,17 @@ int main(int argc, char **argv) {
       "calibration-percentile",
       cl::desc("The percentile of |x| kept by --calibration-method=percentile"),
       cl::init(99.99), cl::cat(category));
+  cl::opt<std::string> calibrationTable(
+      "calibration-table",
+      cl::desc("Static int8 from this calibration table (what "
+               "--emit=calibration wrote) instead of running the model"),
+      cl::value_desc("FILE"), cl::cat(category));
+  cl::opt<bool> printPipeline(
+      "print-pipeline",
+      cl::desc("Print the compression pipeline (for smelt-opt or mlir-opt "
+               "--pass-pipeline) and, when code is generated, the target's, "
+               "then stop"),
+      cl::cat(category));
   cl::opt<std::string> quantize(
       "quantize",
       cl::desc("Quantize: int8 (static, from --calibration data; QDQ "
@@ -129,6 +140,7 @@ int main(int argc, char **argv) {
   options.calibrationPath = calibration;
   options.calibrationMethod = calibrationMethod;
   options.calibrationPercentile = calibrationPercentile;
+  options.calibrationTablePath = calibrationTable;
   options.quantize = quantize;
   options.weightGroupSize = weightGroupSize;
   options.weightMethod = weightMethod;
@@ -151,5 +163,9 @@ int main(int argc, char **argv) {
   smelt::registerAllDialects(registry);
   mlir::MLIRContext context(registry);
   smelt::NodeDiagnosticPrinter printer(&context, llvm::errs());
+  if (printPipeline)
+    return mlir::succeeded(smelt::printPipelines(options, context, llvm::outs()))
+               ? 0
+               : 1;
   return mlir::succeeded(smelt::compile(options, context)) ? 0 : 1;
 }

@@ -35,27 +35,6 @@ def ConvertONNXToLinalgPass : Pass<"convert-onnx-to-linalg", "::mlir::ModuleOp">
   ];
 }
 
-def FuseQDQPass : Pass<"onnx-fuse-qdq", "::mlir::func::FuncOp"> {
-  let summary = "Fuse QDQ patterns into ONNX's integer operators";
-  let description = [{
-    In a QDQ model (ONNX Runtime's quantization tool's, or Smelt's own
-    `--quantize=int8`), rewrites the quantized computation so that it runs
-    on integers:
-
-      Q(Conv(DQ(x), DQ(w), DQ(b)))  ->  QLinearConv(x, ..., w, ..., b)
-      Q(MatMul(DQ(a), DQ(b)))       ->  QLinearMatMul(a, ..., b, ...)
-      Q(Gemm(DQ(a), DQ(w), DQ(c)))  ->  Q(DQ(MatMulInteger(a, w')) + DQ(c))
-      Q(Relu(any of those))         ->  the same, when Q's zero point is 0
-      Q(MaxPool|Flatten|Reshape(DQ(x))) with equal parameters -> op(x)
-
-    (w' transposed at compile time for transB). Weights must be constants
-    with zero zero points, activations per tensor, biases int32 at scale
-    x_scale * w_scale; anything else stays in float. The integer ops then
-    take the CPU's int8 kernels.
-  }];
-  let dependentDialects = ["::smelt::onnx::ONNXDialect"];
-}
-
 def ONNXQDQToQuantPass : Pass<"onnx-qdq-to-quant", "::mlir::func::FuncOp"> {
   let summary = "Write QDQ pairs with upstream !quant.uniform types";
   let description = [{

@@ -8,10 +8,10 @@
 #ifndef SMELT_DRIVER_DRIVER_H
 #define SMELT_DRIVER_DRIVER_H
 
-#include "smelt/Calibration/Calibration.h"
-#include "smelt/Calibration/Divergence.h"
-#include "smelt/Quantization/Quantize.h"
 #include "smelt/Target/Target.h"
+#include "smelt/Transforms/Divergence.h"
+#include "smelt/Transforms/ModelExecutor.h"
+#include "smelt/Transforms/Quantize.h"
 
 #include "mlir/IR/BuiltinOps.h"
 
@@ -67,6 +67,9 @@ struct CompileOptions {
   std::string calibrationPath;
   std::string calibrationMethod = "minmax";
   double calibrationPercentile = 99.99;
+  /// A calibration table (--emit=calibration's JSON) that static int8 takes
+  /// its ranges from instead of running the model.
+  std::string calibrationTablePath;
   /// "int8": static int8 quantization (QDQ form) from the calibration;
   /// "int8-weights" / "int4-weights": weight-only, no calibration.
   std::string quantize;
@@ -159,6 +162,20 @@ std::string formatReportJSON(const CompileReport &report);
 mlir::LogicalResult compile(const CompileOptions &options,
                             mlir::MLIRContext &context,
                             CompileReport *report = nullptr);
+
+/// The textual pass pipeline that compile() runs on the imported module
+/// to compress it, which smelt-opt (or mlir-opt with Smelt's plugin)
+/// replays on `smeltc --emit=mlir`'s output; "builtin.module()" when there
+/// is nothing to compress. Invalid options are diagnosed in `context`.
+mlir::FailureOr<std::string>
+getCompressionPipeline(const CompileOptions &options,
+                       mlir::MLIRContext &context);
+
+/// `smeltc --print-pipeline`: the compression pipeline on one line and,
+/// when the output is generated code, the target's pipeline on the next.
+mlir::LogicalResult printPipelines(const CompileOptions &options,
+                                   mlir::MLIRContext &context,
+                                   llvm::raw_ostream &os);
 
 /// Writes `module` (the onnx dialect, imported and compressed) as
 /// `options.emit` asks: the text and ONNX forms directly, the rest after

@@ -13,6 +13,8 @@
 #include "mlir/IR/OwningOpRef.h"
 #include "llvm/ADT/StringRef.h"
 
+#include "ONNX/ONNXBuild.h"
+
 #include <map>
 #include <string>
 #include <vector>
@@ -25,9 +27,6 @@ namespace smelt {
 
 /// The default-domain opset every imported model is brought to.
 constexpr int kONNXTargetOpset = 17;
-
-/// Name of the function an imported graph becomes.
-constexpr llvm::StringLiteral kONNXEntryName = "main_graph";
 
 struct ONNXImportOptions {
   /// Shapes that replace the declared shapes of graph inputs (by name) before

@@ -1,10 +1,11 @@
 //===- Target.h - What every Smelt code-generation target provides -*- C++ -*-===//
 //
-// A target names its pipeline (onnx dialect in, its lowest MLIR level out),
-// says what it runs natively, estimates what an op costs, and turns a lowered
-// module into an artifact. The CPU is the first implementation; GPU, FPGA and
-// ASIC targets implement the same interface, and heterogeneous placement
-// asks each target about each op.
+// A target names its pipeline (onnx dialect in, its lowest MLIR level out)
+// and turns a lowered module into an artifact. Each target's library adds
+// it to the registry here (registerTarget); the driver looks targets up by
+// name. The CPU is the first implementation; GPU, FPGA and ASIC targets
+// implement the same interface. (Cost estimation and native-support queries
+// join the interface when placement, their first caller, lands.)
 //
 //===----------------------------------------------------------------------===//
 
@@ -48,13 +49,6 @@ public:
   virtual void buildPipeline(mlir::OpPassManager &pm,
                              const TargetOptions &options) const = 0;
 
-  /// Whether the target runs `op` (an onnx op, with its operand types)
-  /// natively, without falling back to a generic form.
-  virtual bool supportsNatively(mlir::Operation *op) const = 0;
-
-  /// Estimated cost of `op` in abstract cycles; placement compares targets.
-  virtual double estimateCost(mlir::Operation *op) const = 0;
-
   /// Writes the artifact of a module that went through `buildPipeline`.
   /// `path` is the output file (some artifacts need a linker and a file).
   virtual mlir::LogicalResult emitArtifact(mlir::ModuleOp module,
@@ -63,10 +57,14 @@ public:
                                            llvm::StringRef path) const = 0;
 };
 
-/// The targets Smelt knows, by name; null when there is none of that name.
+/// Adds `target` (which lives as long as the program) to the registry under
+/// its name; a target's library calls it from its register function.
+void registerTarget(const Target &target);
+
+/// The registered target of that name; null when there is none.
 const Target *lookupTarget(llvm::StringRef name);
 
-/// Names of all known targets.
+/// Names of all registered targets, sorted.
 std::vector<std::string> getTargetNames();
 
 } // namespace smelt

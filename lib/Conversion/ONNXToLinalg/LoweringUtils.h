@@ -48,9 +48,7 @@ using ::smelt::onnx::isONNXOp;
 mlir::Value reshapeToStatic(mlir::OpBuilder &b, mlir::Location loc,
                             mlir::Value value, mlir::RankedTensorType type);
 
-/// The elements of a constant 1-D integer operand (after conversion, an
-/// arith.constant), or std::nullopt when it is not a constant.
-std::optional<llvm::SmallVector<int64_t>> getConstantInts(mlir::Value value);
+using ::smelt::onnx::getConstantInts;
 
 /// The map from a rank-`rank` iteration space to the dimensions left after
 /// dropping `axes`.
@@ -71,8 +69,7 @@ reduce(mlir::OpBuilder &b, mlir::Location loc, mlir::Value input,
 mlir::Value buildSoftmax(mlir::OpBuilder &b, mlir::Location loc,
                          mlir::Value input, int64_t axis, bool log);
 
-/// The elements of a constant 1-D float operand, or std::nullopt.
-std::optional<llvm::SmallVector<double>> getConstantFloats(mlir::Value value);
+using ::smelt::onnx::getConstantFloats;
 
 /// An integer element read from `tensor` at `at`, as an index, made
 /// non-negative by adding `dim` when negative (ONNX's negative indices).

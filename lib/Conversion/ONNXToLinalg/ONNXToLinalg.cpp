@@ -51,8 +51,14 @@ void smelt::populateONNXToLinalgPatterns(const TypeConverter &converter,
   populateONNXMatMulToLinalgPatterns(converter, patterns);
   populateONNXShapeToLinalgPatterns(converter, patterns);
   populateONNXReductionToLinalgPatterns(converter, patterns);
-  populateONNXNNToLinalgPatterns(converter, patterns);
+  populateONNXConvToLinalgPatterns(converter, patterns);
+  populateONNXPoolingToLinalgPatterns(converter, patterns);
+  populateONNXNormalizationToLinalgPatterns(converter, patterns);
+  populateONNXSliceToLinalgPatterns(converter, patterns);
+  populateONNXGatherToLinalgPatterns(converter, patterns);
   populateONNXDataMovementToLinalgPatterns(converter, patterns);
+  populateONNXGeneratorsToLinalgPatterns(converter, patterns);
+  populateONNXResizeToLinalgPatterns(converter, patterns);
   populateONNXLossToLinalgPatterns(converter, patterns);
   populateONNXScatterToLinalgPatterns(converter, patterns);
   populateONNXQuantizationToLinalgPatterns(converter, patterns);

@@ -10,6 +10,7 @@
 #include "smelt/Target/CPU/Passes.h"
 
 #include "smelt/Conversion/Passes.h"
+#include "smelt/Transforms/Passes.h"
 
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
@@ -28,7 +29,7 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
   pm.addPass(createCPURecordSignaturePass());
 
   // QDQ models run on integers where the patterns allow.
-  pm.addNestedPass<func::FuncOp>(createFuseQDQPass());
+  pm.addNestedPass<func::FuncOp>(createSmeltFuseQDQPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createConvertONNXToLinalgPass());
   pm.addPass(createCanonicalizerPass());

@@ -135,32 +135,6 @@ public:
     smelt::buildCPUPipeline(pm, options);
   }
 
-  bool supportsNatively(Operation *op) const override {
-    // Every element type the lowering accepts runs as scalar or vector code;
-    // strings, sequences and maps do not.
-    auto native = [](Type type) {
-      auto tensor = dyn_cast<TensorType>(type);
-      return tensor && !isa<smelt::onnx::StringType>(tensor.getElementType());
-    };
-    return llvm::all_of(op->getOperandTypes(), native) &&
-           llvm::all_of(op->getResultTypes(), native);
-  }
-
-  double estimateCost(Operation *op) const override {
-    // A first model: one cycle per output element, times the reduction
-    // length for contractions.
-    double elements = 0;
-    for (Type type : op->getResultTypes())
-      if (auto shaped = dyn_cast<ShapedType>(type);
-          shaped && shaped.hasStaticShape())
-        elements += shaped.getNumElements();
-    if (isa<smelt::onnx::MatMulOp, smelt::onnx::GemmOp>(op))
-      if (auto lhs = dyn_cast<ShapedType>(op->getOperand(0).getType());
-          lhs && lhs.hasRank() && lhs.getRank() > 0)
-        elements *= std::max<int64_t>(1, lhs.getShape().back());
-    return elements;
-  }
-
   LogicalResult emitArtifact(ModuleOp module, smelt::ArtifactKind kind,
                              const smelt::TargetOptions &options,
                              llvm::StringRef path) const override {
@@ -284,3 +258,5 @@ const smelt::Target &smelt::getCPUTarget() {
   static CPUTarget target;
   return target;
 }
+
+void smelt::registerCPUTarget() { registerTarget(getCPUTarget()); }

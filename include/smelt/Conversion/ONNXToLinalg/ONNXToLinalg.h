@@ -35,17 +35,34 @@ void populateONNXShapeToLinalgPatterns(const mlir::TypeConverter &converter,
 void populateONNXReductionToLinalgPatterns(const mlir::TypeConverter &converter,
                                            mlir::RewritePatternSet &patterns);
 
-/// Conv, MaxPool, AveragePool, global pooling, BatchNormalization
-/// (inference), Dropout (inference), LayerNormalization,
-/// InstanceNormalization.
-void populateONNXNNToLinalgPatterns(const mlir::TypeConverter &converter,
-                                    mlir::RewritePatternSet &patterns);
+/// Conv and ConvTranspose.
+void populateONNXConvToLinalgPatterns(const mlir::TypeConverter &converter,
+                                      mlir::RewritePatternSet &patterns);
+/// MaxPool, AveragePool, GlobalAveragePool and GlobalMaxPool.
+void populateONNXPoolingToLinalgPatterns(const mlir::TypeConverter &converter,
+                                         mlir::RewritePatternSet &patterns);
+/// BatchNormalization, LRN, MeanVarianceNormalization, LayerNormalization,
+/// InstanceNormalization and Dropout (inference).
+void populateONNXNormalizationToLinalgPatterns(
+    const mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
 
-/// Slice, Gather, GatherElements, Split, Pad, Expand, Tile,
-/// ConstantOfShape, Range, CastLike, Trilu, DepthToSpace, SpaceToDepth,
-/// EyeLike.
+/// Slice, Split and Pad.
+void populateONNXSliceToLinalgPatterns(const mlir::TypeConverter &converter,
+                                       mlir::RewritePatternSet &patterns);
+/// Gather, GatherElements and GatherND.
+void populateONNXGatherToLinalgPatterns(const mlir::TypeConverter &converter,
+                                        mlir::RewritePatternSet &patterns);
+/// Expand, Tile, CastLike, Trilu, DepthToSpace, SpaceToDepth and
+/// ReverseSequence.
 void populateONNXDataMovementToLinalgPatterns(
     const mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+/// ConstantOfShape, Range, EyeLike, OneHot, HannWindow, HammingWindow and
+/// BlackmanWindow.
+void populateONNXGeneratorsToLinalgPatterns(
+    const mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+/// Resize (nearest and linear modes).
+void populateONNXResizeToLinalgPatterns(const mlir::TypeConverter &converter,
+                                        mlir::RewritePatternSet &patterns);
 
 /// NegativeLogLikelihoodLoss and SoftmaxCrossEntropyLoss.
 void populateONNXLossToLinalgPatterns(const mlir::TypeConverter &converter,

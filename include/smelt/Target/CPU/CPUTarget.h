@@ -26,6 +26,9 @@ void registerCPUPipeline();
 /// The CPU target object.
 const Target &getCPUTarget();
 
+/// Adds the CPU target to the registry (`--target=cpu`).
+void registerCPUTarget();
+
 } // namespace smelt
 
 #endif // SMELT_TARGET_CPU_CPUTARGET_H

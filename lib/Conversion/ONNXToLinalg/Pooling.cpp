@@ -1,0 +1,223 @@
+//===- Pooling.cpp - onnx pooling to linalg -------------------------------===//
+//
+// Pooling is a linalg.generic over a padded input, with any number of
+// spatial dimensions, its window an operand that only gives the window
+// dimensions their extent. Pads follow auto_pad or the pads attribute,
+// and ceil_mode windows that run past the input read extra padding.
+//
+//===----------------------------------------------------------------------===//
+
+#include "smelt/Conversion/ONNXToLinalg/ONNXToLinalg.h"
+
+#include "LoweringUtils.h"
+#include "NNUtils.h"
+
+#include "ONNX/ONNXDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+
+using namespace mlir;
+using namespace smelt::detail;
+
+namespace {
+
+/// Sums or maximizes `x` (already padded) over windows: [N, C, O...].
+Value poolWindows(OpBuilder &b, Location loc, Value x, const Window &w,
+                  RankedTensorType resultType, bool isMax,
+                  bool isUnsigned = false) {
+  MLIRContext *ctx = b.getContext();
+  int64_t spatial = w.kernel.size();
+  int64_t dims = 2 + 2 * spatial;
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  // Iteration: n, c, the window (reduction), then the outputs innermost, so
+  // that once lowered to loops the innermost loop walks a row of outputs
+  // with one window offset, which LLVM vectorizes.
+  int64_t kDim0 = 2, oDim0 = 2 + spatial;
+  SmallVector<AffineExpr> xExprs = {d(0), d(1)}, kExprs, yExprs = {d(0), d(1)};
+  for (int64_t i = 0; i < spatial; ++i) {
+    xExprs.push_back(d(oDim0 + i) * w.strides[i] +
+                     d(kDim0 + i) * w.dilations[i]);
+    kExprs.push_back(d(kDim0 + i));
+    yExprs.push_back(d(oDim0 + i));
+  }
+  Type element = resultType.getElementType();
+  // The window operand only gives the kernel dimensions their extent.
+  Value window = tensor::EmptyOp::create(b, loc, w.kernel, element);
+  Value start = isMax ? lowestValue(b, loc, element, isUnsigned)
+                      : createScalarConstant(b, loc, element, 0.0);
+  Value empty = tensor::EmptyOp::create(b, loc, resultType.getShape(), element);
+  Value init = linalg::FillOp::create(b, loc, start, empty).getResult(0);
+  SmallVector<AffineMap> maps = {AffineMap::get(dims, 0, xExprs, ctx),
+                                 AffineMap::get(dims, 0, kExprs, ctx),
+                                 AffineMap::get(dims, 0, yExprs, ctx)};
+  SmallVector<utils::IteratorType> iterators(2, utils::IteratorType::parallel);
+  iterators.append(spatial, utils::IteratorType::reduction);
+  iterators.append(spatial, utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{resultType}, ValueRange{x, window},
+             ValueRange{init}, maps, iterators,
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value v = isMax ? maxOf(nb, l, args[0], args[2], isUnsigned)
+                               : Value(arith::AddFOp::create(nb, l, args[0],
+                                                             args[2]));
+               linalg::YieldOp::create(nb, l, v);
+             })
+      .getResult(0);
+}
+
+struct MaxPoolLowering : OpConversionPattern<smelt::onnx::MaxPoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::MaxPoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    if (op.getIndices())
+      return rewriter.notifyMatchFailure(op, "Indices output not supported");
+    auto inputType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
+    RankedTensorType resultType =
+        getStaticTensorType(*getTypeConverter(), op.getY().getType());
+    if (!inputType || !inputType.hasStaticShape() || !resultType ||
+        inputType.getRank() < 3)
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    Window w;
+    w.kernel = intsOf(op.getKernelShapeAttr(), 0, 1);
+    if (failed(computeWindow(op, inputType, resultType, w)))
+      return rewriter.notifyMatchFailure(op, "bad window attributes");
+    Location loc = op.getLoc();
+    Type element = inputType.getElementType();
+    bool isUnsigned = isUnsignedElement(op.getX().getType());
+    // Padding never wins the maximum.
+    Value lowest = lowestValue(rewriter, loc, element, isUnsigned);
+    Value x = padSpatial(rewriter, loc, adaptor.getX(), w.padBegin, w.padEnd,
+                         lowest);
+    rewriter.replaceOp(op, poolWindows(rewriter, loc, x, w, resultType, true,
+                                       isUnsigned));
+    return success();
+  }
+};
+
+struct AveragePoolLowering : OpConversionPattern<smelt::onnx::AveragePoolOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::AveragePoolOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto inputType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
+    RankedTensorType resultType =
+        getStaticTensorType(*getTypeConverter(), op.getY().getType());
+    if (!inputType || !inputType.hasStaticShape() || !resultType ||
+        inputType.getRank() < 3 ||
+        !isa<FloatType>(inputType.getElementType()))
+      return rewriter.notifyMatchFailure(op, "needs static float shapes");
+    Window w;
+    w.kernel = intsOf(op.getKernelShapeAttr(), 0, 1);
+    if (failed(computeWindow(op, inputType, resultType, w)))
+      return rewriter.notifyMatchFailure(op, "bad window attributes");
+    Location loc = op.getLoc();
+    Type element = inputType.getElementType();
+    Value zero = createScalarConstant(rewriter, loc, element, 0.0);
+    Value one = createScalarConstant(rewriter, loc, element, 1.0);
+    Value x = padSpatial(rewriter, loc, adaptor.getX(), w.padBegin, w.padEnd,
+                         zero);
+    Value sums = poolWindows(rewriter, loc, x, w, resultType, false);
+
+    // The divisor of each window: its input cells, plus the declared padding
+    // when count_include_pad (never the extra padding ceil_mode adds).
+    SmallVector<int64_t> declaredBegin, declaredEnd, extraEnd;
+    SmallVector<int64_t> attrPads =
+        intsOf(op.getPadsAttr(), 2 * w.kernel.size(), 0);
+    bool explicitPads = op.getAutoPad() == "NOTSET";
+    for (size_t i = 0; i < w.kernel.size(); ++i) {
+      int64_t declared = explicitPads ? attrPads[w.kernel.size() + i]
+                                      : w.padEnd[i];
+      declared = std::min(declared, w.padEnd[i]);
+      declaredBegin.push_back(w.padBegin[i]);
+      declaredEnd.push_back(declared);
+      extraEnd.push_back(w.padEnd[i] - declared);
+    }
+    Value ones = linalg::FillOp::create(
+                     rewriter, loc, one,
+                     Value(tensor::EmptyOp::create(rewriter, loc,
+                                                   inputType.getShape(),
+                                                   element)))
+                     .getResult(0);
+    bool includePad = op.getCountIncludePad() != 0;
+    Value mask = padSpatial(rewriter, loc, ones, declaredBegin, declaredEnd,
+                            includePad ? one : zero);
+    SmallVector<int64_t> none(w.kernel.size(), 0);
+    mask = padSpatial(rewriter, loc, mask, none, extraEnd, zero);
+    Value counts = poolWindows(rewriter, loc, mask, w, resultType, false);
+    Value result = buildBroadcastElementwise(
+        rewriter, loc, resultType, ValueRange{sums, counts},
+        [](OpBuilder &b, Location l, ValueRange args) -> Value {
+          return arith::DivFOp::create(b, l, args[0], args[1]);
+        });
+    rewriter.replaceOp(op, result);
+    return success();
+  }
+};
+
+/// GlobalAveragePool / GlobalMaxPool: a reduction over the spatial dims.
+template <typename OpTy, bool isMax>
+struct GlobalPoolLowering : OpConversionPattern<OpTy> {
+  using OpConversionPattern<OpTy>::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(OpTy op, typename OpTy::Adaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    auto inputType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
+    RankedTensorType resultType =
+        getStaticTensorType(*this->getTypeConverter(), op.getY().getType());
+    if (!inputType || !inputType.hasStaticShape() || !resultType ||
+        inputType.getRank() < 3 ||
+        !isa<FloatType>(inputType.getElementType()))
+      return rewriter.notifyMatchFailure(op, "needs static float shapes");
+    Location loc = op.getLoc();
+    Type element = inputType.getElementType();
+    SmallVector<int64_t> axes;
+    int64_t count = 1;
+    for (int64_t d = 2; d < inputType.getRank(); ++d) {
+      axes.push_back(d);
+      count *= inputType.getDimSize(d);
+    }
+    Value init = isMax ? lowestValue(rewriter, loc, element, false)
+                       : createScalarConstant(rewriter, loc, element, 0.0);
+    auto combine = [](OpBuilder &b, Location l, Value x, Value acc) -> Value {
+      if (isMax)
+        return arith::MaximumFOp::create(b, l, x, acc);
+      return arith::AddFOp::create(b, l, acc, x);
+    };
+    // The outer spatial dims first, into rows along the innermost one: that
+    // loop is parallel and vectorizes, where one long reduction would run
+    // one element at a time (floats do not reassociate).
+    Value input = adaptor.getX();
+    int64_t rank = inputType.getRank();
+    if (rank > 3 && inputType.getDimSize(rank - 1) > 1) {
+      input = reduce(rewriter, loc, input, ArrayRef(axes).drop_back(), init,
+                     combine);
+      axes = {2};
+    }
+    Value reduced = reduce(rewriter, loc, input, axes, init, combine);
+    if (!isMax) {
+      auto reducedType = cast<RankedTensorType>(reduced.getType());
+      reduced = buildBroadcastElementwise(
+          rewriter, loc, reducedType, ValueRange{reduced},
+          [&](OpBuilder &b, Location l, ValueRange args) -> Value {
+            return arith::DivFOp::create(
+                b, l, args[0], createScalarConstant(b, l, element, count));
+          });
+    }
+    rewriter.replaceOp(op, reshapeToStatic(rewriter, loc, reduced, resultType));
+    return success();
+  }
+};
+
+} // namespace
+
+void smelt::populateONNXPoolingToLinalgPatterns(const TypeConverter &converter,
+                                                RewritePatternSet &patterns) {
+  patterns.add<MaxPoolLowering, AveragePoolLowering,
+               GlobalPoolLowering<smelt::onnx::GlobalAveragePoolOp, false>,
+               GlobalPoolLowering<smelt::onnx::GlobalMaxPoolOp, true>>(
+      converter, patterns.getContext());
+}

@@ -1,0 +1,283 @@
+//===- Slice.cpp - onnx slices and pads to linalg -------------------------===//
+//
+// Slice, Split and Pad: a strided window of the input, consecutive
+// windows of it, or the input inside a border (constant, reflected or
+// repeated edge). Offsets and steps come from constant operands, or are
+// read when the model runs.
+//
+//===----------------------------------------------------------------------===//
+
+#include "smelt/Conversion/ONNXToLinalg/ONNXToLinalg.h"
+
+#include "DataMovementUtils.h"
+#include "LoweringUtils.h"
+
+#include "ONNX/ONNXDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+
+using namespace mlir;
+using namespace smelt::detail;
+
+namespace {
+
+struct SliceLowering : OpConversionPattern<smelt::onnx::SliceOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::SliceOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType resultType = staticResult(
+        *getTypeConverter(), op, 0, ValueRange{adaptor.getData()});
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    auto type = cast<RankedTensorType>(adaptor.getData().getType());
+    int64_t rank = type.getRank();
+    auto starts = getConstantInts(adaptor.getStarts());
+    auto ends = getConstantInts(adaptor.getEnds());
+    std::optional<SmallVector<int64_t>> axes, steps;
+    if (Value v = adaptor.getAxes())
+      axes = getConstantInts(v);
+    if (Value v = adaptor.getSteps())
+      steps = getConstantInts(v);
+    if (!starts || !ends || (adaptor.getAxes() && !axes) ||
+        (adaptor.getSteps() && !steps))
+      return lowerWithRuntimeOperands(op, adaptor, rewriter, resultType);
+    SmallVector<int64_t> offset(rank, 0), stride(rank, 1);
+    for (size_t i = 0; i < starts->size(); ++i) {
+      int64_t axis = normalizeAxis(axes ? (*axes)[i] : i, rank);
+      if (axis < 0 || axis >= rank)
+        return rewriter.notifyMatchFailure(op, "axis out of range");
+      int64_t dim = type.getDimSize(axis);
+      int64_t step = steps ? (*steps)[i] : 1;
+      if (step == 0)
+        return rewriter.notifyMatchFailure(op, "zero step");
+      int64_t start = (*starts)[i];
+      if (start < 0)
+        start += dim;
+      start = step > 0 ? std::clamp<int64_t>(start, 0, dim)
+                       : std::clamp<int64_t>(start, 0, dim - 1);
+      offset[axis] = start;
+      stride[axis] = step;
+    }
+    Value data = adaptor.getData();
+    rewriter.replaceOp(
+        op, buildIndexed(rewriter, op.getLoc(), resultType,
+                         [&](OpBuilder &b, Location l, ValueRange idx) -> Value {
+                           SmallVector<Value> src;
+                           for (int64_t d = 0; d < rank; ++d) {
+                             Value scaled = arith::MulIOp::create(
+                                 b, l, idx[d], indexConstant(b, l, stride[d]));
+                             src.push_back(arith::AddIOp::create(
+                                 b, l, scaled, indexConstant(b, l, offset[d])));
+                           }
+                           return tensor::ExtractOp::create(b, l, data, src);
+                         }));
+    return success();
+  }
+
+  /// Starts, axes or steps known only when the model runs (graph inputs):
+  /// the per-dim offset and step are computed from them before the loop;
+  /// the result shape is known, so the ends are not needed.
+  LogicalResult lowerWithRuntimeOperands(smelt::onnx::SliceOp op,
+                                         OpAdaptor adaptor,
+                                         ConversionPatternRewriter &rewriter,
+                                         RankedTensorType resultType) const {
+    Location loc = op.getLoc();
+    Value data = adaptor.getData();
+    auto type = cast<RankedTensorType>(data.getType());
+    int64_t rank = type.getRank();
+    auto startsType = dyn_cast<RankedTensorType>(adaptor.getStarts().getType());
+    if (!startsType || startsType.getRank() != 1 ||
+        !startsType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "needs 1-D starts");
+    int64_t count = startsType.getDimSize(0);
+    auto readAt = [&](Value tensor, int64_t i) -> Value {
+      Value raw = tensor::ExtractOp::create(
+          rewriter, loc, tensor,
+          ValueRange{indexConstant(rewriter, loc, i)});
+      return arith::IndexCastOp::create(rewriter, loc, rewriter.getIndexType(),
+                                        raw);
+    };
+    auto cmp = [&](arith::CmpIPredicate p, Value a, Value b) -> Value {
+      return arith::CmpIOp::create(rewriter, loc, p, a, b);
+    };
+    auto sel = [&](Value c, Value a, Value b) -> Value {
+      return arith::SelectOp::create(rewriter, loc, c, a, b);
+    };
+    using P = arith::CmpIPredicate;
+    SmallVector<Value> offset, stride;
+    for (int64_t d = 0; d < rank; ++d) {
+      offset.push_back(indexConstant(rewriter, loc, 0));
+      stride.push_back(indexConstant(rewriter, loc, 1));
+    }
+    Value zero = indexConstant(rewriter, loc, 0);
+    for (int64_t i = 0; i < count; ++i) {
+      Value axis = adaptor.getAxes() ? readAt(adaptor.getAxes(), i)
+                                     : indexConstant(rewriter, loc, i);
+      axis = sel(cmp(P::slt, axis, zero),
+                 arith::AddIOp::create(rewriter, loc, axis,
+                                       indexConstant(rewriter, loc, rank)),
+                 axis);
+      Value step = adaptor.getSteps() ? readAt(adaptor.getSteps(), i)
+                                      : indexConstant(rewriter, loc, 1);
+      Value start = readAt(adaptor.getStarts(), i);
+      for (int64_t d = 0; d < rank; ++d) {
+        Value dim = indexConstant(rewriter, loc, type.getDimSize(d));
+        Value s = sel(cmp(P::slt, start, zero),
+                      arith::AddIOp::create(rewriter, loc, start, dim), start);
+        // Clamp to [0, dim] going forward, [0, dim - 1] going backward.
+        Value forward = cmp(P::sgt, step, zero);
+        Value upper = sel(forward, dim,
+                          arith::SubIOp::create(rewriter, loc, dim,
+                                                indexConstant(rewriter, loc, 1)));
+        s = arith::MaxSIOp::create(rewriter, loc, s, zero);
+        s = arith::MinSIOp::create(rewriter, loc, s, upper);
+        Value here = cmp(P::eq, axis, indexConstant(rewriter, loc, d));
+        offset[d] = sel(here, s, offset[d]);
+        stride[d] = sel(here, step, stride[d]);
+      }
+    }
+    rewriter.replaceOp(
+        op, buildIndexed(rewriter, loc, resultType,
+                         [&](OpBuilder &b, Location l, ValueRange idx) -> Value {
+                           SmallVector<Value> src;
+                           for (int64_t d = 0; d < rank; ++d)
+                             src.push_back(arith::AddIOp::create(
+                                 b, l, offset[d],
+                                 arith::MulIOp::create(b, l, idx[d], stride[d])));
+                           return tensor::ExtractOp::create(b, l, data, src);
+                         }));
+    return success();
+  }
+};
+
+struct SplitLowering : OpConversionPattern<smelt::onnx::SplitOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::SplitOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value input = adaptor.getInput();
+    auto type = dyn_cast<RankedTensorType>(input.getType());
+    if (!type || !type.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    int64_t rank = type.getRank();
+    int64_t axis = normalizeAxis(op.getAxis(), rank);
+    SmallVector<Value> results;
+    int64_t offset = 0;
+    for (Value result : op.getOutputs()) {
+      RankedTensorType resultType =
+          getStaticTensorType(*getTypeConverter(), result.getType());
+      if (!resultType)
+        return rewriter.notifyMatchFailure(op, "needs static shapes");
+      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)),
+          sizes, strides(rank, rewriter.getIndexAttr(1));
+      offsets[axis] = rewriter.getIndexAttr(offset);
+      for (int64_t d : resultType.getShape())
+        sizes.push_back(rewriter.getIndexAttr(d));
+      results.push_back(tensor::ExtractSliceOp::create(
+          rewriter, op.getLoc(), resultType, input, offsets, sizes, strides));
+      offset += resultType.getDimSize(axis);
+    }
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
+/// Pad: constant, reflect and edge modes, by where each result element
+/// comes from.
+struct PadLowering : OpConversionPattern<smelt::onnx::PadOp> {
+  using OpConversionPattern::OpConversionPattern;
+  LogicalResult
+  matchAndRewrite(smelt::onnx::PadOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    Value data = adaptor.getData();
+    RankedTensorType resultType =
+        staticResult(*getTypeConverter(), op, 0, ValueRange{data});
+    if (!resultType)
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    auto type = cast<RankedTensorType>(data.getType());
+    int64_t rank = type.getRank();
+    // Opset 13: pads cover every axis, begins then ends; read when the
+    // model runs if they are not constants.
+    StringRef mode = op.getMode();
+    Location loc = op.getLoc();
+    SmallVector<Value> beginValues;
+    if (auto pads = getConstantInts(adaptor.getPads())) {
+      if (pads->size() != static_cast<size_t>(2 * rank))
+        return rewriter.notifyMatchFailure(op, "pads do not cover the axes");
+      for (int64_t d = 0; d < rank; ++d)
+        beginValues.push_back(indexConstant(rewriter, loc, (*pads)[d]));
+    } else {
+      for (int64_t d = 0; d < rank; ++d) {
+        Value raw = tensor::ExtractOp::create(
+            rewriter, loc, adaptor.getPads(),
+            ValueRange{indexConstant(rewriter, loc, d)});
+        beginValues.push_back(arith::IndexCastOp::create(
+            rewriter, loc, rewriter.getIndexType(), raw));
+      }
+    }
+    Type element = resultType.getElementType();
+    Value padValue;
+    if (Value cv = adaptor.getConstantValue())
+      padValue = tensor::ExtractOp::create(rewriter, loc, cv, ValueRange{});
+    else
+      padValue = createScalarConstant(rewriter, loc, element, 0.0);
+    rewriter.replaceOp(
+        op, buildIndexed(rewriter, loc, resultType,
+                         [&](OpBuilder &b, Location l, ValueRange idx) -> Value {
+                           SmallVector<Value> src;
+                           Value inside;
+                           for (int64_t d = 0; d < rank; ++d) {
+                             int64_t dim = type.getDimSize(d);
+                             Value i = arith::SubIOp::create(
+                                 b, l, idx[d], beginValues[d]);
+                             Value zero = indexConstant(b, l, 0);
+                             Value last = indexConstant(b, l, dim - 1);
+                             Value below = arith::CmpIOp::create(
+                                 b, l, arith::CmpIPredicate::slt, i, zero);
+                             Value above = arith::CmpIOp::create(
+                                 b, l, arith::CmpIPredicate::sgt, i, last);
+                             Value out = arith::OrIOp::create(b, l, below, above);
+                             Value in = arith::XOrIOp::create(
+                                 b, l, out,
+                                 arith::ConstantOp::create(b, l,
+                                                           b.getBoolAttr(true)));
+                             inside = inside ? Value(arith::AndIOp::create(
+                                                   b, l, inside, in))
+                                             : in;
+                             if (mode == "reflect" && dim > 1) {
+                               // Mirror without repeating the edge.
+                               Value neg = arith::SubIOp::create(b, l, zero, i);
+                               i = arith::SelectOp::create(b, l, below, neg, i);
+                               Value twice = indexConstant(b, l, 2 * (dim - 1));
+                               Value mirrored =
+                                   arith::SubIOp::create(b, l, twice, i);
+                               i = arith::SelectOp::create(b, l, above,
+                                                           mirrored, i);
+                             } else {
+                               // edge (and constant: any in-range index).
+                               i = arith::MaxSIOp::create(b, l, i, zero);
+                               i = arith::MinSIOp::create(b, l, i, last);
+                             }
+                             src.push_back(i);
+                           }
+                           Value v = tensor::ExtractOp::create(b, l, data, src);
+                           if (mode == "constant" && inside)
+                             v = arith::SelectOp::create(b, l, inside, v,
+                                                         padValue);
+                           return v;
+                         }));
+    return success();
+  }
+};
+
+} // namespace
+
+void smelt::populateONNXSliceToLinalgPatterns(const TypeConverter &converter,
+                                              RewritePatternSet &patterns) {
+  patterns.add<SliceLowering, SplitLowering, PadLowering>(
+      converter, patterns.getContext());
+}

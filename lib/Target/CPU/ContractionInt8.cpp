@@ -1,0 +1,125 @@
+//===- ContractionInt8.cpp - Int8 steps of the contraction kernels --------===//
+//
+// The reduction of an int8 kernel (u8 x s8 into int32, B packed four k to
+// a column): portable four-way dot products, which smelt-cpu-select-vnni
+// turns into AVX-512 VNNI where the target has it.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ContractionKernel.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace smelt::detail;
+
+Value KernelEmitter::dot4(OpBuilder &b, Location loc, Value acc, Value u,
+                          Value sgn) {
+  auto wide = VectorType::get({lanes * 4}, b.getI32Type());
+  Value product = arith::MulIOp::create(
+      b, loc, arith::ExtUIOp::create(b, loc, wide, u),
+      arith::ExtSIOp::create(b, loc, wide, sgn));
+  Value grouped = vector::ShapeCastOp::create(
+      b, loc, VectorType::get({lanes, 4}, b.getI32Type()), product);
+  return vector::MultiDimReductionOp::create(
+      b, loc, grouped, acc, ArrayRef<bool>{false, true},
+      vector::CombiningKind::ADD);
+}
+
+SmallVector<Value> KernelEmitter::int8Reduction(OpBuilder &b, Location loc,
+                                                Value m0, int64_t mr, Value n0,
+                                                int64_t nv, int64_t tailLanes,
+                                                ValueRange acc,
+                                                Value tailMask) {
+  int64_t kDim = k.reductions.front();
+  int64_t kSize = k.ranges[kDim];
+  int64_t full = kSize / 4, rest = kSize % 4;
+  auto groupStep = [&](OpBuilder &b, Value group, ValueRange carried,
+                       int64_t aBytes) -> SmallVector<Value> {
+    auto bytes = VectorType::get({lanes * 4}, b.getI8Type());
+    auto words = VectorType::get({lanes}, b.getI32Type());
+    dims[kDim] = arith::MulIOp::create(
+        b, loc, group, arith::ConstantIndexOp::create(b, loc, 4));
+    SmallVector<Value> bv;
+    for (int64_t j = 0; j < nv; ++j) {
+      Value column = arith::MulIOp::create(
+          b, loc, plus(b, loc, n0, j * lanes),
+          arith::ConstantIndexOp::create(b, loc, 4));
+      // The packed map's leading (batch) indices, then group and column.
+      SmallVector<Value> at;
+      for (unsigned r = 0; r + 3 < k.bMap.getNumResults(); ++r)
+        at.push_back(dims[k.bMap.getDimPosition(r)]);
+      at.push_back(group);
+      at.push_back(column);
+      if (tailLanes && j == nv - 1) {
+        SmallVector<bool> bits(lanes * 4, false);
+        for (int64_t l = 0; l < tailLanes * 4; ++l)
+          bits[l] = true;
+        Value byteMask = arith::ConstantOp::create(
+            b, loc,
+            DenseElementsAttr::get(
+                VectorType::get({lanes * 4}, b.getI1Type()), ArrayRef(bits)));
+        Value none = arith::ConstantOp::create(
+            b, loc, cast<TypedAttr>(b.getZeroAttr(bytes)));
+        bv.push_back(vector::MaskedLoadOp::create(b, loc, bytes, packedRows,
+                                                  at, byteMask, none));
+      } else {
+        bv.push_back(vector::LoadOp::create(b, loc, bytes, packedRows, at));
+      }
+    }
+    auto four = VectorType::get({4}, b.getI8Type());
+    SmallVector<Value> result;
+    for (int64_t i = 0; i < mr; ++i) {
+      if (k.m)
+        dims[*k.m] = plus(b, loc, m0, i);
+      SmallVector<Value> at = indices(b, loc, k.aMap);
+      Value quad;
+      if (aBytes == 4) {
+        quad = vector::LoadOp::create(b, loc, four, k.a, at);
+      } else {
+        SmallVector<bool> bits(4, false);
+        for (int64_t l = 0; l < aBytes; ++l)
+          bits[l] = true;
+        Value quadMask = arith::ConstantOp::create(
+            b, loc,
+            DenseElementsAttr::get(VectorType::get({4}, b.getI1Type()),
+                                   ArrayRef(bits)));
+        Value none = arith::ConstantOp::create(
+            b, loc, cast<TypedAttr>(b.getZeroAttr(four)));
+        quad = vector::MaskedLoadOp::create(b, loc, four, k.a, at, quadMask,
+                                            none);
+      }
+      Value word = vector::ExtractOp::create(
+          b, loc,
+          vector::BitCastOp::create(
+              b, loc, VectorType::get({1}, b.getI32Type()), quad),
+          ArrayRef<int64_t>{0});
+      Value splat = vector::BitCastOp::create(
+          b, loc, bytes, vector::BroadcastOp::create(b, loc, words, word));
+      for (int64_t j = 0; j < nv; ++j) {
+        Value u = k.aUnsigned ? splat : bv[j];
+        Value sgn = k.aUnsigned ? bv[j] : splat;
+        result.push_back(dot4(b, loc, carried[i * nv + j], u, sgn));
+      }
+    }
+    return result;
+  };
+  SmallVector<Value> sums(acc.begin(), acc.end());
+  if (full > 0) {
+    auto loop = scf::ForOp::create(
+        b, loc, arith::ConstantIndexOp::create(b, loc, 0),
+        arith::ConstantIndexOp::create(b, loc, full),
+        arith::ConstantIndexOp::create(b, loc, 1), sums,
+        [&](OpBuilder &nb, Location, Value group, ValueRange carried) {
+          scf::YieldOp::create(nb, loc, groupStep(nb, group, carried, 4));
+        });
+    sums.assign(loop.getResults().begin(), loop.getResults().end());
+  }
+  if (rest)
+    sums = groupStep(b, arith::ConstantIndexOp::create(b, loc, full), sums,
+                     rest);
+  dims[kDim] = Value();
+  return sums;
+}

@@ -1,0 +1,312 @@
+//===- ContractionKernel.cpp - Register-blocked contraction kernels -------===//
+//
+// The loop nest of one contraction's kernel: batch loops, column and row
+// blocks sized to the vector registers (with masked edges), reduction
+// blocks that keep a long k in cache, and the register block's loads from
+// and stores to the output. One step of the reduction is in
+// ContractionSteps.cpp (float) and ContractionInt8.cpp (int8).
+//
+//===----------------------------------------------------------------------===//
+
+#include "ContractionKernel.h"
+
+#include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+using namespace mlir;
+using namespace smelt::detail;
+
+KernelEmitter::KernelEmitter(const Contraction &k, unsigned vectorBits,
+                             bool parallel)
+    : k(k), parallelPending(parallel),
+      lanes(std::max<int64_t>(
+          4, vectorBits / std::max<int64_t>(
+                              8, cast<MemRefType>(k.c.getType())
+                                     .getElementTypeBitWidth()))),
+      // Accumulators that fit the vector registers beside the operands:
+      // 32 registers with AVX-512, 16 otherwise.
+      registers(vectorBits >= 512 ? 24 : 12) {}
+
+void KernelEmitter::emit(OpBuilder &b) {
+  Location loc = k.op->getLoc();
+  int64_t nSize = k.ranges[k.n];
+  int64_t mSize = k.m ? k.ranges[*k.m] : 1;
+  int64_t vectors = (nSize + lanes - 1) / lanes;
+  // Few rows: more vectors per row, so enough independent chains hide the
+  // multiply-add latency.
+  int64_t nv = std::min<int64_t>(vectors, mSize >= 4 ? 2 : 8 / mSize);
+  dims.assign(k.ranges.size(), Value());
+  auto columns = [&](OpBuilder &b) {
+    int64_t nr = nv * lanes;
+    int64_t nFull = nSize / nr * nr;
+    forRange(b, loc, 0, nFull, nr, [&](OpBuilder &b, Value n0) {
+      rows(b, loc, mSize, rowBlock(mSize, nv), n0, nv, 0);
+    });
+    if (int64_t rest = nSize - nFull) {
+      Value n0 = arith::ConstantIndexOp::create(b, loc, nFull);
+      int64_t restVectors = (rest + lanes - 1) / lanes;
+      rows(b, loc, mSize, rowBlock(mSize, restVectors), n0, restVectors,
+           rest % lanes);
+    }
+  };
+  // A long single reduction (a matmul's k) runs in blocks of kBlock, each
+  // over all columns: a block of B stays in L1 and one of A in L2 while
+  // they are reused. Outputs go back to C between blocks, still summing
+  // in order; the epilogue runs in the last block only.
+  int64_t kSize = k.ranges[k.reductions.front()];
+  bool blocked =
+      !k.int8 && k.reductions.size() == 1 && kSize > 2 * kBlock;
+  if (k.int8) {
+    // The packed operand as [batch..., ceil(K/4), N * 4]: 16 columns'
+    // groups of four are one 64-byte vector.
+    auto type = cast<MemRefType>(k.b.getType());
+    int64_t rank = type.getRank();
+    SmallVector<int64_t> shape(type.getShape().drop_back(2));
+    shape.push_back(type.getDimSize(rank - 2) * 4);
+    SmallVector<ReassociationIndices> groups;
+    for (int64_t i = 0; i + 2 < rank; ++i)
+      groups.push_back({i});
+    groups.push_back({rank - 2, rank - 1});
+    packedRows = memref::CollapseShapeOp::create(
+        b, loc, MemRefType::get(shape, type.getElementType()), k.b, groups);
+  }
+  loops(b, loc, 0, [&](OpBuilder &b) {
+    if (!blocked)
+      return columns(b);
+    // The reduction blocks run in order (the first starts from the
+    // prologue, the last applies the epilogue); within each, the columns
+    // may run in parallel unless a batch loop already does.
+    bool armed = parallelPending;
+    int64_t lastStart = (kSize - 1) / kBlock * kBlock;
+    kBlockLength = kBlock;
+    firstBlock = true;
+    finalBlock = false;
+    kBlockStart = arith::ConstantIndexOp::create(b, loc, 0);
+    columns(b);
+    firstBlock = false;
+    parallelPending = armed;
+    forRange(
+        b, loc, kBlock, lastStart, kBlock,
+        [&](OpBuilder &b, Value k0) {
+          kBlockStart = k0;
+          columns(b);
+        },
+        /*mayBeParallel=*/false);
+    parallelPending = armed;
+    finalBlock = true;
+    kBlockLength = kSize - lastStart;
+    kBlockStart = arith::ConstantIndexOp::create(b, loc, lastStart);
+    columns(b);
+  });
+}
+
+int64_t KernelEmitter::rowBlock(int64_t mSize, int64_t nv) {
+  int64_t cap = std::max<int64_t>(1, std::min<int64_t>(12, registers / nv));
+  int64_t blocks = (mSize + cap - 1) / cap;
+  return (mSize + blocks - 1) / blocks;
+}
+
+void KernelEmitter::loops(OpBuilder &b, Location loc, size_t i,
+                          function_ref<void(OpBuilder &)> body) {
+  if (i == k.batch.size())
+    return body(b);
+  forRange(b, loc, 0, k.ranges[k.batch[i]], 1, [&](OpBuilder &b, Value iv) {
+    dims[k.batch[i]] = iv;
+    loops(b, loc, i + 1, body);
+  });
+}
+
+void KernelEmitter::forRange(OpBuilder &b, Location loc, int64_t lb, int64_t ub,
+                             int64_t step,
+                             function_ref<void(OpBuilder &, Value)> body,
+                             bool mayBeParallel) {
+  if (lb >= ub)
+    return;
+  if (ub - lb <= step)
+    return body(b, arith::ConstantIndexOp::create(b, loc, lb));
+  Value lbv = arith::ConstantIndexOp::create(b, loc, lb);
+  Value ubv = arith::ConstantIndexOp::create(b, loc, ub);
+  Value stepv = arith::ConstantIndexOp::create(b, loc, step);
+  if (parallelPending && mayBeParallel) {
+    // The outermost loop that runs more than once: its iterations write
+    // disjoint blocks of the output, so they may run on several threads.
+    parallelPending = false;
+    scf::ParallelOp::create(
+        b, loc, ValueRange{lbv}, ValueRange{ubv}, ValueRange{stepv},
+        [&](OpBuilder &nb, Location, ValueRange ivs) { body(nb, ivs[0]); });
+    return;
+  }
+  scf::ForOp::create(b, loc, lbv, ubv, stepv, ValueRange{},
+                     [&](OpBuilder &nb, Location, Value iv, ValueRange) {
+                       body(nb, iv);
+                       scf::YieldOp::create(nb, loc);
+                     });
+}
+
+void KernelEmitter::rows(OpBuilder &b, Location loc, int64_t mSize, int64_t mr,
+                         Value n0, int64_t nv, int64_t tailLanes) {
+  int64_t mFull = mSize / mr * mr;
+  forRange(b, loc, 0, mFull, mr, [&](OpBuilder &b, Value m0) {
+    kernel(b, loc, m0, mr, n0, nv, tailLanes);
+  });
+  if (mSize > mFull)
+    kernel(b, loc, arith::ConstantIndexOp::create(b, loc, mFull),
+           mSize - mFull, n0, nv, tailLanes);
+}
+
+Value KernelEmitter::plus(OpBuilder &b, Location loc, Value v, int64_t c) {
+  if (c == 0)
+    return v;
+  return arith::AddIOp::create(b, loc, v,
+                               arith::ConstantIndexOp::create(b, loc, c));
+}
+
+SmallVector<Value> KernelEmitter::indices(OpBuilder &b, Location loc,
+                                          AffineMap map) {
+  SmallVector<Value> result;
+  Value zero;
+  for (AffineExpr expr : map.getResults()) {
+    if (auto dim = dyn_cast<AffineDimExpr>(expr)) {
+      result.push_back(dims[dim.getPosition()]);
+      continue;
+    }
+    if (auto constant = dyn_cast<AffineConstantExpr>(expr)) {
+      result.push_back(
+          arith::ConstantIndexOp::create(b, loc, constant.getValue()));
+      continue;
+    }
+    // Dimensions the expression does not use may be unset here.
+    SmallVector<Value> operands;
+    for (unsigned d = 0; d < dims.size(); ++d) {
+      if (expr.isFunctionOfDim(d)) {
+        operands.push_back(dims[d]);
+        continue;
+      }
+      if (!zero)
+        zero = arith::ConstantIndexOp::create(b, loc, 0);
+      operands.push_back(zero);
+    }
+    result.push_back(affine::AffineApplyOp::create(
+        b, loc, AffineMap::get(map.getNumDims(), 0, expr), operands));
+  }
+  return result;
+}
+
+Value KernelEmitter::mask(OpBuilder &b, Location loc, int64_t active) {
+  SmallVector<bool> bits(lanes, false);
+  for (int64_t i = 0; i < active; ++i)
+    bits[i] = true;
+  auto type = VectorType::get({lanes}, b.getI1Type());
+  return arith::ConstantOp::create(b, loc,
+                                   DenseElementsAttr::get(type, ArrayRef(bits)));
+}
+
+void KernelEmitter::kernel(OpBuilder &b, Location loc, Value m0, int64_t mr,
+                           Value n0, int64_t nv, int64_t tailLanes) {
+  auto vectorType = VectorType::get(
+      {lanes}, cast<MemRefType>(k.c.getType()).getElementType());
+  Value zeros = arith::ConstantOp::create(
+      b, loc, cast<TypedAttr>(b.getZeroAttr(vectorType)));
+  Value tailMask = tailLanes ? mask(b, loc, tailLanes) : Value();
+  auto isTail = [&](int64_t j) { return tailLanes && j == nv - 1; };
+  auto setBlock = [&](int64_t i, int64_t j) {
+    if (k.m)
+      dims[*k.m] = plus(b, loc, m0, i);
+    dims[k.n] = plus(b, loc, n0, j * lanes);
+  };
+
+  SmallVector<Value> acc;
+  for (int64_t i = 0; i < mr; ++i)
+    for (int64_t j = 0; j < nv; ++j) {
+      setBlock(i, j);
+      if (k.prologue && firstBlock) {
+        acc.push_back(startValue(b, loc, vectorType, isTail(j) ? tailMask
+                                                               : Value(),
+                                 zeros));
+        continue;
+      }
+      SmallVector<Value> at = indices(b, loc, k.cMap);
+      acc.push_back(isTail(j) ? Value(vector::MaskedLoadOp::create(
+                                    b, loc, vectorType, k.c, at, tailMask,
+                                    zeros))
+                              : Value(vector::LoadOp::create(
+                                    b, loc, vectorType, k.c, at)));
+    }
+
+  Value strideIndices;
+  if (k.bStride != 1) {
+    SmallVector<int32_t> offsets;
+    for (int64_t l = 0; l < lanes; ++l)
+      offsets.push_back(static_cast<int32_t>(l * k.bStride));
+    auto type = VectorType::get({lanes}, b.getI32Type());
+    strideIndices = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(type, ArrayRef(offsets)));
+  }
+  Value fullMask = k.bStride != 1 ? mask(b, loc, lanes) : Value();
+
+  if (k.int8) {
+    SmallVector<Value> sums = int8Reduction(b, loc, m0, mr, n0, nv,
+                                            tailLanes, acc, tailMask);
+    store(b, loc, m0, mr, n0, nv, tailLanes, tailMask, sums);
+    return;
+  }
+
+  // The reduction loops, outermost first, carrying the accumulators.
+  std::function<SmallVector<Value>(OpBuilder &, size_t, ValueRange)> reduce =
+      [&](OpBuilder &b, size_t r, ValueRange carried) -> SmallVector<Value> {
+    if (r == k.reductions.size())
+      return step(b, loc, m0, mr, n0, nv, tailLanes, carried, zeros,
+                  tailMask, fullMask, strideIndices);
+    Value lb = arith::ConstantIndexOp::create(b, loc, 0);
+    Value ub =
+        arith::ConstantIndexOp::create(b, loc, k.ranges[k.reductions[r]]);
+    if (r == 0 && kBlockLength) {
+      lb = kBlockStart;
+      ub = plus(b, loc, kBlockStart, kBlockLength);
+    }
+    Value one = arith::ConstantIndexOp::create(b, loc, 1);
+    auto loop = scf::ForOp::create(
+        b, loc, lb, ub, one, carried,
+        [&](OpBuilder &nb, Location, Value iv, ValueRange inner) {
+          dims[k.reductions[r]] = iv;
+          scf::YieldOp::create(nb, loc, reduce(nb, r + 1, inner));
+        });
+    return SmallVector<Value>(loop.getResults());
+  };
+  SmallVector<Value> sums = reduce(b, 0, acc);
+  for (int64_t r : k.reductions)
+    dims[r] = Value();
+  store(b, loc, m0, mr, n0, nv, tailLanes, tailMask, sums);
+}
+
+void KernelEmitter::store(OpBuilder &b, Location loc, Value m0, int64_t mr,
+                          Value n0, int64_t nv, int64_t tailLanes,
+                          Value tailMask, ArrayRef<Value> sums) {
+  for (int64_t i = 0; i < mr; ++i)
+    for (int64_t j = 0; j < nv; ++j) {
+      if (k.m)
+        dims[*k.m] = plus(b, loc, m0, i);
+      dims[k.n] = plus(b, loc, n0, j * lanes);
+      SmallVector<Value> at = indices(b, loc, k.cMap);
+      Value v = sums[i * nv + j];
+      Value target = k.c;
+      if (k.epilogue && finalBlock) {
+        v = applyEpilogue(b, loc, v, at,
+                          tailLanes && j == nv - 1 ? tailMask : Value());
+        target = k.epilogueOutput;
+      }
+      if (tailLanes == 1 && j == nv - 1) {
+        // One lane as a scalar: LLVM 22's x86 backend stores a masked
+        // store of one lane of a truncated vector (i32 -> i8) as the
+        // whole untruncated 32-bit lane, over the next three bytes.
+        Value lane = vector::ExtractOp::create(b, loc, v, ArrayRef<int64_t>{0});
+        memref::StoreOp::create(b, loc, lane, target, at);
+      } else if (tailLanes && j == nv - 1)
+        vector::MaskedStoreOp::create(b, loc, target, at, tailMask, v);
+      else
+        vector::StoreOp::create(b, loc, v, target, at);
+    }
+}

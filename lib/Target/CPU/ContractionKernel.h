@@ -1,0 +1,215 @@
+//===- ContractionKernel.h - Contractions and their kernels -----*- C++ -*-===//
+//
+// What smelt-cpu-vectorize-contractions' files share: how a contraction is
+// recognized (ContractionMatch.cpp), which ops around it the kernel absorbs
+// (ContractionFusion.cpp), and the emitter of its register-blocked kernel
+// (ContractionKernel.cpp, ContractionSteps.cpp, ContractionInt8.cpp), plus
+// the column packing of int8 convolutions (Int8ColumnPacking.cpp). The plan
+// is described in VectorizeContractions.cpp.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SMELT_LIB_TARGET_CPU_CONTRACTIONKERNEL_H
+#define SMELT_LIB_TARGET_CPU_CONTRACTIONKERNEL_H
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/IR/AffineMap.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/ADT/STLFunctionalExtras.h"
+#include "llvm/ADT/SmallVector.h"
+
+#include <optional>
+
+namespace smelt::detail {
+
+/// What the body does with the elements it reads and the accumulator.
+enum class Combiner {
+  MultiplyAdd,
+  Add,
+  Maximum,
+  Minimum,
+  // Window reductions of integers (max pooling of quantized tensors).
+  MaxSigned,
+  MaxUnsigned,
+  MinSigned,
+  MinUnsigned,
+};
+
+/// How one contraction maps onto the kernel.
+struct Contraction {
+  mutable mlir::linalg::GenericOp op;
+  Combiner combiner;
+  /// A is null for a window reduction.
+  mlir::Value a, b, c;
+  mlir::AffineMap aMap, bMap, cMap;
+  llvm::SmallVector<int64_t> ranges;
+  int64_t n;
+  std::optional<int64_t> m;
+  llvm::SmallVector<int64_t> batch, reductions;
+  /// An elementwise op that reads the result right after it is complete
+  /// (an activation): applied to the registers before they are stored, to
+  /// `epilogueOutput` instead of C.
+  mutable mlir::linalg::GenericOp epilogue;
+  mlir::Value epilogueOutput;
+  /// The op that last wrote all of C before the contraction, when it is a
+  /// fill or a broadcast (the bias): the kernel starts its registers from
+  /// the fill value or from `prologueInput` read through `prologueMap` (in
+  /// the contraction's dimensions) instead of from C.
+  mlir::Operation *prologue = nullptr;
+  mlir::Value prologueInput;
+  mlir::AffineMap prologueMap;
+  /// Distance between consecutive n in B's innermost dimension.
+  int64_t bStride = 1;
+  /// An 8-bit product into int32 (u8 x s8): B is packed [ceil(K/4), N, 4],
+  /// A read four k at a time, one AVX-512 VNNI dot product per vector.
+  bool int8 = false;
+  /// Which operand is the unsigned one (A, or else B).
+  bool aUnsigned = false;
+};
+
+/// A static f32 contraction or window reduction on buffers (see
+/// VectorizeContractions.cpp for the form), as the kernel runs it.
+std::optional<Contraction> matchContraction(mlir::linalg::GenericOp op);
+
+/// `acc + ext(a) * ext(b)` on i8 into i32, one extension unsigned and the
+/// other signed, with B read through the packed map (k floordiv 4, n,
+/// k mod 4): the form buildPackedInt8MatMul produces.
+std::optional<Contraction> matchInt8Contraction(mlir::linalg::GenericOp op);
+
+/// The fill or broadcast that initializes C right before the contraction,
+/// with nothing else touching C in between.
+void findPrologue(Contraction &k);
+
+/// An elementwise generic that reads the contraction's output and nothing
+/// else, element for element, as the next op with memory effects, and is
+/// the output's last reader; its body made of elementwise scalar ops.
+void findEpilogue(Contraction &k);
+
+/// The column packing of an int8 convolution (buildPackedInt8Conv's copy):
+/// out[n, g, oh, ow, j] = x[..., oh*s + .., ow*s + ..] over
+/// dims (n, g, j, oh, ow). Per (n, g, oh) and 16 outputs along ow: four
+/// rows of x (j = 0..3; stride 1, or 2 by two loads and even bytes),
+/// interleaved a0 b0 c0 d0 a1 b1 ... into one 64-byte store.
+mlir::LogicalResult emitColumnPacking(mlir::linalg::GenericOp op,
+                                      mlir::OpBuilder &b, bool parallel);
+
+/// Writes the vector code of one contraction at the builder's insertion
+/// point: loops over the batch dimensions and the register blocks, each
+/// block walking the reduction dimensions (ContractionKernel.cpp) with one
+/// step of float multiply-adds or window combines (ContractionSteps.cpp) or
+/// of int8 dot products (ContractionInt8.cpp).
+class KernelEmitter {
+public:
+  KernelEmitter(const Contraction &k, unsigned vectorBits, bool parallel);
+
+  void emit(mlir::OpBuilder &b);
+
+private:
+  /// Rows per register block for `nv` vectors per row: as many as the
+  /// registers hold (at most 12), evened out so the last block is not tiny.
+  int64_t rowBlock(int64_t mSize, int64_t nv);
+
+  /// Loops over the batch dimensions, outermost first, then `body`.
+  void loops(mlir::OpBuilder &b, mlir::Location loc, size_t i,
+             llvm::function_ref<void(mlir::OpBuilder &)> body);
+
+  /// `body(iv)` for iv in [lb, ub) by `step`; inline when it runs once.
+  void forRange(mlir::OpBuilder &b, mlir::Location loc, int64_t lb, int64_t ub,
+                int64_t step,
+                llvm::function_ref<void(mlir::OpBuilder &, mlir::Value)> body,
+                bool mayBeParallel = true);
+
+  /// All rows of one column block: full blocks of `mr`, then the rest.
+  void rows(mlir::OpBuilder &b, mlir::Location loc, int64_t mSize, int64_t mr,
+            mlir::Value n0, int64_t nv, int64_t tailLanes);
+
+  mlir::Value plus(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                   int64_t c);
+
+  llvm::SmallVector<mlir::Value> indices(mlir::OpBuilder &b,
+                                         mlir::Location loc,
+                                         mlir::AffineMap map);
+
+  mlir::Value mask(mlir::OpBuilder &b, mlir::Location loc, int64_t active);
+
+  /// One register block: rows m0..m0+mr, vectors n0..n0+nv*lanes, the last
+  /// vector cut to `tailLanes` lanes when that is not zero.
+  void kernel(mlir::OpBuilder &b, mlir::Location loc, mlir::Value m0,
+              int64_t mr, mlir::Value n0, int64_t nv, int64_t tailLanes);
+
+  /// The register block back to C (through the epilogue in the last
+  /// reduction block).
+  void store(mlir::OpBuilder &b, mlir::Location loc, mlir::Value m0,
+             int64_t mr, mlir::Value n0, int64_t nv, int64_t tailLanes,
+             mlir::Value tailMask, llvm::ArrayRef<mlir::Value> sums);
+
+  /// acc + the sums of four adjacent u8 x s8 products, per int32 lane, as
+  /// plain vector ops (extend, multiply, reduce groups of four) that any
+  /// target runs; smelt-cpu-select-vnni turns this exact form into one
+  /// vpdpbusd late in the pipeline, where the target has it.
+  mlir::Value dot4(mlir::OpBuilder &b, mlir::Location loc, mlir::Value acc,
+                   mlir::Value u, mlir::Value sgn);
+
+  /// The int8 reduction: over groups of four k, NV 64-byte vectors of the
+  /// packed B, MR broadcasts of four bytes of A, MR * NV VNNI dot products
+  /// (u8 x s8, sums of four into each int32 lane). A last group of fewer
+  /// than four k reads A masked (B is zero there).
+  llvm::SmallVector<mlir::Value>
+  int8Reduction(mlir::OpBuilder &b, mlir::Location loc, mlir::Value m0,
+                int64_t mr, mlir::Value n0, int64_t nv, int64_t tailLanes,
+                mlir::ValueRange acc, mlir::Value tailMask);
+
+  /// One reduction step: NV vectors of B, MR broadcasts of A, MR * NV
+  /// multiply-adds.
+  llvm::SmallVector<mlir::Value>
+  step(mlir::OpBuilder &b, mlir::Location loc, mlir::Value m0, int64_t mr,
+       mlir::Value n0, int64_t nv, int64_t tailLanes, mlir::ValueRange acc,
+       mlir::Value zeros, mlir::Value tailMask, mlir::Value fullMask,
+       mlir::Value strideIndices);
+
+  /// `active` elements of B at stride 2 from `at`: two contiguous loads
+  /// (masked so that nothing past the last element used is read) and a
+  /// shuffle of their even lanes; cheaper than a gather.
+  mlir::Value loadEvenLanes(mlir::OpBuilder &b, mlir::Location loc,
+                            llvm::SmallVector<mlir::Value> at, int64_t active,
+                            mlir::Value zeros);
+
+  /// What the prologue would have written to C at the current block: its
+  /// fill value, or its input read along n or broadcast.
+  mlir::Value startValue(mlir::OpBuilder &b, mlir::Location loc,
+                         mlir::VectorType vectorType, mlir::Value tailMask,
+                         mlir::Value zeros);
+
+  /// The epilogue's body on a vector of finished outputs, which sit at C's
+  /// indices `at`; its other inputs are read there (broadcast, or a vector
+  /// along the innermost dimension, masked by `tailMask` when set).
+  mlir::Value applyEpilogue(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::Value v, llvm::ArrayRef<mlir::Value> at,
+                            mlir::Value tailMask);
+
+  mlir::Value combine(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                      mlir::Value acc);
+
+  const Contraction &k;
+  /// Whether the next loop of more than one iteration is scf.parallel.
+  bool parallelPending;
+  /// An int8 contraction's packed operand as [ceil(K/4), N * 4].
+  mlir::Value packedRows;
+  /// Reduction blocking: the block of the first reduction dimension the
+  /// kernels being emitted cover (all of it when kBlockLength is 0), and
+  /// whether it is the last one.
+  static constexpr int64_t kBlock = 256;
+  mlir::Value kBlockStart;
+  int64_t kBlockLength = 0;
+  bool firstBlock = true;
+  bool finalBlock = true;
+  int64_t lanes;
+  int64_t registers;
+  /// The current value of each loop dimension while emitting.
+  llvm::SmallVector<mlir::Value> dims;
+};
+
+} // namespace smelt::detail
+
+#endif // SMELT_LIB_TARGET_CPU_CONTRACTIONKERNEL_H
