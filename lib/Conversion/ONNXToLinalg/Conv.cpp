@@ -13,8 +13,8 @@
 
 #include "smelt/Conversion/ONNXToLinalg/ONNXToLinalg.h"
 
-#include "LoweringUtils.h"
-#include "NNUtils.h"
+#include "smelt/Conversion/ONNXToLinalg/LoweringUtils.h"
+#include "smelt/Conversion/ONNXToLinalg/NNUtils.h"
 
 #include "ONNX/ONNXDialect.h"
 
@@ -138,142 +138,6 @@ Value smelt::detail::buildConvolution(OpBuilder &rewriter, Location loc,
                 })
                 .getResult(0);
   return reshapeToStatic(rewriter, loc, y, resultType);
-}
-
-Value smelt::detail::buildPackedInt8Conv(OpBuilder &b, Location loc,
-                                         Operation *op, Value input,
-                                         bool inputUnsigned,
-                                         int64_t inputZeroPoint,
-                                         ArrayRef<int64_t> weights,
-                                         RankedTensorType weightType,
-                                         ArrayRef<int64_t> bias,
-                                         RankedTensorType resultType) {
-  auto inputType = dyn_cast<RankedTensorType>(input.getType());
-  auto groupAttr = op->getAttrOfType<IntegerAttr>("group");
-  int64_t groupCount = groupAttr ? groupAttr.getInt() : 1;
-  if (!inputType || !inputType.hasStaticShape() || inputType.getRank() != 4 ||
-      weightType.getRank() != 4 || groupCount < 1 ||
-      inputType.getDimSize(1) % groupCount ||
-      weightType.getDimSize(0) % groupCount ||
-      weightType.getDimSize(1) != inputType.getDimSize(1) / groupCount)
-    return Value();
-  Window w;
-  w.kernel.assign(weightType.getShape().begin() + 2, weightType.getShape().end());
-  if (failed(computeWindow(op, inputType, resultType, w)))
-    return Value();
-  MLIRContext *ctx = b.getContext();
-  Type i8 = b.getIntegerType(8), i32 = b.getI32Type();
-  int64_t n = inputType.getDimSize(0), c = inputType.getDimSize(1);
-  int64_t f = weightType.getDimSize(0), g = groupCount;
-  int64_t cg = c / g, fg = f / g;
-  int64_t kh = w.kernel[0], kw = w.kernel[1], window = kh * kw;
-  int64_t oh = resultType.getDimSize(2), ow = resultType.getDimSize(3);
-  // Per group: K = C/G * KH * KW products, in ceil(K/4) groups of four.
-  int64_t k = cg * window, quads = (k + 3) / 4, pixels = oh * ow;
-
-  // The input padded with its zero point (so padding contributes nothing),
-  // and with whole extra channels so that the last group's packed columns
-  // past K (zero weights) read inside it.
-  int64_t channels =
-      std::max(c, (g - 1) * cg + (quads * 4 + window - 1) / window);
-  SmallVector<OpFoldResult> low = {b.getIndexAttr(0), b.getIndexAttr(0),
-                                   b.getIndexAttr(w.padBegin[0]),
-                                   b.getIndexAttr(w.padBegin[1])};
-  SmallVector<OpFoldResult> high = {b.getIndexAttr(0),
-                                    b.getIndexAttr(channels - c),
-                                    b.getIndexAttr(w.padEnd[0]),
-                                    b.getIndexAttr(w.padEnd[1])};
-  auto paddedType = RankedTensorType::get(
-      {n, channels, inputType.getDimSize(2) + w.padBegin[0] + w.padEnd[0],
-       inputType.getDimSize(3) + w.padBegin[1] + w.padEnd[1]},
-      i8);
-  Value zp = arith::ConstantOp::create(b, loc, b.getIntegerAttr(i8, inputZeroPoint));
-  Value x = tensor::PadOp::create(b, loc, paddedType, input, low, high, zp);
-
-  // Columns, packed: col[n, g * quads + q, oh, ow, j] = x[n, g * C/G + kk
-  // floordiv (KH*KW), oh*s + kh*d, ow*s + kw*d] for kk = 4q + j = (c, kh,
-  // kw) within the group. Iterated (n, gq, j, oh, ow): the window offset is
-  // fixed in the inner loops, which walk a row of x.
-  auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-  AffineExpr kk = (d(1) % quads) * 4 + d(2);
-  AffineExpr channel = d(1).floorDiv(quads) * cg + kk.floorDiv(window);
-  SmallVector<AffineExpr> xExprs = {
-      d(0), channel,
-      d(3) * w.strides[0] + (kk % window).floorDiv(kw) * w.dilations[0],
-      d(4) * w.strides[1] + (kk % kw) * w.dilations[1]};
-  auto col5Type = RankedTensorType::get({n, g * quads, oh, ow, 4}, i8);
-  Value col5 =
-      linalg::GenericOp::create(
-          b, loc, TypeRange{col5Type}, ValueRange{x},
-          ValueRange{tensor::EmptyOp::create(b, loc, col5Type.getShape(), i8)},
-          {AffineMap::get(5, 0, xExprs, ctx),
-           AffineMap::get(5, 0, {d(0), d(1), d(3), d(4), d(2)}, ctx)},
-          SmallVector<utils::IteratorType>(5, utils::IteratorType::parallel),
-          [](OpBuilder &nb, Location l, ValueRange args) {
-            linalg::YieldOp::create(nb, l, args[0]);
-          })
-          .getResult(0);
-  // (The CPU target recognizes this copy and packs with vector loads and
-  // byte shuffles.)
-  auto colType = RankedTensorType::get({n, g, quads, pixels, 4}, i8);
-  Value col = reshapeToStatic(b, loc, col5, colType);
-
-  // Weights as rows [G, F/G, 4 * quads], zero past K; the accumulator
-  // starts at bias[o] - zx * sum_k W[o, k].
-  std::vector<int8_t> rows(f * quads * 4, 0);
-  std::vector<int32_t> start(f, 0);
-  for (int64_t o = 0; o < f; ++o)
-    for (int64_t i = 0; i < k; ++i) {
-      int64_t v = weights[o * k + i];
-      rows[o * quads * 4 + i] = static_cast<int8_t>(v);
-      start[o] -= static_cast<int32_t>(inputZeroPoint * v);
-    }
-  for (int64_t o = 0; o < f && !bias.empty(); ++o)
-    start[o] += static_cast<int32_t>(bias[o]);
-  Value wRows = arith::ConstantOp::create(
-      b, loc,
-      DenseElementsAttr::get(RankedTensorType::get({g, fg, quads * 4}, i8),
-                             ArrayRef(rows)));
-  Value startValues = arith::ConstantOp::create(
-      b, loc,
-      DenseElementsAttr::get(RankedTensorType::get({g, fg}, i32),
-                             ArrayRef(start)));
-  auto outType = RankedTensorType::get({n, g, fg, pixels}, i32);
-  Value init =
-      linalg::GenericOp::create(
-          b, loc, TypeRange{outType}, ValueRange{startValues},
-          ValueRange{tensor::EmptyOp::create(b, loc, outType.getShape(), i32)},
-          {AffineMap::get(4, 0, {d(1), d(2)}, ctx), b.getMultiDimIdentityMap(4)},
-          SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
-          [](OpBuilder &nb, Location l, ValueRange args) {
-            linalg::YieldOp::create(nb, l, args[0]);
-          })
-          .getResult(0);
-  // out[n, g, f, p] += x(col[n, g, k/4, p, k%4]) * w(rows[g, f, k]).
-  AffineExpr red = d(4);
-  Value out =
-      linalg::GenericOp::create(
-          b, loc, TypeRange{outType}, ValueRange{wRows, col}, ValueRange{init},
-          {AffineMap::get(5, 0, {d(1), d(2), red}, ctx),
-           AffineMap::get(5, 0, {d(0), d(1), red.floorDiv(4), d(3), red % 4},
-                          ctx),
-           AffineMap::get(5, 0, {d(0), d(1), d(2), d(3)}, ctx)},
-          {utils::IteratorType::parallel, utils::IteratorType::parallel,
-           utils::IteratorType::parallel, utils::IteratorType::parallel,
-           utils::IteratorType::reduction},
-          [&](OpBuilder &nb, Location l, ValueRange args) {
-            Value wv = arith::ExtSIOp::create(nb, l, i32, args[0]);
-            Value xv = inputUnsigned
-                           ? Value(arith::ExtUIOp::create(nb, l, i32, args[1]))
-                           : Value(arith::ExtSIOp::create(nb, l, i32, args[1]));
-            linalg::YieldOp::create(
-                nb, l,
-                Value(arith::AddIOp::create(
-                    nb, l, args[2], arith::MulIOp::create(nb, l, xv, wv))));
-          })
-          .getResult(0);
-  return reshapeToStatic(b, loc, out,
-                         RankedTensorType::get(resultType.getShape(), i32));
 }
 
 namespace {

@@ -9,7 +9,7 @@
 
 #include "smelt/Conversion/ONNXToLinalg/ONNXToLinalg.h"
 
-#include "LoweringUtils.h"
+#include "smelt/Conversion/ONNXToLinalg/LoweringUtils.h"
 
 #include "ONNX/ONNXDialect.h"
 

@@ -1,6 +1,6 @@
 //===- LoweringUtils.cpp - Helpers shared by the onnx lowerings -----------===//
 
-#include "LoweringUtils.h"
+#include "smelt/Conversion/ONNXToLinalg/LoweringUtils.h"
 
 #include "mlir/IR/DialectResourceBlobManager.h"
 

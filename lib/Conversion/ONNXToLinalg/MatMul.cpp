@@ -8,7 +8,7 @@
 
 #include "smelt/Conversion/ONNXToLinalg/ONNXToLinalg.h"
 
-#include "LoweringUtils.h"
+#include "smelt/Conversion/ONNXToLinalg/LoweringUtils.h"
 
 #include "ONNX/ONNXDialect.h"
 
@@ -139,138 +139,6 @@ Value smelt::detail::buildMatMul(OpBuilder &b, Location loc, Value lhs,
                                       isUnsigned));
              })
       .getResult(0);
-}
-
-Value smelt::detail::buildPackedInt8MatMul(OpBuilder &b, Location loc,
-                                           Value a, bool aUnsigned,
-                                           int64_t aZeroPoint,
-                                           ArrayRef<int64_t> weights,
-                                           int64_t k, int64_t n,
-                                           RankedTensorType resultType,
-                                           Value runtimeZeroPoint) {
-  auto aType = cast<RankedTensorType>(a.getType());
-  if (aType.getRank() < 2 || aType.getShape().back() != k ||
-      resultType.getShape().back() != n ||
-      static_cast<int64_t>(weights.size()) != k * n)
-    return Value();
-  MLIRContext *ctx = b.getContext();
-  Type i8 = b.getIntegerType(8), i32 = b.getI32Type();
-  // Rows of A, whatever its batch dimensions.
-  int64_t rows = aType.getNumElements() / k;
-  a = reshapeToStatic(b, loc, a, RankedTensorType::get({rows, k}, i8));
-
-  // B as [ceil(K/4), N, 4]: four consecutive k of one column side by side,
-  // zero past K; and its column sums.
-  int64_t groups = (k + 3) / 4;
-  std::vector<int8_t> packed(groups * n * 4, 0);
-  std::vector<int32_t> correction(n, 0);
-  for (int64_t kk = 0; kk < k; ++kk)
-    for (int64_t c = 0; c < n; ++c) {
-      int64_t w = weights[kk * n + c];
-      packed[((kk / 4) * n + c) * 4 + kk % 4] = static_cast<int8_t>(w);
-      correction[c] -= static_cast<int32_t>(aZeroPoint * w);
-    }
-  auto packedType = RankedTensorType::get({groups, n, 4}, i8);
-  Value bPacked = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(packedType, ArrayRef(packed)));
-
-  // The accumulator starts at -za * sum_k B[k, n], so that it ends at
-  // sum_k (A - za) * B.
-  auto outType = RankedTensorType::get({rows, n}, i32);
-  auto correctionType = RankedTensorType::get({n}, i32);
-  Value start = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(correctionType, ArrayRef(correction)));
-  if (runtimeZeroPoint) {
-    // -sum_k B[k, n] (the constant above, for a zero point of 1) times the
-    // zero point read when the model runs.
-    std::vector<int32_t> sums(n, 0);
-    for (int64_t kk = 0; kk < k; ++kk)
-      for (int64_t c = 0; c < n; ++c)
-        sums[c] -= static_cast<int32_t>(weights[kk * n + c]);
-    Value negSums = arith::ConstantOp::create(
-        b, loc, DenseElementsAttr::get(correctionType, ArrayRef(sums)));
-    auto zpType = cast<RankedTensorType>(runtimeZeroPoint.getType());
-    SmallVector<Value> at(zpType.getRank(),
-                          arith::ConstantIndexOp::create(b, loc, 0));
-    Value zp = tensor::ExtractOp::create(b, loc, runtimeZeroPoint, at);
-    zp = aUnsigned ? Value(arith::ExtUIOp::create(b, loc, i32, zp))
-                   : Value(arith::ExtSIOp::create(b, loc, i32, zp));
-    start = linalg::GenericOp::create(
-                b, loc, TypeRange{correctionType}, ValueRange{negSums},
-                ValueRange{tensor::EmptyOp::create(b, loc, {n}, i32)},
-                {b.getMultiDimIdentityMap(1), b.getMultiDimIdentityMap(1)},
-                {utils::IteratorType::parallel},
-                [&](OpBuilder &nb, Location l, ValueRange args) {
-                  linalg::YieldOp::create(
-                      nb, l, ValueRange{arith::MulIOp::create(nb, l, args[0], zp)});
-                })
-                .getResult(0);
-  }
-  AffineExpr dm = getAffineDimExpr(0, ctx), dn = getAffineDimExpr(1, ctx),
-             dk = getAffineDimExpr(2, ctx);
-  Value init =
-      linalg::GenericOp::create(
-          b, loc, TypeRange{outType}, ValueRange{start},
-          ValueRange{tensor::EmptyOp::create(b, loc, outType.getShape(), i32)},
-          {AffineMap::get(2, 0, {dn}, ctx), b.getMultiDimIdentityMap(2)},
-          {utils::IteratorType::parallel, utils::IteratorType::parallel},
-          [](OpBuilder &nb, Location l, ValueRange args) {
-            linalg::YieldOp::create(nb, l, args[0]);
-          })
-          .getResult(0);
-  Value product =
-      linalg::GenericOp::create(
-          b, loc, TypeRange{outType}, ValueRange{a, bPacked}, ValueRange{init},
-          {AffineMap::get(3, 0, {dm, dk}, ctx),
-           AffineMap::get(3, 0, {dk.floorDiv(4), dn, dk % 4}, ctx),
-           AffineMap::get(3, 0, {dm, dn}, ctx)},
-          {utils::IteratorType::parallel, utils::IteratorType::parallel,
-           utils::IteratorType::reduction},
-          [&](OpBuilder &nb, Location l, ValueRange args) {
-            Value x = aUnsigned ? Value(arith::ExtUIOp::create(nb, l, i32, args[0]))
-                                : Value(arith::ExtSIOp::create(nb, l, i32, args[0]));
-            Value w = arith::ExtSIOp::create(nb, l, i32, args[1]);
-            linalg::YieldOp::create(
-                nb, l,
-                Value(arith::AddIOp::create(
-                    nb, l, args[2], arith::MulIOp::create(nb, l, x, w))));
-          })
-          .getResult(0);
-  return reshapeToStatic(b, loc, product, resultType);
-}
-
-Value smelt::detail::tryPackedInt8MatMul(OpBuilder &b, Location loc, Value a,
-                                         Value onnxA, Value onnxB,
-                                         Value onnxAZeroPoint,
-                                         Value onnxBZeroPoint,
-                                         RankedTensorType resultType,
-                                         Value aZeroPoint) {
-  auto bType = dyn_cast<RankedTensorType>(onnxB.getType());
-  if (!bType || bType.getRank() != 2 || !bType.hasStaticShape() ||
-      isUnsignedElement(onnxB.getType()))
-    return Value();
-  std::optional<SmallVector<int64_t>> weights = getConstantInts(onnxB);
-  std::optional<SmallVector<int64_t>> za =
-      onnxAZeroPoint ? getConstantInts(onnxAZeroPoint) : SmallVector<int64_t>{0};
-  std::optional<SmallVector<int64_t>> zb =
-      onnxBZeroPoint ? getConstantInts(onnxBZeroPoint) : SmallVector<int64_t>{0};
-  // A zero point computed when the model runs (DynamicQuantizeLinear's).
-  Value runtimeZeroPoint;
-  if (!za && aZeroPoint) {
-    auto zpType = dyn_cast<RankedTensorType>(aZeroPoint.getType());
-    if (zpType && zpType.hasStaticShape() && zpType.getNumElements() == 1 &&
-        zpType.getElementType().isInteger(8)) {
-      runtimeZeroPoint = aZeroPoint;
-      za = SmallVector<int64_t>{0};
-    }
-  }
-  if (!weights || !za || za->size() != 1 || !zb ||
-      !llvm::all_of(*zb, [](int64_t z) { return z == 0; }))
-    return Value();
-  return buildPackedInt8MatMul(b, loc, a, isUnsignedElement(onnxA.getType()),
-                               za->front(), *weights, bType.getDimSize(0),
-                               bType.getDimSize(1), resultType,
-                               runtimeZeroPoint);
 }
 
 namespace {
@@ -488,13 +356,6 @@ struct MatMulIntegerLowering
     Location loc = op.getLoc();
     bool aUnsigned = isUnsignedElement(op.getA().getType());
     bool bUnsigned = isUnsignedElement(op.getB().getType());
-    if (Value y = tryPackedInt8MatMul(rewriter, loc, adaptor.getA(),
-                                      op.getA(), op.getB(), op.getAZeroPoint(),
-                                      op.getBZeroPoint(), resultType,
-                                      adaptor.getAZeroPoint())) {
-      rewriter.replaceOp(op, y);
-      return success();
-    }
     Type i32 = resultType.getElementType();
     // Centre each operand in int32 first: x - zero_point.
     auto centre = [&](Value x, Value zp, bool isUnsigned, bool perRow) {

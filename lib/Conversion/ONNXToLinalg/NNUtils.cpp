@@ -5,9 +5,9 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "NNUtils.h"
+#include "smelt/Conversion/ONNXToLinalg/NNUtils.h"
 
-#include "LoweringUtils.h"
+#include "smelt/Conversion/ONNXToLinalg/LoweringUtils.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 

@@ -9,8 +9,8 @@
 
 #include "smelt/Conversion/ONNXToLinalg/ONNXToLinalg.h"
 
-#include "LoweringUtils.h"
-#include "NNUtils.h"
+#include "smelt/Conversion/ONNXToLinalg/LoweringUtils.h"
+#include "smelt/Conversion/ONNXToLinalg/NNUtils.h"
 
 #include "ONNX/ONNXDialect.h"
 

@@ -8,7 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "LoweringUtils.h"
+#include "smelt/Conversion/ONNXToLinalg/LoweringUtils.h"
 
 #include "ONNX/ONNXDialect.h"
 #include "smelt/Conversion/Passes.h"

@@ -66,35 +66,43 @@ void smelt::populateONNXToLinalgPatterns(const TypeConverter &converter,
   populateONNXControlFlowToLinalgPatterns(converter, patterns);
 }
 
+LogicalResult smelt::convertONNXToLinalg(
+    Operation *root,
+    llvm::function_ref<void(const TypeConverter &, RewritePatternSet &)>
+        targetPatterns) {
+  MLIRContext *context = root->getContext();
+  ONNXToLinalgTypeConverter converter;
+  RewritePatternSet patterns(context);
+  if (targetPatterns)
+    targetPatterns(converter, patterns);
+  populateONNXToLinalgPatterns(converter, patterns);
+  populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
+                                                                converter);
+  populateReturnOpTypeConversionPattern(patterns, converter);
+
+  ConversionTarget target(*context);
+  target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
+                         math::MathDialect, scf::SCFDialect,
+                         tensor::TensorDialect>();
+  target.addIllegalDialect<smelt::onnx::ONNXDialect>();
+  target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
+    return converter.isSignatureLegal(op.getFunctionType());
+  });
+  target.addDynamicallyLegalOp<func::ReturnOp>(
+      [&](func::ReturnOp op) { return converter.isLegal(op); });
+  target.addLegalOp<ModuleOp, UnrealizedConversionCastOp>();
+
+  // A full conversion reports the first op it cannot legalize, with its
+  // location (the ONNX node's name).
+  return applyFullConversion(root, target, std::move(patterns));
+}
+
 namespace {
 
 struct ConvertONNXToLinalgPass
     : smelt::impl::ConvertONNXToLinalgPassBase<ConvertONNXToLinalgPass> {
   void runOnOperation() override {
-    MLIRContext *context = &getContext();
-    smelt::ONNXToLinalgTypeConverter converter;
-    RewritePatternSet patterns(context);
-    smelt::populateONNXToLinalgPatterns(converter, patterns);
-    populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
-                                                                  converter);
-    populateReturnOpTypeConversionPattern(patterns, converter);
-
-    ConversionTarget target(*context);
-    target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
-                           math::MathDialect, scf::SCFDialect,
-                           tensor::TensorDialect>();
-    target.addIllegalDialect<smelt::onnx::ONNXDialect>();
-    target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
-      return converter.isSignatureLegal(op.getFunctionType());
-    });
-    target.addDynamicallyLegalOp<func::ReturnOp>(
-        [&](func::ReturnOp op) { return converter.isLegal(op); });
-    target.addLegalOp<ModuleOp, UnrealizedConversionCastOp>();
-
-    // A full conversion reports the first op it cannot legalize, with its
-    // location (the ONNX node's name).
-    if (failed(applyFullConversion(getOperation(), target,
-                                   std::move(patterns))))
+    if (failed(smelt::convertONNXToLinalg(getOperation())))
       signalPassFailure();
   }
 };

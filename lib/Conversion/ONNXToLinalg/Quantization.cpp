@@ -17,7 +17,7 @@
 
 #include "smelt/Conversion/ONNXToLinalg/ONNXToLinalg.h"
 
-#include "LoweringUtils.h"
+#include "smelt/Conversion/ONNXToLinalg/LoweringUtils.h"
 
 #include "ONNX/ONNXDialect.h"
 
@@ -213,12 +213,12 @@ Value centred(OpBuilder &b, Location loc, Value x, Value zeroPoint,
       });
 }
 
-/// y = saturate(round_half_even(acc * (in_scale * w_scale / y_scale)) +
-/// y_zero_point), computed in f32 as ONNX Runtime does; w_scale per tensor
-/// or along `axis` of the result.
-Value requantize(OpBuilder &b, Location loc, Value acc, Value inScale,
-                 Value wScale, Value yScale, Value yZeroPoint,
-                 RankedTensorType resultType, bool isUnsigned, int64_t axis) {
+} // namespace
+
+Value smelt::detail::requantize(OpBuilder &b, Location loc, Value acc,
+                                Value inScale, Value wScale, Value yScale,
+                                Value yZeroPoint, RankedTensorType resultType,
+                                bool isUnsigned, int64_t axis) {
   // The dimensions after the axis as one, so that the loop the parameters
   // do not vary along is long (a convolution's pixels, not one row).
   int64_t fullRank = resultType.getRank();
@@ -258,6 +258,8 @@ Value requantize(OpBuilder &b, Location loc, Value acc, Value inScale,
         return saturate(nb, l, v, intType, isUnsigned);
       });
 }
+
+namespace {
 
 /// ConvInteger: an int32 convolution of the centred input and weights (the
 /// weights' zero point per output channel or per tensor).
@@ -305,28 +307,13 @@ struct QLinearConvLowering
     Location loc = op.getLoc();
     auto accType = RankedTensorType::get(resultType.getShape(),
                                          rewriter.getI32Type());
-    Value acc;
-    // Constant signed weights without zero points: the packed form of the
-    // CPU's int8 kernels.
-    std::optional<SmallVector<int64_t>> weights =
-        isUnsignedElement(op.getW().getType()) ? std::nullopt
-                                                : getConstantInts(op.getW());
-    std::optional<SmallVector<int64_t>> xz = getConstantInts(op.getXZeroPoint());
-    std::optional<SmallVector<int64_t>> wz = getConstantInts(op.getWZeroPoint());
-    std::optional<SmallVector<int64_t>> bias =
-        op.getB() ? getConstantInts(op.getB()) : SmallVector<int64_t>{};
-    if (weights && xz && xz->size() == 1 && wz && bias &&
-        llvm::all_of(*wz, [](int64_t z) { return z == 0; }))
-      acc = buildPackedInt8Conv(rewriter, loc, op, adaptor.getX(),
-                                isUnsignedElement(op.getX().getType()),
-                                xz->front(), *weights, wType, *bias, accType);
-    if (!acc) {
-      Value x = centred(rewriter, loc, adaptor.getX(), adaptor.getXZeroPoint(),
-                        isUnsignedElement(op.getX().getType()), 1);
-      Value w = centred(rewriter, loc, adaptor.getW(), adaptor.getWZeroPoint(),
-                        isUnsignedElement(op.getW().getType()), 0);
-      acc = buildConvolution(rewriter, loc, op, x, w, adaptor.getB(), accType);
-    }
+    // The int32 convolution of the centred operands; a target may take
+    // the op first with a layout of its own (the CPU's packed int8 form).
+    Value x = centred(rewriter, loc, adaptor.getX(), adaptor.getXZeroPoint(),
+                      isUnsignedElement(op.getX().getType()), 1);
+    Value w = centred(rewriter, loc, adaptor.getW(), adaptor.getWZeroPoint(),
+                      isUnsignedElement(op.getW().getType()), 0);
+    Value acc = buildConvolution(rewriter, loc, op, x, w, adaptor.getB(), accType);
     if (!acc)
       return rewriter.notifyMatchFailure(op, "unsupported window or groups");
     rewriter.replaceOp(
@@ -357,19 +344,13 @@ struct QLinearMatMulLowering
     int64_t rank = resultType.getRank();
     auto accType = RankedTensorType::get(resultType.getShape(),
                                          rewriter.getI32Type());
-    Value acc;
-    acc = tryPackedInt8MatMul(rewriter, loc, adaptor.getA(), op.getA(),
-                              op.getB(), op.getAZeroPoint(),
-                              op.getBZeroPoint(), accType);
-    if (!acc) {
-      Value a = centred(rewriter, loc, adaptor.getA(), adaptor.getAZeroPoint(),
-                        isUnsignedElement(op.getA().getType()),
-                        aType.getRank() - 2);
-      Value b = centred(rewriter, loc, adaptor.getB(), adaptor.getBZeroPoint(),
-                        isUnsignedElement(op.getB().getType()),
-                        bType.getRank() - 1);
-      acc = buildMatMul(rewriter, loc, a, b, accType, false);
-    }
+    Value a = centred(rewriter, loc, adaptor.getA(), adaptor.getAZeroPoint(),
+                      isUnsignedElement(op.getA().getType()),
+                      aType.getRank() - 2);
+    Value b = centred(rewriter, loc, adaptor.getB(), adaptor.getBZeroPoint(),
+                      isUnsignedElement(op.getB().getType()),
+                      bType.getRank() - 1);
+    Value acc = buildMatMul(rewriter, loc, a, b, accType, false);
     rewriter.replaceOp(
         op, requantize(rewriter, loc, acc, adaptor.getAScale(),
                        adaptor.getBScale(), adaptor.getYScale(),

@@ -10,7 +10,7 @@
 #include "smelt/Conversion/ONNXToLinalg/ONNXToLinalg.h"
 
 #include "DataMovementUtils.h"
-#include "LoweringUtils.h"
+#include "smelt/Conversion/ONNXToLinalg/LoweringUtils.h"
 
 #include "ONNX/ONNXDialect.h"
 

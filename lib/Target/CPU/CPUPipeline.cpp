@@ -31,7 +31,8 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
   // QDQ models run on integers where the patterns allow.
   pm.addNestedPass<func::FuncOp>(createSmeltFuseQDQPass());
   pm.addPass(createCanonicalizerPass());
-  pm.addPass(createConvertONNXToLinalgPass());
+  // The target-neutral conversion, with the CPU's int8 layouts.
+  pm.addPass(createCPUConvertONNXToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addNestedPass<func::FuncOp>(createCPUFoldConstantTransposesPass());
   pm.addNestedPass<func::FuncOp>(createCPUFuseElementwisePass());

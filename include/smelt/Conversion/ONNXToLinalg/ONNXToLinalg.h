@@ -89,6 +89,16 @@ void populateONNXControlFlowToLinalgPatterns(
 void populateONNXToLinalgPatterns(const mlir::TypeConverter &converter,
                                   mlir::RewritePatternSet &patterns);
 
+/// The full conversion of `root`'s onnx ops (convert-onnx-to-linalg's),
+/// with `targetPatterns` adding a target's own lowerings first: patterns of
+/// a higher benefit that take the ops they have a layout for (the CPU's
+/// packed int8 forms) and leave the rest to the target-neutral ones.
+mlir::LogicalResult convertONNXToLinalg(
+    mlir::Operation *root,
+    llvm::function_ref<void(const mlir::TypeConverter &,
+                            mlir::RewritePatternSet &)>
+        targetPatterns = nullptr);
+
 } // namespace smelt
 
 #endif // SMELT_CONVERSION_ONNXTOLINALG_ONNXTOLINALG_H

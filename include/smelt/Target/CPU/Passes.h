@@ -8,12 +8,14 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
+#include "mlir/Transforms/DialectConversion.h"
 
 namespace smelt {
 
@@ -22,6 +24,12 @@ constexpr llvm::StringLiteral kSignatureAttrName = "smelt.signature";
 
 #define GEN_PASS_DECL
 #include "smelt/Target/CPU/Passes.h.inc"
+
+/// The CPU's int8 contraction lowerings (smelt-cpu-convert-onnx-to-linalg
+/// adds them to the target-neutral conversion's patterns, at a higher
+/// benefit).
+void populateCPUInt8LayoutPatterns(const mlir::TypeConverter &converter,
+                                   mlir::RewritePatternSet &patterns);
 
 #define GEN_PASS_REGISTRATION
 #include "smelt/Target/CPU/Passes.h.inc"

@@ -6,8 +6,8 @@
 //
 //===----------------------------------------------------------------------===//
 
-#ifndef SMELT_LIB_CONVERSION_ONNXTOLINALG_NNUTILS_H
-#define SMELT_LIB_CONVERSION_ONNXTOLINALG_NNUTILS_H
+#ifndef SMELT_CONVERSION_ONNXTOLINALG_NNUTILS_H
+#define SMELT_CONVERSION_ONNXTOLINALG_NNUTILS_H
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -43,4 +43,4 @@ mlir::Value perChannel(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
 
 } // namespace smelt::detail
 
-#endif // SMELT_LIB_CONVERSION_ONNXTOLINALG_NNUTILS_H
+#endif // SMELT_CONVERSION_ONNXTOLINALG_NNUTILS_H

@@ -1,7 +1,7 @@
 //===- LoweringUtils.h - Helpers shared by the onnx lowerings ---*- C++ -*-===//
 
-#ifndef SMELT_LIB_CONVERSION_ONNXTOLINALG_LOWERINGUTILS_H
-#define SMELT_LIB_CONVERSION_ONNXTOLINALG_LOWERINGUTILS_H
+#ifndef SMELT_CONVERSION_ONNXTOLINALG_LOWERINGUTILS_H
+#define SMELT_CONVERSION_ONNXTOLINALG_LOWERINGUTILS_H
 
 #include "ONNX/ONNXBuild.h"
 #include "mlir/IR/Builders.h"
@@ -110,49 +110,16 @@ mlir::Value buildMatMul(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::Value lhs, mlir::Value rhs,
                         mlir::RankedTensorType resultType, bool isUnsigned);
 
-/// sum_k (A[.., k] - aZeroPoint) * B[k, n] in int32, for 8-bit A and a
-/// constant signed 8-bit B [K, N] (`weights`, row-major): B is packed as
-/// [ceil(K/4), N, 4] (four consecutive k of a column together, the layout
-/// of x86's VNNI dot products) and the zero point folds into the
-/// accumulator's start, -aZeroPoint * sum_k B[k, n]; a zero point known
-/// only at run time (`runtimeZeroPoint`, a one-element 8-bit tensor, as
-/// DynamicQuantizeLinear makes it) scales the column sums when the model
-/// runs instead. Null when the shapes do not fit.
-mlir::Value buildPackedInt8MatMul(mlir::OpBuilder &b, mlir::Location loc,
-                                  mlir::Value a, bool aUnsigned,
-                                  int64_t aZeroPoint,
-                                  llvm::ArrayRef<int64_t> weights, int64_t k,
-                                  int64_t n, mlir::RankedTensorType resultType,
-                                  mlir::Value runtimeZeroPoint = {});
-
-/// buildPackedInt8MatMul when it applies: B a constant signed 8-bit [K, N]
-/// with zero (or no) zero points, A's zero point a constant scalar (or,
-/// with `aZeroPoint`, A's zero point converted, one element known at run
-/// time). The `onnx*` values are the op's own operands (their types carry
-/// the sign); `a` is A converted. Null otherwise.
-mlir::Value tryPackedInt8MatMul(mlir::OpBuilder &b, mlir::Location loc,
-                                mlir::Value a, mlir::Value onnxA,
-                                mlir::Value onnxB, mlir::Value onnxAZeroPoint,
-                                mlir::Value onnxBZeroPoint,
-                                mlir::RankedTensorType resultType,
-                                mlir::Value aZeroPoint = {});
-
-/// A 2-d convolution (any group count G) of 8-bit `input` with constant
-/// signed 8-bit `weights` [F, C/G, KH, KW] (row-major) into int32, as the
-/// sum over the window of (x - inputZeroPoint) * w, plus bias[f]. The
-/// input's windows are packed as columns [N, G, ceil(K/4), OH*OW, 4]
-/// (K = C/G*KH*KW, four k of a pixel together), the weights as rows
-/// [G, F/G, 4*ceil(K/4)], and the zero point and bias fold into the
-/// accumulator's start. `op` supplies strides, pads, dilations and group.
-/// Null when the op does not fit.
-mlir::Value buildPackedInt8Conv(mlir::OpBuilder &b, mlir::Location loc,
-                                mlir::Operation *op, mlir::Value input,
-                                bool inputUnsigned, int64_t inputZeroPoint,
-                                llvm::ArrayRef<int64_t> weights,
-                                mlir::RankedTensorType weightType,
-                                llvm::ArrayRef<int64_t> bias,
-                                mlir::RankedTensorType resultType);
+/// y = saturate(round_half_even(acc * (in_scale * w_scale / y_scale)) +
+/// y_zero_point), computed in f32 as ONNX Runtime does; w_scale per tensor
+/// or along `axis` of the result (QLinearConv, QLinearMatMul; a target's
+/// own int32 contraction is requantized the same way).
+mlir::Value requantize(mlir::OpBuilder &b, mlir::Location loc, mlir::Value acc,
+                       mlir::Value inScale, mlir::Value wScale,
+                       mlir::Value yScale, mlir::Value yZeroPoint,
+                       mlir::RankedTensorType resultType, bool isUnsigned,
+                       int64_t axis);
 
 } // namespace smelt::detail
 
-#endif // SMELT_LIB_CONVERSION_ONNXTOLINALG_LOWERINGUTILS_H
+#endif // SMELT_CONVERSION_ONNXTOLINALG_LOWERINGUTILS_H

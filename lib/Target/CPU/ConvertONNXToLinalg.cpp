@@ -1,0 +1,460 @@
+//===- ConvertONNXToLinalg.cpp - smelt-cpu-convert-onnx-to-linalg ----------===//
+//
+// The CPU's int8 contractions in the layouts of its dot-product kernels,
+// chosen at conversion time where the weights are constant: everything
+// else is the target-neutral conversion's. The CPU's contraction passes
+// (ContractionMatch.cpp) recognize these layouts and the SelectVNNI pass
+// turns their dot products into vpdpbusd.
+//
+//===----------------------------------------------------------------------===//
+
+#include "smelt/Target/CPU/Passes.h"
+
+#include "smelt/Conversion/ONNXToLinalg/LoweringUtils.h"
+#include "smelt/Conversion/ONNXToLinalg/NNUtils.h"
+#include "smelt/Conversion/ONNXToLinalg/ONNXToLinalg.h"
+
+#include "ONNX/ONNXDialect.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+#include "mlir/Transforms/DialectConversion.h"
+
+#include <vector>
+
+namespace smelt {
+#define GEN_PASS_DEF_CPUCONVERTONNXTOLINALGPASS
+#include "smelt/Target/CPU/Passes.h.inc"
+} // namespace smelt
+
+using namespace mlir;
+using namespace smelt::detail;
+
+namespace {
+
+/// sum_k (A[.., k] - aZeroPoint) * B[k, n] in int32, for 8-bit A and a
+/// constant signed 8-bit B [K, N] (`weights`, row-major): B is packed as
+/// [ceil(K/4), N, 4] (four consecutive k of a column together, the layout
+/// of x86's VNNI dot products) and the zero point folds into the
+/// accumulator's start, -aZeroPoint * sum_k B[k, n]; a zero point known
+/// only at run time (`runtimeZeroPoint`, a one-element 8-bit tensor, as
+/// DynamicQuantizeLinear makes it) scales the column sums when the model
+/// runs instead. Null when the shapes do not fit.
+Value buildPackedInt8MatMul(OpBuilder &b, Location loc,
+                                           Value a, bool aUnsigned,
+                                           int64_t aZeroPoint,
+                                           ArrayRef<int64_t> weights,
+                                           int64_t k, int64_t n,
+                                           RankedTensorType resultType,
+                                           Value runtimeZeroPoint = {}) {
+  auto aType = cast<RankedTensorType>(a.getType());
+  if (aType.getRank() < 2 || aType.getShape().back() != k ||
+      resultType.getShape().back() != n ||
+      static_cast<int64_t>(weights.size()) != k * n)
+    return Value();
+  MLIRContext *ctx = b.getContext();
+  Type i8 = b.getIntegerType(8), i32 = b.getI32Type();
+  // Rows of A, whatever its batch dimensions.
+  int64_t rows = aType.getNumElements() / k;
+  a = reshapeToStatic(b, loc, a, RankedTensorType::get({rows, k}, i8));
+
+  // B as [ceil(K/4), N, 4]: four consecutive k of one column side by side,
+  // zero past K; and its column sums.
+  int64_t groups = (k + 3) / 4;
+  std::vector<int8_t> packed(groups * n * 4, 0);
+  std::vector<int32_t> correction(n, 0);
+  for (int64_t kk = 0; kk < k; ++kk)
+    for (int64_t c = 0; c < n; ++c) {
+      int64_t w = weights[kk * n + c];
+      packed[((kk / 4) * n + c) * 4 + kk % 4] = static_cast<int8_t>(w);
+      correction[c] -= static_cast<int32_t>(aZeroPoint * w);
+    }
+  auto packedType = RankedTensorType::get({groups, n, 4}, i8);
+  Value bPacked = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(packedType, ArrayRef(packed)));
+
+  // The accumulator starts at -za * sum_k B[k, n], so that it ends at
+  // sum_k (A - za) * B.
+  auto outType = RankedTensorType::get({rows, n}, i32);
+  auto correctionType = RankedTensorType::get({n}, i32);
+  Value start = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(correctionType, ArrayRef(correction)));
+  if (runtimeZeroPoint) {
+    // -sum_k B[k, n] (the constant above, for a zero point of 1) times the
+    // zero point read when the model runs.
+    std::vector<int32_t> sums(n, 0);
+    for (int64_t kk = 0; kk < k; ++kk)
+      for (int64_t c = 0; c < n; ++c)
+        sums[c] -= static_cast<int32_t>(weights[kk * n + c]);
+    Value negSums = arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(correctionType, ArrayRef(sums)));
+    auto zpType = cast<RankedTensorType>(runtimeZeroPoint.getType());
+    SmallVector<Value> at(zpType.getRank(),
+                          arith::ConstantIndexOp::create(b, loc, 0));
+    Value zp = tensor::ExtractOp::create(b, loc, runtimeZeroPoint, at);
+    zp = aUnsigned ? Value(arith::ExtUIOp::create(b, loc, i32, zp))
+                   : Value(arith::ExtSIOp::create(b, loc, i32, zp));
+    start = linalg::GenericOp::create(
+                b, loc, TypeRange{correctionType}, ValueRange{negSums},
+                ValueRange{tensor::EmptyOp::create(b, loc, {n}, i32)},
+                {b.getMultiDimIdentityMap(1), b.getMultiDimIdentityMap(1)},
+                {utils::IteratorType::parallel},
+                [&](OpBuilder &nb, Location l, ValueRange args) {
+                  linalg::YieldOp::create(
+                      nb, l, ValueRange{arith::MulIOp::create(nb, l, args[0], zp)});
+                })
+                .getResult(0);
+  }
+  AffineExpr dm = getAffineDimExpr(0, ctx), dn = getAffineDimExpr(1, ctx),
+             dk = getAffineDimExpr(2, ctx);
+  Value init =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{outType}, ValueRange{start},
+          ValueRange{tensor::EmptyOp::create(b, loc, outType.getShape(), i32)},
+          {AffineMap::get(2, 0, {dn}, ctx), b.getMultiDimIdentityMap(2)},
+          {utils::IteratorType::parallel, utils::IteratorType::parallel},
+          [](OpBuilder &nb, Location l, ValueRange args) {
+            linalg::YieldOp::create(nb, l, args[0]);
+          })
+          .getResult(0);
+  Value product =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{outType}, ValueRange{a, bPacked}, ValueRange{init},
+          {AffineMap::get(3, 0, {dm, dk}, ctx),
+           AffineMap::get(3, 0, {dk.floorDiv(4), dn, dk % 4}, ctx),
+           AffineMap::get(3, 0, {dm, dn}, ctx)},
+          {utils::IteratorType::parallel, utils::IteratorType::parallel,
+           utils::IteratorType::reduction},
+          [&](OpBuilder &nb, Location l, ValueRange args) {
+            Value x = aUnsigned ? Value(arith::ExtUIOp::create(nb, l, i32, args[0]))
+                                : Value(arith::ExtSIOp::create(nb, l, i32, args[0]));
+            Value w = arith::ExtSIOp::create(nb, l, i32, args[1]);
+            linalg::YieldOp::create(
+                nb, l,
+                Value(arith::AddIOp::create(
+                    nb, l, args[2], arith::MulIOp::create(nb, l, x, w))));
+          })
+          .getResult(0);
+  return reshapeToStatic(b, loc, product, resultType);
+}
+
+/// buildPackedInt8MatMul when it applies: B a constant signed 8-bit [K, N]
+/// with zero (or no) zero points, A's zero point a constant scalar (or,
+/// with `aZeroPoint`, A's zero point converted, one element known at run
+/// time). The `onnx*` values are the op's own operands (their types carry
+/// the sign); `a` is A converted. Null otherwise.
+Value tryPackedInt8MatMul(OpBuilder &b, Location loc, Value a,
+                                         Value onnxA, Value onnxB,
+                                         Value onnxAZeroPoint,
+                                         Value onnxBZeroPoint,
+                                         RankedTensorType resultType,
+                                         Value aZeroPoint = {}) {
+  auto bType = dyn_cast<RankedTensorType>(onnxB.getType());
+  if (!bType || bType.getRank() != 2 || !bType.hasStaticShape() ||
+      isUnsignedElement(onnxB.getType()))
+    return Value();
+  std::optional<SmallVector<int64_t>> weights = getConstantInts(onnxB);
+  std::optional<SmallVector<int64_t>> za =
+      onnxAZeroPoint ? getConstantInts(onnxAZeroPoint) : SmallVector<int64_t>{0};
+  std::optional<SmallVector<int64_t>> zb =
+      onnxBZeroPoint ? getConstantInts(onnxBZeroPoint) : SmallVector<int64_t>{0};
+  // A zero point computed when the model runs (DynamicQuantizeLinear's).
+  Value runtimeZeroPoint;
+  if (!za && aZeroPoint) {
+    auto zpType = dyn_cast<RankedTensorType>(aZeroPoint.getType());
+    if (zpType && zpType.hasStaticShape() && zpType.getNumElements() == 1 &&
+        zpType.getElementType().isInteger(8)) {
+      runtimeZeroPoint = aZeroPoint;
+      za = SmallVector<int64_t>{0};
+    }
+  }
+  if (!weights || !za || za->size() != 1 || !zb ||
+      !llvm::all_of(*zb, [](int64_t z) { return z == 0; }))
+    return Value();
+  return buildPackedInt8MatMul(b, loc, a, isUnsignedElement(onnxA.getType()),
+                               za->front(), *weights, bType.getDimSize(0),
+                               bType.getDimSize(1), resultType,
+                               runtimeZeroPoint);
+}
+
+
+/// A 2-d convolution (any group count G) of 8-bit `input` with constant
+/// signed 8-bit `weights` [F, C/G, KH, KW] (row-major) into int32, as the
+/// sum over the window of (x - inputZeroPoint) * w, plus bias[f]. The
+/// input's windows are packed as columns [N, G, ceil(K/4), OH*OW, 4]
+/// (K = C/G*KH*KW, four k of a pixel together), the weights as rows
+/// [G, F/G, 4*ceil(K/4)], and the zero point and bias fold into the
+/// accumulator's start. `op` supplies strides, pads, dilations and group.
+/// Null when the op does not fit.
+Value buildPackedInt8Conv(OpBuilder &b, Location loc,
+                                         Operation *op, Value input,
+                                         bool inputUnsigned,
+                                         int64_t inputZeroPoint,
+                                         ArrayRef<int64_t> weights,
+                                         RankedTensorType weightType,
+                                         ArrayRef<int64_t> bias,
+                                         RankedTensorType resultType) {
+  auto inputType = dyn_cast<RankedTensorType>(input.getType());
+  auto groupAttr = op->getAttrOfType<IntegerAttr>("group");
+  int64_t groupCount = groupAttr ? groupAttr.getInt() : 1;
+  if (!inputType || !inputType.hasStaticShape() || inputType.getRank() != 4 ||
+      weightType.getRank() != 4 || groupCount < 1 ||
+      inputType.getDimSize(1) % groupCount ||
+      weightType.getDimSize(0) % groupCount ||
+      weightType.getDimSize(1) != inputType.getDimSize(1) / groupCount)
+    return Value();
+  Window w;
+  w.kernel.assign(weightType.getShape().begin() + 2, weightType.getShape().end());
+  if (failed(computeWindow(op, inputType, resultType, w)))
+    return Value();
+  MLIRContext *ctx = b.getContext();
+  Type i8 = b.getIntegerType(8), i32 = b.getI32Type();
+  int64_t n = inputType.getDimSize(0), c = inputType.getDimSize(1);
+  int64_t f = weightType.getDimSize(0), g = groupCount;
+  int64_t cg = c / g, fg = f / g;
+  int64_t kh = w.kernel[0], kw = w.kernel[1], window = kh * kw;
+  int64_t oh = resultType.getDimSize(2), ow = resultType.getDimSize(3);
+  // Per group: K = C/G * KH * KW products, in ceil(K/4) groups of four.
+  int64_t k = cg * window, quads = (k + 3) / 4, pixels = oh * ow;
+
+  // The input padded with its zero point (so padding contributes nothing),
+  // and with whole extra channels so that the last group's packed columns
+  // past K (zero weights) read inside it.
+  int64_t channels =
+      std::max(c, (g - 1) * cg + (quads * 4 + window - 1) / window);
+  SmallVector<OpFoldResult> low = {b.getIndexAttr(0), b.getIndexAttr(0),
+                                   b.getIndexAttr(w.padBegin[0]),
+                                   b.getIndexAttr(w.padBegin[1])};
+  SmallVector<OpFoldResult> high = {b.getIndexAttr(0),
+                                    b.getIndexAttr(channels - c),
+                                    b.getIndexAttr(w.padEnd[0]),
+                                    b.getIndexAttr(w.padEnd[1])};
+  auto paddedType = RankedTensorType::get(
+      {n, channels, inputType.getDimSize(2) + w.padBegin[0] + w.padEnd[0],
+       inputType.getDimSize(3) + w.padBegin[1] + w.padEnd[1]},
+      i8);
+  Value zp = arith::ConstantOp::create(b, loc, b.getIntegerAttr(i8, inputZeroPoint));
+  Value x = tensor::PadOp::create(b, loc, paddedType, input, low, high, zp);
+
+  // Columns, packed: col[n, g * quads + q, oh, ow, j] = x[n, g * C/G + kk
+  // floordiv (KH*KW), oh*s + kh*d, ow*s + kw*d] for kk = 4q + j = (c, kh,
+  // kw) within the group. Iterated (n, gq, j, oh, ow): the window offset is
+  // fixed in the inner loops, which walk a row of x.
+  auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
+  AffineExpr kk = (d(1) % quads) * 4 + d(2);
+  AffineExpr channel = d(1).floorDiv(quads) * cg + kk.floorDiv(window);
+  SmallVector<AffineExpr> xExprs = {
+      d(0), channel,
+      d(3) * w.strides[0] + (kk % window).floorDiv(kw) * w.dilations[0],
+      d(4) * w.strides[1] + (kk % kw) * w.dilations[1]};
+  auto col5Type = RankedTensorType::get({n, g * quads, oh, ow, 4}, i8);
+  Value col5 =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{col5Type}, ValueRange{x},
+          ValueRange{tensor::EmptyOp::create(b, loc, col5Type.getShape(), i8)},
+          {AffineMap::get(5, 0, xExprs, ctx),
+           AffineMap::get(5, 0, {d(0), d(1), d(3), d(4), d(2)}, ctx)},
+          SmallVector<utils::IteratorType>(5, utils::IteratorType::parallel),
+          [](OpBuilder &nb, Location l, ValueRange args) {
+            linalg::YieldOp::create(nb, l, args[0]);
+          })
+          .getResult(0);
+  // (The CPU target recognizes this copy and packs with vector loads and
+  // byte shuffles.)
+  auto colType = RankedTensorType::get({n, g, quads, pixels, 4}, i8);
+  Value col = reshapeToStatic(b, loc, col5, colType);
+
+  // Weights as rows [G, F/G, 4 * quads], zero past K; the accumulator
+  // starts at bias[o] - zx * sum_k W[o, k].
+  std::vector<int8_t> rows(f * quads * 4, 0);
+  std::vector<int32_t> start(f, 0);
+  for (int64_t o = 0; o < f; ++o)
+    for (int64_t i = 0; i < k; ++i) {
+      int64_t v = weights[o * k + i];
+      rows[o * quads * 4 + i] = static_cast<int8_t>(v);
+      start[o] -= static_cast<int32_t>(inputZeroPoint * v);
+    }
+  for (int64_t o = 0; o < f && !bias.empty(); ++o)
+    start[o] += static_cast<int32_t>(bias[o]);
+  Value wRows = arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(RankedTensorType::get({g, fg, quads * 4}, i8),
+                             ArrayRef(rows)));
+  Value startValues = arith::ConstantOp::create(
+      b, loc,
+      DenseElementsAttr::get(RankedTensorType::get({g, fg}, i32),
+                             ArrayRef(start)));
+  auto outType = RankedTensorType::get({n, g, fg, pixels}, i32);
+  Value init =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{outType}, ValueRange{startValues},
+          ValueRange{tensor::EmptyOp::create(b, loc, outType.getShape(), i32)},
+          {AffineMap::get(4, 0, {d(1), d(2)}, ctx), b.getMultiDimIdentityMap(4)},
+          SmallVector<utils::IteratorType>(4, utils::IteratorType::parallel),
+          [](OpBuilder &nb, Location l, ValueRange args) {
+            linalg::YieldOp::create(nb, l, args[0]);
+          })
+          .getResult(0);
+  // out[n, g, f, p] += x(col[n, g, k/4, p, k%4]) * w(rows[g, f, k]).
+  AffineExpr red = d(4);
+  Value out =
+      linalg::GenericOp::create(
+          b, loc, TypeRange{outType}, ValueRange{wRows, col}, ValueRange{init},
+          {AffineMap::get(5, 0, {d(1), d(2), red}, ctx),
+           AffineMap::get(5, 0, {d(0), d(1), red.floorDiv(4), d(3), red % 4},
+                          ctx),
+           AffineMap::get(5, 0, {d(0), d(1), d(2), d(3)}, ctx)},
+          {utils::IteratorType::parallel, utils::IteratorType::parallel,
+           utils::IteratorType::parallel, utils::IteratorType::parallel,
+           utils::IteratorType::reduction},
+          [&](OpBuilder &nb, Location l, ValueRange args) {
+            Value wv = arith::ExtSIOp::create(nb, l, i32, args[0]);
+            Value xv = inputUnsigned
+                           ? Value(arith::ExtUIOp::create(nb, l, i32, args[1]))
+                           : Value(arith::ExtSIOp::create(nb, l, i32, args[1]));
+            linalg::YieldOp::create(
+                nb, l,
+                Value(arith::AddIOp::create(
+                    nb, l, args[2], arith::MulIOp::create(nb, l, xv, wv))));
+          })
+          .getResult(0);
+  return reshapeToStatic(b, loc, out,
+                         RankedTensorType::get(resultType.getShape(), i32));
+}
+
+/// QLinearConv with constant signed weights and zero weight zero points:
+/// the packed int8 convolution, requantized per output channel.
+struct PackedQLinearConv : OpConversionPattern<smelt::onnx::QLinearConvOp> {
+  PackedQLinearConv(const TypeConverter &converter, MLIRContext *ctx)
+      : OpConversionPattern(converter, ctx, /*benefit=*/2) {}
+  LogicalResult
+  matchAndRewrite(smelt::onnx::QLinearConvOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType resultType =
+        getStaticTensorType(*getTypeConverter(), op.getY().getType());
+    auto xType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
+    auto wType = dyn_cast<RankedTensorType>(adaptor.getW().getType());
+    if (!resultType || !xType || !wType || !xType.hasStaticShape() ||
+        !wType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    if (isUnsignedElement(op.getW().getType()))
+      return rewriter.notifyMatchFailure(op, "unsigned weights");
+    std::optional<SmallVector<int64_t>> weights = getConstantInts(op.getW());
+    std::optional<SmallVector<int64_t>> xz = getConstantInts(op.getXZeroPoint());
+    std::optional<SmallVector<int64_t>> wz = getConstantInts(op.getWZeroPoint());
+    std::optional<SmallVector<int64_t>> bias =
+        op.getB() ? getConstantInts(op.getB()) : SmallVector<int64_t>{};
+    if (!weights || !bias)
+      return rewriter.notifyMatchFailure(op, "weights or bias not constant");
+    if (!xz || xz->size() != 1)
+      return rewriter.notifyMatchFailure(op,
+                                         "input zero point not one constant");
+    if (!wz || !llvm::all_of(*wz, [](int64_t z) { return z == 0; }))
+      return rewriter.notifyMatchFailure(op, "weight zero points not zero");
+    Location loc = op.getLoc();
+    auto accType = RankedTensorType::get(resultType.getShape(),
+                                         rewriter.getI32Type());
+    Value acc = buildPackedInt8Conv(rewriter, loc, op, adaptor.getX(),
+                                    isUnsignedElement(op.getX().getType()),
+                                    xz->front(), *weights, wType, *bias,
+                                    accType);
+    if (!acc)
+      return rewriter.notifyMatchFailure(
+          op, "not a 2-d convolution the packed form covers");
+    rewriter.replaceOp(
+        op, requantize(rewriter, loc, acc, adaptor.getXScale(),
+                       adaptor.getWScale(), adaptor.getYScale(),
+                       adaptor.getYZeroPoint(), resultType,
+                       isUnsignedElement(op.getY().getType()), 1));
+    return success();
+  }
+};
+
+/// QLinearMatMul with constant signed 2-D weights: the packed int8 product,
+/// requantized.
+struct PackedQLinearMatMul
+    : OpConversionPattern<smelt::onnx::QLinearMatMulOp> {
+  PackedQLinearMatMul(const TypeConverter &converter, MLIRContext *ctx)
+      : OpConversionPattern(converter, ctx, /*benefit=*/2) {}
+  LogicalResult
+  matchAndRewrite(smelt::onnx::QLinearMatMulOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType resultType =
+        getStaticTensorType(*getTypeConverter(), op.getY().getType());
+    auto aType = dyn_cast<RankedTensorType>(adaptor.getA().getType());
+    auto bType = dyn_cast<RankedTensorType>(adaptor.getB().getType());
+    if (!resultType || !aType || !bType || !aType.hasStaticShape() ||
+        !bType.hasStaticShape() || aType.getRank() < 2 || bType.getRank() < 2)
+      return rewriter.notifyMatchFailure(op,
+                                         "needs static operands of rank 2+");
+    Location loc = op.getLoc();
+    auto accType = RankedTensorType::get(resultType.getShape(),
+                                         rewriter.getI32Type());
+    Value acc = tryPackedInt8MatMul(rewriter, loc, adaptor.getA(), op.getA(),
+                                    op.getB(), op.getAZeroPoint(),
+                                    op.getBZeroPoint(), accType);
+    if (!acc)
+      return rewriter.notifyMatchFailure(
+          op, "weights not constant signed 8-bit [K, N] with zero zero "
+              "points, or A's zero point not one constant");
+    rewriter.replaceOp(
+        op, requantize(rewriter, loc, acc, adaptor.getAScale(),
+                       adaptor.getBScale(), adaptor.getYScale(),
+                       adaptor.getYZeroPoint(), resultType,
+                       isUnsignedElement(op.getY().getType()),
+                       resultType.getRank() - 1));
+    return success();
+  }
+};
+
+/// MatMulInteger with constant signed 2-D weights (A's zero point constant
+/// or known at run time, as DynamicQuantizeLinear makes it).
+struct PackedMatMulInteger
+    : OpConversionPattern<smelt::onnx::MatMulIntegerOp> {
+  PackedMatMulInteger(const TypeConverter &converter, MLIRContext *ctx)
+      : OpConversionPattern(converter, ctx, /*benefit=*/2) {}
+  LogicalResult
+  matchAndRewrite(smelt::onnx::MatMulIntegerOp op, OpAdaptor adaptor,
+                  ConversionPatternRewriter &rewriter) const override {
+    RankedTensorType resultType =
+        getStaticTensorType(*getTypeConverter(), op.getY().getType());
+    auto aType = dyn_cast<RankedTensorType>(adaptor.getA().getType());
+    auto bType = dyn_cast<RankedTensorType>(adaptor.getB().getType());
+    if (!resultType || !aType || !bType || !aType.hasStaticShape() ||
+        !bType.hasStaticShape() || aType.getRank() != 2 ||
+        bType.getRank() != 2)
+      return rewriter.notifyMatchFailure(op, "needs static 2-D operands");
+    Value y = tryPackedInt8MatMul(rewriter, op.getLoc(), adaptor.getA(),
+                                  op.getA(), op.getB(), op.getAZeroPoint(),
+                                  op.getBZeroPoint(), resultType,
+                                  adaptor.getAZeroPoint());
+    if (!y)
+      return rewriter.notifyMatchFailure(
+          op, "weights not constant signed 8-bit [K, N] with zero zero "
+              "points");
+    rewriter.replaceOp(op, y);
+    return success();
+  }
+};
+
+struct CPUConvertONNXToLinalgPass
+    : smelt::impl::CPUConvertONNXToLinalgPassBase<CPUConvertONNXToLinalgPass> {
+  void runOnOperation() override {
+    if (failed(smelt::convertONNXToLinalg(
+            getOperation(),
+            [](const TypeConverter &converter, RewritePatternSet &patterns) {
+              smelt::populateCPUInt8LayoutPatterns(converter, patterns);
+            })))
+      signalPassFailure();
+  }
+};
+
+} // namespace
+
+void smelt::populateCPUInt8LayoutPatterns(const TypeConverter &converter,
+                                          RewritePatternSet &patterns) {
+  patterns.add<PackedQLinearConv, PackedQLinearMatMul, PackedMatMulInteger>(
+      converter, patterns.getContext());
+}
