@@ -29,6 +29,9 @@ struct TargetOptions {
   int optLevel = 2;
   /// Processor to generate code for ("native": the host's; "x86-64": any).
   std::string cpu = "native";
+  /// Width of the vector registers the kernels use, in bits (0: the
+  /// processor's widest: 512 with AVX-512, 256 with AVX, else 128).
+  unsigned vectorBits = 0;
   /// Weights in a side file next to the artifact (`model.weights` beside
   /// `model.so`), memory-mapped by the runtime, instead of inside it.
   bool externalWeights = false;

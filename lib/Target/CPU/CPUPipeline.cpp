@@ -106,10 +106,33 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
   pm.addPass(createCPUEmitEntryPointPass());
 }
 
+namespace {
+/// smelt-cpu-pipeline's options: with `cpu` given, what it generates does
+/// not depend on the machine it runs on.
+struct CPUPipelineOptions : PassPipelineOptions<CPUPipelineOptions> {
+  Option<std::string> cpu{
+      *this, "cpu",
+      llvm::cl::desc("Processor: 'native' (the host), or an LLVM CPU name "
+                     "such as x86-64, skylake-avx512, sapphirerapids"),
+      llvm::cl::init("native")};
+  Option<unsigned> vectorBits{
+      *this, "vector-bits",
+      llvm::cl::desc("Vector register width the kernels use (128, 256, 512; "
+                     "0: the processor's widest)"),
+      llvm::cl::init(0)};
+};
+} // namespace
+
 void smelt::registerCPUPipeline() {
   registerSmeltCPUPasses();
-  PassPipelineRegistration<>(
+  PassPipelineRegistration<CPUPipelineOptions>(
       "smelt-cpu-pipeline",
-      "Lower a module of onnx ops to the LLVM dialect for the host CPU",
-      [](OpPassManager &pm) { buildCPUPipeline(pm, TargetOptions()); });
+      "Lower a module of onnx ops to the LLVM dialect for a CPU (the host's "
+      "unless cpu= says which)",
+      [](OpPassManager &pm, const CPUPipelineOptions &options) {
+        TargetOptions target;
+        target.cpu = options.cpu;
+        target.vectorBits = options.vectorBits;
+        buildCPUPipeline(pm, target);
+      });
 }

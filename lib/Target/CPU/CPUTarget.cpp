@@ -76,6 +76,8 @@ createHostTargetMachine(const smelt::TargetOptions &options,
 } // namespace
 
 unsigned smelt::getCPUVectorBits(const smelt::TargetOptions &options) {
+  if (options.vectorBits)
+    return options.vectorBits;
   std::string error;
   std::unique_ptr<llvm::TargetMachine> machine =
       createHostTargetMachine(options, error);
