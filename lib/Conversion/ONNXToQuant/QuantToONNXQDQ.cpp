@@ -8,7 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
-#include "smelt/Conversion/ONNXToLinalg/LoweringUtils.h"
+#include "ONNX/ONNXBuild.h"
 
 #include "ONNX/ONNXDialect.h"
 #include "smelt/Conversion/Passes.h"
@@ -25,7 +25,7 @@ namespace smelt {
 } // namespace smelt
 
 using namespace mlir;
-using namespace smelt::detail;
+using namespace smelt::onnx;
 
 namespace {
 
