@@ -13,6 +13,8 @@
 
 #include "QuantizeUtils.h"
 
+#include "ONNX/ONNXDialect.h"
+
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -100,9 +102,10 @@ QuantizeReport quantizeDynamicInt8(func::FuncOp func,
     auto constant = [&](TypedAttr value, StringRef nm = "") {
       return onnxConstant(b, loc, value, nm);
     };
-    auto make = [&](StringRef opName, ValueRange operands, TypeRange results,
-                    ArrayRef<NamedAttribute> attrs = {}) {
-      return buildONNXOp(b, loc, opName, operands, results, attrs);
+    auto make = [&](auto tag, ValueRange operands, TypeRange results,
+                    ArrayRef<NamedAttribute> attrs = {}) -> Operation * {
+      using OpTy = typename decltype(tag)::type;
+      return OpTy::create(b, loc, results, operands, attrs);
     };
     Value qw = constant(
         DenseElementsAttr::get(RankedTensorType::get({k, n}, i8), ArrayRef(q)),
@@ -111,27 +114,27 @@ QuantizeReport quantizeDynamicInt8(func::FuncOp func,
         DenseElementsAttr::get(RankedTensorType::get({n}, f32), ArrayRef(scales)),
         base + "_scale");
     auto scalar = [](Type t) { return RankedTensorType::get({}, t); };
-    Operation *dynamic = make("onnx.DynamicQuantizeLinear", {x},
+    Operation *dynamic = make(llvm::type_identity<onnx::DynamicQuantizeLinearOp>(), {x},
                               {xType.clone(u8), scalar(f32), scalar(u8)});
     int64_t m = xType.getDimSize(0);
     // A, B, A's zero point; no B zero point (symmetric weights).
     Value acc =
-        make("onnx.MatMulInteger",
+        make(llvm::type_identity<onnx::MatMulIntegerOp>(),
              {dynamic->getResult(0), qw, dynamic->getResult(2)},
              {RankedTensorType::get({m, n}, i32)},
              {b.getNamedAttr("operandSegmentSizes",
                              b.getDenseI32ArrayAttr({1, 1, 1, 0}))})
             ->getResult(0);
     auto floats = RankedTensorType::get({m, n}, f32);
-    Value wide = make("onnx.Cast", {acc}, {floats},
+    Value wide = make(llvm::type_identity<onnx::CastOp>(), {acc}, {floats},
                       {b.getNamedAttr("to", b.getI64IntegerAttr(1))})
                      ->getResult(0);
-    Value scale = make("onnx.Mul", {dynamic->getResult(1), ws},
+    Value scale = make(llvm::type_identity<onnx::MulOp>(), {dynamic->getResult(1), ws},
                        {RankedTensorType::get({n}, f32)})
                       ->getResult(0);
-    Value y = make("onnx.Mul", {wide, scale}, {floats})->getResult(0);
+    Value y = make(llvm::type_identity<onnx::MulOp>(), {wide, scale}, {floats})->getResult(0);
     if (name == "onnx.Gemm" && op->getNumOperands() > 2 && op->getOperand(2))
-      y = make("onnx.Add", {y, op->getOperand(2)}, {floats})->getResult(0);
+      y = make(llvm::type_identity<onnx::AddOp>(), {y, op->getOperand(2)}, {floats})->getResult(0);
     LayerQuantization layer = layerEntry(
         op, "int8-dynamic",
         "int8 weights per output channel, uint8 activations quantized "

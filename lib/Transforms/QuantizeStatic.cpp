@@ -13,6 +13,8 @@
 
 #include "QuantizeUtils.h"
 
+#include "ONNX/ONNXDialect.h"
+
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -82,12 +84,14 @@ public:
     return onnxConstant(b, loc, value, name);
   }
 
-  Value op(Location loc, StringRef name, ValueRange operands, Type result,
+  template <typename OpTy>
+  Value op(Location loc, ValueRange operands, Type result,
            std::optional<int64_t> axis = std::nullopt) {
     SmallVector<NamedAttribute> attrs;
     if (axis)
       attrs.push_back(b.getNamedAttr("axis", b.getI64IntegerAttr(*axis)));
-    return buildONNXOp(b, loc, name, operands, result, attrs)->getResult(0);
+    return OpTy::create(b, loc, TypeRange{result}, operands, attrs)
+        ->getResult(0);
   }
 
   /// DequantizeLinear(QuantizeLinear(v)) with the range's uint8 parameters,
@@ -144,8 +148,8 @@ public:
     Value zp = constant(
         loc, DenseElementsAttr::get(RankedTensorType::get({}, u8),
                                     static_cast<uint8_t>(r.zeroPoint)));
-    Value q = op(loc, "onnx.QuantizeLinear", {v, scale, zp}, type.clone(u8));
-    Value dq = op(loc, "onnx.DequantizeLinear", {q, scale, zp}, type);
+    Value q = op<onnx::QuantizeLinearOp>(loc, {v, scale, zp}, type.clone(u8));
+    Value dq = op<onnx::DequantizeLinearOp>(loc, {q, scale, zp}, type);
     paramsOf[dq.getDefiningOp()] = r;
     return dq;
   }
@@ -198,7 +202,7 @@ public:
                         name + "_zero_point");
     report.weightBytesBefore += bytesOf(type);
     report.weightBytesAfter += bytesOf(qType);
-    return op(loc, "onnx.DequantizeLinear", {qw, scale, zp}, type,
+    return op<onnx::DequantizeLinearOp>(loc, {qw, scale, zp}, type,
               perChannel ? std::optional<int64_t>(axis) : std::nullopt);
   }
 
@@ -231,7 +235,7 @@ public:
     Value zp = constant(
         loc, DenseElementsAttr::get(type, ArrayRef(std::vector<int32_t>(n, 0))),
         name + "_zero_point");
-    return op(loc, "onnx.DequantizeLinear", {qb, scale, zp},
+    return op<onnx::DequantizeLinearOp>(loc, {qb, scale, zp},
               RankedTensorType::get({n}, b.getF32Type()), 0);
   }
 

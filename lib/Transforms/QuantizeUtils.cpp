@@ -2,6 +2,8 @@
 
 #include "QuantizeUtils.h"
 
+#include "ONNX/ONNXDialect.h"
+
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 
@@ -64,12 +66,12 @@ LayerQuantization smelt::detail::layerEntry(Operation *op,
 
 Value smelt::detail::onnxConstant(OpBuilder &b, Location loc, TypedAttr value,
                                   StringRef name) {
-  OperationState state(loc, "onnx.Constant");
-  state.addAttribute("value", value);
+  SmallVector<NamedAttribute> attrs = {b.getNamedAttr("value", value)};
   if (!name.empty())
-    state.addAttribute("onnx.name", b.getStringAttr(name));
-  state.addTypes(value.getType());
-  return b.create(state)->getResult(0);
+    attrs.push_back(b.getNamedAttr("onnx.name", b.getStringAttr(name)));
+  return onnx::ConstantOp::create(b, loc, TypeRange{value.getType()},
+                                  ValueRange{}, attrs)
+      .getResult();
 }
 
 void smelt::detail::eraseUnusedConstants(func::FuncOp func) {
