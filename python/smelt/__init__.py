@@ -65,8 +65,9 @@ _OPTIONS = {
     "input_shapes": "fix dynamic dimensions: {name: (dims...)}",
     "calibration_method": "minmax, percentile, entropy or mse",
     "percentile": "the percentile of |x| kept by calibration_method='percentile'",
-    "calibration_table": "static int8 from a calibration table (what "
-                         "emit='calibration' wrote) instead of running the model",
+    "calibration_table": "static int8 from a calibration table (JSON, as "
+                         "smeltc --emit=calibration writes it) instead of "
+                         "running the model on calibration data",
     "per_tensor_weights": "one weight scale per tensor instead of per channel",
     "exclude": "node names or op types kept in float",
     "weight_group_size": "weight-only: weights per scale (0: per output channel)",

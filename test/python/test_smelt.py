@@ -478,3 +478,58 @@ def test_divergence_of_a_conv_with_batch_norm():
         expected = net(x[:1]).numpy()
     got = model(x[:1].numpy())["logits"]
     assert np.abs(got - expected).max() < 0.05 * np.abs(expected).max()
+
+
+# --- calibration tables ------------------------------------------------------
+
+def _digits_table(digits, path):
+    """The digits MLP's calibration table, its ranges computed by NumPy
+    evaluating the ONNX graph on the calibration samples."""
+    import json
+    model = onnx.load(digits["model"])
+    weights = {t.name: numpy_helper.to_array(t) for t in model.graph.initializer}
+    x = digits["calibration"].astype(np.float32)
+    fc1 = x @ weights["fc1.weight"] + weights["fc1.bias"]
+    relu1 = np.maximum(fc1, 0)
+    logits = relu1 @ weights["fc2.weight"] + weights["fc2.bias"]
+    e = np.exp(logits - logits.max(axis=1, keepdims=True))
+    probabilities = e / e.sum(axis=1, keepdims=True)
+    tensors = []
+    for node, op, value in [("pixels", "input", x), ("fc1", "onnx.Gemm", fc1),
+                            ("relu1", "onnx.Relu", relu1),
+                            ("fc2", "onnx.Gemm", logits),
+                            ("softmax", "onnx.Softmax", probabilities)]:
+        low, high = min(0.0, float(value.min())), max(0.0, float(value.max()))
+        tensors.append({"node": node, "result": 0, "op": op, "low": low,
+                        "high": high, "min": float(value.min()),
+                        "max": float(value.max()), "elements": int(value.size)})
+    with open(path, "w") as f:
+        json.dump({"method": "minmax", "tensors": tensors}, f)
+
+
+def test_calibration_table_replaces_the_data(digits, quantized, tmp_path):
+    """A table of ranges computed by NumPy quantizes the model as its own
+    calibration does: the same layers in int8, outputs within a quantum."""
+    table = tmp_path / "table.json"
+    _digits_table(digits, table)
+    from_table = smelt.compile(digits["model"], quantize="int8",
+                               calibration_table=table,
+                               input_shapes={"pixels": (397, 64)},
+                               progress=False)
+    calibrated, _ = quantized
+    assert ([l["format"] for l in from_table.report["layers"]] ==
+            [l["format"] for l in calibrated.report["layers"]] == ["int8", "int8"])
+    a = from_table(digits["pixels"])["probabilities"]
+    b = calibrated(digits["pixels"])["probabilities"]
+    assert np.abs(a - b).max() < 0.05
+    assert (a.argmax(1) == b.argmax(1)).mean() >= 0.99
+
+
+def test_bad_calibration_table_names_the_file(digits, tmp_path):
+    table = tmp_path / "broken.json"
+    table.write_text("{not json")
+    with pytest.raises(smelt.CompileError) as error:
+        smelt.compile(digits["model"], quantize="int8", calibration_table=table,
+                      input_shapes={"pixels": (397, 64)}, progress=False)
+    assert any("broken.json" in d and "not JSON" in d
+               for d in error.value.diagnostics)
