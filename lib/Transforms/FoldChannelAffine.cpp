@@ -14,6 +14,8 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
 #include <cmath>
 
@@ -52,113 +54,114 @@ std::optional<std::vector<float>> perChannel(Value v, int64_t channels,
   return data;
 }
 
-/// Folds into each Conv what its output goes through alone, per channel;
-/// returns the number of ops folded.
-int64_t foldChannelAffineIntoConvs(func::FuncOp func) {
-  OpBuilder b(func.getContext());
-  int64_t folded = 0;
-  SmallVector<Operation *> convs;
-  func.walk([&](Operation *op) {
-    StringRef name = op->getName().getStringRef();
-    auto group = op->getAttrOfType<IntegerAttr>("group");
-    if (name == "onnx.Conv" ||
-        (name == "onnx.ConvTranspose" && (!group || group.getInt() == 1)))
-      convs.push_back(op);
-  });
-  for (Operation *conv : convs) {
+/// One per-channel affine op that alone reads a Conv's (or an ungrouped
+/// ConvTranspose's) output, folded into its weights and bias; applied
+/// again while the next reader is one too.
+struct FoldAffineIntoConv : RewritePattern {
+  FoldAffineIntoConv(MLIRContext *ctx, StringRef convName)
+      : RewritePattern(convName, 1, ctx) {}
+
+  LogicalResult matchAndRewrite(Operation *conv,
+                                PatternRewriter &rewriter) const override {
+    bool transposed = conv->getName().getStringRef() == "onnx.ConvTranspose";
+    auto group = conv->getAttrOfType<IntegerAttr>("group");
+    if (transposed && group && group.getInt() != 1)
+      return rewriter.notifyMatchFailure(conv, "a grouped ConvTranspose");
+    Value result = conv->getResult(0);
+    if (!result.hasOneUse())
+      return rewriter.notifyMatchFailure(
+          conv, "the output has more than one reader");
     Value w = conv->getOperand(1);
     auto wType = dyn_cast<RankedTensorType>(w.getType());
-    auto outType = dyn_cast<RankedTensorType>(conv->getResult(0).getType());
+    auto outType = dyn_cast<RankedTensorType>(result.getType());
     std::optional<std::vector<float>> weights = readFloats(w.getDefiningOp());
-    if (!wType || !outType || !weights || wType.getRank() < 3 ||
-        !outType.hasRank())
-      continue;
+    if (!wType || !outType || !weights || wType.getRank() < 3)
+      return rewriter.notifyMatchFailure(
+          conv, "weights not a constant f32 tensor of rank 3 or more");
     // Output channels: Conv's weights [M, C/G, K...], ConvTranspose's
     // [C, M, K...].
-    bool transposed = conv->getName().getStringRef() == "onnx.ConvTranspose";
     int64_t channels = wType.getDimSize(transposed ? 1 : 0);
     int64_t inner = 1;
     for (int64_t d = transposed ? 2 : 1; d < wType.getRank(); ++d)
       inner *= wType.getDimSize(d);
-    auto channelOf = [&](int64_t i) { return (i / inner) % channels; };
     std::vector<float> bias(channels, 0.0f);
     bool hasBias = conv->getNumOperands() > 2 && conv->getOperand(2);
     if (hasBias) {
       std::optional<std::vector<float>> data =
           readFloats(conv->getOperand(2).getDefiningOp());
       if (!data || static_cast<int64_t>(data->size()) != channels)
-        continue;
+        return rewriter.notifyMatchFailure(conv, "bias not constant");
       bias = *data;
     }
+
+    Operation *user = *result.getUsers().begin();
+    StringRef name = user->getName().getStringRef();
     int64_t rank = outType.getRank();
-    bool changed = false;
-    while (conv->getResult(0).hasOneUse()) {
-      Operation *user = *conv->getResult(0).getUsers().begin();
-      StringRef name = user->getName().getStringRef();
-      Value result = conv->getResult(0);
-      std::vector<float> scale(channels, 1.0f), shift(channels, 0.0f);
-      if ((name == "onnx.Mul" || name == "onnx.Add" || name == "onnx.Sub") &&
-          user->getNumOperands() == 2) {
-        Value other = user->getOperand(user->getOperand(0) == result ? 1 : 0);
-        if (name == "onnx.Sub" && user->getOperand(0) != result)
-          break;
-        std::optional<std::vector<float>> c = perChannel(other, channels, rank);
-        if (!c || user->getResult(0).getType() != result.getType())
-          break;
-        if (name == "onnx.Mul")
-          scale = *c;
-        else
-          for (int64_t m = 0; m < channels; ++m)
-            shift[m] = name == "onnx.Add" ? (*c)[m] : -(*c)[m];
-      } else if (name == "onnx.BatchNormalization" &&
-                 user->getNumResults() == 1 && user->getNumOperands() == 5) {
-        std::optional<std::vector<float>> gamma =
-            perChannel(user->getOperand(1), channels, 2);
-        std::optional<std::vector<float>> beta =
-            perChannel(user->getOperand(2), channels, 2);
-        std::optional<std::vector<float>> mean =
-            perChannel(user->getOperand(3), channels, 2);
-        std::optional<std::vector<float>> var =
-            perChannel(user->getOperand(4), channels, 2);
-        if (!gamma || !beta || !mean || !var)
-          break;
-        float epsilon = 1e-5f;
-        if (auto attr = user->getAttrOfType<FloatAttr>("epsilon"))
-          epsilon = attr.getValueAsDouble();
-        for (int64_t m = 0; m < channels; ++m) {
-          scale[m] = (*gamma)[m] / std::sqrt((*var)[m] + epsilon);
-          shift[m] = (*beta)[m] - (*mean)[m] * scale[m];
-        }
-      } else {
-        break;
+    std::vector<float> scale(channels, 1.0f), shift(channels, 0.0f);
+    if ((name == "onnx.Mul" || name == "onnx.Add" || name == "onnx.Sub") &&
+        user->getNumOperands() == 2) {
+      Value other = user->getOperand(user->getOperand(0) == result ? 1 : 0);
+      if (name == "onnx.Sub" && user->getOperand(0) != result)
+        return rewriter.notifyMatchFailure(user, "subtracts the Conv's output");
+      std::optional<std::vector<float>> c = perChannel(other, channels, rank);
+      if (!c)
+        return rewriter.notifyMatchFailure(
+            user, "the other operand is not a per-channel constant");
+      if (user->getResult(0).getType() != result.getType())
+        return rewriter.notifyMatchFailure(user, "broadcasts the output");
+      if (name == "onnx.Mul")
+        scale = *c;
+      else
+        for (int64_t m = 0; m < channels; ++m)
+          shift[m] = name == "onnx.Add" ? (*c)[m] : -(*c)[m];
+    } else if (name == "onnx.BatchNormalization" &&
+               user->getNumResults() == 1 && user->getNumOperands() == 5) {
+      std::optional<std::vector<float>> gamma =
+          perChannel(user->getOperand(1), channels, 2);
+      std::optional<std::vector<float>> beta =
+          perChannel(user->getOperand(2), channels, 2);
+      std::optional<std::vector<float>> mean =
+          perChannel(user->getOperand(3), channels, 2);
+      std::optional<std::vector<float>> var =
+          perChannel(user->getOperand(4), channels, 2);
+      if (!gamma || !beta || !mean || !var)
+        return rewriter.notifyMatchFailure(
+            user, "parameters not per-channel constants");
+      float epsilon = 1e-5f;
+      if (auto attr = user->getAttrOfType<FloatAttr>("epsilon"))
+        epsilon = attr.getValueAsDouble();
+      for (int64_t m = 0; m < channels; ++m) {
+        scale[m] = (*gamma)[m] / std::sqrt((*var)[m] + epsilon);
+        shift[m] = (*beta)[m] - (*mean)[m] * scale[m];
       }
-      for (int64_t i = 0; i < static_cast<int64_t>(weights->size()); ++i)
-        (*weights)[i] *= scale[channelOf(i)];
-      for (int64_t m = 0; m < channels; ++m)
-        bias[m] = bias[m] * scale[m] + shift[m];
-      user->getResult(0).replaceAllUsesWith(result);
-      user->erase();
-      changed = true;
-      ++folded;
+    } else {
+      return rewriter.notifyMatchFailure(
+          user, "not a per-channel Mul, Add, Sub or BatchNormalization");
     }
-    if (!changed)
-      continue;
-    b.setInsertionPoint(conv);
+
+    for (int64_t i = 0; i < static_cast<int64_t>(weights->size()); ++i)
+      (*weights)[i] *= scale[(i / inner) % channels];
+    for (int64_t m = 0; m < channels; ++m)
+      bias[m] = bias[m] * scale[m] + shift[m];
     std::string base = "conv";
     if (auto loc = dyn_cast<NameLoc>(conv->getLoc()))
       base = loc.getName().str();
-    conv->setOperand(1, makeConstant(b, w.getLoc(), *weights, wType.getShape(),
-                                     base + "_folded_weights"));
-    Value newBias =
-        makeConstant(b, conv->getLoc(), bias, {channels}, base + "_folded_bias");
-    if (hasBias)
-      conv->setOperand(2, newBias);
-    else
-      conv->insertOperands(2, newBias);
+    rewriter.setInsertionPoint(conv);
+    Value newWeights = makeConstant(rewriter, w.getLoc(), *weights,
+                                    wType.getShape(), base + "_folded_weights");
+    Value newBias = makeConstant(rewriter, conv->getLoc(), bias, {channels},
+                                 base + "_folded_bias");
+    rewriter.modifyOpInPlace(conv, [&] {
+      conv->setOperand(1, newWeights);
+      if (hasBias)
+        conv->setOperand(2, newBias);
+      else
+        conv->insertOperands(2, newBias);
+    });
+    rewriter.replaceOp(user, result);
+    return success();
   }
-  eraseUnusedConstants(func);
-  return folded;
-}
+};
 
 struct FoldChannelAffinePass
     : smelt::impl::SmeltFoldChannelAffinePassBase<FoldChannelAffinePass> {
@@ -167,8 +170,21 @@ struct FoldChannelAffinePass
         entryFunction(getOperation(), "smelt-fold-channel-affine");
     if (failed(func))
       return signalPassFailure();
-    numFolded += foldChannelAffineIntoConvs(*func);
+    RewritePatternSet patterns(&getContext());
+    populateFoldChannelAffinePatterns(patterns);
+    // Folding only; constants are not touched otherwise (the replaced
+    // weights go below).
+    GreedyRewriteConfig config;
+    config.enableFolding(false);
+    if (failed(applyPatternsGreedily(*func, std::move(patterns), config)))
+      return signalPassFailure();
+    eraseUnusedConstants(*func);
   }
 };
 
 } // namespace
+
+void smelt::populateFoldChannelAffinePatterns(RewritePatternSet &patterns) {
+  patterns.add<FoldAffineIntoConv>(patterns.getContext(), "onnx.Conv");
+  patterns.add<FoldAffineIntoConv>(patterns.getContext(), "onnx.ConvTranspose");
+}

@@ -14,6 +14,7 @@
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 
+#include <algorithm>
 #include <cmath>
 
 namespace smelt {
@@ -74,9 +75,14 @@ bool biasFits(const Dequantized &bias, Value xScale, Value wScale) {
   if (!type || !type.getElementType().isSignlessInteger(32) || !bs || !xs ||
       !ws || xs->size() != 1 || !zeroPoints(bias.zeroPoint))
     return false;
-  for (size_t i = 0; i < bs->size(); ++i) {
+  // Every channel's bias scale against its own weight scale: one bias scale
+  // for per-channel weights fits only when it fits each of them.
+  if (bs->size() != 1 && ws->size() != 1 && bs->size() != ws->size())
+    return false;
+  for (size_t i = 0; i < std::max(bs->size(), ws->size()); ++i) {
     double want = xs->front() * (*ws)[ws->size() == 1 ? 0 : i];
-    if (std::fabs((*bs)[i] - want) > 1e-6 * std::fabs(want) + 1e-30)
+    double have = (*bs)[bs->size() == 1 ? 0 : i];
+    if (std::fabs(have - want) > 1e-6 * std::fabs(want) + 1e-30)
       return false;
   }
   return true;
@@ -108,28 +114,44 @@ struct FuseConv : RewritePattern {
                                 PatternRewriter &rewriter) const override {
     Operation *relu;
     Operation *conv = quantizedProducer(q, relu);
-    if (!isONNXOp(conv, "onnx.Conv") || !conv->hasOneUse() ||
-        q->getNumOperands() < 3 || !isScalar(q->getOperand(1)))
-      return failure();
+    if (!isONNXOp(conv, "onnx.Conv"))
+      return rewriter.notifyMatchFailure(
+          q, "not quantizing a Conv (or its Relu at zero point 0)");
+    if (!conv->hasOneUse())
+      return rewriter.notifyMatchFailure(q, "the Conv has other uses");
+    if (q->getNumOperands() < 3 || !isScalar(q->getOperand(1)))
+      return rewriter.notifyMatchFailure(
+          q, "the output has no zero point or is not per tensor");
     std::optional<Dequantized> x = dequantized(conv->getOperand(0));
     std::optional<Dequantized> w = dequantized(conv->getOperand(1));
-    if (!x || !w || !x->zeroPoint || !isScalar(x->scale) ||
-        !isScalar(x->zeroPoint) || !constantWeights(*w) ||
-        (!isScalar(w->scale) && w->axis != 0))
-      return failure();
+    if (!x || !w)
+      return rewriter.notifyMatchFailure(
+          q, "the Conv's input or weights are not dequantized");
+    if (!x->zeroPoint || !isScalar(x->scale) || !isScalar(x->zeroPoint))
+      return rewriter.notifyMatchFailure(
+          q, "the input has no zero point or is not per tensor");
+    if (!constantWeights(*w))
+      return rewriter.notifyMatchFailure(
+          q, "the weights are not constant int8 with zero zero points");
+    if (!isScalar(w->scale) && w->axis != 0)
+      return rewriter.notifyMatchFailure(
+          q, "the weight scales are not per output channel (axis 0)");
     SmallVector<Value> operands = {x->x, x->scale, x->zeroPoint, w->x,
                                    w->scale};
     // QLinearConv wants a weight zero point of the weights' type.
     Value wz = w->zeroPoint;
     if (!wz)
-      return failure();
+      return rewriter.notifyMatchFailure(q, "the weights have no zero point");
     operands.push_back(wz);
     operands.push_back(q->getOperand(1));
     operands.push_back(q->getOperand(2));
     if (conv->getNumOperands() > 2 && conv->getOperand(2)) {
       std::optional<Dequantized> b = dequantized(conv->getOperand(2));
-      if (!b || !biasFits(*b, x->scale, w->scale))
-        return failure();
+      if (!b)
+        return rewriter.notifyMatchFailure(q, "the bias is not dequantized");
+      if (!biasFits(*b, x->scale, w->scale))
+        return rewriter.notifyMatchFailure(
+            q, "the bias is not int32 at x_scale * w_scale, zero point 0");
       operands.push_back(b->x);
     }
     SmallVector<NamedAttribute> attrs;
@@ -175,20 +197,35 @@ struct FuseConvTranspose : RewritePattern {
                                 PatternRewriter &rewriter) const override {
     Operation *relu;
     Operation *conv = quantizedProducer(q, relu);
-    if (!isONNXOp(conv, "onnx.ConvTranspose") || !conv->hasOneUse() ||
-        q->getNumOperands() < 3 || !isScalar(q->getOperand(1)))
-      return failure();
+    if (!isONNXOp(conv, "onnx.ConvTranspose"))
+      return rewriter.notifyMatchFailure(
+          q, "not quantizing a ConvTranspose (or its Relu at zero point 0)");
+    if (!conv->hasOneUse())
+      return rewriter.notifyMatchFailure(q, "the ConvTranspose has other uses");
+    if (q->getNumOperands() < 3 || !isScalar(q->getOperand(1)))
+      return rewriter.notifyMatchFailure(
+          q, "the output has no zero point or is not per tensor");
     std::optional<Dequantized> x = dequantized(conv->getOperand(0));
     std::optional<Dequantized> w = dequantized(conv->getOperand(1));
     auto xType = dyn_cast<RankedTensorType>(conv->getOperand(0).getType());
     auto wType = dyn_cast<RankedTensorType>(conv->getOperand(1).getType());
     auto yType = dyn_cast<RankedTensorType>(q->getResult(0).getType());
-    if (!x || !w || !x->zeroPoint || !isScalar(x->scale) ||
-        !isScalar(x->zeroPoint) || !constantWeights(*w) || !xType ||
-        !wType || !yType || !xType.hasStaticShape() ||
-        !yType.hasStaticShape() || wType.getRank() != 4 ||
-        (!isScalar(w->scale) && w->axis != 1))
-      return failure();
+    if (!x || !w)
+      return rewriter.notifyMatchFailure(
+          q, "the ConvTranspose's input or weights are not dequantized");
+    if (!x->zeroPoint || !isScalar(x->scale) || !isScalar(x->zeroPoint))
+      return rewriter.notifyMatchFailure(
+          q, "the input has no zero point or is not per tensor");
+    if (!constantWeights(*w))
+      return rewriter.notifyMatchFailure(
+          q, "the weights are not constant int8 with zero zero points");
+    if (!xType || !wType || !yType || !xType.hasStaticShape() ||
+        !yType.hasStaticShape() || wType.getRank() != 4)
+      return rewriter.notifyMatchFailure(
+          q, "not a 2-D ConvTranspose of static shapes");
+    if (!isScalar(w->scale) && w->axis != 1)
+      return rewriter.notifyMatchFailure(
+          q, "the weight scales are not per output channel (axis 1)");
     auto group = conv->getAttrOfType<IntegerAttr>("group");
     auto autoPad = conv->getAttrOfType<StringAttr>("auto_pad");
     int64_t c = wType.getDimSize(0), m = wType.getDimSize(1);
@@ -204,11 +241,13 @@ struct FuseConvTranspose : RewritePattern {
         !is("kernel_shape", {kh, kw}, true) ||
         !is("pads", {0, 0, 0, 0}, true) || !is("dilations", {1, 1}, true) ||
         !is("output_padding", {0, 0}, true))
-      return failure();
+      return rewriter.notifyMatchFailure(
+          q, "the kernel is not its stride (one group, no padding, no "
+             "dilation, no output shape)");
     std::optional<SmallVector<int64_t>> weights = getConstantInts(w->x);
     std::optional<SmallVector<double>> scales = getConstantFloats(w->scale);
     if (!weights || !scales)
-      return failure();
+      return rewriter.notifyMatchFailure(q, "the weight scales are not constant");
     int64_t taps = kh * kw, outputs = m * taps;
     // [C, M, KH, KW] -> [M, KH, KW, C].
     SmallVector<int8_t> packed(weights->size());
@@ -239,8 +278,12 @@ struct FuseConvTranspose : RewritePattern {
       std::optional<Dequantized> b = dequantized(conv->getOperand(2));
       std::optional<SmallVector<int64_t>> bias =
           b ? getConstantInts(b->x) : std::nullopt;
-      if (!b || !bias || !biasFits(*b, x->scale, w->scale))
-        return failure();
+      if (!b || !bias)
+        return rewriter.notifyMatchFailure(
+            q, "the bias is not a dequantized constant");
+      if (!biasFits(*b, x->scale, w->scale))
+        return rewriter.notifyMatchFailure(
+            q, "the bias is not int32 at x_scale * w_scale, zero point 0");
       SmallVector<int32_t> repeated(outputs);
       for (int64_t o = 0; o < outputs; ++o)
         repeated[o] = static_cast<int32_t>((*bias)[o / taps]);
@@ -297,17 +340,31 @@ struct FuseMatMul : RewritePattern {
     Operation *relu;
     Operation *mm = quantizedProducer(q, relu);
     bool isGemm = isONNXOp(mm, "onnx.Gemm");
-    if ((!isONNXOp(mm, "onnx.MatMul") && !isGemm) || !mm->hasOneUse() ||
-        q->getNumOperands() < 3 || !isScalar(q->getOperand(1)))
-      return failure();
+    if (!isONNXOp(mm, "onnx.MatMul") && !isGemm)
+      return rewriter.notifyMatchFailure(
+          q, "not quantizing a MatMul or Gemm (or its Relu at zero point 0)");
+    if (!mm->hasOneUse())
+      return rewriter.notifyMatchFailure(q, "the product has other uses");
+    if (q->getNumOperands() < 3 || !isScalar(q->getOperand(1)))
+      return rewriter.notifyMatchFailure(
+          q, "the output has no zero point or is not per tensor");
     std::optional<Dequantized> a = dequantized(mm->getOperand(0));
     std::optional<Dequantized> w = dequantized(mm->getOperand(1));
     auto wType = w ? dyn_cast<RankedTensorType>(w->x.getType())
                    : RankedTensorType();
-    if (!a || !w || !a->zeroPoint || !isScalar(a->scale) ||
-        !isScalar(a->zeroPoint) || !constantWeights(*w) || !wType ||
-        wType.getRank() != 2 || !w->zeroPoint)
-      return failure();
+    if (!a || !w)
+      return rewriter.notifyMatchFailure(
+          q, "the product's operands are not dequantized");
+    if (!a->zeroPoint || !isScalar(a->scale) || !isScalar(a->zeroPoint))
+      return rewriter.notifyMatchFailure(
+          q, "the input has no zero point or is not per tensor");
+    if (!constantWeights(*w))
+      return rewriter.notifyMatchFailure(
+          q, "the weights are not constant int8 with zero zero points");
+    if (!wType || wType.getRank() != 2)
+      return rewriter.notifyMatchFailure(q, "the weights are not 2-D");
+    if (!w->zeroPoint)
+      return rewriter.notifyMatchFailure(q, "the weights have no zero point");
     Location loc = mm->getLoc();
     bool transB = false;
     if (isGemm) {
@@ -320,16 +377,19 @@ struct FuseMatMul : RewritePattern {
       };
       if (attr("alpha", 1) != 1 || attr("beta", 1) != 1 ||
           attr("transA", 0) != 0)
-        return failure();
+        return rewriter.notifyMatchFailure(
+            q, "the Gemm scales its terms or transposes A");
       transB = attr("transB", 0) != 0;
     }
     // Per-channel weight scales run along the output columns.
     if (!isScalar(w->scale) && w->axis != (transB ? 0 : 1))
-      return failure();
+      return rewriter.notifyMatchFailure(
+          q, "the weight scales are not per output column");
     std::optional<SmallVector<double>> as = getConstantFloats(a->scale);
     std::optional<SmallVector<double>> ws = getConstantFloats(w->scale);
     if (isGemm && (!as || !ws))
-      return failure();
+      return rewriter.notifyMatchFailure(
+          q, "the Gemm's input or weight scales are not constant");
     // Nothing is created before this point: the pattern either applies
     // whole or leaves the IR as it was.
     Value weights = w->x;
@@ -438,11 +498,18 @@ struct FusePassThrough : RewritePattern {
       chain.push_back(op);
       op = op->getOperand(0).getDefiningOp();
     }
-    if (chain.empty() || q->getNumOperands() < 3)
-      return failure();
+    if (chain.empty())
+      return rewriter.notifyMatchFailure(
+          q, "not quantizing a one-use op that only moves values");
+    if (q->getNumOperands() < 3)
+      return rewriter.notifyMatchFailure(q, "the output has no zero point");
     std::optional<Dequantized> x = dequantized(chain.back()->getOperand(0));
-    if (!x || !sameParameters(*x, q))
-      return failure();
+    if (!x)
+      return rewriter.notifyMatchFailure(
+          q, "what the moved values come from is not dequantized");
+    if (!sameParameters(*x, q))
+      return rewriter.notifyMatchFailure(
+          q, "dequantized and quantized at different parameters");
     Type element = cast<RankedTensorType>(x->x.getType()).getElementType();
     Value value = x->x;
     for (Operation *old : llvm::reverse(chain)) {
@@ -469,13 +536,19 @@ struct FuseConcat : RewritePattern {
   LogicalResult matchAndRewrite(Operation *q,
                                 PatternRewriter &rewriter) const override {
     Operation *concat = q->getOperand(0).getDefiningOp();
-    if (!isONNXOp(concat, "onnx.Concat") || !concat->hasOneUse())
-      return failure();
+    if (!isONNXOp(concat, "onnx.Concat"))
+      return rewriter.notifyMatchFailure(q, "not quantizing a Concat");
+    if (!concat->hasOneUse())
+      return rewriter.notifyMatchFailure(q, "the Concat has other uses");
     SmallVector<Value> inputs;
     for (Value operand : concat->getOperands()) {
       std::optional<Dequantized> x = dequantized(operand);
-      if (!x || !sameParameters(*x, q))
-        return failure();
+      if (!x)
+        return rewriter.notifyMatchFailure(
+            q, "a Concat input is not dequantized");
+      if (!sameParameters(*x, q))
+        return rewriter.notifyMatchFailure(
+            q, "a Concat input is dequantized at other parameters");
       inputs.push_back(x->x);
     }
     Type type = cast<RankedTensorType>(concat->getResult(0).getType())

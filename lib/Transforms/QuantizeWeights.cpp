@@ -225,15 +225,18 @@ struct QuantizeWeightsPass
         entryFunction(module, "smelt-quantize-weights");
     if (failed(func))
       return signalPassFailure();
+    // The options are streamed as their values: a pass Option itself
+    // reaches the diagnostic as a single character.
     if (bits != 4 && bits != 8) {
-      module.emitError() << "smelt-quantize-weights: bits=" << bits
+      module.emitError() << "smelt-quantize-weights: bits="
+                         << static_cast<unsigned>(bits)
                          << " is not supported (4 or 8)";
       return signalPassFailure();
     }
     if (groupSize < 0) {
       module.emitError() << "smelt-quantize-weights: group-size must be 0 "
                             "(per output channel) or positive, not "
-                         << groupSize;
+                         << static_cast<int64_t>(groupSize);
       return signalPassFailure();
     }
     if (method != "rtn" && method != "gptq") {

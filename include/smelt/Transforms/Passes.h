@@ -51,6 +51,10 @@ std::unique_ptr<mlir::Pass>
 createSmeltQuantizeWeightsPass(const SmeltQuantizeWeightsPassOptions &options,
                                QuantizeReport *report);
 
+/// smelt-fold-channel-affine's patterns: one per-channel affine op after a
+/// Conv or ConvTranspose folded into its weights and bias per application.
+void populateFoldChannelAffinePatterns(mlir::RewritePatternSet &patterns);
+
 /// smelt-fuse-qdq's patterns, for pipelines of other compilers.
 void populateFuseQDQPatterns(mlir::RewritePatternSet &patterns);
 

@@ -31,9 +31,6 @@ def SmeltFoldChannelAffinePass
     ```
   }];
   let dependentDialects = ["::smelt::onnx::ONNXDialect"];
-  let statistics = [
-    Statistic<"numFolded", "folded", "Ops folded into the Convs before them">,
-  ];
 }
 
 def SmeltCalibratePass : Pass<"smelt-calibrate", "::mlir::ModuleOp"> {
