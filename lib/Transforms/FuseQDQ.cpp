@@ -1,4 +1,5 @@
-//===- FuseQDQ.cpp - smelt-fuse-qdq ----------------------------------------===//
+//===- FuseQDQ.cpp - smelt-fuse-qdq
+//----------------------------------------===//
 //
 // QDQ patterns into ONNX's integer operators; see the pass description.
 // Everything here is onnx ops in, onnx ops out: the fused model is still a
@@ -10,6 +11,7 @@
 #include "smelt/Transforms/Passes.h"
 
 #include "ONNX/ONNXBuild.h"
+#include "ONNX/ONNXDialect.h"
 
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -24,6 +26,16 @@ namespace smelt {
 
 using namespace mlir;
 using namespace smelt::onnx;
+
+namespace {
+/// OpTy::create with buildONNXOp's argument order (operands, then results).
+template <typename OpTy>
+Operation *createONNX(PatternRewriter &rewriter, Location loc,
+                      ValueRange operands, TypeRange results,
+                      ArrayRef<NamedAttribute> attrs = {}) {
+  return OpTy::create(rewriter, loc, results, operands, attrs);
+}
+} // namespace
 
 namespace {
 
@@ -95,7 +107,8 @@ bool biasFits(const Dequantized &bias, Value xScale, Value wScale) {
 Operation *quantizedProducer(Operation *q, Operation *&relu) {
   relu = nullptr;
   Operation *def = q->getOperand(0).getDefiningOp();
-  if (isONNXOp(def, "onnx.Relu") && def->hasOneUse() && q->getNumOperands() > 2) {
+  if (isONNXOp(def, "onnx.Relu") && def->hasOneUse() &&
+      q->getNumOperands() > 2) {
     auto zpType = dyn_cast<RankedTensorType>(q->getOperand(2).getType());
     std::optional<SmallVector<int64_t>> zp = getConstantInts(q->getOperand(2));
     if (zpType && zpType.getElementType().isUnsignedInteger(8) && zp &&
@@ -157,8 +170,8 @@ struct FuseConv : RewritePattern {
     SmallVector<NamedAttribute> attrs;
     for (NamedAttribute a : conv->getAttrs())
       attrs.push_back(a);
-    Operation *fused = buildONNXOp(rewriter, conv->getLoc(), "onnx.QLinearConv",
-                              operands, q->getResultTypes(), attrs);
+    Operation *fused = createONNX<QLinearConvOp>(
+        rewriter, conv->getLoc(), operands, q->getResultTypes(), attrs);
     rewriter.replaceOp(q, fused->getResults());
     if (relu)
       rewriter.eraseOp(relu);
@@ -179,8 +192,8 @@ std::optional<SmallVector<int64_t>> intsAttr(Operation *op, StringRef name) {
 
 Value constantOf(PatternRewriter &rewriter, Location loc,
                  DenseElementsAttr value) {
-  return buildONNXOp(rewriter, loc, "onnx.Constant", {}, {value.getType()},
-                 {rewriter.getNamedAttr("value", value)})
+  return createONNX<ConstantOp>(rewriter, loc, {}, {value.getType()},
+                                {rewriter.getNamedAttr("value", value)})
       ->getResult(0);
 }
 
@@ -236,8 +249,7 @@ struct FuseConvTranspose : RewritePattern {
     };
     if ((group && group.getInt() != 1) ||
         (autoPad && autoPad.getValue() != "NOTSET") ||
-        conv->getAttr("output_shape") ||
-        !is("strides", {kh, kw}, false) ||
+        conv->getAttr("output_shape") || !is("strides", {kh, kw}, false) ||
         !is("kernel_shape", {kh, kw}, true) ||
         !is("pads", {0, 0, 0, 0}, true) || !is("dilations", {1, 1}, true) ||
         !is("output_padding", {0, 0}, true))
@@ -247,7 +259,8 @@ struct FuseConvTranspose : RewritePattern {
     std::optional<SmallVector<int64_t>> weights = getConstantInts(w->x);
     std::optional<SmallVector<double>> scales = getConstantFloats(w->scale);
     if (!weights || !scales)
-      return rewriter.notifyMatchFailure(q, "the weight scales are not constant");
+      return rewriter.notifyMatchFailure(q,
+                                         "the weight scales are not constant");
     int64_t taps = kh * kw, outputs = m * taps;
     // [C, M, KH, KW] -> [M, KH, KW, C].
     SmallVector<int8_t> packed(weights->size());
@@ -263,17 +276,18 @@ struct FuseConvTranspose : RewritePattern {
         rewriter, loc,
         DenseElementsAttr::get(RankedTensorType::get({outputs, c, 1, 1}, i8),
                                ArrayRef(packed)));
-    Value ws = constantOf(
-        rewriter, loc,
-        DenseElementsAttr::get(
-            RankedTensorType::get({outputs}, rewriter.getF32Type()),
-            ArrayRef(wScales)));
+    Value ws =
+        constantOf(rewriter, loc,
+                   DenseElementsAttr::get(
+                       RankedTensorType::get({outputs}, rewriter.getF32Type()),
+                       ArrayRef(wScales)));
     Value wz = constantOf(
         rewriter, loc,
         DenseElementsAttr::get(RankedTensorType::get({outputs}, i8),
                                ArrayRef(SmallVector<int8_t>(outputs, 0))));
-    SmallVector<Value> operands = {x->x, x->scale, x->zeroPoint, w1, ws, wz,
-                                   q->getOperand(1), q->getOperand(2)};
+    SmallVector<Value> operands = {
+        x->x, x->scale, x->zeroPoint,     w1,
+        ws,   wz,       q->getOperand(1), q->getOperand(2)};
     if (conv->getNumOperands() > 2 && conv->getOperand(2)) {
       std::optional<Dequantized> b = dequantized(conv->getOperand(2));
       std::optional<SmallVector<int64_t>> bias =
@@ -296,10 +310,11 @@ struct FuseConvTranspose : RewritePattern {
     int64_t n = xType.getDimSize(0), h = xType.getDimSize(2),
             wd = xType.getDimSize(3);
     Type u8 = yType.getElementType();
-    Value y = buildONNXOp(rewriter, loc, "onnx.QLinearConv", operands,
-                      {RankedTensorType::get({n, outputs, h, wd}, u8)},
-                      {rewriter.getNamedAttr(
-                          "kernel_shape", rewriter.getI64ArrayAttr({1, 1}))})
+    Value y = createONNX<QLinearConvOp>(
+                  rewriter, loc, operands,
+                  {RankedTensorType::get({n, outputs, h, wd}, u8)},
+                  {rewriter.getNamedAttr("kernel_shape",
+                                         rewriter.getI64ArrayAttr({1, 1}))})
                   ->getResult(0);
     auto shapeOf = [&](ArrayRef<int64_t> dims) {
       return constantOf(
@@ -310,17 +325,17 @@ struct FuseConvTranspose : RewritePattern {
               dims));
     };
     SmallVector<int64_t> split = {n, m, kh, kw, h, wd};
-    y = buildONNXOp(rewriter, loc, "onnx.Reshape", {y, shapeOf(split)},
-                {RankedTensorType::get(split, u8)})
+    y = createONNX<ReshapeOp>(rewriter, loc, {y, shapeOf(split)},
+                              {RankedTensorType::get(split, u8)})
             ->getResult(0);
     SmallVector<int64_t> interleaved = {n, m, h, kh, wd, kw};
-    y = buildONNXOp(rewriter, loc, "onnx.Transpose", {y},
-                {RankedTensorType::get(interleaved, u8)},
-                {rewriter.getNamedAttr(
-                    "perm", rewriter.getI64ArrayAttr({0, 1, 4, 2, 5, 3}))})
+    y = createONNX<TransposeOp>(
+            rewriter, loc, {y}, {RankedTensorType::get(interleaved, u8)},
+            {rewriter.getNamedAttr(
+                "perm", rewriter.getI64ArrayAttr({0, 1, 4, 2, 5, 3}))})
             ->getResult(0);
-    y = buildONNXOp(rewriter, loc, "onnx.Reshape",
-                {y, shapeOf(yType.getShape())}, {yType})
+    y = createONNX<ReshapeOp>(rewriter, loc, {y, shapeOf(yType.getShape())},
+                              {yType})
             ->getResult(0);
     rewriter.replaceOp(q, y);
     if (relu)
@@ -350,8 +365,8 @@ struct FuseMatMul : RewritePattern {
           q, "the output has no zero point or is not per tensor");
     std::optional<Dequantized> a = dequantized(mm->getOperand(0));
     std::optional<Dequantized> w = dequantized(mm->getOperand(1));
-    auto wType = w ? dyn_cast<RankedTensorType>(w->x.getType())
-                   : RankedTensorType();
+    auto wType =
+        w ? dyn_cast<RankedTensorType>(w->x.getType()) : RankedTensorType();
     if (!a || !w)
       return rewriter.notifyMatchFailure(
           q, "the product's operands are not dequantized");
@@ -401,15 +416,16 @@ struct FuseMatMul : RewritePattern {
         for (int64_t c = 0; c < cols; ++c)
           t[c * rows + r] = static_cast<int8_t>(data[r * cols + c]);
       auto type = RankedTensorType::get({cols, rows}, wType.getElementType());
-      weights = buildONNXOp(rewriter, loc, "onnx.Constant", {}, {type},
-                       {rewriter.getNamedAttr(
-                           "value", DenseElementsAttr::get(type, ArrayRef(t)))})
+      weights = createONNX<ConstantOp>(
+                    rewriter, loc, {}, {type},
+                    {rewriter.getNamedAttr(
+                        "value", DenseElementsAttr::get(type, ArrayRef(t)))})
                     ->getResult(0);
     }
     auto resultType = cast<RankedTensorType>(q->getResult(0).getType());
     if (!isGemm) {
-      Operation *fused = buildONNXOp(
-          rewriter, loc, "onnx.QLinearMatMul",
+      Operation *fused = createONNX<QLinearMatMulOp>(
+          rewriter, loc,
           {a->x, a->scale, a->zeroPoint, weights, w->scale, w->zeroPoint,
            q->getOperand(1), q->getOperand(2)},
           q->getResultTypes());
@@ -421,13 +437,14 @@ struct FuseMatMul : RewritePattern {
     }
     // Gemm: the int32 product, dequantized at a_scale * w_scale per column,
     // plus the bias, requantized.
-    auto accType = RankedTensorType::get(resultType.getShape(),
-                                         rewriter.getI32Type());
-    Value acc = buildONNXOp(rewriter, loc, "onnx.MatMulInteger",
-                       {a->x, weights, a->zeroPoint, w->zeroPoint}, {accType},
-                       {rewriter.getNamedAttr(
-                           "operandSegmentSizes",
-                           rewriter.getDenseI32ArrayAttr({1, 1, 1, 1}))})
+    auto accType =
+        RankedTensorType::get(resultType.getShape(), rewriter.getI32Type());
+    Value acc = createONNX<MatMulIntegerOp>(
+                    rewriter, loc, {a->x, weights, a->zeroPoint, w->zeroPoint},
+                    {accType},
+                    {rewriter.getNamedAttr(
+                        "operandSegmentSizes",
+                        rewriter.getDenseI32ArrayAttr({1, 1, 1, 1}))})
                     ->getResult(0);
     int64_t n = resultType.getShape().back();
     std::vector<float> scales(n);
@@ -435,22 +452,22 @@ struct FuseMatMul : RewritePattern {
       scales[c] = static_cast<float>(as->front()) *
                   static_cast<float>((*ws)[ws->size() == 1 ? 0 : c]);
     auto scaleType = RankedTensorType::get({n}, rewriter.getF32Type());
-    Value scale = buildONNXOp(rewriter, loc, "onnx.Constant", {}, {scaleType},
-                         {rewriter.getNamedAttr(
-                             "value", DenseElementsAttr::get(scaleType,
-                                                             ArrayRef(scales)))})
-                      ->getResult(0);
-    auto floatType = RankedTensorType::get(resultType.getShape(),
-                                           rewriter.getF32Type());
-    Value y = buildONNXOp(rewriter, loc, "onnx.DequantizeLinear", {acc, scale},
-                     {floatType},
-                     {rewriter.getNamedAttr(
-                         "axis", rewriter.getI64IntegerAttr(
-                                     resultType.getRank() - 1))})
-                  ->getResult(0);
+    Value scale =
+        createONNX<ConstantOp>(
+            rewriter, loc, {}, {scaleType},
+            {rewriter.getNamedAttr(
+                "value", DenseElementsAttr::get(scaleType, ArrayRef(scales)))})
+            ->getResult(0);
+    auto floatType =
+        RankedTensorType::get(resultType.getShape(), rewriter.getF32Type());
+    Value y =
+        createONNX<DequantizeLinearOp>(
+            rewriter, loc, {acc, scale}, {floatType},
+            {rewriter.getNamedAttr(
+                "axis", rewriter.getI64IntegerAttr(resultType.getRank() - 1))})
+            ->getResult(0);
     if (mm->getNumOperands() > 2 && mm->getOperand(2))
-      y = buildONNXOp(rewriter, loc, "onnx.Add", {y, mm->getOperand(2)},
-                 {floatType})
+      y = createONNX<AddOp>(rewriter, loc, {y, mm->getOperand(2)}, {floatType})
               ->getResult(0);
     rewriter.modifyOpInPlace(q, [&] { q->setOperand(0, y); });
     if (relu)
@@ -518,9 +535,10 @@ struct FusePassThrough : RewritePattern {
       SmallVector<NamedAttribute> attrs(old->getAttrs());
       Type type =
           cast<RankedTensorType>(old->getResult(0).getType()).clone(element);
-      value = buildONNXOp(rewriter, old->getLoc(), old->getName().getStringRef(),
+      value =
+          buildONNXOp(rewriter, old->getLoc(), old->getName().getStringRef(),
                       operands, {type}, attrs)
-                  ->getResult(0);
+              ->getResult(0);
     }
     rewriter.replaceOp(q, value);
     for (Operation *old : chain)
@@ -532,7 +550,8 @@ struct FusePassThrough : RewritePattern {
 /// Q(Concat(DQ(x_1), ..., DQ(x_n))) with one scale and zero point
 /// throughout: the Concat of the x_i.
 struct FuseConcat : RewritePattern {
-  FuseConcat(MLIRContext *ctx) : RewritePattern("onnx.QuantizeLinear", 1, ctx) {}
+  FuseConcat(MLIRContext *ctx)
+      : RewritePattern("onnx.QuantizeLinear", 1, ctx) {}
   LogicalResult matchAndRewrite(Operation *q,
                                 PatternRewriter &rewriter) const override {
     Operation *concat = q->getOperand(0).getDefiningOp();
@@ -544,19 +563,20 @@ struct FuseConcat : RewritePattern {
     for (Value operand : concat->getOperands()) {
       std::optional<Dequantized> x = dequantized(operand);
       if (!x)
-        return rewriter.notifyMatchFailure(
-            q, "a Concat input is not dequantized");
+        return rewriter.notifyMatchFailure(q,
+                                           "a Concat input is not dequantized");
       if (!sameParameters(*x, q))
         return rewriter.notifyMatchFailure(
             q, "a Concat input is dequantized at other parameters");
       inputs.push_back(x->x);
     }
-    Type type = cast<RankedTensorType>(concat->getResult(0).getType())
-                    .clone(cast<RankedTensorType>(inputs[0].getType())
-                               .getElementType());
+    Type type =
+        cast<RankedTensorType>(concat->getResult(0).getType())
+            .clone(
+                cast<RankedTensorType>(inputs[0].getType()).getElementType());
     Value result =
-        buildONNXOp(rewriter, concat->getLoc(), "onnx.Concat", inputs, {type},
-                SmallVector<NamedAttribute>(concat->getAttrs()))
+        createONNX<ConcatOp>(rewriter, concat->getLoc(), inputs, {type},
+                             SmallVector<NamedAttribute>(concat->getAttrs()))
             ->getResult(0);
     rewriter.replaceOp(q, result);
     rewriter.eraseOp(concat);

@@ -1,4 +1,5 @@
-//===- QuantizeWeights.cpp - smelt-quantize-weights ------------------------===//
+//===- QuantizeWeights.cpp - smelt-quantize-weights
+//------------------------===//
 //
 // Weight-only quantization: integers with a scale per group along the
 // reduction, dequantized in the graph (Cast, Reshape, Mul, Reshape) where
@@ -13,6 +14,8 @@
 #include "smelt/Transforms/Passes.h"
 
 #include "QuantizeUtils.h"
+
+#include "ONNX/ONNXDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Builders.h"
@@ -78,11 +81,11 @@ QuantizeReport quantizeWeightsOnly(func::FuncOp func, unsigned bits,
       transB = tb.getInt() != 0;
     if (isExcluded(op, options) || !data || !type ||
         (name != "onnx.Conv" && type.getRank() != 2)) {
-      report.layers.push_back(layerEntry(
-          op, "float32",
-          isExcluded(op, options) ? "excluded"
-          : !data || !type        ? "weights computed at run time"
-                                  : "weights not 2-D"));
+      report.layers.push_back(layerEntry(op, "float32",
+                                         isExcluded(op, options) ? "excluded"
+                                         : !data || !type
+                                             ? "weights computed at run time"
+                                             : "weights not 2-D"));
       ++report.skippedOps;
       continue;
     }
@@ -110,8 +113,8 @@ QuantizeReport quantizeWeightsOnly(func::FuncOp func, unsigned bits,
         scales[outputsFirst ? o * groups + g : g * outputs + o] = scale;
         for (int64_t i = 0; i < group; ++i) {
           int64_t idx = at(o, g * group + i);
-          q[idx] = static_cast<int8_t>(std::clamp(
-              std::nearbyint((*data)[idx] / scale), -qmax, qmax));
+          q[idx] = static_cast<int8_t>(
+              std::clamp(std::nearbyint((*data)[idx] / scale), -qmax, qmax));
         }
       }
     // GPTQ for Gemm and MatMul when calibration measured their input.
@@ -155,9 +158,11 @@ QuantizeReport quantizeWeightsOnly(func::FuncOp func, unsigned bits,
     auto constant = [&](TypedAttr value, StringRef nm = "") {
       return onnxConstant(b, loc, value, nm);
     };
-    auto make = [&](StringRef opName, ValueRange operands, Type result,
-                    ArrayRef<NamedAttribute> attrs = {}) {
-      return buildONNXOp(b, loc, opName, operands, result, attrs)->getResult(0);
+    auto make = [&](auto tag, ValueRange operands, Type result,
+                    ArrayRef<NamedAttribute> attrs = {}) -> Value {
+      using OpTy = typename decltype(tag)::type;
+      return OpTy::create(b, loc, TypeRange{result}, operands, attrs)
+          ->getResult(0);
     };
     std::string base = "weights";
     if (auto nm = w.getDefiningOp()->getAttrOfType<StringAttr>("onnx.name"))
@@ -172,32 +177,33 @@ QuantizeReport quantizeWeightsOnly(func::FuncOp func, unsigned bits,
         outputsFirst ? SmallVector<int64_t>{outputs, groups, 1}
                      : SmallVector<int64_t>{groups, 1, outputs};
     auto f32 = b.getF32Type();
-    Value scale = constant(
-        DenseElementsAttr::get(RankedTensorType::get(scaleShape, f32),
-                               ArrayRef(scales)),
-        base + "_scale");
+    Value scale =
+        constant(DenseElementsAttr::get(RankedTensorType::get(scaleShape, f32),
+                                        ArrayRef(scales)),
+                 base + "_scale");
     auto shapeConstant = [&](ArrayRef<int64_t> dims) {
       auto t = RankedTensorType::get({static_cast<int64_t>(dims.size())},
                                      b.getI64Type());
       return constant(DenseElementsAttr::get(t, dims));
     };
-    Value asFloat = make("onnx.Cast", {qw}, type,
+    Value asFloat = make(llvm::type_identity<onnx::CastOp>(), {qw}, type,
                          {b.getNamedAttr("to", b.getI64IntegerAttr(1))});
-    Value groupedValue =
-        make("onnx.Reshape", {asFloat, shapeConstant(grouped)},
+    Value groupedValue = make(llvm::type_identity<onnx::ReshapeOp>(),
+                              {asFloat, shapeConstant(grouped)},
+                              RankedTensorType::get(grouped, f32));
+    Value scaled =
+        make(llvm::type_identity<onnx::MulOp>(), {groupedValue, scale},
              RankedTensorType::get(grouped, f32));
-    Value scaled = make("onnx.Mul", {groupedValue, scale},
-                        RankedTensorType::get(grouped, f32));
-    Value restored = make("onnx.Reshape", {scaled, shapeConstant(type.getShape())},
-                          type);
+    Value restored = make(llvm::type_identity<onnx::ReshapeOp>(),
+                          {scaled, shapeConstant(type.getShape())}, type);
     op->setOperand(1, restored);
-    LayerQuantization layer = layerEntry(
-        op, bits == 4 ? "int4-weights" : "int8-weights",
-        (llvm::Twine(bits) + "-bit weights, " +
-         (group == k ? llvm::Twine("one scale per output channel")
-                     : llvm::Twine(group) + " per scale") +
-         (usedGptq ? ", GPTQ" : "") + "; float activations")
-            .str());
+    LayerQuantization layer =
+        layerEntry(op, bits == 4 ? "int4-weights" : "int8-weights",
+                   (llvm::Twine(bits) + "-bit weights, " +
+                    (group == k ? llvm::Twine("one scale per output channel")
+                                : llvm::Twine(group) + " per scale") +
+                    (usedGptq ? ", GPTQ" : "") + "; float activations")
+                       .str());
     // The layer's entry counts the bytes as stored (one integer a byte);
     // the totals count them packed, as the log line says.
     layer.weightBytesBefore = type.getNumElements() * 4;
