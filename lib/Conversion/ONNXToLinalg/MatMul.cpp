@@ -341,7 +341,9 @@ struct EinsumLowering : OpConversionPattern<smelt::onnx::EinsumOp> {
 /// (B - b_zero_point), zero points per tensor or per row / column.
 struct MatMulIntegerLowering
     : OpConversionPattern<smelt::onnx::MatMulIntegerOp> {
-  using OpConversionPattern::OpConversionPattern;
+  MatMulIntegerLowering(const TypeConverter &converter, MLIRContext *ctx,
+                        const smelt::IntegerContractionHooks &hooks)
+      : OpConversionPattern(converter, ctx), hooks(hooks) {}
   LogicalResult
   matchAndRewrite(smelt::onnx::MatMulIntegerOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -354,6 +356,15 @@ struct MatMulIntegerLowering
         bType.getRank() != 2)
       return rewriter.notifyMatchFailure(op, "needs static 2-D operands");
     Location loc = op.getLoc();
+    // A target's layout first (the CPU's packed int8 form).
+    if (hooks.matmul)
+      if (Value y = hooks.matmul(rewriter, loc, adaptor.getA(), op.getA(),
+                                 op.getB(), op.getAZeroPoint(),
+                                 op.getBZeroPoint(), resultType,
+                                 adaptor.getAZeroPoint())) {
+        rewriter.replaceOp(op, y);
+        return success();
+      }
     bool aUnsigned = isUnsignedElement(op.getA().getType());
     bool bUnsigned = isUnsignedElement(op.getB().getType());
     Type i32 = resultType.getElementType();
@@ -393,12 +404,16 @@ struct MatMulIntegerLowering
     rewriter.replaceOp(op, buildMatMul(rewriter, loc, a, b, resultType, false));
     return success();
   }
+
+  smelt::IntegerContractionHooks hooks;
 };
 
 } // namespace
 
-void smelt::populateONNXMatMulToLinalgPatterns(const TypeConverter &converter,
-                                               RewritePatternSet &patterns) {
-  patterns.add<MatMulLowering, GemmLowering, EinsumLowering,
-               MatMulIntegerLowering>(converter, patterns.getContext());
+void smelt::populateONNXMatMulToLinalgPatterns(
+    const TypeConverter &converter, RewritePatternSet &patterns,
+    const IntegerContractionHooks &hooks) {
+  patterns.add<MatMulLowering, GemmLowering, EinsumLowering>(
+      converter, patterns.getContext());
+  patterns.add<MatMulIntegerLowering>(converter, patterns.getContext(), hooks);
 }

@@ -46,9 +46,10 @@ smelt::ONNXToLinalgTypeConverter::ONNXToLinalgTypeConverter() {
 }
 
 void smelt::populateONNXToLinalgPatterns(const TypeConverter &converter,
-                                         RewritePatternSet &patterns) {
+                                         RewritePatternSet &patterns,
+                                         const IntegerContractionHooks &hooks) {
   populateONNXElementwiseToLinalgPatterns(converter, patterns);
-  populateONNXMatMulToLinalgPatterns(converter, patterns);
+  populateONNXMatMulToLinalgPatterns(converter, patterns, hooks);
   populateONNXShapeToLinalgPatterns(converter, patterns);
   populateONNXReductionToLinalgPatterns(converter, patterns);
   populateONNXConvToLinalgPatterns(converter, patterns);
@@ -61,21 +62,18 @@ void smelt::populateONNXToLinalgPatterns(const TypeConverter &converter,
   populateONNXResizeToLinalgPatterns(converter, patterns);
   populateONNXLossToLinalgPatterns(converter, patterns);
   populateONNXScatterToLinalgPatterns(converter, patterns);
-  populateONNXQuantizationToLinalgPatterns(converter, patterns);
+  populateONNXQuantizationToLinalgPatterns(converter, patterns, hooks);
   populateONNXRecurrentToLinalgPatterns(converter, patterns);
   populateONNXControlFlowToLinalgPatterns(converter, patterns);
 }
 
-LogicalResult smelt::convertONNXToLinalg(
-    Operation *root,
-    llvm::function_ref<void(const TypeConverter &, RewritePatternSet &)>
-        targetPatterns) {
+LogicalResult
+smelt::convertONNXToLinalg(Operation *root,
+                           const IntegerContractionHooks &hooks) {
   MLIRContext *context = root->getContext();
   ONNXToLinalgTypeConverter converter;
   RewritePatternSet patterns(context);
-  if (targetPatterns)
-    targetPatterns(converter, patterns);
-  populateONNXToLinalgPatterns(converter, patterns);
+  populateONNXToLinalgPatterns(converter, patterns, hooks);
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                 converter);
   populateReturnOpTypeConversionPattern(patterns, converter);

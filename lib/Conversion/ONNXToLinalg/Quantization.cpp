@@ -293,7 +293,9 @@ struct ConvIntegerLowering
 /// channel.
 struct QLinearConvLowering
     : OpConversionPattern<smelt::onnx::QLinearConvOp> {
-  using OpConversionPattern::OpConversionPattern;
+  QLinearConvLowering(const TypeConverter &converter, MLIRContext *ctx,
+                      const smelt::IntegerContractionHooks &hooks)
+      : OpConversionPattern(converter, ctx), hooks(hooks) {}
   LogicalResult
   matchAndRewrite(smelt::onnx::QLinearConvOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -307,13 +309,19 @@ struct QLinearConvLowering
     Location loc = op.getLoc();
     auto accType = RankedTensorType::get(resultType.getShape(),
                                          rewriter.getI32Type());
-    // The int32 convolution of the centred operands; a target may take
-    // the op first with a layout of its own (the CPU's packed int8 form).
-    Value x = centred(rewriter, loc, adaptor.getX(), adaptor.getXZeroPoint(),
-                      isUnsignedElement(op.getX().getType()), 1);
-    Value w = centred(rewriter, loc, adaptor.getW(), adaptor.getWZeroPoint(),
-                      isUnsignedElement(op.getW().getType()), 0);
-    Value acc = buildConvolution(rewriter, loc, op, x, w, adaptor.getB(), accType);
+    // A target's layout first (the CPU's packed int8 form), else the int32
+    // convolution of the centred operands.
+    Value acc = hooks.convolution
+                    ? hooks.convolution(rewriter, op, adaptor.getX(), wType,
+                                        accType)
+                    : Value();
+    if (!acc) {
+      Value x = centred(rewriter, loc, adaptor.getX(), adaptor.getXZeroPoint(),
+                        isUnsignedElement(op.getX().getType()), 1);
+      Value w = centred(rewriter, loc, adaptor.getW(), adaptor.getWZeroPoint(),
+                        isUnsignedElement(op.getW().getType()), 0);
+      acc = buildConvolution(rewriter, loc, op, x, w, adaptor.getB(), accType);
+    }
     if (!acc)
       return rewriter.notifyMatchFailure(op, "unsupported window or groups");
     rewriter.replaceOp(
@@ -323,13 +331,17 @@ struct QLinearConvLowering
                        isUnsignedElement(op.getY().getType()), 1));
     return success();
   }
+
+  smelt::IntegerContractionHooks hooks;
 };
 
 /// QLinearMatMul: an int32 product of the centred operands (b's zero point
 /// and scale per tensor or per column), requantized.
 struct QLinearMatMulLowering
     : OpConversionPattern<smelt::onnx::QLinearMatMulOp> {
-  using OpConversionPattern::OpConversionPattern;
+  QLinearMatMulLowering(const TypeConverter &converter, MLIRContext *ctx,
+                        const smelt::IntegerContractionHooks &hooks)
+      : OpConversionPattern(converter, ctx), hooks(hooks) {}
   LogicalResult
   matchAndRewrite(smelt::onnx::QLinearMatMulOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -344,13 +356,21 @@ struct QLinearMatMulLowering
     int64_t rank = resultType.getRank();
     auto accType = RankedTensorType::get(resultType.getShape(),
                                          rewriter.getI32Type());
-    Value a = centred(rewriter, loc, adaptor.getA(), adaptor.getAZeroPoint(),
-                      isUnsignedElement(op.getA().getType()),
-                      aType.getRank() - 2);
-    Value b = centred(rewriter, loc, adaptor.getB(), adaptor.getBZeroPoint(),
-                      isUnsignedElement(op.getB().getType()),
-                      bType.getRank() - 1);
-    Value acc = buildMatMul(rewriter, loc, a, b, accType, false);
+    Value acc = hooks.matmul ? hooks.matmul(rewriter, loc, adaptor.getA(),
+                                            op.getA(), op.getB(),
+                                            op.getAZeroPoint(),
+                                            op.getBZeroPoint(), accType,
+                                            Value())
+                             : Value();
+    if (!acc) {
+      Value a = centred(rewriter, loc, adaptor.getA(), adaptor.getAZeroPoint(),
+                        isUnsignedElement(op.getA().getType()),
+                        aType.getRank() - 2);
+      Value b = centred(rewriter, loc, adaptor.getB(), adaptor.getBZeroPoint(),
+                        isUnsignedElement(op.getB().getType()),
+                        bType.getRank() - 1);
+      acc = buildMatMul(rewriter, loc, a, b, accType, false);
+    }
     rewriter.replaceOp(
         op, requantize(rewriter, loc, acc, adaptor.getAScale(),
                        adaptor.getBScale(), adaptor.getYScale(),
@@ -358,6 +378,8 @@ struct QLinearMatMulLowering
                        isUnsignedElement(op.getY().getType()), rank - 1));
     return success();
   }
+
+  smelt::IntegerContractionHooks hooks;
 };
 
 struct DynamicQuantizeLinearLowering
@@ -419,9 +441,11 @@ struct DynamicQuantizeLinearLowering
 } // namespace
 
 void smelt::populateONNXQuantizationToLinalgPatterns(
-    const TypeConverter &converter, RewritePatternSet &patterns) {
+    const TypeConverter &converter, RewritePatternSet &patterns,
+    const IntegerContractionHooks &hooks) {
   patterns.add<QuantizeLinearLowering, DequantizeLinearLowering,
-               DynamicQuantizeLinearLowering, ConvIntegerLowering,
-               QLinearConvLowering, QLinearMatMulLowering>(
+               DynamicQuantizeLinearLowering, ConvIntegerLowering>(
       converter, patterns.getContext());
+  patterns.add<QLinearConvLowering, QLinearMatMulLowering>(
+      converter, patterns.getContext(), hooks);
 }

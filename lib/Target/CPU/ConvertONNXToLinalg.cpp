@@ -1,8 +1,9 @@
 //===- ConvertONNXToLinalg.cpp - smelt-cpu-convert-onnx-to-linalg ----------===//
 //
 // The CPU's int8 contractions in the layouts of its dot-product kernels,
-// chosen at conversion time where the weights are constant: everything
-// else is the target-neutral conversion's. The CPU's contraction passes
+// given to the target-neutral conversion as its integer-contraction hooks:
+// they take the accumulators where the weights are constant, everything
+// else is the neutral conversion's. The CPU's contraction passes
 // (ContractionMatch.cpp) recognize these layouts and the SelectVNNI pass
 // turns their dot products into vpdpbusd.
 //
@@ -324,137 +325,45 @@ Value buildPackedInt8Conv(OpBuilder &b, Location loc,
                          RankedTensorType::get(resultType.getShape(), i32));
 }
 
-/// QLinearConv with constant signed weights and zero weight zero points:
-/// the packed int8 convolution, requantized per output channel.
-struct PackedQLinearConv : OpConversionPattern<smelt::onnx::QLinearConvOp> {
-  PackedQLinearConv(const TypeConverter &converter, MLIRContext *ctx)
-      : OpConversionPattern(converter, ctx, /*benefit=*/2) {}
-  LogicalResult
-  matchAndRewrite(smelt::onnx::QLinearConvOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    RankedTensorType resultType =
-        getStaticTensorType(*getTypeConverter(), op.getY().getType());
-    auto xType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
-    auto wType = dyn_cast<RankedTensorType>(adaptor.getW().getType());
-    if (!resultType || !xType || !wType || !xType.hasStaticShape() ||
-        !wType.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "needs static shapes");
-    if (isUnsignedElement(op.getW().getType()))
-      return rewriter.notifyMatchFailure(op, "unsigned weights");
-    std::optional<SmallVector<int64_t>> weights = getConstantInts(op.getW());
-    std::optional<SmallVector<int64_t>> xz = getConstantInts(op.getXZeroPoint());
-    std::optional<SmallVector<int64_t>> wz = getConstantInts(op.getWZeroPoint());
-    std::optional<SmallVector<int64_t>> bias =
-        op.getB() ? getConstantInts(op.getB()) : SmallVector<int64_t>{};
-    if (!weights || !bias)
-      return rewriter.notifyMatchFailure(op, "weights or bias not constant");
-    if (!xz || xz->size() != 1)
-      return rewriter.notifyMatchFailure(op,
-                                         "input zero point not one constant");
-    if (!wz || !llvm::all_of(*wz, [](int64_t z) { return z == 0; }))
-      return rewriter.notifyMatchFailure(op, "weight zero points not zero");
-    Location loc = op.getLoc();
-    auto accType = RankedTensorType::get(resultType.getShape(),
-                                         rewriter.getI32Type());
-    Value acc = buildPackedInt8Conv(rewriter, loc, op, adaptor.getX(),
-                                    isUnsignedElement(op.getX().getType()),
-                                    xz->front(), *weights, wType, *bias,
-                                    accType);
-    if (!acc)
-      return rewriter.notifyMatchFailure(
-          op, "not a 2-d convolution the packed form covers");
-    rewriter.replaceOp(
-        op, requantize(rewriter, loc, acc, adaptor.getXScale(),
-                       adaptor.getWScale(), adaptor.getYScale(),
-                       adaptor.getYZeroPoint(), resultType,
-                       isUnsignedElement(op.getY().getType()), 1));
-    return success();
-  }
-};
-
-/// QLinearMatMul with constant signed 2-D weights: the packed int8 product,
-/// requantized.
-struct PackedQLinearMatMul
-    : OpConversionPattern<smelt::onnx::QLinearMatMulOp> {
-  PackedQLinearMatMul(const TypeConverter &converter, MLIRContext *ctx)
-      : OpConversionPattern(converter, ctx, /*benefit=*/2) {}
-  LogicalResult
-  matchAndRewrite(smelt::onnx::QLinearMatMulOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    RankedTensorType resultType =
-        getStaticTensorType(*getTypeConverter(), op.getY().getType());
-    auto aType = dyn_cast<RankedTensorType>(adaptor.getA().getType());
-    auto bType = dyn_cast<RankedTensorType>(adaptor.getB().getType());
-    if (!resultType || !aType || !bType || !aType.hasStaticShape() ||
-        !bType.hasStaticShape() || aType.getRank() < 2 || bType.getRank() < 2)
-      return rewriter.notifyMatchFailure(op,
-                                         "needs static operands of rank 2+");
-    Location loc = op.getLoc();
-    auto accType = RankedTensorType::get(resultType.getShape(),
-                                         rewriter.getI32Type());
-    Value acc = tryPackedInt8MatMul(rewriter, loc, adaptor.getA(), op.getA(),
-                                    op.getB(), op.getAZeroPoint(),
-                                    op.getBZeroPoint(), accType);
-    if (!acc)
-      return rewriter.notifyMatchFailure(
-          op, "weights not constant signed 8-bit [K, N] with zero zero "
-              "points, or A's zero point not one constant");
-    rewriter.replaceOp(
-        op, requantize(rewriter, loc, acc, adaptor.getAScale(),
-                       adaptor.getBScale(), adaptor.getYScale(),
-                       adaptor.getYZeroPoint(), resultType,
-                       isUnsignedElement(op.getY().getType()),
-                       resultType.getRank() - 1));
-    return success();
-  }
-};
-
-/// MatMulInteger with constant signed 2-D weights (A's zero point constant
-/// or known at run time, as DynamicQuantizeLinear makes it).
-struct PackedMatMulInteger
-    : OpConversionPattern<smelt::onnx::MatMulIntegerOp> {
-  PackedMatMulInteger(const TypeConverter &converter, MLIRContext *ctx)
-      : OpConversionPattern(converter, ctx, /*benefit=*/2) {}
-  LogicalResult
-  matchAndRewrite(smelt::onnx::MatMulIntegerOp op, OpAdaptor adaptor,
-                  ConversionPatternRewriter &rewriter) const override {
-    RankedTensorType resultType =
-        getStaticTensorType(*getTypeConverter(), op.getY().getType());
-    auto aType = dyn_cast<RankedTensorType>(adaptor.getA().getType());
-    auto bType = dyn_cast<RankedTensorType>(adaptor.getB().getType());
-    if (!resultType || !aType || !bType || !aType.hasStaticShape() ||
-        !bType.hasStaticShape() || aType.getRank() != 2 ||
-        bType.getRank() != 2)
-      return rewriter.notifyMatchFailure(op, "needs static 2-D operands");
-    Value y = tryPackedInt8MatMul(rewriter, op.getLoc(), adaptor.getA(),
-                                  op.getA(), op.getB(), op.getAZeroPoint(),
-                                  op.getBZeroPoint(), resultType,
-                                  adaptor.getAZeroPoint());
-    if (!y)
-      return rewriter.notifyMatchFailure(
-          op, "weights not constant signed 8-bit [K, N] with zero zero "
-              "points");
-    rewriter.replaceOp(op, y);
-    return success();
-  }
-};
+/// QLinearConv with constant signed weights, zero weight zero points, one
+/// constant input zero point and a constant bias: the packed convolution.
+Value packedQLinearConv(OpBuilder &b, Operation *op, Value x,
+                        RankedTensorType wType, RankedTensorType accType) {
+  auto conv = cast<smelt::onnx::QLinearConvOp>(op);
+  if (isUnsignedElement(conv.getW().getType()))
+    return Value();
+  std::optional<SmallVector<int64_t>> weights = getConstantInts(conv.getW());
+  std::optional<SmallVector<int64_t>> xz = getConstantInts(conv.getXZeroPoint());
+  std::optional<SmallVector<int64_t>> wz = getConstantInts(conv.getWZeroPoint());
+  std::optional<SmallVector<int64_t>> bias =
+      conv.getB() ? getConstantInts(conv.getB()) : SmallVector<int64_t>{};
+  if (!weights || !xz || xz->size() != 1 || !wz || !bias ||
+      !llvm::all_of(*wz, [](int64_t z) { return z == 0; }))
+    return Value();
+  return buildPackedInt8Conv(b, op->getLoc(), op, x,
+                             isUnsignedElement(conv.getX().getType()),
+                             xz->front(), *weights, wType, *bias, accType);
+}
 
 struct CPUConvertONNXToLinalgPass
     : smelt::impl::CPUConvertONNXToLinalgPassBase<CPUConvertONNXToLinalgPass> {
   void runOnOperation() override {
-    if (failed(smelt::convertONNXToLinalg(
-            getOperation(),
-            [](const TypeConverter &converter, RewritePatternSet &patterns) {
-              smelt::populateCPUInt8LayoutPatterns(converter, patterns);
-            })))
+    if (failed(smelt::convertONNXToLinalg(getOperation(),
+                                          smelt::getCPUIntegerContractionHooks())))
       signalPassFailure();
   }
 };
 
 } // namespace
 
-void smelt::populateCPUInt8LayoutPatterns(const TypeConverter &converter,
-                                          RewritePatternSet &patterns) {
-  patterns.add<PackedQLinearConv, PackedQLinearMatMul, PackedMatMulInteger>(
-      converter, patterns.getContext());
+smelt::IntegerContractionHooks smelt::getCPUIntegerContractionHooks() {
+  IntegerContractionHooks hooks;
+  hooks.convolution = packedQLinearConv;
+  hooks.matmul = [](OpBuilder &b, Location loc, Value a, Value onnxA,
+                    Value onnxB, Value onnxAZeroPoint, Value onnxBZeroPoint,
+                    RankedTensorType accType, Value aZeroPoint) {
+    return tryPackedInt8MatMul(b, loc, a, onnxA, onnxB, onnxAZeroPoint,
+                               onnxBZeroPoint, accType, aZeroPoint);
+  };
+  return hooks;
 }

@@ -11,10 +11,38 @@
 
 #include "mlir/Transforms/DialectConversion.h"
 
+#include <functional>
+
 namespace smelt {
 
 /// Maps ONNX's types to what upstream dialects accept: unsigned integer
 /// elements become signless (the sign lives in the op's semantics).
+/// Where a target takes over the int32 accumulators of the integer
+/// contractions (QLinearConv, QLinearMatMul, MatMulInteger) to give them a
+/// layout of its own (the CPU's VNNI packing); each hook returns null to
+/// leave the op to the target-neutral form. The zero points and scales
+/// around the accumulator stay the conversion's.
+struct IntegerContractionHooks {
+  /// QLinearConv (`op`, the onnx op: its weights, zero points, bias and
+  /// window attributes) with `x` its converted input and `weightType` its
+  /// converted weights' type: the int32 convolution plus bias.
+  std::function<mlir::Value(mlir::OpBuilder &, mlir::Operation *op,
+                            mlir::Value x, mlir::RankedTensorType weightType,
+                            mlir::RankedTensorType accType)>
+      convolution;
+  /// QLinearMatMul and MatMulInteger: sum_k (A - a_zero_point) * B, with
+  /// `a` the converted A, the `onnx*` values the op's own operands (their
+  /// types carry the sign) and `aZeroPoint` A's converted zero point when
+  /// it may be known only at run time (MatMulInteger), else null.
+  std::function<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::Value a,
+                            mlir::Value onnxA, mlir::Value onnxB,
+                            mlir::Value onnxAZeroPoint,
+                            mlir::Value onnxBZeroPoint,
+                            mlir::RankedTensorType accType,
+                            mlir::Value aZeroPoint)>
+      matmul;
+};
+
 class ONNXToLinalgTypeConverter : public mlir::TypeConverter {
 public:
   ONNXToLinalgTypeConverter();
@@ -24,8 +52,9 @@ public:
 void populateONNXElementwiseToLinalgPatterns(
     const mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
 /// MatMul and Gemm.
-void populateONNXMatMulToLinalgPatterns(const mlir::TypeConverter &converter,
-                                        mlir::RewritePatternSet &patterns);
+void populateONNXMatMulToLinalgPatterns(
+    const mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns,
+    const IntegerContractionHooks &hooks = {});
 /// Constant, Identity, Reshape, Flatten, Squeeze, Unsqueeze, Transpose,
 /// Concat, Shape.
 void populateONNXShapeToLinalgPatterns(const mlir::TypeConverter &converter,
@@ -75,7 +104,8 @@ void populateONNXScatterToLinalgPatterns(const mlir::TypeConverter &converter,
 /// QuantizeLinear, DequantizeLinear and DynamicQuantizeLinear, with ONNX's
 /// reference (float) arithmetic.
 void populateONNXQuantizationToLinalgPatterns(
-    const mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+    const mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns,
+    const IntegerContractionHooks &hooks = {});
 
 /// RNN, GRU and LSTM (default activations), as scf loops over time.
 void populateONNXRecurrentToLinalgPatterns(const mlir::TypeConverter &converter,
@@ -87,17 +117,14 @@ void populateONNXControlFlowToLinalgPatterns(
     const mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
 
 void populateONNXToLinalgPatterns(const mlir::TypeConverter &converter,
-                                  mlir::RewritePatternSet &patterns);
+                                  mlir::RewritePatternSet &patterns,
+                                  const IntegerContractionHooks &hooks = {});
 
 /// The full conversion of `root`'s onnx ops (convert-onnx-to-linalg's),
-/// with `targetPatterns` adding a target's own lowerings first: patterns of
-/// a higher benefit that take the ops they have a layout for (the CPU's
-/// packed int8 forms) and leave the rest to the target-neutral ones.
-mlir::LogicalResult convertONNXToLinalg(
-    mlir::Operation *root,
-    llvm::function_ref<void(const mlir::TypeConverter &,
-                            mlir::RewritePatternSet &)>
-        targetPatterns = nullptr);
+/// with a target's `hooks` for the integer contractions' accumulators.
+mlir::LogicalResult
+convertONNXToLinalg(mlir::Operation *root,
+                    const IntegerContractionHooks &hooks = {});
 
 } // namespace smelt
 

@@ -15,6 +15,8 @@
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/Pass/Pass.h"
+#include "smelt/Conversion/ONNXToLinalg/ONNXToLinalg.h"
+
 #include "mlir/Transforms/DialectConversion.h"
 
 namespace smelt {
@@ -25,11 +27,10 @@ constexpr llvm::StringLiteral kSignatureAttrName = "smelt.signature";
 #define GEN_PASS_DECL
 #include "smelt/Target/CPU/Passes.h.inc"
 
-/// The CPU's int8 contraction lowerings (smelt-cpu-convert-onnx-to-linalg
-/// adds them to the target-neutral conversion's patterns, at a higher
-/// benefit).
-void populateCPUInt8LayoutPatterns(const mlir::TypeConverter &converter,
-                                   mlir::RewritePatternSet &patterns);
+/// The CPU's int8 contraction layouts (VNNI-packed weights, packed
+/// columns) as the target-neutral conversion's hooks
+/// (smelt-cpu-convert-onnx-to-linalg).
+IntegerContractionHooks getCPUIntegerContractionHooks();
 
 #define GEN_PASS_REGISTRATION
 #include "smelt/Target/CPU/Passes.h.inc"

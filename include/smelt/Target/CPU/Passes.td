@@ -24,11 +24,12 @@ def CPUConvertONNXToLinalgPass
     : Pass<"smelt-cpu-convert-onnx-to-linalg", "::mlir::ModuleOp"> {
   let summary = "convert-onnx-to-linalg with the CPU's int8 layouts";
   let description = [{
-    The target-neutral conversion (convert-onnx-to-linalg), with the CPU's
-    own lowering of the integer contractions it has kernels for tried first:
-    QLinearConv, QLinearMatMul and MatMulInteger with constant signed 8-bit
-    weights and zero weight zero points become int32 contractions in the
-    layouts of x86's dot-product instructions (VNNI): weights as
+    The target-neutral conversion (convert-onnx-to-linalg), given the
+    CPU's hooks for the integer contractions' accumulators
+    (IntegerContractionHooks): QLinearConv, QLinearMatMul and
+    MatMulInteger with constant signed 8-bit weights and zero weight zero
+    points accumulate in the layouts of x86's dot-product instructions
+    (VNNI): weights as
     [ceil(K/4), N, 4] (four consecutive k of a column together), a
     convolution's input windows packed as columns [N, G, ceil(K/4), OH*OW,
     4], the activations' zero point and the bias folded into the
