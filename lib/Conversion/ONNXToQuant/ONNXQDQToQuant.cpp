@@ -76,11 +76,12 @@ struct DequantizeToQuant : RewritePattern {
     auto outType = dyn_cast<RankedTensorType>(dq->getResult(0).getType());
     auto inType = dyn_cast<RankedTensorType>(dq->getOperand(0).getType());
     if (!outType || !inType || !outType.getElementType().isF32())
-      return failure();
+      return rewriter.notifyMatchFailure(dq, "not a ranked f32 result");
     quant::QuantizedType qt =
         quantizedType(dq, inType.getElementType(), inType.getRank());
     if (!qt)
-      return failure();
+      return rewriter.notifyMatchFailure(
+          dq, "parameters not constant 8-bit, per tensor or per axis");
     auto quantized = RankedTensorType::get(inType.getShape(), qt);
     Location loc = dq->getLoc();
     Operation *producer = dq->getOperand(0).getDefiningOp();
@@ -96,7 +97,9 @@ struct DequantizeToQuant : RewritePattern {
       q = quant::StorageCastOp::create(rewriter, loc, quantized,
                                        dq->getOperand(0));
     } else {
-      return failure();
+      return rewriter.notifyMatchFailure(
+          dq, "reads neither a QuantizeLinear of the same parameters nor "
+              "signed constant integers");
     }
     rewriter.replaceOpWithNewOp<quant::DequantizeCastOp>(dq, outType, q);
     return success();

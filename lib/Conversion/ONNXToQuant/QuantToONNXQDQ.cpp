@@ -37,9 +37,10 @@ SmallVector<Value> parameters(PatternRewriter &rewriter, Location loc,
   Type zpType = IntegerType::get(ctx, 8, qt.isSigned() ? IntegerType::Signless
                                                        : IntegerType::Unsigned);
   auto constant = [&](DenseElementsAttr value) {
-    return buildONNXOp(rewriter, loc, "onnx.Constant", {}, value.getType(),
-                     {rewriter.getNamedAttr("value", value)})
-        ->getResult(0);
+    return smelt::onnx::ConstantOp::create(
+               rewriter, loc, TypeRange{value.getType()}, ValueRange{},
+               {rewriter.getNamedAttr("value", value)})
+        .getResult();
   };
   SmallVector<float> scales;
   SmallVector<int8_t> zeros;
@@ -75,7 +76,7 @@ struct QuantToDequantize : OpRewritePattern<quant::DequantizeCastOp> {
     auto quantized = cast<RankedTensorType>(op.getInput().getType());
     auto qt = dyn_cast<quant::QuantizedType>(quantized.getElementType());
     if (!qt)
-      return failure();
+      return rewriter.notifyMatchFailure(op, "not a quantized type");
     Location loc = op.getLoc();
     SmallVector<NamedAttribute> attrs;
     SmallVector<Value> params = parameters(rewriter, loc, qt, attrs);
@@ -84,18 +85,20 @@ struct QuantToDequantize : OpRewritePattern<quant::DequantizeCastOp> {
       Type storage = IntegerType::get(
           getContext(), 8,
           qt.isSigned() ? IntegerType::Signless : IntegerType::Unsigned);
-      integers = buildONNXOp(rewriter, loc, "onnx.QuantizeLinear",
-                           {qcast.getInput(), params[0], params[1]},
-                           quantized.clone(storage), attrs)
-                     ->getResult(0);
+      integers = smelt::onnx::QuantizeLinearOp::create(
+                     rewriter, loc, TypeRange{quantized.clone(storage)},
+                     ValueRange{qcast.getInput(), params[0], params[1]}, attrs)
+                     .getResult();
     } else if (auto scast = op.getInput().getDefiningOp<quant::StorageCastOp>()) {
       integers = scast.getInput();
     } else {
-      return failure();
+      return rewriter.notifyMatchFailure(
+          op, "its input is neither a qcast nor a scast");
     }
-    rewriter.replaceOp(op, buildONNXOp(rewriter, loc, "onnx.DequantizeLinear",
-                                     {integers, params[0], params[1]},
-                                     op.getType(), attrs)
+    rewriter.replaceOp(op, smelt::onnx::DequantizeLinearOp::create(
+                               rewriter, loc, TypeRange{op.getType()},
+                               ValueRange{integers, params[0], params[1]},
+                               attrs)
                                ->getResults());
     return success();
   }
