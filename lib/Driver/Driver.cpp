@@ -133,6 +133,9 @@ FailureOr<Plan> planCompression(const smelt::CompileOptions &options,
   if (options.emit == EmitKind::Calibration) {
     if (!data)
       return emitError(loc) << "--emit=calibration needs --calibration=DATA";
+    if (table)
+      return emitError(loc) << "--emit=calibration measures the data; it "
+                               "does not read --calibration-table";
     if (!mode.empty() && mode != "int8")
       return emitError(loc) << "--emit=calibration measures the model as "
                                "--quantize=int8 would (or as imported), not "
