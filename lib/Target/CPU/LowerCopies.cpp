@@ -18,7 +18,13 @@ struct CPULowerCopiesPass
     : smelt::impl::CPULowerCopiesPassBase<CPULowerCopiesPass> {
   void runOnOperation() override {
     SmallVector<memref::CopyOp> copies;
-    getOperation().walk([&](memref::CopyOp copy) { copies.push_back(copy); });
+    // Ranked copies only: linalg.copy of unranked memrefs has no loops to
+    // become (the loop lowering would drop it).
+    getOperation().walk([&](memref::CopyOp copy) {
+      if (isa<MemRefType>(copy.getSource().getType()) &&
+          isa<MemRefType>(copy.getTarget().getType()))
+        copies.push_back(copy);
+    });
     IRRewriter rewriter(&getContext());
     for (memref::CopyOp copy : copies) {
       rewriter.setInsertionPoint(copy);

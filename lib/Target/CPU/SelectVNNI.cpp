@@ -13,6 +13,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/IR/SymbolTable.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -44,12 +45,13 @@ struct SelectVNNI : OpRewritePattern<vector::MultiDimReductionOp> {
       return failure();
     auto u = mul.getLhs().getDefiningOp<arith::ExtUIOp>();
     auto sgn = mul.getRhs().getDefiningOp<arith::ExtSIOp>();
-    if (!u || !sgn ||
-        cast<VectorType>(u.getIn().getType()).getElementType() !=
-            rewriter.getI8Type() ||
-        cast<VectorType>(sgn.getIn().getType()).getElementType() !=
-            rewriter.getI8Type())
-      return failure();
+    if (!u || !sgn)
+      return rewriter.notifyMatchFailure(
+          op, "not the product of zero-extended and sign-extended bytes");
+    // vpdpbusd takes 64 bytes a side, as one vector.
+    auto bytes64 = VectorType::get({64}, rewriter.getI8Type());
+    if (u.getIn().getType() != bytes64 || sgn.getIn().getType() != bytes64)
+      return rewriter.notifyMatchFailure(op, "the bytes are not vector<64xi8>");
     rewriter.replaceOpWithNewOp<LLVM::CallIntrinsicOp>(
         op, op.getAcc().getType(),
         rewriter.getStringAttr("llvm.x86.avx512.vpdpbusd.512"),
@@ -70,6 +72,15 @@ struct SelectByteTable : OpRewritePattern<vector::GatherOp> {
     auto type = dyn_cast<VectorType>(op.getType());
     auto getGlobal = op.getBase().getDefiningOp<memref::GetGlobalOp>();
     auto wide = op.getIndices().getDefiningOp<arith::ExtUIOp>();
+    // The table read from its start, every lane: vpermi2b has no mask, no
+    // pass-through value and no offset.
+    DenseElementsAttr mask;
+    if (!llvm::all_of(op.getOffsets(),
+                      [](Value offset) { return matchPattern(offset, m_Zero()); }))
+      return rewriter.notifyMatchFailure(op, "the table is read at an offset");
+    if (!matchPattern(op.getMask(), m_Constant(&mask)) || !mask.isSplat() ||
+        !mask.getSplatValue<bool>())
+      return rewriter.notifyMatchFailure(op, "some lanes are masked");
     if (!type || type.getShape() != ArrayRef<int64_t>{16} ||
         !type.getElementType().isInteger(32) || !getGlobal || !wide ||
         cast<VectorType>(wide.getIn().getType()).getElementType() !=

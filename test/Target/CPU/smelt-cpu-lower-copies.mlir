@@ -1,0 +1,73 @@
+// RUN: smelt-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(smelt-cpu-lower-copies))' | FileCheck %s
+
+// A copy out of a strided subview (what would otherwise call memrefCopy)
+// becomes a linalg.copy with the same source, target and layouts, in the
+// same place.
+// CHECK-LABEL: func.func @strided
+// CHECK-SAME: (%[[A:.*]]: memref<8x8xf32>, %[[B:.*]]: memref<4x4xf32>)
+// CHECK-NOT: memref.copy
+// CHECK: %[[S:.*]] = memref.subview %[[A]]
+// CHECK-NEXT: linalg.copy ins(%[[S]] : memref<4x4xf32, strided<[16, 1], offset: 10>>) outs(%[[B]] : memref<4x4xf32>)
+// CHECK: memref.store
+// CHECK-NOT: memref.copy
+func.func @strided(%a: memref<8x8xf32>, %b: memref<4x4xf32>) {
+  %s = memref.subview %a[1, 2] [4, 4] [2, 1] : memref<8x8xf32> to memref<4x4xf32, strided<[16, 1], offset: 10>>
+  memref.copy %s, %b : memref<4x4xf32, strided<[16, 1], offset: 10>> to memref<4x4xf32>
+  %c0 = arith.constant 0 : index
+  %f = arith.constant 1.0 : f32
+  memref.store %f, %b[%c0, %c0] : memref<4x4xf32>
+  return
+}
+
+// -----
+
+// Every copy in the function, nested ones included, with dynamic and
+// zero-rank shapes; the direction (source to target) is kept.
+// CHECK-LABEL: func.func @nested
+// CHECK-SAME: (%[[X:.*]]: memref<?xi8>, %[[Y:.*]]: memref<?xi8>, %[[P:.*]]: memref<f32>, %[[Q:.*]]: memref<f32>, %[[N:.*]]: index)
+// CHECK-NOT: memref.copy
+// CHECK: scf.for
+// CHECK-NEXT: linalg.copy ins(%[[X]] : memref<?xi8>) outs(%[[Y]] : memref<?xi8>)
+// CHECK-NEXT: linalg.copy ins(%[[Q]] : memref<f32>) outs(%[[P]] : memref<f32>)
+// CHECK-NOT: memref.copy
+func.func @nested(%x: memref<?xi8>, %y: memref<?xi8>, %p: memref<f32>, %q: memref<f32>, %n: index) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  scf.for %i = %c0 to %n step %c1 {
+    memref.copy %x, %y : memref<?xi8> to memref<?xi8>
+    memref.copy %q, %p : memref<f32> to memref<f32>
+  }
+  return
+}
+
+// -----
+
+// Only memref.copy is rewritten: an existing linalg.copy, and other
+// memref traffic, stay as they are.
+// CHECK-LABEL: func.func @leaves_others
+// CHECK-SAME: (%[[A:.*]]: memref<4xf32>, %[[B:.*]]: memref<4xf32>)
+// CHECK: linalg.copy ins(%[[A]] : memref<4xf32>) outs(%[[B]] : memref<4xf32>)
+// CHECK-NOT: linalg.copy
+// CHECK: %[[V:.*]] = memref.load %[[A]]
+// CHECK-NEXT: memref.store %[[V]], %[[B]]
+// CHECK-NOT: linalg
+func.func @leaves_others(%a: memref<4xf32>, %b: memref<4xf32>) {
+  linalg.copy ins(%a : memref<4xf32>) outs(%b : memref<4xf32>)
+  %c0 = arith.constant 0 : index
+  %v = memref.load %a[%c0] : memref<4xf32>
+  memref.store %v, %b[%c0] : memref<4xf32>
+  return
+}
+
+// -----
+
+// An unranked copy has no rank for linalg.copy's loops: as linalg.copy,
+// convert-linalg-to-loops (next in the CPU pipeline) erases it without a
+// trace. It must stay a memref.copy.
+// CHECK-LABEL: func.func @unranked
+// CHECK: memref.copy %{{.*}}, %{{.*}} : memref<*xf32> to memref<*xf32>
+// CHECK-NOT: linalg.copy
+func.func @unranked(%a: memref<*xf32>, %b: memref<*xf32>) {
+  memref.copy %a, %b : memref<*xf32> to memref<*xf32>
+  return
+}
