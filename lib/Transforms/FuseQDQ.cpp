@@ -121,31 +121,54 @@ Operation *quantizedProducer(Operation *q, Operation *&relu) {
   return def;
 }
 
+/// The parts of Q(op(DQ(x), DQ(w), ...)), through a Relu at zero point 0,
+/// for a Conv or ConvTranspose that only Q reads.
+struct QuantizedWindowOp {
+  Operation *op, *relu;
+  Dequantized x, w;
+};
+
+/// What FuseConv and FuseConvTranspose both need of `q`'s producer (an op
+/// named `name`): one reader, a per-tensor output and input with zero
+/// points, constant int8 weights with zero zero points. Failure says why.
+FailureOr<QuantizedWindowOp> matchQuantizedWindowOp(Operation *q,
+                                                    StringRef name,
+                                                    PatternRewriter &rewriter) {
+  StringRef kind = name.drop_front(5);
+  Operation *relu;
+  Operation *op = quantizedProducer(q, relu);
+  if (!isONNXOp(op, name))
+    return rewriter.notifyMatchFailure(q, "not quantizing a " + kind +
+                                              " (or its Relu at zero point 0)");
+  if (!op->hasOneUse())
+    return rewriter.notifyMatchFailure(q, "the " + kind + " has other uses");
+  if (q->getNumOperands() < 3 || !isScalar(q->getOperand(1)))
+    return rewriter.notifyMatchFailure(
+        q, "the output has no zero point or is not per tensor");
+  std::optional<Dequantized> x = dequantized(op->getOperand(0));
+  std::optional<Dequantized> w = dequantized(op->getOperand(1));
+  if (!x || !w)
+    return rewriter.notifyMatchFailure(
+        q, "the " + kind + "'s input or weights are not dequantized");
+  if (!x->zeroPoint || !isScalar(x->scale) || !isScalar(x->zeroPoint))
+    return rewriter.notifyMatchFailure(
+        q, "the input has no zero point or is not per tensor");
+  if (!constantWeights(*w))
+    return rewriter.notifyMatchFailure(
+        q, "the weights are not constant int8 with zero zero points");
+  return QuantizedWindowOp{op, relu, *x, *w};
+}
+
 struct FuseConv : RewritePattern {
   FuseConv(MLIRContext *ctx) : RewritePattern("onnx.QuantizeLinear", 1, ctx) {}
   LogicalResult matchAndRewrite(Operation *q,
                                 PatternRewriter &rewriter) const override {
-    Operation *relu;
-    Operation *conv = quantizedProducer(q, relu);
-    if (!isONNXOp(conv, "onnx.Conv"))
-      return rewriter.notifyMatchFailure(
-          q, "not quantizing a Conv (or its Relu at zero point 0)");
-    if (!conv->hasOneUse())
-      return rewriter.notifyMatchFailure(q, "the Conv has other uses");
-    if (q->getNumOperands() < 3 || !isScalar(q->getOperand(1)))
-      return rewriter.notifyMatchFailure(
-          q, "the output has no zero point or is not per tensor");
-    std::optional<Dequantized> x = dequantized(conv->getOperand(0));
-    std::optional<Dequantized> w = dequantized(conv->getOperand(1));
-    if (!x || !w)
-      return rewriter.notifyMatchFailure(
-          q, "the Conv's input or weights are not dequantized");
-    if (!x->zeroPoint || !isScalar(x->scale) || !isScalar(x->zeroPoint))
-      return rewriter.notifyMatchFailure(
-          q, "the input has no zero point or is not per tensor");
-    if (!constantWeights(*w))
-      return rewriter.notifyMatchFailure(
-          q, "the weights are not constant int8 with zero zero points");
+    FailureOr<QuantizedWindowOp> matched =
+        matchQuantizedWindowOp(q, "onnx.Conv", rewriter);
+    if (failed(matched))
+      return failure();
+    Operation *conv = matched->op, *relu = matched->relu;
+    std::optional<Dequantized> x = matched->x, w = matched->w;
     if (!isScalar(w->scale) && w->axis != 0)
       return rewriter.notifyMatchFailure(
           q, "the weight scales are not per output channel (axis 0)");
@@ -208,30 +231,15 @@ struct FuseConvTranspose : RewritePattern {
       : RewritePattern("onnx.QuantizeLinear", 1, ctx) {}
   LogicalResult matchAndRewrite(Operation *q,
                                 PatternRewriter &rewriter) const override {
-    Operation *relu;
-    Operation *conv = quantizedProducer(q, relu);
-    if (!isONNXOp(conv, "onnx.ConvTranspose"))
-      return rewriter.notifyMatchFailure(
-          q, "not quantizing a ConvTranspose (or its Relu at zero point 0)");
-    if (!conv->hasOneUse())
-      return rewriter.notifyMatchFailure(q, "the ConvTranspose has other uses");
-    if (q->getNumOperands() < 3 || !isScalar(q->getOperand(1)))
-      return rewriter.notifyMatchFailure(
-          q, "the output has no zero point or is not per tensor");
-    std::optional<Dequantized> x = dequantized(conv->getOperand(0));
-    std::optional<Dequantized> w = dequantized(conv->getOperand(1));
+    FailureOr<QuantizedWindowOp> matched =
+        matchQuantizedWindowOp(q, "onnx.ConvTranspose", rewriter);
+    if (failed(matched))
+      return failure();
+    Operation *conv = matched->op, *relu = matched->relu;
+    std::optional<Dequantized> x = matched->x, w = matched->w;
     auto xType = dyn_cast<RankedTensorType>(conv->getOperand(0).getType());
     auto wType = dyn_cast<RankedTensorType>(conv->getOperand(1).getType());
     auto yType = dyn_cast<RankedTensorType>(q->getResult(0).getType());
-    if (!x || !w)
-      return rewriter.notifyMatchFailure(
-          q, "the ConvTranspose's input or weights are not dequantized");
-    if (!x->zeroPoint || !isScalar(x->scale) || !isScalar(x->zeroPoint))
-      return rewriter.notifyMatchFailure(
-          q, "the input has no zero point or is not per tensor");
-    if (!constantWeights(*w))
-      return rewriter.notifyMatchFailure(
-          q, "the weights are not constant int8 with zero zero points");
     if (!xType || !wType || !yType || !xType.hasStaticShape() ||
         !yType.hasStaticShape() || wType.getRank() != 4)
       return rewriter.notifyMatchFailure(
