@@ -61,7 +61,10 @@ void smelt::clearCalibration(func::FuncOp func) {
 }
 
 UInt8Parameters smelt::uint8Parameters(CalibrationAttr stats) {
-  double low = stats.getLowValue(), high = stats.getHighValue();
+  return uint8Parameters(stats.getLowValue(), stats.getHighValue());
+}
+
+UInt8Parameters smelt::uint8Parameters(double low, double high) {
   double scale = (high - low) / 255.0;
   if (scale <= 0)
     scale = 1.0;
@@ -123,11 +126,7 @@ std::string smelt::formatCalibrationTable(const std::vector<TensorRange> &ranges
                                           llvm::StringRef dataPath) {
   llvm::json::Array tensors;
   for (const TensorRange &r : ranges) {
-    UInt8Parameters p;
-    double scale = (r.high - r.low) / 255.0;
-    p.scale = static_cast<float>(scale > 0 ? scale : 1.0);
-    p.zeroPoint = static_cast<int>(std::clamp(
-        std::nearbyint(-r.low / (scale > 0 ? scale : 1.0)), 0.0, 255.0));
+    UInt8Parameters p = uint8Parameters(r.low, r.high);
     tensors.push_back(llvm::json::Object{
         {"node", r.node},
         {"result", static_cast<int64_t>(r.result)},

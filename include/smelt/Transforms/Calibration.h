@@ -64,6 +64,7 @@ struct UInt8Parameters {
   int zeroPoint = 0;
 };
 UInt8Parameters uint8Parameters(CalibrationAttr stats);
+UInt8Parameters uint8Parameters(double low, double high);
 
 /// One line of the calibration table: a tensor named by its producing ONNX
 /// node and result number (or, for model inputs, by the input's name with
