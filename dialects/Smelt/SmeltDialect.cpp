@@ -18,6 +18,10 @@ void SmeltDialect::initialize() {
 #define GET_ATTRDEF_LIST
 #include "Smelt/SmeltAttrs.cpp.inc"
       >();
+  addOperations<
+#define GET_OP_LIST
+#include "Smelt/SmeltOps.cpp.inc"
+      >();
 }
 
 LogicalResult

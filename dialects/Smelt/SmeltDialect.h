@@ -1,16 +1,23 @@
 //===- SmeltDialect.h - Smelt's own attributes ------------------*- C++ -*-===//
 //
 // The smelt dialect: statistics that compression passes leave in the module
-// for later passes (see SmeltDialect.td).
+// for later passes, and integer ops on quantized types (SmeltDialect.td,
+// SmeltOps.td).
 //
 //===----------------------------------------------------------------------===//
 
 #ifndef SMELT_DIALECTS_SMELT_SMELTDIALECT_H
 #define SMELT_DIALECTS_SMELT_SMELTDIALECT_H
 
+#include "mlir/Bytecode/BytecodeOpInterface.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/Dialect.h"
 #include "mlir/IR/DialectImplementation.h"
+#include "mlir/IR/OpDefinition.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace mlir {
 /// Parses the f64 parameters of Smelt's attributes (printed exactly, as
@@ -30,5 +37,9 @@ struct FieldParser<llvm::APFloat> {
 
 #define GET_ATTRDEF_CLASSES
 #include "Smelt/SmeltAttrs.h.inc"
+
+#define GET_OP_CLASSES
+#include "Smelt/SmeltOps.h.inc"
+
 
 #endif // SMELT_DIALECTS_SMELT_SMELTDIALECT_H

@@ -17,13 +17,17 @@ include "mlir/IR/DialectBase.td"
 def Smelt_Dialect : Dialect {
   let name = "smelt";
   let cppNamespace = "::smelt";
-  let summary = "Smelt's attributes: statistics that compression passes share";
+  let summary = "Smelt's own words: calibration statistics, integer ops on quantized types";
   let description = [{
     Attributes that compression passes leave in the module for later passes
     to read, instead of side tables keyed by names: `smelt-calibrate` writes
     `#smelt.calibration` on the values it measured, `smelt-quantize-static`
-    and `smelt-quantize-weights{method=gptq}` read them.
+    and `smelt-quantize-weights{method=gptq}` read them. And the integer
+    ops of a quantized model on upstream `!quant.uniform` tensors
+    (SmeltOps.td): contractions into int32 accumulators and requantization,
+    which upstream quant has no ops for.
   }];
+  let dependentDialects = ["::mlir::quant::QuantDialect"];
   let useDefaultAttributePrinterParser = 1;
 }
 

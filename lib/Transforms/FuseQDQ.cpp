@@ -12,6 +12,10 @@
 
 #include "ONNX/ONNXBuild.h"
 #include "ONNX/ONNXDialect.h"
+#include "Smelt/QuantizedTypes.h"
+#include "Smelt/SmeltDialect.h"
+
+#include "mlir/Dialect/Quant/IR/Quant.h"
 
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -408,11 +412,27 @@ struct FuseMatMul : RewritePattern {
     if (!isScalar(w->scale) && w->axis != (transB ? 0 : 1))
       return rewriter.notifyMatchFailure(
           q, "the weight scales are not per output column");
+    // The Gemm's product is an integer op on quantized types (its float
+    // bias is added after it), so its operands' parameters must be types.
     std::optional<SmallVector<double>> as = getConstantFloats(a->scale);
     std::optional<SmallVector<double>> ws = getConstantFloats(w->scale);
-    if (isGemm && (!as || !ws))
-      return rewriter.notifyMatchFailure(
-          q, "the Gemm's input or weight scales are not constant");
+    std::optional<SmallVector<int64_t>> az = getConstantInts(a->zeroPoint);
+    quant::QuantizedType aQuant, wQuant, accQuant;
+    if (isGemm) {
+      if (!as || !ws || !az)
+        return rewriter.notifyMatchFailure(
+            q, "the Gemm's input or weight parameters are not constant");
+      aQuant = smelt::getUniformQuantizedType(
+          cast<ShapedType>(a->x.getType()).getElementType(), *as, *az, 0);
+      wQuant = smelt::getUniformQuantizedType(wType.getElementType(), *ws,
+                                              {0}, 1);
+      if (!aQuant || !wQuant)
+        return rewriter.notifyMatchFailure(
+            q, "the Gemm's input or weight parameters are no valid type");
+      accQuant = smelt::getAccumulatorType(
+          aQuant, wQuant,
+          cast<RankedTensorType>(q->getResult(0).getType()).getRank() - 1);
+    }
     // Nothing is created before this point: the pattern either applies
     // whole or leaves the IR as it was.
     Value weights = w->x;
@@ -443,37 +463,16 @@ struct FuseMatMul : RewritePattern {
       rewriter.eraseOp(mm);
       return success();
     }
-    // Gemm: the int32 product, dequantized at a_scale * w_scale per column,
-    // plus the bias, requantized.
-    auto accType =
-        RankedTensorType::get(resultType.getShape(), rewriter.getI32Type());
-    Value acc = createONNX<MatMulIntegerOp>(
-                    rewriter, loc, {a->x, weights, a->zeroPoint, w->zeroPoint},
-                    {accType},
-                    {rewriter.getNamedAttr(
-                        "operandSegmentSizes",
-                        rewriter.getDenseI32ArrayAttr({1, 1, 1, 1}))})
-                    ->getResult(0);
-    int64_t n = resultType.getShape().back();
-    std::vector<float> scales(n);
-    for (int64_t c = 0; c < n; ++c)
-      scales[c] = static_cast<float>(as->front()) *
-                  static_cast<float>((*ws)[ws->size() == 1 ? 0 : c]);
-    auto scaleType = RankedTensorType::get({n}, rewriter.getF32Type());
-    Value scale =
-        createONNX<ConstantOp>(
-            rewriter, loc, {}, {scaleType},
-            {rewriter.getNamedAttr(
-                "value", DenseElementsAttr::get(scaleType, ArrayRef(scales)))})
-            ->getResult(0);
+    // Gemm: the int32 product on quantized types (its accumulator's scale
+    // a_scale * w_scale per column), dequantized, plus the bias,
+    // requantized.
+    Value acc = smelt::QuantizedMatMulOp::create(
+        rewriter, loc, resultType.clone(accQuant),
+        smelt::castToQuantized(rewriter, loc, a->x, aQuant),
+        smelt::castToQuantized(rewriter, loc, weights, wQuant));
     auto floatType =
         RankedTensorType::get(resultType.getShape(), rewriter.getF32Type());
-    Value y =
-        createONNX<DequantizeLinearOp>(
-            rewriter, loc, {acc, scale}, {floatType},
-            {rewriter.getNamedAttr(
-                "axis", rewriter.getI64IntegerAttr(resultType.getRank() - 1))})
-            ->getResult(0);
+    Value y = quant::DequantizeCastOp::create(rewriter, loc, floatType, acc);
     if (mm->getNumOperands() > 2 && mm->getOperand(2))
       y = createONNX<AddOp>(rewriter, loc, {y, mm->getOperand(2)}, {floatType})
               ->getResult(0);

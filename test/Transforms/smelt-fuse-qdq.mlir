@@ -655,7 +655,7 @@ func.func @main_graph(%x: tensor<1x1x1x1xui8> {onnx.name = "convt_bias_scale_x"}
 
 //===----------------------------------------------------------------------===//
 // Q(MatMul(DQ(a), DQ(b))) -> QLinearMatMul;
-// Q(Gemm(DQ(a), DQ(w), DQ(c))) -> Q(DQ(MatMulInteger(a, w')) + DQ(c))
+// Q(Gemm(DQ(a), DQ(w), DQ(c))) -> Q(dcast(smelt.quantized_matmul(a, w')) + DQ(c))
 //===----------------------------------------------------------------------===//
 
 // -----
@@ -693,21 +693,21 @@ func.func @main_graph(%a: tensor<2x3xui8> {onnx.name = "matmul_x"}) -> tensor<2x
 
 // A Gemm with transB = 1, a bias and a Relu (output zero point 0): the
 // [N, K] = [2, 3] weights [[1, 2, 3], [4, 5, 6]] transposed at compile
-// time to [[1, 4], [2, 5], [3, 6]]; MatMulInteger with both zero points;
-// its int32 result dequantized per column at a_scale * w_scale =
-// 0.5 * [0.25, 0.125] = [0.125, 0.0625] (axis 1, the default, so not
-// printed), plus the float bias,
-// requantized. The Relu goes: the output zero point 0 clamps at 0.
+// time to [[1, 4], [2, 5], [3, 6]]; the int32 product on quantized types
+// (a's zero point 10 and w's per-column scales in the types), its
+// accumulator's scale a_scale * w_scale = 0.5 * [0.25, 0.125] =
+// [0.125, 0.0625] per column, dequantized by quant.dcast, plus the float
+// bias, requantized. The Relu goes: the output zero point 0 clamps at 0.
 // CHECK-LABEL: func @main_graph(%arg0: tensor<1x3xui8> {onnx.name = "gemm_x"})
-// CHECK-DAG: %[[AZ:.*]] = onnx.Constant() {value = dense<10> : tensor<ui8>}
-// CHECK-DAG: %[[WZ:.*]] = onnx.Constant() {value = dense<0> : tensor<2xi8>}
 // CHECK-DAG: %[[YS:.*]] = onnx.Constant() {value = dense<5.000000e-02> : tensor<f32>}
 // CHECK-DAG: %[[YZ:.*]] = onnx.Constant() {value = dense<0> : tensor<ui8>}
 // CHECK-DAG: %[[DB:.*]] = onnx.DequantizeLinear(%{{.*}}) {axis = 0 : i64} : (tensor<2xi32>, tensor<2xf32>, tensor<2xi32>) -> tensor<2xf32>
 // CHECK-DAG: %[[WT:.*]] = onnx.Constant() {value = dense<{{\[\[}}1, 4], [2, 5], [3, 6]]> : tensor<3x2xi8>}
-// CHECK: %[[ACC:.*]] = onnx.MatMulInteger(%arg0, %[[WT]], %[[AZ]], %[[WZ]]) {operandSegmentSizes = array<i32: 1, 1, 1, 1>} : (tensor<1x3xui8>, tensor<3x2xi8>, tensor<ui8>, tensor<2xi8>) -> tensor<1x2xi32>
-// CHECK: %[[S:.*]] = onnx.Constant() {value = dense<[1.250000e-01, 6.250000e-02]> : tensor<2xf32>}
-// CHECK: %[[P:.*]] = onnx.DequantizeLinear(%[[ACC]], %[[S]]) : (tensor<1x2xi32>, tensor<2xf32>) -> tensor<1x2xf32>
+// CHECK-DAG: %[[WQ:.*]] = quant.scast %[[WT]] : tensor<3x2xi8> to tensor<3x2x!quant.uniform<i8:f32:1, {2.500000e-01,1.250000e-01}>>
+// CHECK-DAG: %[[AI:.*]] = tensor.bitcast %arg0 : tensor<1x3xui8> to tensor<1x3xi8>
+// CHECK-DAG: %[[AQ:.*]] = quant.scast %[[AI]] : tensor<1x3xi8> to tensor<1x3x!quant.uniform<u8:f32, 5.000000e-01:10>>
+// CHECK: %[[ACC:.*]] = smelt.quantized_matmul(%[[AQ]], %[[WQ]]) : {{.*}} -> tensor<1x2x!quant.uniform<i32:f32:1, {1.250000e-01,6.250000e-02}>>
+// CHECK: %[[P:.*]] = quant.dcast %[[ACC]] : tensor<1x2x!quant.uniform<i32:f32:1, {1.250000e-01,6.250000e-02}>> to tensor<1x2xf32>
 // CHECK: %[[SUM:.*]] = onnx.Add(%[[P]], %[[DB]]) : (tensor<1x2xf32>, tensor<2xf32>) -> tensor<1x2xf32>
 // CHECK: %[[Y:.*]] = onnx.QuantizeLinear(%[[SUM]], %[[YS]], %[[YZ]])
 // CHECK-NOT: onnx.Gemm
@@ -779,13 +779,35 @@ func.func @main_graph(%a: tensor<3x1xui8> {onnx.name = "gemm_trans_a_x"}) -> ten
 
 // -----
 
-// A Gemm whose input scale is computed at run time (the per-column scales
-// a_scale * w_scale are folded at compile time): float.
+// A Gemm whose input scale is computed at run time (its quantized types
+// need constant scales): float.
 // CHECK-LABEL: func @main_graph(%arg0: tensor<1x3xui8> {onnx.name = "gemm_runtime_scale_x"}
 // CHECK: %[[G:.*]] = onnx.Gemm(
 // CHECK: %[[Q:.*]] = onnx.QuantizeLinear(%[[G]],
 // CHECK: return %[[Q]]
 func.func @main_graph(%a: tensor<1x3xui8> {onnx.name = "gemm_runtime_scale_x"}, %as: tensor<f32>) -> tensor<1x2xui8> {
+  %az = onnx.Constant() {value = dense<10> : tensor<ui8>} : () -> tensor<ui8>
+  %w = onnx.Constant() {value = dense<[[1, 2], [3, 4], [5, 6]]> : tensor<3x2xi8>} : () -> tensor<3x2xi8>
+  %ws = onnx.Constant() {value = dense<0.25> : tensor<f32>} : () -> tensor<f32>
+  %wz = onnx.Constant() {value = dense<0> : tensor<i8>} : () -> tensor<i8>
+  %ys = onnx.Constant() {value = dense<0.2> : tensor<f32>} : () -> tensor<f32>
+  %yz = onnx.Constant() {value = dense<5> : tensor<ui8>} : () -> tensor<ui8>
+  %da = onnx.DequantizeLinear(%a, %as, %az) : (tensor<1x3xui8>, tensor<f32>, tensor<ui8>) -> tensor<1x3xf32>
+  %dw = onnx.DequantizeLinear(%w, %ws, %wz) : (tensor<3x2xi8>, tensor<f32>, tensor<i8>) -> tensor<3x2xf32>
+  %y = onnx.Gemm(%da, %dw) : (tensor<1x3xf32>, tensor<3x2xf32>) -> tensor<1x2xf32>
+  %q = onnx.QuantizeLinear(%y, %ys, %yz) : (tensor<1x2xf32>, tensor<f32>, tensor<ui8>) -> tensor<1x2xui8>
+  return %q : tensor<1x2xui8>
+}
+
+// -----
+
+// A Gemm whose input scale is 0 (no quantized type has it): float.
+// CHECK-LABEL: func @main_graph(%arg0: tensor<1x3xui8> {onnx.name = "gemm_zero_scale_x"}
+// CHECK: %[[G:.*]] = onnx.Gemm(
+// CHECK: %[[Q:.*]] = onnx.QuantizeLinear(%[[G]],
+// CHECK: return %[[Q]]
+func.func @main_graph(%a: tensor<1x3xui8> {onnx.name = "gemm_zero_scale_x"}) -> tensor<1x2xui8> {
+  %as = onnx.Constant() {value = dense<0.0> : tensor<f32>} : () -> tensor<f32>
   %az = onnx.Constant() {value = dense<10> : tensor<ui8>} : () -> tensor<ui8>
   %w = onnx.Constant() {value = dense<[[1, 2], [3, 4], [5, 6]]> : tensor<3x2xi8>} : () -> tensor<3x2xi8>
   %ws = onnx.Constant() {value = dense<0.25> : tensor<f32>} : () -> tensor<f32>

@@ -4,6 +4,7 @@
 #define SMELT_CONVERSION_PASSES_H
 
 #include "ONNX/ONNXDialect.h"
+#include "Smelt/SmeltDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -13,6 +14,7 @@
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/PatternMatch.h"
 #include "mlir/Pass/Pass.h"
 
 namespace smelt {
@@ -22,6 +24,10 @@ namespace smelt {
 
 #define GEN_PASS_REGISTRATION
 #include "smelt/Conversion/Passes.h.inc"
+
+/// convert-onnx-qlinear-to-quant's patterns: QLinearConv and QLinearMatMul
+/// with constant parameters to integer ops on !quant.uniform types.
+void populateONNXQLinearToQuantPatterns(mlir::RewritePatternSet &patterns);
 
 } // namespace smelt
 

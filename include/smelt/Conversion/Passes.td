@@ -65,4 +65,37 @@ def QuantToONNXQDQPass : Pass<"quant-to-onnx-qdq", "::mlir::func::FuncOp"> {
                            "::smelt::onnx::ONNXDialect"];
 }
 
+def ConvertONNXQLinearToQuantPass
+    : Pass<"convert-onnx-qlinear-to-quant", "::mlir::func::FuncOp"> {
+  let summary = "ONNX's integer operators as integer ops on !quant.uniform types";
+  let description = [{
+    QLinearConv and QLinearMatMul (what `smelt-fuse-qdq` writes, or what a
+    model exported in ONNX's QOperator form holds) with constant scales and
+    zero points become an int32 contraction on quantized tensors and an
+    explicit requantization:
+
+    ```mlir
+    %y = onnx.QLinearConv(%x, %xs, %xz, %w, %ws, %wz, %ys, %yz, %b) ...
+    // becomes
+    %acc = smelt.quantized_conv(%xq, %wq, %bq) {...}
+        : (tensor<..x!quant.uniform<u8:f32, 0.5:128>>,
+           tensor<..x!quant.uniform<i8:f32:0, {0.25, 0.125}>>,
+           tensor<2x!quant.uniform<i32:f32:0, {0.125, 0.0625}>>)
+        -> tensor<..x!quant.uniform<i32:f32:1, {0.125, 0.0625}>>
+    %yq = smelt.requantize %acc : ... -> tensor<..x!quant.uniform<u8:f32, 0.1:0>>
+    ```
+
+    The scales and zero points are the types' from here on; the operands
+    and result cross between ONNX's integers and the quantized types
+    through `tensor.bitcast` (uint8 to the signless storage) and
+    `quant.scast`, which fold away between two converted ops. Ops whose
+    parameters are known only at run time keep their onnx form (and its
+    lowering); each pattern that declines says why.
+  }];
+  let dependentDialects = ["::mlir::quant::QuantDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::smelt::SmeltDialect",
+                           "::smelt::onnx::ONNXDialect"];
+}
+
 #endif // SMELT_CONVERSION_PASSES_TD

@@ -149,15 +149,21 @@ def SmeltFuseQDQPass : Pass<"smelt-fuse-qdq", "::mlir::func::FuncOp"> {
 
       Q(Conv(DQ(x), DQ(w), DQ(b)))  ->  QLinearConv(x, ..., w, ..., b)
       Q(MatMul(DQ(a), DQ(b)))       ->  QLinearMatMul(a, ..., b, ...)
-      Q(Gemm(DQ(a), DQ(w), DQ(c)))  ->  Q(DQ(MatMulInteger(a, w')) + DQ(c))
+      Q(Gemm(DQ(a), DQ(w), DQ(c)))  ->  Q(dcast(smelt.quantized_matmul(a, w')) + DQ(c))
       Q(Relu(any of those))         ->  the same, when Q's zero point is 0
       Q(MaxPool|Flatten|Reshape(DQ(x))) with equal parameters -> op(x)
 
-    (w' transposed at compile time for transB). Weights must be constants
-    with zero zero points, activations per tensor, biases int32 at scale
-    x_scale * w_scale; anything else stays in float.
+    (w' transposed at compile time for transB; the Gemm's operands and its
+    int32 accumulator carry `!quant.uniform` types, since QLinearMatMul has
+    no float bias). Weights must be constants with zero zero points,
+    activations per tensor, biases int32 at scale x_scale * w_scale;
+    anything else stays in float. `convert-onnx-qlinear-to-quant` then
+    writes the QLinear ops with quantized types too.
   }];
-  let dependentDialects = ["::smelt::onnx::ONNXDialect"];
+  let dependentDialects = ["::mlir::quant::QuantDialect",
+                           "::mlir::tensor::TensorDialect",
+                           "::smelt::SmeltDialect",
+                           "::smelt::onnx::ONNXDialect"];
 }
 
 #endif // SMELT_TRANSFORMS_PASSES_TD

@@ -6,6 +6,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
@@ -28,7 +29,10 @@ Type smelt::detail::elementTypeOf(Type type) {
 }
 
 bool smelt::detail::isUnsignedElement(Type onnxType) {
-  auto integer = dyn_cast<IntegerType>(elementTypeOf(onnxType));
+  Type element = elementTypeOf(onnxType);
+  if (auto quantized = dyn_cast<quant::QuantizedType>(element))
+    return !quantized.isSigned();
+  auto integer = dyn_cast<IntegerType>(element);
   return integer && integer.isUnsigned();
 }
 

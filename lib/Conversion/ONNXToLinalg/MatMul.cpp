@@ -356,17 +356,38 @@ struct MatMulIntegerLowering
         bType.getRank() != 2)
       return rewriter.notifyMatchFailure(op, "needs static 2-D operands");
     Location loc = op.getLoc();
-    // A target's layout first (the CPU's packed int8 form).
-    if (hooks.matmul)
-      if (Value y = hooks.matmul(rewriter, loc, adaptor.getA(), op.getA(),
-                                 op.getB(), op.getAZeroPoint(),
-                                 op.getBZeroPoint(), resultType,
-                                 adaptor.getAZeroPoint())) {
+    bool aUnsigned = isUnsignedElement(op.getA().getType());
+    bool bUnsigned = isUnsignedElement(op.getB().getType());
+    // A target's layout first (the CPU's packed int8 form), where B and
+    // the zero points are constant or A's zero point is a run-time scalar
+    // (DynamicQuantizeLinear's).
+    auto constants = [](Value v) {
+      return v ? smelt::onnx::getConstantInts(v)
+               : std::optional<SmallVector<int64_t>>(SmallVector<int64_t>{0});
+    };
+    std::optional<SmallVector<int64_t>> weights =
+        smelt::onnx::getConstantInts(op.getB());
+    std::optional<SmallVector<int64_t>> az = constants(op.getAZeroPoint());
+    std::optional<SmallVector<int64_t>> bz = constants(op.getBZeroPoint());
+    Value runtimeZeroPoint;
+    if (!az) {
+      auto zpType =
+          dyn_cast<RankedTensorType>(adaptor.getAZeroPoint().getType());
+      if (zpType && zpType.hasStaticShape() && zpType.getNumElements() == 1 &&
+          zpType.getElementType().isInteger(8)) {
+        runtimeZeroPoint = adaptor.getAZeroPoint();
+        az = SmallVector<int64_t>{0};
+      }
+    }
+    if (weights && az && az->size() == 1 && bz) {
+      smelt::IntegerMatMul mm{adaptor.getA(), aUnsigned, az->front(),
+                              runtimeZeroPoint, *weights, bType,
+                              bUnsigned,        *bz};
+      if (Value y = targetMatMul(hooks, rewriter, loc, mm, resultType)) {
         rewriter.replaceOp(op, y);
         return success();
       }
-    bool aUnsigned = isUnsignedElement(op.getA().getType());
-    bool bUnsigned = isUnsignedElement(op.getB().getType());
+    }
     Type i32 = resultType.getElementType();
     // Centre each operand in int32 first: x - zero_point.
     auto centre = [&](Value x, Value zp, bool isUnsigned, bool perRow) {

@@ -4,9 +4,12 @@
 #include "smelt/Conversion/Passes.h"
 
 #include "ONNX/ONNXDialect.h"
+#include "Smelt/SmeltDialect.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Func/Transforms/FuncConversions.h"
+#include "mlir/Dialect/Quant/IR/Quant.h"
+#include "mlir/Dialect/Quant/IR/QuantTypes.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -21,6 +24,8 @@ using namespace mlir;
 smelt::ONNXToLinalgTypeConverter::ONNXToLinalgTypeConverter() {
   addConversion([](Type type) { return type; });
   auto signless = [](Type element) -> Type {
+    if (auto quantized = dyn_cast<quant::QuantizedType>(element))
+      return quantized.getStorageType();
     if (auto integer = dyn_cast<IntegerType>(element);
         integer && !integer.isSignless())
       return IntegerType::get(integer.getContext(), integer.getWidth());
@@ -65,6 +70,7 @@ void smelt::populateONNXToLinalgPatterns(const TypeConverter &converter,
   populateONNXQuantizationToLinalgPatterns(converter, patterns, hooks);
   populateONNXRecurrentToLinalgPatterns(converter, patterns);
   populateONNXControlFlowToLinalgPatterns(converter, patterns);
+  populateQuantizedTypesToLinalgPatterns(converter, patterns, hooks);
 }
 
 LogicalResult
@@ -82,12 +88,16 @@ smelt::convertONNXToLinalg(Operation *root,
   target.addLegalDialect<arith::ArithDialect, linalg::LinalgDialect,
                          math::MathDialect, scf::SCFDialect,
                          tensor::TensorDialect>();
-  target.addIllegalDialect<smelt::onnx::ONNXDialect>();
+  target.addIllegalDialect<smelt::onnx::ONNXDialect, smelt::SmeltDialect,
+                           quant::QuantDialect>();
+  // Bitcasts between signs go with the types they cast.
+  target.addDynamicallyLegalOp<tensor::BitcastOp>(
+      [&](tensor::BitcastOp op) { return converter.isLegal(op.getOperation()); });
   target.addDynamicallyLegalOp<func::FuncOp>([&](func::FuncOp op) {
     return converter.isSignatureLegal(op.getFunctionType());
   });
   target.addDynamicallyLegalOp<func::ReturnOp>(
-      [&](func::ReturnOp op) { return converter.isLegal(op); });
+      [&](func::ReturnOp op) { return converter.isLegal(op.getOperation()); });
   target.addLegalOp<ModuleOp, UnrealizedConversionCastOp>();
 
   // A full conversion reports the first op it cannot legalize, with its

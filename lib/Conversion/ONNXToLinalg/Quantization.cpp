@@ -62,9 +62,10 @@ RankedTensorType flatShape(RankedTensorType type, int64_t axis,
                                type.getElementType());
 }
 
-/// round_half_even(v) + zp, clamped to the integer type's range, as that type.
-Value saturate(OpBuilder &b, Location loc, Value v, Type intType,
-               bool isUnsigned) {
+} // namespace
+
+Value smelt::detail::saturate(OpBuilder &b, Location loc, Value v, Type intType,
+                              bool isUnsigned) {
   unsigned width = intType.getIntOrFloatBitWidth();
   double lo = isUnsigned ? 0.0 : -std::ldexp(1.0, width - 1);
   double hi = isUnsigned ? std::ldexp(1.0, width) - 1
@@ -84,6 +85,36 @@ Value saturate(OpBuilder &b, Location loc, Value v, Type intType,
     return arith::FPToUIOp::create(b, loc, intType, v);
   return arith::FPToSIOp::create(b, loc, intType, v);
 }
+
+Value smelt::detail::quantizeElement(OpBuilder &b, Location loc, Value x,
+                                     Value scale, Value zeroPoint,
+                                     Type intType, bool isUnsigned) {
+  Type f32 = b.getF32Type();
+  Value q = math::RoundEvenOp::create(b, loc,
+                                      arith::DivFOp::create(b, loc, x, scale));
+  if (zeroPoint)
+    q = arith::AddFOp::create(
+        b, loc, q,
+        isUnsigned ? Value(arith::UIToFPOp::create(b, loc, f32, zeroPoint))
+                   : Value(arith::SIToFPOp::create(b, loc, f32, zeroPoint)));
+  return saturate(b, loc, q, intType, isUnsigned);
+}
+
+Value smelt::detail::dequantizeElement(OpBuilder &b, Location loc, Value x,
+                                       Value scale, Value zeroPoint,
+                                       bool isUnsigned) {
+  Type f32 = b.getF32Type();
+  auto toFloat = [&](Value v) -> Value {
+    return isUnsigned ? Value(arith::UIToFPOp::create(b, loc, f32, v))
+                      : Value(arith::SIToFPOp::create(b, loc, f32, v));
+  };
+  Value v = toFloat(x);
+  if (zeroPoint)
+    v = arith::SubFOp::create(b, loc, v, toFloat(zeroPoint));
+  return arith::MulFOp::create(b, loc, v, scale);
+}
+
+namespace {
 
 /// QuantizeLinear and DequantizeLinear: `body(x, scale, zero point or
 /// null)` elementwise over `x`, with the parameters per tensor or along
@@ -129,17 +160,10 @@ struct QuantizeLinearLowering
         adaptor.getYZeroPoint(), resultType,
         static_cast<int64_t>(op.getAxis()),
         [&](OpBuilder &b, Location l, Value x, Value scale, Value zp) {
-          Type f32 = b.getF32Type();
           if (!isa<FloatType>(x.getType()))
-            x = arith::SIToFPOp::create(b, l, f32, x);
-          Value q =
-              math::RoundEvenOp::create(b, l, arith::DivFOp::create(b, l, x, scale));
-          if (zp)
-            q = arith::AddFOp::create(
-                b, l, q,
-                isUnsigned ? Value(arith::UIToFPOp::create(b, l, f32, zp))
-                           : Value(arith::SIToFPOp::create(b, l, f32, zp)));
-          return saturate(b, l, q, resultType.getElementType(), isUnsigned);
+            x = arith::SIToFPOp::create(b, l, b.getF32Type(), x);
+          return quantizeElement(b, l, x, scale, zp,
+                                 resultType.getElementType(), isUnsigned);
         });
     if (failed(result))
       return rewriter.notifyMatchFailure(op, "needs static shapes");
@@ -162,15 +186,7 @@ struct DequantizeLinearLowering
         adaptor.getXZeroPoint(), resultType,
         static_cast<int64_t>(op.getAxis()),
         [&](OpBuilder &b, Location l, Value x, Value scale, Value zp) {
-          Type f32 = b.getF32Type();
-          auto toFloat = [&](Value v) -> Value {
-            return isUnsigned ? Value(arith::UIToFPOp::create(b, l, f32, v))
-                              : Value(arith::SIToFPOp::create(b, l, f32, v));
-          };
-          Value v = toFloat(x);
-          if (zp)
-            v = arith::SubFOp::create(b, l, v, toFloat(zp));
-          return Value(arith::MulFOp::create(b, l, v, scale));
+          return dequantizeElement(b, l, x, scale, zp, isUnsigned);
         });
     if (failed(result))
       return rewriter.notifyMatchFailure(op, "needs static shapes");
@@ -179,10 +195,10 @@ struct DequantizeLinearLowering
   }
 };
 
-/// A per-tensor ([] or [1]) or per-axis ([C]) parameter shaped to broadcast
-/// along `axis` of a rank-`rank` tensor.
-Value paramAlong(OpBuilder &b, Location loc, Value param, int64_t axis,
-                 int64_t rank) {
+} // namespace
+
+Value smelt::detail::paramAlong(OpBuilder &b, Location loc, Value param,
+                                int64_t axis, int64_t rank) {
   auto type = cast<RankedTensorType>(param.getType());
   if (type.getRank() == 1 && type.getDimSize(0) == 1)
     param = reshapeToStatic(b, loc, param,
@@ -190,10 +206,8 @@ Value paramAlong(OpBuilder &b, Location loc, Value param, int64_t axis,
   return alongAxis(b, loc, param, axis, rank);
 }
 
-/// int32(x) - int32(zero_point): the integer value a quantized tensor
-/// stands for, the zero point per tensor or along `axis`.
-Value centred(OpBuilder &b, Location loc, Value x, Value zeroPoint,
-              bool isUnsigned, int64_t axis) {
+Value smelt::detail::centred(OpBuilder &b, Location loc, Value x,
+                             Value zeroPoint, bool isUnsigned, int64_t axis) {
   auto type = cast<RankedTensorType>(x.getType());
   Type i32 = b.getI32Type();
   SmallVector<Value> operands = {x};
@@ -213,12 +227,10 @@ Value centred(OpBuilder &b, Location loc, Value x, Value zeroPoint,
       });
 }
 
-} // namespace
-
 Value smelt::detail::requantize(OpBuilder &b, Location loc, Value acc,
-                                Value inScale, Value wScale, Value yScale,
-                                Value yZeroPoint, RankedTensorType resultType,
-                                bool isUnsigned, int64_t axis) {
+                                Value multiplier, Value yZeroPoint,
+                                RankedTensorType resultType, bool isUnsigned,
+                                int64_t axis) {
   // The dimensions after the axis as one, so that the loop the parameters
   // do not vary along is long (a convolution's pixels, not one row).
   int64_t fullRank = resultType.getRank();
@@ -230,14 +242,13 @@ Value smelt::detail::requantize(OpBuilder &b, Location loc, Value acc,
     shape.push_back(rest);
     auto accType = cast<RankedTensorType>(acc.getType());
     Value flat = reshapeToStatic(b, loc, acc, accType.clone(shape));
-    Value y = requantize(b, loc, flat, inScale, wScale, yScale, yZeroPoint,
+    Value y = requantize(b, loc, flat, multiplier, yZeroPoint,
                          resultType.clone(shape), isUnsigned, axis);
     return reshapeToStatic(b, loc, y, resultType);
   }
   int64_t rank = resultType.getRank();
-  SmallVector<Value> operands = {acc, paramAlong(b, loc, inScale, axis, rank),
-                                 paramAlong(b, loc, wScale, axis, rank),
-                                 paramAlong(b, loc, yScale, axis, rank)};
+  SmallVector<Value> operands = {acc,
+                                 paramAlong(b, loc, multiplier, axis, rank)};
   if (yZeroPoint)
     operands.push_back(paramAlong(b, loc, yZeroPoint, axis, rank));
   Type intType = resultType.getElementType();
@@ -245,21 +256,65 @@ Value smelt::detail::requantize(OpBuilder &b, Location loc, Value acc,
       b, loc, resultType, operands,
       [&](OpBuilder &nb, Location l, ValueRange a) -> Value {
         Type f32 = nb.getF32Type();
-        Value scale = arith::DivFOp::create(
-            nb, l, arith::MulFOp::create(nb, l, a[1], a[2]), a[3]);
         Value v = arith::MulFOp::create(
-            nb, l, arith::SIToFPOp::create(nb, l, f32, a[0]), scale);
+            nb, l, arith::SIToFPOp::create(nb, l, f32, a[0]), a[1]);
         v = math::RoundEvenOp::create(nb, l, v);
-        if (a.size() > 4)
+        if (a.size() > 2)
           v = arith::AddFOp::create(
               nb, l, v,
-              isUnsigned ? Value(arith::UIToFPOp::create(nb, l, f32, a[4]))
-                         : Value(arith::SIToFPOp::create(nb, l, f32, a[4])));
+              isUnsigned ? Value(arith::UIToFPOp::create(nb, l, f32, a[2]))
+                         : Value(arith::SIToFPOp::create(nb, l, f32, a[2])));
         return saturate(nb, l, v, intType, isUnsigned);
       });
 }
 
+Value smelt::detail::targetConvolution(const IntegerContractionHooks &hooks,
+                                       OpBuilder &b, Location loc,
+                                       const IntegerConvolution &conv,
+                                       RankedTensorType accType) {
+  return hooks.convolution ? hooks.convolution(b, loc, conv, accType)
+                           : Value();
+}
+
+Value smelt::detail::targetMatMul(const IntegerContractionHooks &hooks,
+                                  OpBuilder &b, Location loc,
+                                  const IntegerMatMul &mm,
+                                  RankedTensorType accType) {
+  return hooks.matmul ? hooks.matmul(b, loc, mm, accType) : Value();
+}
+
 namespace {
+
+/// QLinear*'s multiplier in_scale * w_scale / y_scale in f32, computed when
+/// the model runs (the scales are operands): per tensor, or one per
+/// element of w_scale.
+Value runtimeMultiplier(OpBuilder &b, Location loc, Value inScale,
+                        Value wScale, Value yScale) {
+  auto flat = [&](Value v) {
+    auto type = cast<RankedTensorType>(v.getType());
+    SmallVector<int64_t> shape;
+    if (type.getNumElements() != 1)
+      shape.push_back(type.getNumElements());
+    return reshapeToStatic(b, loc, v,
+                           RankedTensorType::get(shape, type.getElementType()));
+  };
+  Value w = flat(wScale);
+  return buildBroadcastElementwise(
+      b, loc, cast<RankedTensorType>(w.getType()),
+      ValueRange{flat(inScale), w, flat(yScale)},
+      [](OpBuilder &nb, Location l, ValueRange a) -> Value {
+        return arith::DivFOp::create(
+            nb, l, arith::MulFOp::create(nb, l, a[0], a[1]), a[2]);
+      });
+}
+
+/// The constant integers of an optional operand: empty when absent, none
+/// when not constant.
+std::optional<SmallVector<int64_t>> constantsOf(Value v) {
+  if (!v)
+    return SmallVector<int64_t>{};
+  return smelt::onnx::getConstantInts(v);
+}
 
 /// ConvInteger: an int32 convolution of the centred input and weights (the
 /// weights' zero point per output channel or per tensor).
@@ -290,7 +345,9 @@ struct ConvIntegerLowering
 };
 
 /// QLinearConv: ConvInteger plus the int32 bias, requantized per output
-/// channel.
+/// channel. With constant parameters it is first converted to
+/// smelt.quantized_conv (convert-onnx-qlinear-to-quant); this lowering
+/// also takes scales and zero points that are known only at run time.
 struct QLinearConvLowering
     : OpConversionPattern<smelt::onnx::QLinearConvOp> {
   QLinearConvLowering(const TypeConverter &converter, MLIRContext *ctx,
@@ -309,26 +366,37 @@ struct QLinearConvLowering
     Location loc = op.getLoc();
     auto accType = RankedTensorType::get(resultType.getShape(),
                                          rewriter.getI32Type());
-    // A target's layout first (the CPU's packed int8 form), else the int32
-    // convolution of the centred operands.
-    Value acc = hooks.convolution
-                    ? hooks.convolution(rewriter, op, adaptor.getX(), wType,
-                                        accType)
-                    : Value();
+    bool xUnsigned = isUnsignedElement(op.getX().getType());
+    bool wUnsigned = isUnsignedElement(op.getW().getType());
+    // A target's layout first (the CPU's packed int8 form) where the
+    // weights and zero points are constant, else the int32 convolution of
+    // the centred operands.
+    Value acc;
+    std::optional<SmallVector<int64_t>> xz = constantsOf(op.getXZeroPoint());
+    std::optional<SmallVector<int64_t>> weights = constantsOf(op.getW());
+    std::optional<SmallVector<int64_t>> wz = constantsOf(op.getWZeroPoint());
+    std::optional<SmallVector<int64_t>> bias = constantsOf(op.getB());
+    if (xz && xz->size() == 1 && weights && wz && bias) {
+      smelt::IntegerConvolution conv{op,       adaptor.getX(), xUnsigned,
+                                     xz->front(), *weights,   wType,
+                                     wUnsigned, *wz,           *bias};
+      acc = targetConvolution(hooks, rewriter, loc, conv, accType);
+    }
     if (!acc) {
       Value x = centred(rewriter, loc, adaptor.getX(), adaptor.getXZeroPoint(),
-                        isUnsignedElement(op.getX().getType()), 1);
+                        xUnsigned, 1);
       Value w = centred(rewriter, loc, adaptor.getW(), adaptor.getWZeroPoint(),
-                        isUnsignedElement(op.getW().getType()), 0);
+                        wUnsigned, 0);
       acc = buildConvolution(rewriter, loc, op, x, w, adaptor.getB(), accType);
     }
     if (!acc)
       return rewriter.notifyMatchFailure(op, "unsupported window or groups");
+    Value multiplier =
+        runtimeMultiplier(rewriter, loc, adaptor.getXScale(),
+                          adaptor.getWScale(), adaptor.getYScale());
     rewriter.replaceOp(
-        op, requantize(rewriter, loc, acc, adaptor.getXScale(),
-                       adaptor.getWScale(), adaptor.getYScale(),
-                       adaptor.getYZeroPoint(), resultType,
-                       isUnsignedElement(op.getY().getType()), 1));
+        op, requantize(rewriter, loc, acc, multiplier, adaptor.getYZeroPoint(),
+                       resultType, isUnsignedElement(op.getY().getType()), 1));
     return success();
   }
 
@@ -336,7 +404,8 @@ struct QLinearConvLowering
 };
 
 /// QLinearMatMul: an int32 product of the centred operands (b's zero point
-/// and scale per tensor or per column), requantized.
+/// and scale per tensor or per column), requantized. With constant
+/// parameters it is first converted to smelt.quantized_matmul.
 struct QLinearMatMulLowering
     : OpConversionPattern<smelt::onnx::QLinearMatMulOp> {
   QLinearMatMulLowering(const TypeConverter &converter, MLIRContext *ctx,
@@ -356,26 +425,32 @@ struct QLinearMatMulLowering
     int64_t rank = resultType.getRank();
     auto accType = RankedTensorType::get(resultType.getShape(),
                                          rewriter.getI32Type());
-    Value acc = hooks.matmul ? hooks.matmul(rewriter, loc, adaptor.getA(),
-                                            op.getA(), op.getB(),
-                                            op.getAZeroPoint(),
-                                            op.getBZeroPoint(), accType,
-                                            Value())
-                             : Value();
+    bool aUnsigned = isUnsignedElement(op.getA().getType());
+    bool bUnsigned = isUnsignedElement(op.getB().getType());
+    Value acc;
+    std::optional<SmallVector<int64_t>> az = constantsOf(op.getAZeroPoint());
+    std::optional<SmallVector<int64_t>> weights = constantsOf(op.getB());
+    std::optional<SmallVector<int64_t>> bz = constantsOf(op.getBZeroPoint());
+    if (az && az->size() == 1 && weights && bz) {
+      smelt::IntegerMatMul mm{adaptor.getA(), aUnsigned, az->front(),
+                              Value(),        *weights,  bType,
+                              bUnsigned,      *bz};
+      acc = targetMatMul(hooks, rewriter, loc, mm, accType);
+    }
     if (!acc) {
       Value a = centred(rewriter, loc, adaptor.getA(), adaptor.getAZeroPoint(),
-                        isUnsignedElement(op.getA().getType()),
-                        aType.getRank() - 2);
+                        aUnsigned, aType.getRank() - 2);
       Value b = centred(rewriter, loc, adaptor.getB(), adaptor.getBZeroPoint(),
-                        isUnsignedElement(op.getB().getType()),
-                        bType.getRank() - 1);
+                        bUnsigned, bType.getRank() - 1);
       acc = buildMatMul(rewriter, loc, a, b, accType, false);
     }
+    Value multiplier =
+        runtimeMultiplier(rewriter, loc, adaptor.getAScale(),
+                          adaptor.getBScale(), adaptor.getYScale());
     rewriter.replaceOp(
-        op, requantize(rewriter, loc, acc, adaptor.getAScale(),
-                       adaptor.getBScale(), adaptor.getYScale(),
-                       adaptor.getYZeroPoint(), resultType,
-                       isUnsignedElement(op.getY().getType()), rank - 1));
+        op, requantize(rewriter, loc, acc, multiplier, adaptor.getYZeroPoint(),
+                       resultType, isUnsignedElement(op.getY().getType()),
+                       rank - 1));
     return success();
   }
 

@@ -31,6 +31,9 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
   // QDQ models run on integers where the patterns allow.
   pm.addNestedPass<func::FuncOp>(createSmeltFuseQDQPass());
   pm.addPass(createCanonicalizerPass());
+  // From here the integer ops' scales and zero points are types.
+  pm.addNestedPass<func::FuncOp>(createConvertONNXQLinearToQuantPass());
+  pm.addPass(createCanonicalizerPass());
   // The target-neutral conversion, with the CPU's int8 layouts.
   pm.addPass(createCPUConvertONNXToLinalgPass());
   pm.addPass(createCanonicalizerPass());

@@ -141,45 +141,21 @@ Value buildPackedInt8MatMul(OpBuilder &b, Location loc,
   return reshapeToStatic(b, loc, product, resultType);
 }
 
-/// buildPackedInt8MatMul when it applies: B a constant signed 8-bit [K, N]
-/// with zero (or no) zero points, A's zero point a constant scalar (or,
-/// with `aZeroPoint`, A's zero point converted, one element known at run
-/// time). The `onnx*` values are the op's own operands (their types carry
-/// the sign); `a` is A converted. Null otherwise.
-Value tryPackedInt8MatMul(OpBuilder &b, Location loc, Value a,
-                                         Value onnxA, Value onnxB,
-                                         Value onnxAZeroPoint,
-                                         Value onnxBZeroPoint,
-                                         RankedTensorType resultType,
-                                         Value aZeroPoint = {}) {
-  auto bType = dyn_cast<RankedTensorType>(onnxB.getType());
+/// buildPackedInt8MatMul when it applies: B a signed 8-bit [K, N] with zero
+/// zero points (A's zero point constant, or a scalar known at run time).
+/// Null otherwise.
+Value packedMatMul(OpBuilder &b, Location loc, const smelt::IntegerMatMul &mm,
+                   RankedTensorType accType) {
+  RankedTensorType bType = mm.weightType;
   if (!bType || bType.getRank() != 2 || !bType.hasStaticShape() ||
-      isUnsignedElement(onnxB.getType()))
+      mm.weightsUnsigned ||
+      !llvm::all_of(mm.weightZeroPoints, [](int64_t z) { return z == 0; }))
     return Value();
-  std::optional<SmallVector<int64_t>> weights = getConstantInts(onnxB);
-  std::optional<SmallVector<int64_t>> za =
-      onnxAZeroPoint ? getConstantInts(onnxAZeroPoint) : SmallVector<int64_t>{0};
-  std::optional<SmallVector<int64_t>> zb =
-      onnxBZeroPoint ? getConstantInts(onnxBZeroPoint) : SmallVector<int64_t>{0};
-  // A zero point computed when the model runs (DynamicQuantizeLinear's).
-  Value runtimeZeroPoint;
-  if (!za && aZeroPoint) {
-    auto zpType = dyn_cast<RankedTensorType>(aZeroPoint.getType());
-    if (zpType && zpType.hasStaticShape() && zpType.getNumElements() == 1 &&
-        zpType.getElementType().isInteger(8)) {
-      runtimeZeroPoint = aZeroPoint;
-      za = SmallVector<int64_t>{0};
-    }
-  }
-  if (!weights || !za || za->size() != 1 || !zb ||
-      !llvm::all_of(*zb, [](int64_t z) { return z == 0; }))
-    return Value();
-  return buildPackedInt8MatMul(b, loc, a, isUnsignedElement(onnxA.getType()),
-                               za->front(), *weights, bType.getDimSize(0),
-                               bType.getDimSize(1), resultType,
-                               runtimeZeroPoint);
+  return buildPackedInt8MatMul(b, loc, mm.a, mm.aUnsigned, mm.aZeroPoint,
+                               mm.weights, bType.getDimSize(0),
+                               bType.getDimSize(1), accType,
+                               mm.runtimeZeroPoint);
 }
-
 
 /// A 2-d convolution (any group count G) of 8-bit `input` with constant
 /// signed 8-bit `weights` [F, C/G, KH, KW] (row-major) into int32, as the
@@ -325,24 +301,17 @@ Value buildPackedInt8Conv(OpBuilder &b, Location loc,
                          RankedTensorType::get(resultType.getShape(), i32));
 }
 
-/// QLinearConv with constant signed weights, zero weight zero points, one
-/// constant input zero point and a constant bias: the packed convolution.
-Value packedQLinearConv(OpBuilder &b, Operation *op, Value x,
-                        RankedTensorType wType, RankedTensorType accType) {
-  auto conv = cast<smelt::onnx::QLinearConvOp>(op);
-  if (isUnsignedElement(conv.getW().getType()))
+/// A convolution with signed weights and zero weight zero points: the
+/// packed convolution.
+Value packedConvolution(OpBuilder &b, Location loc,
+                        const smelt::IntegerConvolution &conv,
+                        RankedTensorType accType) {
+  if (conv.weightsUnsigned ||
+      !llvm::all_of(conv.weightZeroPoints, [](int64_t z) { return z == 0; }))
     return Value();
-  std::optional<SmallVector<int64_t>> weights = getConstantInts(conv.getW());
-  std::optional<SmallVector<int64_t>> xz = getConstantInts(conv.getXZeroPoint());
-  std::optional<SmallVector<int64_t>> wz = getConstantInts(conv.getWZeroPoint());
-  std::optional<SmallVector<int64_t>> bias =
-      conv.getB() ? getConstantInts(conv.getB()) : SmallVector<int64_t>{};
-  if (!weights || !xz || xz->size() != 1 || !wz || !bias ||
-      !llvm::all_of(*wz, [](int64_t z) { return z == 0; }))
-    return Value();
-  return buildPackedInt8Conv(b, op->getLoc(), op, x,
-                             isUnsignedElement(conv.getX().getType()),
-                             xz->front(), *weights, wType, *bias, accType);
+  return buildPackedInt8Conv(b, loc, conv.window, conv.input,
+                             conv.inputUnsigned, conv.inputZeroPoint,
+                             conv.weights, conv.weightType, conv.bias, accType);
 }
 
 struct CPUConvertONNXToLinalgPass
@@ -358,12 +327,7 @@ struct CPUConvertONNXToLinalgPass
 
 smelt::IntegerContractionHooks smelt::getCPUIntegerContractionHooks() {
   IntegerContractionHooks hooks;
-  hooks.convolution = packedQLinearConv;
-  hooks.matmul = [](OpBuilder &b, Location loc, Value a, Value onnxA,
-                    Value onnxB, Value onnxAZeroPoint, Value onnxBZeroPoint,
-                    RankedTensorType accType, Value aZeroPoint) {
-    return tryPackedInt8MatMul(b, loc, a, onnxA, onnxB, onnxAZeroPoint,
-                               onnxBZeroPoint, accType, aZeroPoint);
-  };
+  hooks.convolution = packedConvolution;
+  hooks.matmul = packedMatMul;
   return hooks;
 }

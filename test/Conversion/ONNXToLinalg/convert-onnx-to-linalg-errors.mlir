@@ -15,3 +15,13 @@ func.func @no_lowering(%a: tensor<3x3xf32>) -> tensor<f32> {
   %0 = onnx.Det(%a) : (tensor<3x3xf32>) -> tensor<f32>
   return %0 : tensor<f32>
 }
+
+// -----
+
+// An int32 input with a non-zero zero point (an accumulator's is 0): its
+// requantization has no lowering.
+func.func @requantize_int32_zero_point(%x: tensor<4x!quant.uniform<i32:f32, 0.5:7>>) -> tensor<4x!quant.uniform<i8:f32, 0.25>> {
+  // expected-error @+1 {{failed to legalize operation 'smelt.requantize'}}
+  %y = smelt.requantize %x : tensor<4x!quant.uniform<i32:f32, 0.5:7>> -> tensor<4x!quant.uniform<i8:f32, 0.25>>
+  return %y : tensor<4x!quant.uniform<i8:f32, 0.25>>
+}

@@ -4,6 +4,7 @@
 #define SMELT_CONVERSION_ONNXTOLINALG_LOWERINGUTILS_H
 
 #include "ONNX/ONNXBuild.h"
+#include "smelt/Conversion/ONNXToLinalg/ONNXToLinalg.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/Transforms/DialectConversion.h"
@@ -16,7 +17,8 @@ namespace smelt::detail {
 mlir::RankedTensorType
 getStaticTensorType(const mlir::TypeConverter &converter, mlir::Type type);
 
-/// Whether an (ONNX, unconverted) element type is an unsigned integer.
+/// Whether an (ONNX, unconverted) element type is an unsigned integer, or
+/// a quantized type with unsigned storage.
 bool isUnsignedElement(mlir::Type onnxType);
 
 /// Builds `linalg.generic` over `resultType` with ONNX's multidirectional
@@ -110,15 +112,52 @@ mlir::Value buildMatMul(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::Value lhs, mlir::Value rhs,
                         mlir::RankedTensorType resultType, bool isUnsigned);
 
-/// y = saturate(round_half_even(acc * (in_scale * w_scale / y_scale)) +
-/// y_zero_point), computed in f32 as ONNX Runtime does; w_scale per tensor
-/// or along `axis` of the result (QLinearConv, QLinearMatMul; a target's
-/// own int32 contraction is requantized the same way).
+/// round_half_even(v) (f32), clamped to the range of `intType` (its sign
+/// `isUnsigned`), converted to it.
+mlir::Value saturate(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                     mlir::Type intType, bool isUnsigned);
+
+/// One element quantized as QuantizeLinear does: saturate(round_half_even(
+/// x / scale) + zero_point) (f32 `x` and `scale`; `zeroPoint` null for 0).
+mlir::Value quantizeElement(mlir::OpBuilder &b, mlir::Location loc,
+                            mlir::Value x, mlir::Value scale,
+                            mlir::Value zeroPoint, mlir::Type intType,
+                            bool isUnsigned);
+
+/// One element dequantized as DequantizeLinear does: (x - zero_point) *
+/// scale in f32 (`zeroPoint` null for 0).
+mlir::Value dequantizeElement(mlir::OpBuilder &b, mlir::Location loc,
+                              mlir::Value x, mlir::Value scale,
+                              mlir::Value zeroPoint, bool isUnsigned);
+
+/// A per-tensor ([] or [1]) or per-axis ([C]) parameter shaped to
+/// broadcast along `axis` of a rank-`rank` tensor.
+mlir::Value paramAlong(mlir::OpBuilder &b, mlir::Location loc,
+                       mlir::Value param, int64_t axis, int64_t rank);
+
+/// int32(x) - int32(zero_point): the integer value a quantized tensor
+/// stands for, the zero point (null: none) per tensor or along `axis`.
+mlir::Value centred(mlir::OpBuilder &b, mlir::Location loc, mlir::Value x,
+                    mlir::Value zeroPoint, bool isUnsigned, int64_t axis);
+
+/// y = saturate(round_half_even(acc * multiplier) + y_zero_point) in f32,
+/// as ONNX Runtime requantizes an int32 accumulator; `multiplier` (f32)
+/// and `yZeroPoint` (null: 0) per tensor or along `axis` of the result.
 mlir::Value requantize(mlir::OpBuilder &b, mlir::Location loc, mlir::Value acc,
-                       mlir::Value inScale, mlir::Value wScale,
-                       mlir::Value yScale, mlir::Value yZeroPoint,
+                       mlir::Value multiplier, mlir::Value yZeroPoint,
                        mlir::RankedTensorType resultType, bool isUnsigned,
                        int64_t axis);
+
+/// A target's accumulator for `conv` / `mm` from `hooks`, or null when the
+/// target has none (or declines).
+mlir::Value targetConvolution(const IntegerContractionHooks &hooks,
+                              mlir::OpBuilder &b, mlir::Location loc,
+                              const IntegerConvolution &conv,
+                              mlir::RankedTensorType accType);
+mlir::Value targetMatMul(const IntegerContractionHooks &hooks,
+                         mlir::OpBuilder &b, mlir::Location loc,
+                         const IntegerMatMul &mm,
+                         mlir::RankedTensorType accType);
 
 } // namespace smelt::detail
 

@@ -15,34 +15,65 @@
 
 namespace smelt {
 
-/// Maps ONNX's types to what upstream dialects accept: unsigned integer
-/// elements become signless (the sign lives in the op's semantics).
+/// An integer convolution whose weights are constant, as the conversion
+/// found it (from an op's constant operands or from quantized types): what
+/// a target needs to give the int32 accumulator a layout of its own.
+struct IntegerConvolution {
+  /// The op carrying ONNX Conv's window attributes (strides, pads, ...).
+  mlir::Operation *window = nullptr;
+  /// The converted (signless) 8-bit input, its sign and zero point.
+  mlir::Value input;
+  bool inputUnsigned = false;
+  int64_t inputZeroPoint = 0;
+  /// The weights [F, C/G, KH, KW], row-major, and their zero points (one,
+  /// or one per filter).
+  llvm::ArrayRef<int64_t> weights;
+  mlir::RankedTensorType weightType;
+  bool weightsUnsigned = false;
+  llvm::ArrayRef<int64_t> weightZeroPoints;
+  /// The int32 bias per filter; empty when there is none.
+  llvm::ArrayRef<int64_t> bias;
+};
+
+/// An integer product A x B with constant B [K, N].
+struct IntegerMatMul {
+  /// The converted 8-bit A, its sign and zero point; `runtimeZeroPoint`
+  /// (a one-element 8-bit tensor, DynamicQuantizeLinear's) when the zero
+  /// point is known only at run time, else null.
+  mlir::Value a;
+  bool aUnsigned = false;
+  int64_t aZeroPoint = 0;
+  mlir::Value runtimeZeroPoint;
+  /// B, row-major, and its zero points (one, or one per column).
+  llvm::ArrayRef<int64_t> weights;
+  mlir::RankedTensorType weightType;
+  bool weightsUnsigned = false;
+  llvm::ArrayRef<int64_t> weightZeroPoints;
+};
+
 /// Where a target takes over the int32 accumulators of the integer
-/// contractions (QLinearConv, QLinearMatMul, MatMulInteger) to give them a
-/// layout of its own (the CPU's VNNI packing); each hook returns null to
-/// leave the op to the target-neutral form. The zero points and scales
-/// around the accumulator stay the conversion's.
+/// contractions (smelt.quantized_conv / quantized_matmul, QLinearConv,
+/// QLinearMatMul, MatMulInteger) to give them a layout of its own (the
+/// CPU's VNNI packing); each hook returns null to leave the op to the
+/// target-neutral form. The zero points and scales around the accumulator
+/// stay the conversion's.
 struct IntegerContractionHooks {
-  /// QLinearConv (`op`, the onnx op: its weights, zero points, bias and
-  /// window attributes) with `x` its converted input and `weightType` its
-  /// converted weights' type: the int32 convolution plus bias.
-  std::function<mlir::Value(mlir::OpBuilder &, mlir::Operation *op,
-                            mlir::Value x, mlir::RankedTensorType weightType,
+  /// The int32 convolution plus bias, of type `accType`.
+  std::function<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                            const IntegerConvolution &,
                             mlir::RankedTensorType accType)>
       convolution;
-  /// QLinearMatMul and MatMulInteger: sum_k (A - a_zero_point) * B, with
-  /// `a` the converted A, the `onnx*` values the op's own operands (their
-  /// types carry the sign) and `aZeroPoint` A's converted zero point when
-  /// it may be known only at run time (MatMulInteger), else null.
-  std::function<mlir::Value(mlir::OpBuilder &, mlir::Location, mlir::Value a,
-                            mlir::Value onnxA, mlir::Value onnxB,
-                            mlir::Value onnxAZeroPoint,
-                            mlir::Value onnxBZeroPoint,
-                            mlir::RankedTensorType accType,
-                            mlir::Value aZeroPoint)>
+  /// sum_k (A - a_zero_point) * (B - b_zero_point), of type `accType`.
+  std::function<mlir::Value(mlir::OpBuilder &, mlir::Location,
+                            const IntegerMatMul &,
+                            mlir::RankedTensorType accType)>
       matmul;
 };
 
+/// Maps ONNX's types to what upstream dialects accept: unsigned integer
+/// elements become signless (the sign lives in the op's semantics), and
+/// `!quant.uniform` elements their signless storage (the scales and zero
+/// points live in the types the lowerings read).
 class ONNXToLinalgTypeConverter : public mlir::TypeConverter {
 public:
   ONNXToLinalgTypeConverter();
@@ -102,7 +133,8 @@ void populateONNXScatterToLinalgPatterns(const mlir::TypeConverter &converter,
                                          mlir::RewritePatternSet &patterns);
 
 /// QuantizeLinear, DequantizeLinear and DynamicQuantizeLinear, with ONNX's
-/// reference (float) arithmetic.
+/// reference (float) arithmetic; ConvInteger, QLinearConv and
+/// QLinearMatMul.
 void populateONNXQuantizationToLinalgPatterns(
     const mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns,
     const IntegerContractionHooks &hooks = {});
@@ -111,10 +143,19 @@ void populateONNXQuantizationToLinalgPatterns(
 void populateONNXRecurrentToLinalgPatterns(const mlir::TypeConverter &converter,
                                            mlir::RewritePatternSet &patterns);
 
-/// All of the above.
 /// If, Loop and Scan to scf (bodies cloned, then lowered like the rest).
 void populateONNXControlFlowToLinalgPatterns(
     const mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns);
+
+/// The integer ops on quantized types (smelt.quantized_conv,
+/// smelt.quantized_matmul, smelt.requantize) and upstream's casts
+/// (quant.scast, quant.dcast, quant.qcast, tensor.bitcast between signs),
+/// with the scales and zero points read from the types.
+void populateQuantizedTypesToLinalgPatterns(
+    const mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns,
+    const IntegerContractionHooks &hooks = {});
+
+/// All of the above.
 
 void populateONNXToLinalgPatterns(const mlir::TypeConverter &converter,
                                   mlir::RewritePatternSet &patterns,
