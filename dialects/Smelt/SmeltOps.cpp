@@ -173,6 +173,11 @@ LogicalResult QuantizedMatMulOp::verify() {
   auto aType = getA().getType(), bType = getB().getType();
   if (aType.getRank() < 1 || bType.getRank() < 2)
     return emitOpError() << "needs a of rank 1 or more and b of rank 2 or more";
+  int64_t k = aType.getDimSize(aType.getRank() - 1);
+  int64_t bK = bType.getDimSize(bType.getRank() - 2);
+  if (!ShapedType::isDynamic(k) && !ShapedType::isDynamic(bK) && k != bK)
+    return emitOpError() << "a has " << k << " columns for b's " << bK
+                         << " rows";
   return verifyAccumulator(*this, getA(), getB(), getOutput(),
                            bType.getRank() - 1);
 }

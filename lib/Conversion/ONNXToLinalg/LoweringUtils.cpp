@@ -272,3 +272,12 @@ Value smelt::detail::minOf(OpBuilder &b, Location loc, Value x, Value y,
 }
 
 
+
+bool smelt::detail::innerDimensionsAgree(RankedTensorType lhs,
+                                         RankedTensorType rhs) {
+  if (lhs.getRank() < 1 || rhs.getRank() < 1)
+    return false;
+  int64_t k = lhs.getDimSize(lhs.getRank() - 1);
+  int64_t rhsK = rhs.getDimSize(rhs.getRank() == 1 ? 0 : rhs.getRank() - 2);
+  return ShapedType::isDynamic(k) || ShapedType::isDynamic(rhsK) || k == rhsK;
+}

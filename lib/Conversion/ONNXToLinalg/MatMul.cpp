@@ -155,6 +155,8 @@ struct MatMulLowering : OpConversionPattern<smelt::onnx::MatMulOp> {
     if (!resultType || !lhsType || !rhsType || !lhsType.hasStaticShape() ||
         !rhsType.hasStaticShape())
       return rewriter.notifyMatchFailure(op, "needs static shapes");
+    if (!innerDimensionsAgree(lhsType, rhsType))
+      return rewriter.notifyMatchFailure(op, "the inner dimensions differ");
     rewriter.replaceOp(op, buildMatMul(rewriter, op.getLoc(), adaptor.getA(),
                                        adaptor.getB(), resultType,
                                        isUnsignedElement(op.getA().getType())));
@@ -355,6 +357,8 @@ struct MatMulIntegerLowering
         !bType.hasStaticShape() || aType.getRank() != 2 ||
         bType.getRank() != 2)
       return rewriter.notifyMatchFailure(op, "needs static 2-D operands");
+    if (!innerDimensionsAgree(aType, bType))
+      return rewriter.notifyMatchFailure(op, "the inner dimensions differ");
     Location loc = op.getLoc();
     bool aUnsigned = isUnsignedElement(op.getA().getType());
     bool bUnsigned = isUnsignedElement(op.getB().getType());

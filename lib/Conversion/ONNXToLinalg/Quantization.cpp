@@ -421,6 +421,8 @@ struct QLinearMatMulLowering
     if (!resultType || !aType || !bType || !aType.hasStaticShape() ||
         !bType.hasStaticShape() || aType.getRank() < 2 || bType.getRank() < 2)
       return rewriter.notifyMatchFailure(op, "needs static operands of rank 2+");
+    if (!innerDimensionsAgree(aType, bType))
+      return rewriter.notifyMatchFailure(op, "the inner dimensions differ");
     Location loc = op.getLoc();
     int64_t rank = resultType.getRank();
     auto accType = RankedTensorType::get(resultType.getShape(),

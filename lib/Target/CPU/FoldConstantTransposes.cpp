@@ -40,13 +40,16 @@ struct FoldConstantTranspose : OpRewritePattern<linalg::TransposeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(linalg::TransposeOp op,
                                 PatternRewriter &rewriter) const override {
+    // On buffers the op has no result to replace.
+    if (!op.hasPureTensorSemantics())
+      return rewriter.notifyMatchFailure(op, "transposes buffers");
     auto source = op.getInput().getDefiningOp<arith::ConstantOp>();
+    if (!source)
+      return rewriter.notifyMatchFailure(op, "the input is not a constant");
     auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
-    if (!source || !resultType || !resultType.hasStaticShape())
-      return failure();
     auto value = dyn_cast<ElementsAttr>(source.getValue());
-    if (!value)
-      return failure();
+    if (!resultType || !resultType.hasStaticShape() || !value)
+      return rewriter.notifyMatchFailure(op, "not static constant elements");
     if (auto dense = dyn_cast<DenseElementsAttr>(value); dense && dense.isSplat()) {
       rewriter.replaceOpWithNewOp<arith::ConstantOp>(
           op, resultType, dense.resizeSplat(resultType));
@@ -54,12 +57,12 @@ struct FoldConstantTranspose : OpRewritePattern<linalg::TransposeOp> {
     }
     Type element = resultType.getElementType();
     if (!element.isIntOrFloat() || element.getIntOrFloatBitWidth() % 8)
-      return failure();
+      return rewriter.notifyMatchFailure(op, "elements not whole bytes");
     int64_t width = element.getIntOrFloatBitWidth() / 8;
     ArrayRef<char> in = rawBytes(value);
     int64_t count = resultType.getNumElements();
     if (static_cast<int64_t>(in.size()) != count * width)
-      return failure();
+      return rewriter.notifyMatchFailure(op, "no blob of the type's size");
 
     auto inputType = cast<ShapedType>(value.getType());
     ArrayRef<int64_t> perm = op.getPermutation();

@@ -25,3 +25,29 @@ func.func @requantize_int32_zero_point(%x: tensor<4x!quant.uniform<i32:f32, 0.5:
   %y = smelt.requantize %x : tensor<4x!quant.uniform<i32:f32, 0.5:7>> -> tensor<4x!quant.uniform<i8:f32, 0.25>>
   return %y : tensor<4x!quant.uniform<i8:f32, 0.25>>
 }
+
+// -----
+
+// Inner dimensions that differ (A has 4 columns, B 5 rows), which ONNX's
+// shape inference would have refused: no lowering, not invalid IR.
+func.func @matmul_inner_dimensions(%a: tensor<3x4xf32>, %b: tensor<5x2xf32>) -> tensor<3x2xf32> {
+  // expected-error @+1 {{failed to legalize operation 'onnx.MatMul'}}
+  %y = onnx.MatMul(%a, %b) : (tensor<3x4xf32>, tensor<5x2xf32>) -> tensor<3x2xf32>
+  return %y : tensor<3x2xf32>
+}
+
+// -----
+
+func.func @matmul_integer_inner_dimensions(%a: tensor<3x4xui8>, %b: tensor<5x2xi8>) -> tensor<3x2xi32> {
+  // expected-error @+1 {{failed to legalize operation 'onnx.MatMulInteger'}}
+  %y = onnx.MatMulInteger(%a, %b) {operandSegmentSizes = array<i32: 1, 1, 0, 0>} : (tensor<3x4xui8>, tensor<5x2xi8>) -> tensor<3x2xi32>
+  return %y : tensor<3x2xi32>
+}
+
+// -----
+
+func.func @qlinear_matmul_inner_dimensions(%a: tensor<3x4xui8>, %b: tensor<5x2xi8>, %s: tensor<f32>, %az: tensor<ui8>, %bz: tensor<i8>) -> tensor<3x2xui8> {
+  // expected-error @+1 {{failed to legalize operation 'onnx.QLinearMatMul'}}
+  %y = onnx.QLinearMatMul(%a, %s, %az, %b, %s, %bz, %s, %az) : (tensor<3x4xui8>, tensor<f32>, tensor<ui8>, tensor<5x2xi8>, tensor<f32>, tensor<i8>, tensor<f32>, tensor<ui8>) -> tensor<3x2xui8>
+  return %y : tensor<3x2xui8>
+}

@@ -168,3 +168,11 @@ func.func @requantize_axes(%a: tensor<2x2x!quant.uniform<i8:f32:0, {0.5, 0.25}>>
   %y = smelt.requantize %a : tensor<2x2x!quant.uniform<i8:f32:0, {0.5, 0.25}>> -> tensor<2x2x!quant.uniform<i8:f32:1, {0.5, 0.25}>>
   return
 }
+
+// -----
+
+func.func @matmul_inner(%a: tensor<4x3x!quant.uniform<u8:f32, 0.5:128>>, %b: tensor<5x2x!quant.uniform<i8:f32, 0.25>>) {
+  // expected-error @+1 {{a has 3 columns for b's 5 rows}}
+  %acc = smelt.quantized_matmul(%a, %b) : (tensor<4x3x!quant.uniform<u8:f32, 0.5:128>>, tensor<5x2x!quant.uniform<i8:f32, 0.25>>) -> tensor<4x2x!quant.uniform<i32:f32, 0.125>>
+  return
+}

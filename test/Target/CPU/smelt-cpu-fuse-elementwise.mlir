@@ -149,3 +149,591 @@ func.func @merge_pixels(%x: tensor<1x3x10x10xf32>, %b: tensor<3xf32>) -> tensor<
   } -> tensor<1x3x10x10xf32>
   return %0 : tensor<1x3x10x10xf32>
 }
+
+// -----
+
+// A producer with two readers is not fused into either: each would compute
+// it again.
+// CHECK-LABEL: func.func @two_readers
+// CHECK: %[[P:.*]] = linalg.generic
+// CHECK: math.exp
+// CHECK: linalg.generic {{.*}} ins(%[[P]] : tensor<4x8xf32>)
+// CHECK: arith.negf
+// CHECK: linalg.generic {{.*}} ins(%[[P]] : tensor<4x8xf32>)
+// CHECK-NOT: math.exp
+// CHECK: arith.mulf
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @two_readers(%x: tensor<4x8xf32>) -> (tensor<4x8xf32>, tensor<4x8xf32>) {
+  %e = tensor.empty() : tensor<4x8xf32>
+  %0 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<4x8xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %r = math.exp %in : f32
+    linalg.yield %r : f32
+  } -> tensor<4x8xf32>
+  %1 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%0 : tensor<4x8xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %r = arith.negf %in : f32
+    linalg.yield %r : f32
+  } -> tensor<4x8xf32>
+  %2 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%0 : tensor<4x8xf32>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %r = arith.mulf %in, %in : f32
+    linalg.yield %r : f32
+  } -> tensor<4x8xf32>
+  return %1, %2 : tensor<4x8xf32>, tensor<4x8xf32>
+}
+
+// -----
+
+// A contraction is never reshaped: the expand_shape of its result is not
+// pushed into it (its kernel wants the shape it has).
+// CHECK-LABEL: func.func @contraction_then_reshape
+// CHECK: %[[C:.*]] = linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "reduction", "parallel"]
+// CHECK-SAME: outs(%{{.*}} : tensor<4x16xf32>)
+// CHECK: tensor.expand_shape %[[C]] {{.*}} into tensor<4x4x4xf32>
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+func.func @contraction_then_reshape(%a: tensor<4x8xf32>, %b: tensor<8x16xf32>, %acc: tensor<4x16xf32>) -> tensor<4x4x4xf32> {
+  %0 = linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                       iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : tensor<4x8xf32>, tensor<8x16xf32>) outs(%acc : tensor<4x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %c: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %c, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<4x16xf32>
+  %1 = tensor.expand_shape %0 [[0], [1, 2]] output_shape [4, 4, 4] : tensor<4x16xf32> into tensor<4x4x4xf32>
+  return %1 : tensor<4x4x4xf32>
+}
+
+// -----
+
+// Nothing fuses into a widening op: the narrow op before it stays separate
+// (fused, the widening would be computed where its result is stored, not
+// in its readers).
+// CHECK-LABEL: func.func @into_widening
+// CHECK: %[[N:.*]] = linalg.generic {{.*}} ins(%arg0 : tensor<4x8xi8>)
+// CHECK: arith.xori
+// CHECK-NOT: arith.uitofp
+// CHECK: linalg.generic {{.*}} ins(%[[N]] : tensor<4x8xi8>)
+// CHECK: arith.uitofp
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @into_widening(%x: tensor<4x8xi8>) -> tensor<4x8xf32> {
+  %c = arith.constant 1 : i8
+  %e8 = tensor.empty() : tensor<4x8xi8>
+  %e = tensor.empty() : tensor<4x8xf32>
+  %0 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<4x8xi8>) outs(%e8 : tensor<4x8xi8>) {
+  ^bb0(%in: i8, %o: i8):
+    %r = arith.xori %in, %c : i8
+    linalg.yield %r : i8
+  } -> tensor<4x8xi8>
+  %1 = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%0 : tensor<4x8xi8>) outs(%e : tensor<4x8xf32>) {
+  ^bb0(%in: i8, %o: f32):
+    %r = arith.uitofp %in : i8 to f32
+    linalg.yield %r : f32
+  } -> tensor<4x8xf32>
+  return %1 : tensor<4x8xf32>
+}
+
+// -----
+
+// A widening read by two ops is copied into each only when it is cheap:
+// this one's body (eight ops) is not, so it is computed once and read.
+// CHECK-LABEL: func.func @long_widening
+// CHECK: %[[W:.*]] = linalg.generic {{.*}} ins(%arg0 : tensor<4x64xi8>)
+// CHECK: linalg.generic {{.*}} ins(%[[W]] : tensor<4x64xf32>)
+// CHECK: linalg.generic {{.*}} ins(%[[W]] : tensor<4x64xf32>)
+// CHECK-NOT: ins(%arg0
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#in = affine_map<(d0, d1) -> (d0, d1)>
+func.func @long_widening(%x: tensor<4x64xi8>) -> (tensor<4x64xf32>, tensor<4x64xf32>) {
+  %s = arith.constant 0.5 : f32
+  %e = tensor.empty() : tensor<4x64xf32>
+  %w = linalg.generic {indexing_maps = [#in, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<4x64xi8>) outs(%e : tensor<4x64xf32>) {
+  ^bb0(%in: i8, %o: f32):
+    %f = arith.uitofp %in : i8 to f32
+    %r0 = arith.mulf %f, %s : f32
+    %r1 = arith.addf %r0, %s : f32
+    %r2 = arith.mulf %r1, %s : f32
+    %r3 = arith.addf %r2, %s : f32
+    %r4 = arith.mulf %r3, %s : f32
+    %r5 = arith.addf %r4, %s : f32
+    %r6 = arith.mulf %r5, %s : f32
+    linalg.yield %r6 : f32
+  } -> tensor<4x64xf32>
+  %a = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%w : tensor<4x64xf32>) outs(%e : tensor<4x64xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %r = arith.negf %in : f32
+    linalg.yield %r : f32
+  } -> tensor<4x64xf32>
+  %b = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%w : tensor<4x64xf32>) outs(%e : tensor<4x64xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %r = arith.mulf %in, %in : f32
+    linalg.yield %r : f32
+  } -> tensor<4x64xf32>
+  return %a, %b : tensor<4x64xf32>, tensor<4x64xf32>
+}
+
+// -----
+
+// Index results have no width to compare with the input's: not a
+// widening, computed once.
+// CHECK-LABEL: func.func @index_result
+// CHECK: %[[W:.*]] = linalg.generic {{.*}} ins(%arg0 : tensor<4x64xi8>)
+// CHECK: linalg.generic {{.*}} ins(%[[W]] : tensor<4x64xindex>)
+// CHECK: linalg.generic {{.*}} ins(%[[W]] : tensor<4x64xindex>)
+// CHECK-NOT: ins(%arg0
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#in = affine_map<(d0, d1) -> (d0, d1)>
+func.func @index_result(%x: tensor<4x64xi8>) -> (tensor<4x64xindex>, tensor<4x64xindex>) {
+  %s = arith.constant 0.5 : f32
+  %e = tensor.empty() : tensor<4x64xindex>
+  %w = linalg.generic {indexing_maps = [#in, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<4x64xi8>) outs(%e : tensor<4x64xindex>) {
+  ^bb0(%in: i8, %o: index):
+    %r = arith.index_castui %in : i8 to index
+    linalg.yield %r : index
+  } -> tensor<4x64xindex>
+  %a = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%w : tensor<4x64xindex>) outs(%e : tensor<4x64xindex>) {
+  ^bb0(%in: index, %o: index):
+    %r = arith.addi %in, %in : index
+    linalg.yield %r : index
+  } -> tensor<4x64xindex>
+  %b = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%w : tensor<4x64xindex>) outs(%e : tensor<4x64xindex>) {
+  ^bb0(%in: index, %o: index):
+    %r = arith.muli %in, %in : index
+    linalg.yield %r : index
+  } -> tensor<4x64xindex>
+  return %a, %b : tensor<4x64xindex>, tensor<4x64xindex>
+}
+
+// -----
+
+// An input read at a stride (2 * d1) is not read element by element: not
+// a widening to copy into its readers.
+// CHECK-LABEL: func.func @strided_read
+// CHECK: %[[W:.*]] = linalg.generic {{.*}} ins(%arg0 : tensor<4x128xi8>)
+// CHECK: linalg.generic {{.*}} ins(%[[W]] : tensor<4x64xf32>)
+// CHECK: linalg.generic {{.*}} ins(%[[W]] : tensor<4x64xf32>)
+// CHECK-NOT: ins(%arg0
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#in = affine_map<(d0, d1) -> (d0, d1 * 2)>
+func.func @strided_read(%x: tensor<4x128xi8>) -> (tensor<4x64xf32>, tensor<4x64xf32>) {
+  %s = arith.constant 0.5 : f32
+  %e = tensor.empty() : tensor<4x64xf32>
+  %w = linalg.generic {indexing_maps = [#in, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<4x128xi8>) outs(%e : tensor<4x64xf32>) {
+  ^bb0(%in: i8, %o: f32):
+    %f = arith.uitofp %in : i8 to f32
+    %r = arith.mulf %f, %s : f32
+    linalg.yield %r : f32
+  } -> tensor<4x64xf32>
+  %a = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%w : tensor<4x64xf32>) outs(%e : tensor<4x64xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %r = arith.negf %in : f32
+    linalg.yield %r : f32
+  } -> tensor<4x64xf32>
+  %b = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%w : tensor<4x64xf32>) outs(%e : tensor<4x64xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %r = arith.mulf %in, %in : f32
+    linalg.yield %r : f32
+  } -> tensor<4x64xf32>
+  return %a, %b : tensor<4x64xf32>, tensor<4x64xf32>
+}
+
+// -----
+
+// i32 to f32 reads as many bytes as it writes: computing it again in each
+// reader saves nothing.
+// CHECK-LABEL: func.func @same_width
+// CHECK: %[[W:.*]] = linalg.generic {{.*}} ins(%arg0 : tensor<4x64xi32>)
+// CHECK: linalg.generic {{.*}} ins(%[[W]] : tensor<4x64xf32>)
+// CHECK: linalg.generic {{.*}} ins(%[[W]] : tensor<4x64xf32>)
+// CHECK-NOT: ins(%arg0
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#in = affine_map<(d0, d1) -> (d0, d1)>
+func.func @same_width(%x: tensor<4x64xi32>) -> (tensor<4x64xf32>, tensor<4x64xf32>) {
+  %s = arith.constant 0.5 : f32
+  %e = tensor.empty() : tensor<4x64xf32>
+  %w = linalg.generic {indexing_maps = [#in, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<4x64xi32>) outs(%e : tensor<4x64xf32>) {
+  ^bb0(%in: i32, %o: f32):
+    %f = arith.sitofp %in : i32 to f32
+    %r = arith.mulf %f, %s : f32
+    linalg.yield %r : f32
+  } -> tensor<4x64xf32>
+  %a = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%w : tensor<4x64xf32>) outs(%e : tensor<4x64xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %r = arith.negf %in : f32
+    linalg.yield %r : f32
+  } -> tensor<4x64xf32>
+  %b = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%w : tensor<4x64xf32>) outs(%e : tensor<4x64xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %r = arith.mulf %in, %in : f32
+    linalg.yield %r : f32
+  } -> tensor<4x64xf32>
+  return %a, %b : tensor<4x64xf32>, tensor<4x64xf32>
+}
+
+// -----
+
+// Only a broadcast parameter is read (one row for every row): there is no
+// narrow tensor whose reads would replace the wide ones.
+// CHECK-LABEL: func.func @broadcast_only
+// CHECK: %[[W:.*]] = linalg.generic {{.*}} ins(%arg0 : tensor<64xi8>)
+// CHECK: linalg.generic {{.*}} ins(%[[W]] : tensor<4x64xf32>)
+// CHECK: linalg.generic {{.*}} ins(%[[W]] : tensor<4x64xf32>)
+// CHECK-NOT: ins(%arg0
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#in = affine_map<(d0, d1) -> (d1)>
+func.func @broadcast_only(%x: tensor<64xi8>) -> (tensor<4x64xf32>, tensor<4x64xf32>) {
+  %s = arith.constant 0.5 : f32
+  %e = tensor.empty() : tensor<4x64xf32>
+  %w = linalg.generic {indexing_maps = [#in, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<64xi8>) outs(%e : tensor<4x64xf32>) {
+  ^bb0(%in: i8, %o: f32):
+    %f = arith.uitofp %in : i8 to f32
+    %r = arith.mulf %f, %s : f32
+    linalg.yield %r : f32
+  } -> tensor<4x64xf32>
+  %a = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%w : tensor<4x64xf32>) outs(%e : tensor<4x64xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %r = arith.negf %in : f32
+    linalg.yield %r : f32
+  } -> tensor<4x64xf32>
+  %b = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%w : tensor<4x64xf32>) outs(%e : tensor<4x64xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %r = arith.mulf %in, %in : f32
+    linalg.yield %r : f32
+  } -> tensor<4x64xf32>
+  return %a, %b : tensor<4x64xf32>, tensor<4x64xf32>
+}
+
+// -----
+
+// The body also reads the output's old value, an f32 tensor: computed
+// again in each reader, it would read that wide tensor each time.
+// CHECK-LABEL: func.func @reads_init
+// CHECK: %[[W:.*]] = linalg.generic {{.*}} ins(%arg0 : tensor<4x64xi8>)
+// CHECK: linalg.generic {{.*}} ins(%[[W]] : tensor<4x64xf32>)
+// CHECK: linalg.generic {{.*}} ins(%[[W]] : tensor<4x64xf32>)
+// CHECK-NOT: ins(%arg0
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#in = affine_map<(d0, d1) -> (d0, d1)>
+func.func @reads_init(%x: tensor<4x64xi8>, %init: tensor<4x64xf32>) -> (tensor<4x64xf32>, tensor<4x64xf32>) {
+  %s = arith.constant 0.5 : f32
+  %e = tensor.empty() : tensor<4x64xf32>
+  %w = linalg.generic {indexing_maps = [#in, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<4x64xi8>) outs(%init : tensor<4x64xf32>) {
+  ^bb0(%in: i8, %o: f32):
+    %f = arith.uitofp %in : i8 to f32
+    %r = arith.addf %f, %o : f32
+    linalg.yield %r : f32
+  } -> tensor<4x64xf32>
+  %a = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%w : tensor<4x64xf32>) outs(%e : tensor<4x64xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %r = arith.negf %in : f32
+    linalg.yield %r : f32
+  } -> tensor<4x64xf32>
+  %b = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%w : tensor<4x64xf32>) outs(%e : tensor<4x64xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %r = arith.mulf %in, %in : f32
+    linalg.yield %r : f32
+  } -> tensor<4x64xf32>
+  return %a, %b : tensor<4x64xf32>, tensor<4x64xf32>
+}
+
+// -----
+
+// A widening with one elementwise reader and another use (a model output)
+// is not copied: the output needs it stored anyway, and one reader alone
+// does not fuse a producer with two uses.
+// CHECK-LABEL: func.func @one_reader
+// CHECK: %[[W:.*]] = linalg.generic {{.*}} ins(%arg0 : tensor<4x64xi8>)
+// CHECK: %[[N:.*]] = linalg.generic {{.*}} ins(%[[W]] : tensor<4x64xf32>)
+// CHECK-NOT: arith.uitofp
+// CHECK: return %[[W]], %[[N]]
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @one_reader(%x: tensor<4x64xi8>) -> (tensor<4x64xf32>, tensor<4x64xf32>) {
+  %s = arith.constant 0.5 : f32
+  %e = tensor.empty() : tensor<4x64xf32>
+  %w = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<4x64xi8>) outs(%e : tensor<4x64xf32>) {
+  ^bb0(%in: i8, %o: f32):
+    %f = arith.uitofp %in : i8 to f32
+    %r = arith.mulf %f, %s : f32
+    linalg.yield %r : f32
+  } -> tensor<4x64xf32>
+  %a = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%w : tensor<4x64xf32>) outs(%e : tensor<4x64xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %r = arith.negf %in : f32
+    linalg.yield %r : f32
+  } -> tensor<4x64xf32>
+  return %w, %a : tensor<4x64xf32>, tensor<4x64xf32>
+}
+
+// -----
+
+// A dynamic width: the merged loop's extent is not known here, and the
+// op stays as it is.
+// CHECK-LABEL: func.func @merge_dynamic
+// CHECK-NOT: tensor.collapse_shape
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "parallel"]
+// CHECK-NOT: tensor.expand_shape
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#ch = affine_map<(d0, d1, d2, d3) -> (d1)>
+func.func @merge_dynamic(%x: tensor<1x3x10x?xf32>, %b: tensor<3xf32>, %n: index) -> tensor<1x3x10x?xf32> {
+  %e = tensor.empty(%n) : tensor<1x3x10x?xf32>
+  %0 = linalg.generic {indexing_maps = [#id4, #ch, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x, %b : tensor<1x3x10x?xf32>, tensor<3xf32>) outs(%e : tensor<1x3x10x?xf32>) {
+  ^bb0(%v: f32, %k: f32, %o: f32):
+    %r = arith.addf %v, %k : f32
+    linalg.yield %r : f32
+  } -> tensor<1x3x10x?xf32>
+  return %0 : tensor<1x3x10x?xf32>
+}
+
+// -----
+
+// The body reads its loop indices (linalg.index): merged loops would
+// change what it reads.
+// CHECK-LABEL: func.func @merge_with_index
+// CHECK-NOT: tensor.collapse_shape
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "parallel"]
+// CHECK-NOT: tensor.expand_shape
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+
+func.func @merge_with_index(%x: tensor<1x3x10x10xf32>) -> tensor<1x3x10x10xf32> {
+  %e = tensor.empty() : tensor<1x3x10x10xf32>
+  %0 = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<1x3x10x10xf32>) outs(%e : tensor<1x3x10x10xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %i = linalg.index 3 : index
+    %j = arith.index_cast %i : index to i32
+    %f = arith.sitofp %j : i32 to f32
+    %r = arith.addf %v, %f : f32
+    linalg.yield %r : f32
+  } -> tensor<1x3x10x10xf32>
+  return %0 : tensor<1x3x10x10xf32>
+}
+
+// -----
+
+// An input read at d2 + d3 is not a projected permutation: its reads do
+// not follow one merged loop.
+// CHECK-LABEL: func.func @merge_skewed
+// CHECK-NOT: tensor.collapse_shape
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "parallel"]
+// CHECK-NOT: tensor.expand_shape
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#skew = affine_map<(d0, d1, d2, d3) -> (d1, d2 + d3)>
+func.func @merge_skewed(%x: tensor<1x3x10x10xf32>, %b: tensor<3x19xf32>) -> tensor<1x3x10x10xf32> {
+  %e = tensor.empty() : tensor<1x3x10x10xf32>
+  %0 = linalg.generic {indexing_maps = [#id4, #skew, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x, %b : tensor<1x3x10x10xf32>, tensor<3x19xf32>) outs(%e : tensor<1x3x10x10xf32>) {
+  ^bb0(%v: f32, %k: f32, %o: f32):
+    %r = arith.addf %v, %k : f32
+    linalg.yield %r : f32
+  } -> tensor<1x3x10x10xf32>
+  return %0 : tensor<1x3x10x10xf32>
+}
+
+// -----
+
+// A broadcast (no input varies along the innermost loop) stays as it is:
+// it is a contraction's starting value, which the kernel loads as
+// registers.
+// CHECK-LABEL: func.func @merge_broadcast
+// CHECK-NOT: tensor.collapse_shape
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "parallel"]
+// CHECK-NOT: tensor.expand_shape
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#ch = affine_map<(d0, d1, d2, d3) -> (d1)>
+func.func @merge_broadcast(%b: tensor<3xf32>) -> tensor<1x3x10x10xf32> {
+  %e = tensor.empty() : tensor<1x3x10x10xf32>
+  %0 = linalg.generic {indexing_maps = [#ch, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%b : tensor<3xf32>) outs(%e : tensor<1x3x10x10xf32>) {
+  ^bb0(%k: f32, %o: f32):
+    linalg.yield %k : f32
+  } -> tensor<1x3x10x10xf32>
+  return %0 : tensor<1x3x10x10xf32>
+}
+
+// -----
+
+// One input reads H and W swapped: no trailing loops run contiguously
+// for every operand, so nothing merges.
+// CHECK-LABEL: func.func @merge_transposed
+// CHECK-NOT: tensor.collapse_shape
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "parallel"]
+// CHECK-NOT: tensor.expand_shape
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#swap = affine_map<(d0, d1, d2, d3) -> (d0, d1, d3, d2)>
+func.func @merge_transposed(%x: tensor<1x3x10x10xf32>, %t: tensor<1x3x10x10xf32>) -> tensor<1x3x10x10xf32> {
+  %e = tensor.empty() : tensor<1x3x10x10xf32>
+  %0 = linalg.generic {indexing_maps = [#id4, #swap, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x, %t : tensor<1x3x10x10xf32>, tensor<1x3x10x10xf32>) outs(%e : tensor<1x3x10x10xf32>) {
+  ^bb0(%v: f32, %k: f32, %o: f32):
+    %r = arith.addf %v, %k : f32
+    linalg.yield %r : f32
+  } -> tensor<1x3x10x10xf32>
+  return %0 : tensor<1x3x10x10xf32>
+}
+
+// -----
+
+// The epilogue reads its output's old value: it is not a function of the
+// contraction's result alone, and keeps its own shape.
+// CHECK-LABEL: func.func @epilogue_reads_init
+// CHECK-NOT: tensor<1x1x4x64xf32>, tensor<4xf32>)
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x4x64xf32>, tensor<4xf32>)
+// CHECK-NOT: tensor<1x1x4x64xf32>, tensor<4xf32>)
+#a = affine_map<(d0, d1, d2, d3, d4) -> (d2, d4)>
+#b = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d4, d3)>
+#c = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#pm = affine_map<(d0, d1, d2, d3) -> (d1)>
+func.func @epilogue_reads_init(%w: tensor<4x3xf32>, %x: tensor<1x1x3x64xf32>, %acc: tensor<1x1x4x64xf32>, %scale: tensor<4xf32>) -> tensor<1x4x8x8xf32> {
+  %shape = arith.constant dense<[1, 4, 8, 8]> : tensor<4xi64>
+  %0 = linalg.generic {indexing_maps = [#a, #b, #c],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%w, %x : tensor<4x3xf32>, tensor<1x1x3x64xf32>) outs(%acc : tensor<1x1x4x64xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %m = arith.mulf %p, %q : f32
+    %s = arith.addf %o, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x1x4x64xf32>
+  %1 = tensor.reshape %0(%shape) : (tensor<1x1x4x64xf32>, tensor<4xi64>) -> tensor<1x4x8x8xf32>
+  %e = tensor.empty() : tensor<1x4x8x8xf32>
+  %2 = linalg.generic {indexing_maps = [#id4, #pm, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%1, %scale : tensor<1x4x8x8xf32>, tensor<4xf32>) outs(%e : tensor<1x4x8x8xf32>) {
+  ^bb0(%v: f32, %k: f32, %o: f32):
+    %r = arith.mulf %v, %k : f32
+    %t = arith.addf %r, %o : f32
+    linalg.yield %t : f32
+  } -> tensor<1x4x8x8xf32>
+  return %2 : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+// The contraction's result is the second input (the scale comes first):
+// the kernels take an epilogue whose first input is their result, so the
+// op keeps its own shape.
+// CHECK-LABEL: func.func @epilogue_param_first
+// CHECK-NOT: tensor<4xf32>, tensor<1x1x4x64xf32>)
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<4xf32>, tensor<1x4x64xf32>)
+// CHECK-NOT: tensor<4xf32>, tensor<1x1x4x64xf32>)
+#a = affine_map<(d0, d1, d2, d3, d4) -> (d2, d4)>
+#b = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d4, d3)>
+#c = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#pm = affine_map<(d0, d1, d2, d3) -> (d1)>
+func.func @epilogue_param_first(%w: tensor<4x3xf32>, %x: tensor<1x1x3x64xf32>, %acc: tensor<1x1x4x64xf32>, %scale: tensor<4xf32>) -> tensor<1x4x8x8xf32> {
+  %shape = arith.constant dense<[1, 4, 8, 8]> : tensor<4xi64>
+  %0 = linalg.generic {indexing_maps = [#a, #b, #c],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%w, %x : tensor<4x3xf32>, tensor<1x1x3x64xf32>) outs(%acc : tensor<1x1x4x64xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %m = arith.mulf %p, %q : f32
+    %s = arith.addf %o, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x1x4x64xf32>
+  %1 = tensor.reshape %0(%shape) : (tensor<1x1x4x64xf32>, tensor<4xi64>) -> tensor<1x4x8x8xf32>
+  %e = tensor.empty() : tensor<1x4x8x8xf32>
+  %2 = linalg.generic {indexing_maps = [#pm, #id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%scale, %1 : tensor<4xf32>, tensor<1x4x8x8xf32>) outs(%e : tensor<1x4x8x8xf32>) {
+  ^bb0(%k: f32, %v: f32, %o: f32):
+    %r = arith.mulf %v, %k : f32
+    linalg.yield %r : f32
+  } -> tensor<1x4x8x8xf32>
+  return %2 : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+// What is reshaped is an argument, not a contraction's result: there is
+// no kernel to fuse with, and the op keeps its own shape.
+// CHECK-LABEL: func.func @reshaped_argument
+// CHECK-NOT: tensor<1x1x4x64xf32>, tensor<4xf32>)
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}} : tensor<1x4x64xf32>, tensor<4xf32>)
+// CHECK-NOT: tensor<1x1x4x64xf32>, tensor<4xf32>)
+#a = affine_map<(d0, d1, d2, d3, d4) -> (d2, d4)>
+#b = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d4, d3)>
+#c = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#pm = affine_map<(d0, d1, d2, d3) -> (d1)>
+func.func @reshaped_argument(%w: tensor<4x3xf32>, %x: tensor<1x1x3x64xf32>, %acc: tensor<1x1x4x64xf32>, %scale: tensor<4xf32>) -> tensor<1x4x8x8xf32> {
+  %shape = arith.constant dense<[1, 4, 8, 8]> : tensor<4xi64>
+  %1 = tensor.reshape %acc(%shape) : (tensor<1x1x4x64xf32>, tensor<4xi64>) -> tensor<1x4x8x8xf32>
+  %e = tensor.empty() : tensor<1x4x8x8xf32>
+  %2 = linalg.generic {indexing_maps = [#id4, #pm, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%1, %scale : tensor<1x4x8x8xf32>, tensor<4xf32>) outs(%e : tensor<1x4x8x8xf32>) {
+  ^bb0(%v: f32, %k: f32, %o: f32):
+    %r = arith.mulf %v, %k : f32
+    linalg.yield %r : f32
+  } -> tensor<1x4x8x8xf32>
+  return %2 : tensor<1x4x8x8xf32>
+}
+
+// -----
+
+// The scale varies along H, which the contraction merged with W into its
+// 64 pixels: it has no dimension of the contraction to move to, and the op
+// stays as it is.
+// CHECK-LABEL: func.func @param_in_merged_dims
+// CHECK-NOT: tensor<1x1x4x64xf32>, tensor<8xf32>)
+// CHECK: %[[R:.*]] = tensor.reshape
+// CHECK: linalg.generic {{.*}} ins(%[[R]], %{{.*}} : tensor<1x4x8x8xf32>, tensor<8xf32>)
+// CHECK-NOT: tensor<1x1x4x64xf32>, tensor<8xf32>)
+#a = affine_map<(d0, d1, d2, d3, d4) -> (d2, d4)>
+#b = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d4, d3)>
+#c = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+#pm = affine_map<(d0, d1, d2, d3) -> (d2)>
+func.func @param_in_merged_dims(%w: tensor<4x3xf32>, %x: tensor<1x1x3x64xf32>, %acc: tensor<1x1x4x64xf32>, %scale: tensor<8xf32>) -> tensor<1x4x8x8xf32> {
+  %shape = arith.constant dense<[1, 4, 8, 8]> : tensor<4xi64>
+  %0 = linalg.generic {indexing_maps = [#a, #b, #c],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%w, %x : tensor<4x3xf32>, tensor<1x1x3x64xf32>) outs(%acc : tensor<1x1x4x64xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %m = arith.mulf %p, %q : f32
+    %s = arith.addf %o, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x1x4x64xf32>
+  %1 = tensor.reshape %0(%shape) : (tensor<1x1x4x64xf32>, tensor<4xi64>) -> tensor<1x4x8x8xf32>
+  %e = tensor.empty() : tensor<1x4x8x8xf32>
+  %2 = linalg.generic {indexing_maps = [#id4, #pm, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%1, %scale : tensor<1x4x8x8xf32>, tensor<8xf32>) outs(%e : tensor<1x4x8x8xf32>) {
+  ^bb0(%v: f32, %k: f32, %o: f32):
+    %r = arith.mulf %v, %k : f32
+    linalg.yield %r : f32
+  } -> tensor<1x4x8x8xf32>
+  return %2 : tensor<1x4x8x8xf32>
+}

@@ -71,3 +71,18 @@ func.func @unranked(%a: memref<*xf32>, %b: memref<*xf32>) {
   memref.copy %a, %b : memref<*xf32> to memref<*xf32>
   return
 }
+
+// -----
+
+// One unranked side is enough to keep the copy: linalg.copy needs both
+// ranked, whichever of source and target is unranked.
+// CHECK-LABEL: func.func @half_unranked
+// CHECK-SAME: (%[[A:.*]]: memref<4xf32>, %[[B:.*]]: memref<*xf32>)
+// CHECK: memref.copy %[[A]], %[[B]] : memref<4xf32> to memref<*xf32>
+// CHECK: memref.copy %[[B]], %[[A]] : memref<*xf32> to memref<4xf32>
+// CHECK-NOT: linalg.copy
+func.func @half_unranked(%a: memref<4xf32>, %b: memref<*xf32>) {
+  memref.copy %a, %b : memref<4xf32> to memref<*xf32>
+  memref.copy %b, %a : memref<*xf32> to memref<4xf32>
+  return
+}

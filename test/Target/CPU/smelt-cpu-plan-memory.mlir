@@ -45,3 +45,87 @@ func.func @escapes(%x: memref<4xf32>, %n: index) -> memref<4xf32> {
   %d = memref.alloc(%n) : memref<?xf32>
   return %r : memref<4xf32>
 }
+
+// -----
+
+// Only public functions with bodies are planned (a private helper may run
+// while the entry function's workspace is in use): no workspace, and the
+// allocation stays.
+// CHECK-NOT: memref.global
+// CHECK-LABEL: func.func private @helper
+// CHECK-NOT: memref.view
+// CHECK: memref.alloc() : memref<4xf32>
+func.func private @helper(%x: memref<4xf32>) {
+  %a = memref.alloc() : memref<4xf32>
+  memref.copy %x, %a : memref<4xf32> to memref<4xf32>
+  memref.copy %a, %x : memref<4xf32> to memref<4xf32>
+  return
+}
+
+// -----
+
+// A strided buffer is not a dense run of bytes that a view of the
+// workspace can give.
+// CHECK-NOT: memref.global
+// CHECK-LABEL: func.func @strided_layout
+// CHECK-NOT: memref.view
+// CHECK: memref.alloc() : memref<4xf32, strided<[2]>>
+func.func @strided_layout(%x: memref<4xf32>) {
+  %a = memref.alloc() : memref<4xf32, strided<[2]>>
+  memref.copy %x, %a : memref<4xf32> to memref<4xf32, strided<[2]>>
+  return
+}
+
+// -----
+
+// A buffer in another memory space does not live in the (default space)
+// workspace.
+// CHECK-NOT: memref.global
+// CHECK-LABEL: func.func @memory_space
+// CHECK-NOT: memref.view
+// CHECK: memref.alloc() : memref<4xf32, 1>
+func.func @memory_space(%x: memref<4xf32>) {
+  %a = memref.alloc() : memref<4xf32, 1>
+  memref.copy %x, %a : memref<4xf32> to memref<4xf32, 1>
+  return
+}
+
+// -----
+
+// Elements whose size the plan does not know (index, vectors) and a buffer
+// of no elements take no bytes of the workspace.
+// CHECK-NOT: memref.global
+// CHECK-LABEL: func.func @unsized
+// CHECK-NOT: memref.view
+// CHECK: memref.alloc() : memref<4xindex>
+// CHECK: memref.alloc() : memref<4xvector<4xf32>>
+// CHECK: memref.alloc() : memref<0xf32>
+func.func @unsized(%i: index, %v: vector<4xf32>) {
+  %c0 = arith.constant 0 : index
+  %a = memref.alloc() : memref<4xindex>
+  memref.store %i, %a[%c0] : memref<4xindex>
+  %b = memref.alloc() : memref<4xvector<4xf32>>
+  memref.store %v, %b[%c0] : memref<4xvector<4xf32>>
+  %e = memref.alloc() : memref<0xf32>
+  return
+}
+
+// -----
+
+// A buffer passed to a call (here through a view and a cast) escapes: the
+// callee may keep it past the function's return.
+// CHECK-NOT: memref.global
+// CHECK-LABEL: func.func @passed_to_call
+// CHECK-NOT: memref.view
+// CHECK: %[[A:.*]] = memref.alloc() : memref<4xf32>
+// CHECK: memref.subview %[[A]]
+// CHECK: call @consume
+func.func private @consume(memref<4xf32>)
+func.func @passed_to_call(%x: memref<4xf32>) {
+  %a = memref.alloc() : memref<4xf32>
+  memref.copy %x, %a : memref<4xf32> to memref<4xf32>
+  %v = memref.subview %a[0] [4] [1] : memref<4xf32> to memref<4xf32, strided<[1]>>
+  %c = memref.cast %v : memref<4xf32, strided<[1]>> to memref<4xf32>
+  func.call @consume(%c) : (memref<4xf32>) -> ()
+  return
+}

@@ -199,3 +199,1617 @@ func.func @visible_product_with_relu(%a: memref<4x8xf32>, %b: memref<8x64xf32>, 
   }
   return
 }
+
+// -----
+
+// Tensors: the kernel writes buffers, so it runs after bufferization.
+// CHECK-LABEL: func.func @on_tensors
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+func.func @on_tensors(%a: tensor<4x8xf32>, %b: tensor<8x32xf32>, %c: tensor<4x32xf32>) -> tensor<4x32xf32> {
+  %0 = linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                       iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : tensor<4x8xf32>, tensor<8x32xf32>) outs(%c : tensor<4x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  } -> tensor<4x32xf32>
+  return %0 : tensor<4x32xf32>
+}
+
+// -----
+
+// Three inputs (the third unused): the kernel reads exactly A and B.
+// CHECK-LABEL: func.func @three_inputs
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+func.func @three_inputs(%a: memref<4x8xf32>, %b: memref<8x32xf32>, %s: memref<4x32xf32>, %c: memref<4x32xf32>) {
+  linalg.generic {indexing_maps = [#mk, #kn, #mn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b, %s : memref<4x8xf32>, memref<8x32xf32>, memref<4x32xf32>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %z: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %r = arith.addf %acc, %p : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+// acc - a * b: not a multiply-add.
+// CHECK-LABEL: func.func @multiply_subtract
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+func.func @multiply_subtract(%a: memref<4x8xf32>, %b: memref<8x32xf32>, %c: memref<4x32xf32>) {
+  linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<8x32xf32>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.subf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// acc + a * b * 2 (four ops): not the kernel's step.
+// CHECK-LABEL: func.func @scaled_product
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+func.func @scaled_product(%a: memref<4x8xf32>, %b: memref<8x32xf32>, %c: memref<4x32xf32>) {
+  linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<8x32xf32>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %two = arith.constant 2.0 : f32
+    %p = arith.mulf %x, %y : f32
+    %q = arith.mulf %p, %two : f32
+    %s = arith.addf %acc, %q : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Max pooling of int8 values: the window kernel runs on bytes, 64 lanes
+// to a vector (each row's 16 outputs masked).
+// CHECK-LABEL: func.func @integer_max_pool
+// CHECK-NOT: linalg.generic
+// CHECK: vector.maskedload %arg0
+// CHECK: arith.maxsi {{.*}} : vector<64xi8>
+// CHECK: vector.maskedstore %arg2
+#x = affine_map<(n, c, kh, kw, oh, ow) -> (n, c, oh * 2 + kh, ow * 2 + kw)>
+#w = affine_map<(n, c, kh, kw, oh, ow) -> (kh, kw)>
+#y = affine_map<(n, c, kh, kw, oh, ow) -> (n, c, oh, ow)>
+func.func @integer_max_pool(%x: memref<1x2x32x32xi8>, %w: memref<2x2xi8>, %y: memref<1x2x16x16xi8>) {
+  linalg.generic {indexing_maps = [#x, #w, #y],
+                  iterator_types = ["parallel", "parallel", "reduction", "reduction", "parallel", "parallel"]}
+      ins(%x, %w : memref<1x2x32x32xi8>, memref<2x2xi8>) outs(%y : memref<1x2x16x16xi8>) {
+  ^bb0(%in: i8, %unused: i8, %acc: i8):
+    %m = arith.maxsi %in, %acc : i8
+    linalg.yield %m : i8
+  }
+  return
+}
+
+// -----
+
+// An integer window sum (average pooling of integers): the integer
+// window kernels take max and min only.
+// CHECK-LABEL: func.func @integer_window_sum
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#x = affine_map<(n, c, kh, kw, oh, ow) -> (n, c, oh * 2 + kh, ow * 2 + kw)>
+#w = affine_map<(n, c, kh, kw, oh, ow) -> (kh, kw)>
+#y = affine_map<(n, c, kh, kw, oh, ow) -> (n, c, oh, ow)>
+func.func @integer_window_sum(%x: memref<1x2x32x32xi32>, %w: memref<2x2xi32>, %y: memref<1x2x16x16xi32>) {
+  linalg.generic {indexing_maps = [#x, #w, #y],
+                  iterator_types = ["parallel", "parallel", "reduction", "reduction", "parallel", "parallel"]}
+      ins(%x, %w : memref<1x2x32x32xi32>, memref<2x2xi32>) outs(%y : memref<1x2x16x16xi32>) {
+  ^bb0(%in: i32, %unused: i32, %acc: i32):
+    %m = arith.addi %in, %acc : i32
+    linalg.yield %m : i32
+  }
+  return
+}
+
+// -----
+
+// The maximum of the input with itself, not with the accumulator: not a
+// window reduction.
+// CHECK-LABEL: func.func @integer_window_of_input
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#x = affine_map<(n, c, kh, kw, oh, ow) -> (n, c, oh * 2 + kh, ow * 2 + kw)>
+#w = affine_map<(n, c, kh, kw, oh, ow) -> (kh, kw)>
+#y = affine_map<(n, c, kh, kw, oh, ow) -> (n, c, oh, ow)>
+func.func @integer_window_of_input(%x: memref<1x2x32x32xi8>, %w: memref<2x2xi8>, %y: memref<1x2x16x16xi8>) {
+  linalg.generic {indexing_maps = [#x, #w, #y],
+                  iterator_types = ["parallel", "parallel", "reduction", "reduction", "parallel", "parallel"]}
+      ins(%x, %w : memref<1x2x32x32xi8>, memref<2x2xi8>) outs(%y : memref<1x2x16x16xi8>) {
+  ^bb0(%in: i8, %unused: i8, %acc: i8):
+    %m = arith.maxsi %in, %in : i8
+    linalg.yield %m : i8
+  }
+  return
+}
+
+// -----
+
+// A window product: the f32 window kernels add, or take max or min.
+// CHECK-LABEL: func.func @window_product
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#x = affine_map<(n, c, kh, kw, oh, ow) -> (n, c, oh * 2 + kh, ow * 2 + kw)>
+#w = affine_map<(n, c, kh, kw, oh, ow) -> (kh, kw)>
+#y = affine_map<(n, c, kh, kw, oh, ow) -> (n, c, oh, ow)>
+func.func @window_product(%x: memref<1x2x32x32xf32>, %w: memref<2x2xf32>, %y: memref<1x2x16x16xf32>) {
+  linalg.generic {indexing_maps = [#x, #w, #y],
+                  iterator_types = ["parallel", "parallel", "reduction", "reduction", "parallel", "parallel"]}
+      ins(%x, %w : memref<1x2x32x32xf32>, memref<2x2xf32>) outs(%y : memref<1x2x16x16xf32>) {
+  ^bb0(%in: f32, %unused: f32, %acc: f32):
+    %m = arith.mulf %in, %acc : f32
+    linalg.yield %m : f32
+  }
+  return
+}
+
+// -----
+
+// The second input (only the window's extent) is read: the window
+// kernel has no A to read it from.
+// CHECK-LABEL: func.func @window_reads_extent
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#x = affine_map<(n, c, kh, kw, oh, ow) -> (n, c, oh * 2 + kh, ow * 2 + kw)>
+#w = affine_map<(n, c, kh, kw, oh, ow) -> (kh, kw)>
+#y = affine_map<(n, c, kh, kw, oh, ow) -> (n, c, oh, ow)>
+func.func @window_reads_extent(%x: memref<1x2x32x32xf32>, %w: memref<2x2xf32>, %y: memref<1x2x16x16xf32>) {
+  linalg.generic {indexing_maps = [#x, #w, #y],
+                  iterator_types = ["parallel", "parallel", "reduction", "reduction", "parallel", "parallel"]}
+      ins(%x, %w : memref<1x2x32x32xf32>, memref<2x2xf32>) outs(%y : memref<1x2x16x16xf32>) {
+  ^bb0(%in: f32, %k: f32, %acc: f32):
+    %m = arith.maximumf %in, %k : f32
+    linalg.yield %m : f32
+  }
+  return
+}
+
+// -----
+
+// A dynamic shape: the register blocks are laid out at compile time.
+// CHECK-LABEL: func.func @dynamic_rows
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+func.func @dynamic_rows(%a: memref<?x8xf32>, %b: memref<8x32xf32>, %c: memref<?x32xf32>) {
+  linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<?x8xf32>, memref<8x32xf32>) outs(%c : memref<?x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// No reduction loop (an elementwise multiply-add): not a contraction.
+// CHECK-LABEL: func.func @no_reduction
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#id = affine_map<(m, n) -> (m, n)>
+func.func @no_reduction(%a: memref<4x32xf32>, %b: memref<4x32xf32>, %c: memref<4x32xf32>) {
+  linalg.generic {indexing_maps = [#id, #id, #id],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%a, %b : memref<4x32xf32>, memref<4x32xf32>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// C's rows are strided: its vectors are not contiguous.
+// CHECK-LABEL: func.func @strided_output
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+func.func @strided_output(%a: memref<4x8xf32>, %b: memref<8x32xf32>, %c: memref<4x32xf32, strided<[64, 2]>>) {
+  linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<8x32xf32>) outs(%c : memref<4x32xf32, strided<[64, 2]>>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// C is indexed by the reduction dimension too: the output must cover
+// exactly the parallel dimensions.
+// CHECK-LABEL: func.func @reduction_in_output
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+#mkn = affine_map<(m, k, n) -> (m, k, n)>
+func.func @reduction_in_output(%a: memref<4x8xf32>, %b: memref<8x32xf32>, %c: memref<4x8x32xf32>) {
+  linalg.generic {indexing_maps = [#mk, #kn, #mkn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<8x32xf32>) outs(%c : memref<4x8x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// B is read as [n, k] (a Gemm with transB whose weights are not
+// constant): no operand reads along n contiguously.
+// CHECK-LABEL: func.func @transposed_b
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+#nk = affine_map<(m, k, n) -> (n, k)>
+func.func @transposed_b(%a: memref<4x8xf32>, %b: memref<32x8xf32>, %c: memref<4x32xf32>) {
+  linalg.generic {indexing_maps = [#mk, #nk, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<32x8xf32>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Both operands vary along n: there is no A to broadcast.
+// CHECK-LABEL: func.func @both_read_n
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#kn = affine_map<(k, n) -> (k, n)>
+#n = affine_map<(k, n) -> (n)>
+func.func @both_read_n(%a: memref<8x32xf32>, %b: memref<8x32xf32>, %c: memref<32xf32>) {
+  linalg.generic {indexing_maps = [#kn, #kn, #n],
+                  iterator_types = ["reduction", "parallel"]}
+      ins(%a, %b : memref<8x32xf32>, memref<8x32xf32>) outs(%c : memref<32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// B's rows are strided: its vector loads would not be contiguous.
+// CHECK-LABEL: func.func @strided_b
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+func.func @strided_b(%a: memref<4x8xf32>, %b: memref<8x32xf32, strided<[64, 2]>>, %c: memref<4x32xf32>) {
+  linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<8x32xf32, strided<[64, 2]>>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// B reads n in its outer index too (b[n, n]): a row of B is not a
+// vector along n.
+// CHECK-LABEL: func.func @diagonal_b
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+#nn = affine_map<(m, k, n) -> (n, n)>
+func.func @diagonal_b(%a: memref<4x8xf32>, %b: memref<32x32xf32>, %c: memref<4x32xf32>) {
+  linalg.generic {indexing_maps = [#mk, #nn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<32x32xf32>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A is read at k floordiv 2: not a linear index the kernel steps
+// through.
+// CHECK-LABEL: func.func @floordiv_a
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#mk = affine_map<(m, k, n) -> (m, k floordiv 2)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+func.func @floordiv_a(%a: memref<4x4xf32>, %b: memref<8x32xf32>, %c: memref<4x32xf32>) {
+  linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x4xf32>, memref<8x32xf32>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// B is read backwards along n (31 - n): vectors would run the wrong way.
+// CHECK-LABEL: func.func @reversed_b
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+#rev = affine_map<(m, k, n) -> (k, 31 - n)>
+func.func @reversed_b(%a: memref<4x8xf32>, %b: memref<8x32xf32>, %c: memref<4x32xf32>) {
+  linalg.generic {indexing_maps = [#mk, #rev, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<8x32xf32>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A u8 x s8 product into int32 with B packed [ceil(K/4), N, 4] (the CPU
+// lowering's layout): at 512 bits, one dot product of four bytes per int32
+// lane, which smelt-cpu-select-vnni later turns into vpdpbusd. Narrower
+// vectors have no such kernel, and the op stays.
+// CHECK-LABEL: func.func @int8_matmul
+// CHECK-NOT: linalg.generic
+// CHECK: vector.load %arg0{{.*}} : memref<3x8xi8>, vector<4xi8>
+// CHECK: arith.extui {{.*}} : vector<64xi8> to vector<64xi32>
+// CHECK: arith.extsi {{.*}} : vector<64xi8> to vector<64xi32>
+// CHECK: vector.multi_reduction <add>, {{.*}} [1] : vector<16x4xi32> to vector<16xi32>
+// CHECK: vector.store {{.*}}, %arg2
+// CHECK-NOT: linalg.generic
+// AVX2-LABEL: func.func @int8_matmul
+// AVX2-NEXT: linalg.generic
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (k floordiv 4, n, k mod 4)>
+#c = affine_map<(m, n, k) -> (m, n)>
+func.func @int8_matmul(%a: memref<3x8xi8>, %b: memref<2x32x4xi8>, %c: memref<3x32xi32>) {
+  linalg.generic {indexing_maps = [#a, #b, #c],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<3x8xi8>, memref<2x32x4xi8>) outs(%c : memref<3x32xi32>) {
+  ^bb0(%x: i8, %w: i8, %acc: i32):
+    %0 = arith.extui %x : i8 to i32
+    %1 = arith.extsi %w : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %acc, %2 : i32
+    linalg.yield %3 : i32
+  }
+  return
+}
+
+// -----
+
+// Two reduction loops (an int8 product summed over groups too): the int8
+// kernel reduces over one k.
+// CHECK-LABEL: func.func @two_reductions_int8
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#a = affine_map<(m, n, g, k) -> (m, g, k)>
+#b = affine_map<(m, n, g, k) -> (k floordiv 4, n, k mod 4)>
+#c = affine_map<(m, n, g, k) -> (m, n)>
+func.func @two_reductions_int8(%a: memref<3x2x8xi8>, %b: memref<2x32x4xi8>, %c: memref<3x32xi32>) {
+  linalg.generic {indexing_maps = [#a, #b, #c],
+                  iterator_types = ["parallel", "parallel", "reduction", "reduction"]}
+      ins(%a, %b : memref<3x2x8xi8>, memref<2x32x4xi8>) outs(%c : memref<3x32xi32>) {
+  ^bb0(%x: i8, %w: i8, %acc: i32):
+    %0 = arith.extui %x : i8 to i32
+    %1 = arith.extsi %w : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %acc, %2 : i32
+    linalg.yield %3 : i32
+  }
+  return
+}
+
+// -----
+
+// acc + x * w + 1: one op more than the dot product's four.
+// CHECK-LABEL: func.func @offset_int8
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (k floordiv 4, n, k mod 4)>
+#c = affine_map<(m, n, k) -> (m, n)>
+func.func @offset_int8(%a: memref<3x8xi8>, %b: memref<2x32x4xi8>, %c: memref<3x32xi32>) {
+  linalg.generic {indexing_maps = [#a, #b, #c],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<3x8xi8>, memref<2x32x4xi8>) outs(%c : memref<3x32xi32>) {
+  ^bb0(%x: i8, %w: i8, %acc: i32):
+    %one = arith.constant 1 : i32
+    %0 = arith.extui %x : i8 to i32
+    %1 = arith.extsi %w : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %acc, %2 : i32
+    %4 = arith.addi %3, %one : i32
+    linalg.yield %4 : i32
+  }
+  return
+}
+
+// -----
+
+// acc - x * w: the dot product adds.
+// CHECK-LABEL: func.func @subtract_int8
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (k floordiv 4, n, k mod 4)>
+#c = affine_map<(m, n, k) -> (m, n)>
+func.func @subtract_int8(%a: memref<3x8xi8>, %b: memref<2x32x4xi8>, %c: memref<3x32xi32>) {
+  linalg.generic {indexing_maps = [#a, #b, #c],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<3x8xi8>, memref<2x32x4xi8>) outs(%c : memref<3x32xi32>) {
+  ^bb0(%x: i8, %w: i8, %acc: i32):
+    %0 = arith.extui %x : i8 to i32
+    %1 = arith.extsi %w : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.subi %acc, %2 : i32
+    linalg.yield %3 : i32
+  }
+  return
+}
+
+// -----
+
+// acc + (x + w): a sum of the bytes, not their product.
+// CHECK-LABEL: func.func @sum_int8
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (k floordiv 4, n, k mod 4)>
+#c = affine_map<(m, n, k) -> (m, n)>
+func.func @sum_int8(%a: memref<3x8xi8>, %b: memref<2x32x4xi8>, %c: memref<3x32xi32>) {
+  linalg.generic {indexing_maps = [#a, #b, #c],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<3x8xi8>, memref<2x32x4xi8>) outs(%c : memref<3x32xi32>) {
+  ^bb0(%x: i8, %w: i8, %acc: i32):
+    %0 = arith.extui %x : i8 to i32
+    %1 = arith.extsi %w : i8 to i32
+    %2 = arith.addi %0, %1 : i32
+    %3 = arith.addi %acc, %2 : i32
+    linalg.yield %3 : i32
+  }
+  return
+}
+
+// -----
+
+// 16-bit activations: VNNI multiplies bytes.
+// CHECK-LABEL: func.func @int16_activations
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (k floordiv 4, n, k mod 4)>
+#c = affine_map<(m, n, k) -> (m, n)>
+func.func @int16_activations(%a: memref<3x8xi16>, %b: memref<2x32x4xi8>, %c: memref<3x32xi32>) {
+  linalg.generic {indexing_maps = [#a, #b, #c],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<3x8xi16>, memref<2x32x4xi8>) outs(%c : memref<3x32xi32>) {
+  ^bb0(%x: i16, %w: i8, %acc: i32):
+    %0 = arith.extui %x : i16 to i32
+    %1 = arith.extsi %w : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %acc, %2 : i32
+    linalg.yield %3 : i32
+  }
+  return
+}
+
+// -----
+
+// Both operands zero-extended: VNNI multiplies an unsigned byte by a
+// signed one.
+// CHECK-LABEL: func.func @both_unsigned_int8
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (k floordiv 4, n, k mod 4)>
+#c = affine_map<(m, n, k) -> (m, n)>
+func.func @both_unsigned_int8(%a: memref<3x8xi8>, %b: memref<2x32x4xi8>, %c: memref<3x32xi32>) {
+  linalg.generic {indexing_maps = [#a, #b, #c],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<3x8xi8>, memref<2x32x4xi8>) outs(%c : memref<3x32xi32>) {
+  ^bb0(%x: i8, %w: i8, %acc: i32):
+    %0 = arith.extui %x : i8 to i32
+    %1 = arith.extui %w : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %acc, %2 : i32
+    linalg.yield %3 : i32
+  }
+  return
+}
+
+// -----
+
+// A dynamic number of rows.
+// CHECK-LABEL: func.func @dynamic_int8
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (k floordiv 4, n, k mod 4)>
+#c = affine_map<(m, n, k) -> (m, n)>
+func.func @dynamic_int8(%a: memref<?x8xi8>, %b: memref<2x32x4xi8>, %c: memref<?x32xi32>) {
+  linalg.generic {indexing_maps = [#a, #b, #c],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<?x8xi8>, memref<2x32x4xi8>) outs(%c : memref<?x32xi32>) {
+  ^bb0(%x: i8, %w: i8, %acc: i32):
+    %0 = arith.extui %x : i8 to i32
+    %1 = arith.extsi %w : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %acc, %2 : i32
+    linalg.yield %3 : i32
+  }
+  return
+}
+
+// -----
+
+// C's rows are strided.
+// CHECK-LABEL: func.func @strided_output_int8
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (k floordiv 4, n, k mod 4)>
+#c = affine_map<(m, n, k) -> (m, n)>
+func.func @strided_output_int8(%a: memref<3x8xi8>, %b: memref<2x32x4xi8>, %c: memref<3x32xi32, strided<[64, 2]>>) {
+  linalg.generic {indexing_maps = [#a, #b, #c],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<3x8xi8>, memref<2x32x4xi8>) outs(%c : memref<3x32xi32, strided<[64, 2]>>) {
+  ^bb0(%x: i8, %w: i8, %acc: i32):
+    %0 = arith.extui %x : i8 to i32
+    %1 = arith.extsi %w : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %acc, %2 : i32
+    linalg.yield %3 : i32
+  }
+  return
+}
+
+// -----
+
+// B in its plain [K, N] layout (the neutral lowering's), not packed four
+// k at a time.
+// CHECK-LABEL: func.func @unpacked_int8
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (k, n)>
+#c = affine_map<(m, n, k) -> (m, n)>
+func.func @unpacked_int8(%a: memref<3x8xi8>, %b: memref<8x32xi8>, %c: memref<3x32xi32>) {
+  linalg.generic {indexing_maps = [#a, #b, #c],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<3x8xi8>, memref<8x32xi8>) outs(%c : memref<3x32xi32>) {
+  ^bb0(%x: i8, %w: i8, %acc: i32):
+    %0 = arith.extui %x : i8 to i32
+    %1 = arith.extsi %w : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %acc, %2 : i32
+    linalg.yield %3 : i32
+  }
+  return
+}
+
+// -----
+
+// A read as [k, m]: the kernel loads four consecutive k of a row.
+// CHECK-LABEL: func.func @transposed_a_int8
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#a = affine_map<(m, n, k) -> (k, m)>
+#b = affine_map<(m, n, k) -> (k floordiv 4, n, k mod 4)>
+#c = affine_map<(m, n, k) -> (m, n)>
+func.func @transposed_a_int8(%a: memref<8x3xi8>, %b: memref<2x32x4xi8>, %c: memref<3x32xi32>) {
+  linalg.generic {indexing_maps = [#a, #b, #c],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<8x3xi8>, memref<2x32x4xi8>) outs(%c : memref<3x32xi32>) {
+  ^bb0(%x: i8, %w: i8, %acc: i32):
+    %0 = arith.extui %x : i8 to i32
+    %1 = arith.extsi %w : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %acc, %2 : i32
+    linalg.yield %3 : i32
+  }
+  return
+}
+
+// -----
+
+// The int8 convolution's column packing (four k of each output pixel
+// together): at 512 bits, four rows of 16 bytes interleaved by shuffles
+// into one 64-byte store per 16 pixels. Otherwise it stays.
+// CHECK-LABEL: func.func @int8_column_packing
+// CHECK-NOT: linalg.generic
+// CHECK: scf.parallel
+// CHECK-COUNT-4: vector.load %arg0{{.*}} : memref<1x4x4x32xi8>, vector<16xi8>
+// CHECK: vector.shuffle
+// CHECK: vector.store {{.*}} : memref<1x1x4x128xi8>, vector<64xi8>
+// CHECK-NOT: linalg.generic
+// AVX2-LABEL: func.func @int8_column_packing
+// AVX2-NEXT: linalg.generic
+#x = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 * 4 + d2, d3, d4)>
+#o = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d3, d4, d2)>
+func.func @int8_column_packing(%x: memref<1x4x4x32xi8>, %out: memref<1x1x4x32x4xi8>) {
+  linalg.generic {indexing_maps = [#x, #o],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : memref<1x4x4x32xi8>) outs(%out : memref<1x1x4x32x4xi8>) {
+  ^bb0(%in: i8, %o: i8):
+    linalg.yield %in : i8
+  }
+  return
+}
+
+// -----
+
+// A copy that also computes (x xor 1) is not the column packing.
+// CHECK-LABEL: func.func @packing_computes
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#x = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 * 4 + d2, d3, d4)>
+#o = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d3, d4, d2)>
+func.func @packing_computes(%x: memref<1x4x4x32xi8>, %out: memref<1x1x4x32x4xi8>) {
+  linalg.generic {indexing_maps = [#x, #o],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : memref<1x4x4x32xi8>) outs(%out : memref<1x1x4x32x4xi8>) {
+  ^bb0(%in: i8, %o: i8):
+    %one = arith.constant 1 : i8
+    %r = arith.xori %in, %one : i8
+    linalg.yield %r : i8
+  }
+  return
+}
+
+// -----
+
+// 32-bit elements: the packing moves bytes.
+// CHECK-LABEL: func.func @packing_i32
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#x = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 * 4 + d2, d3, d4)>
+#o = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d3, d4, d2)>
+func.func @packing_i32(%x: memref<1x4x4x32xi32>, %out: memref<1x1x4x32x4xi32>) {
+  linalg.generic {indexing_maps = [#x, #o],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : memref<1x4x4x32xi32>) outs(%out : memref<1x1x4x32x4xi32>) {
+  ^bb0(%in: i32, %o: i32):
+    linalg.yield %in : i32
+  }
+  return
+}
+
+// -----
+
+// Written at (d0, d1, d2, d3, d4): not the packed order, whose four k are
+// innermost.
+// CHECK-LABEL: func.func @packing_unpermuted
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#x = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 * 4 + d2, d3, d4)>
+#o = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3, d4)>
+func.func @packing_unpermuted(%x: memref<1x4x4x32xi8>, %out: memref<1x1x4x4x32xi8>) {
+  linalg.generic {indexing_maps = [#x, #o],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : memref<1x4x4x32xi8>) outs(%out : memref<1x1x4x4x32xi8>) {
+  ^bb0(%in: i8, %o: i8):
+    linalg.yield %in : i8
+  }
+  return
+}
+
+// -----
+
+// The input advances by 3 per output column: the packing loads rows at
+// stride 1 or 2.
+// CHECK-LABEL: func.func @packing_stride_3
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#x = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 * 4 + d2, d3, d4 * 3)>
+#o = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d3, d4, d2)>
+func.func @packing_stride_3(%x: memref<1x4x4x94xi8>, %out: memref<1x1x4x32x4xi8>) {
+  linalg.generic {indexing_maps = [#x, #o],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : memref<1x4x4x94xi8>) outs(%out : memref<1x1x4x32x4xi8>) {
+  ^bb0(%in: i8, %o: i8):
+    linalg.yield %in : i8
+  }
+  return
+}
+
+// -----
+
+// The column also moves the input's row (d3 + d4): a row of x is not a
+// row of the output.
+// CHECK-LABEL: func.func @packing_column_in_row
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#x = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 * 4 + d2, d3 + d4, d4)>
+#o = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d3, d4, d2)>
+func.func @packing_column_in_row(%x: memref<1x4x35x32xi8>, %out: memref<1x1x4x32x4xi8>) {
+  linalg.generic {indexing_maps = [#x, #o],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : memref<1x4x35x32xi8>) outs(%out : memref<1x1x4x32x4xi8>) {
+  ^bb0(%in: i8, %o: i8):
+    linalg.yield %in : i8
+  }
+  return
+}
+
+// -----
+
+// A strided input: the packing reads whole rows with vector loads.
+// CHECK-LABEL: func.func @packing_strided_input
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#x = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 * 4 + d2, d3, d4)>
+#o = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d3, d4, d2)>
+func.func @packing_strided_input(%x: memref<1x4x4x32xi8, strided<[1024, 256, 64, 2]>>, %out: memref<1x1x4x32x4xi8>) {
+  linalg.generic {indexing_maps = [#x, #o],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : memref<1x4x4x32xi8, strided<[1024, 256, 64, 2]>>) outs(%out : memref<1x1x4x32x4xi8>) {
+  ^bb0(%in: i8, %o: i8):
+    linalg.yield %in : i8
+  }
+  return
+}
+
+// -----
+
+// Eight k per column, not four: not the layout the int8 kernels read.
+// CHECK-LABEL: func.func @packing_eight_k
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#x = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 * 8 + d2, d3, d4)>
+#o = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d3, d4, d2)>
+func.func @packing_eight_k(%x: memref<1x8x4x32xi8>, %out: memref<1x1x4x32x8xi8>) {
+  linalg.generic {indexing_maps = [#x, #o],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : memref<1x8x4x32xi8>) outs(%out : memref<1x1x4x32x8xi8>) {
+  ^bb0(%in: i8, %o: i8):
+    linalg.yield %in : i8
+  }
+  return
+}
+
+// -----
+
+// The fill before the contraction writes another buffer: the kernel
+// starts from what C holds, and the fill stays.
+// CHECK-LABEL: func.func @fill_of_another_buffer
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%arg3 : memref<4x32xf32>)
+// CHECK: vector.fma
+// CHECK-NOT: linalg.generic
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+
+func.func @fill_of_another_buffer(%a: memref<4x8xf32>, %b: memref<8x32xf32>, %c: memref<4x32xf32>, %d: memref<4x32xf32>, %zero: f32) {
+  linalg.fill ins(%zero : f32) outs(%d : memref<4x32xf32>)
+  linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<8x32xf32>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A view of C is taken between the fill and the contraction: C has
+// another name through which it may be read, so the fill stays.
+// CHECK-LABEL: func.func @view_of_c_after_fill
+// CHECK: linalg.fill
+// CHECK: memref.subview
+// CHECK: vector.fma
+// CHECK-NOT: linalg.generic
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+
+func.func @view_of_c_after_fill(%a: memref<4x8xf32>, %b: memref<8x32xf32>, %c: memref<4x32xf32>, %zero: f32) {
+  linalg.fill ins(%zero : f32) outs(%c : memref<4x32xf32>)
+  %v = memref.subview %c[0, 0] [4, 16] [1, 1] : memref<4x32xf32> to memref<4x16xf32, strided<[32, 1]>>
+  linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<8x32xf32>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// C starts as the sum of two inputs: not a plain broadcast the kernel
+// reads its registers from.
+// CHECK-LABEL: func.func @bias_sum
+// CHECK: linalg.generic
+// CHECK: arith.addf
+// CHECK: vector.fma
+// CHECK-NOT: linalg.generic
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+#row = affine_map<(m, n) -> (m)>
+#id = affine_map<(m, n) -> (m, n)>
+func.func @bias_sum(%a: memref<4x8xf32>, %b: memref<8x32xf32>, %c: memref<4x32xf32>, %bp: memref<4xf32>, %bq: memref<4xf32>) {
+  linalg.generic {indexing_maps = [#row, #row, #id],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%bp, %bq : memref<4xf32>, memref<4xf32>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%v: f32, %w: f32, %o: f32):
+    %s = arith.addf %v, %w : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<8x32xf32>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// The broadcast computes (bias * 2): the kernel's start is a plain read.
+// CHECK-LABEL: func.func @bias_scaled
+// CHECK: linalg.generic
+// CHECK: arith.mulf
+// CHECK: vector.fma
+// CHECK-NOT: linalg.generic
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+#row = affine_map<(m, n) -> (m)>
+#id = affine_map<(m, n) -> (m, n)>
+func.func @bias_scaled(%a: memref<4x8xf32>, %b: memref<8x32xf32>, %c: memref<4x32xf32>, %bias: memref<4xf32>) {
+  linalg.generic {indexing_maps = [#row, #id],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%bias : memref<4xf32>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %two = arith.constant 2.0 : f32
+    %s = arith.mulf %v, %two : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<8x32xf32>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// The bias is read at m floordiv 2 (one value per two rows): not a
+// projected permutation the kernel can index with its dims.
+// CHECK-LABEL: func.func @bias_halved_rows
+// CHECK: linalg.generic
+// CHECK: vector.fma
+// CHECK-NOT: linalg.generic
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+#half = affine_map<(m, n) -> (m floordiv 2)>
+#id = affine_map<(m, n) -> (m, n)>
+func.func @bias_halved_rows(%a: memref<4x8xf32>, %b: memref<8x32xf32>, %c: memref<4x32xf32>, %bias: memref<2xf32>) {
+  linalg.generic {indexing_maps = [#half, #id],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%bias : memref<2xf32>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    linalg.yield %v : f32
+  }
+  linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<8x32xf32>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A bias of C's shape whose rows are strided: the kernel would load it in
+// vectors along n.
+// CHECK-LABEL: func.func @bias_strided
+// CHECK: linalg.generic
+// CHECK: vector.fma
+// CHECK-NOT: linalg.generic
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+#id = affine_map<(m, n) -> (m, n)>
+func.func @bias_strided(%a: memref<4x8xf32>, %b: memref<8x32xf32>, %c: memref<4x32xf32>, %bias: memref<4x32xf32, strided<[64, 2]>>) {
+  linalg.generic {indexing_maps = [#id, #id],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%bias : memref<4x32xf32, strided<[64, 2]>>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    linalg.yield %v : f32
+  }
+  linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<8x32xf32>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A bias read as [n, m]: it varies along n in its outer index, so a
+// vector of it along n is not contiguous.
+// CHECK-LABEL: func.func @bias_transposed
+// CHECK: linalg.generic
+// CHECK: vector.fma
+// CHECK-NOT: linalg.generic
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+#nm = affine_map<(m, n) -> (n, m)>
+#id = affine_map<(m, n) -> (m, n)>
+func.func @bias_transposed(%a: memref<4x8xf32>, %b: memref<8x32xf32>, %c: memref<4x32xf32>, %bias: memref<32x4xf32>) {
+  linalg.generic {indexing_maps = [#nm, #id],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%bias : memref<32x4xf32>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    linalg.yield %v : f32
+  }
+  linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<8x32xf32>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A memref.store runs between the contraction and the activation: only
+// linalg ops and copies may be moved past, so the activation stays.
+// CHECK-LABEL: func.func @store_before_epilogue
+// CHECK: vector.fma
+// CHECK: linalg.generic
+// CHECK: arith.cmpf olt
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+#id = affine_map<(m, n) -> (m, n)>
+func.func @store_before_epilogue(%a: memref<4x8xf32>, %b: memref<8x32xf32>, %out: memref<4x32xf32>, %d: memref<4x32xf32>) {
+  %c = memref.alloc() : memref<4x32xf32>
+  linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<8x32xf32>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  %i = arith.constant 0 : index
+  %f = arith.constant 1.0 : f32
+  memref.store %f, %d[%i, %i] : memref<4x32xf32>
+  linalg.generic {indexing_maps = [#id, #id],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<4x32xf32>) outs(%out : memref<4x32xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %zero = arith.constant 0.0 : f32
+    %neg = arith.cmpf olt, %v, %zero : f32
+    %r = arith.select %neg, %zero, %v : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %c : memref<4x32xf32>
+  return
+}
+
+// -----
+
+// A copy out of C runs between the two: it needs C written, so the
+// kernel cannot move to the activation.
+// CHECK-LABEL: func.func @copy_of_c_before_epilogue
+// CHECK: vector.fma
+// CHECK: linalg.generic
+// CHECK: arith.cmpf olt
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+#id = affine_map<(m, n) -> (m, n)>
+func.func @copy_of_c_before_epilogue(%a: memref<4x8xf32>, %b: memref<8x32xf32>, %out: memref<4x32xf32>, %d: memref<4x32xf32>) {
+  %c = memref.alloc() : memref<4x32xf32>
+  linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<8x32xf32>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  memref.copy %c, %d : memref<4x32xf32> to memref<4x32xf32>
+  linalg.generic {indexing_maps = [#id, #id],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<4x32xf32>) outs(%out : memref<4x32xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %zero = arith.constant 0.0 : f32
+    %neg = arith.cmpf olt, %v, %zero : f32
+    %r = arith.select %neg, %zero, %v : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %c : memref<4x32xf32>
+  return
+}
+
+// -----
+
+// The activation writes a strided buffer: the kernel stores vectors.
+// CHECK-LABEL: func.func @epilogue_strided_output
+// CHECK: vector.fma
+// CHECK: linalg.generic
+// CHECK: arith.cmpf olt
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+#id = affine_map<(m, n) -> (m, n)>
+func.func @epilogue_strided_output(%a: memref<4x8xf32>, %b: memref<8x32xf32>, %out: memref<4x32xf32, strided<[64, 2]>>) {
+  %c = memref.alloc() : memref<4x32xf32>
+  linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<8x32xf32>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#id, #id],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<4x32xf32>) outs(%out : memref<4x32xf32, strided<[64, 2]>>) {
+  ^bb0(%v: f32, %o: f32):
+    %zero = arith.constant 0.0 : f32
+    %neg = arith.cmpf olt, %v, %zero : f32
+    %r = arith.select %neg, %zero, %v : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %c : memref<4x32xf32>
+  return
+}
+
+// -----
+
+// The activation reads C through a reshape and also a scale: the scale
+// would be read at C's indices, which are not the activation's.
+// CHECK-LABEL: func.func @epilogue_reshaped_with_scale
+// CHECK: vector.fma
+// CHECK: linalg.generic
+// CHECK: arith.mulf
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+#id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#r3 = affine_map<(d0, d1, d2) -> (d0)>
+func.func @epilogue_reshaped_with_scale(%a: memref<4x8xf32>, %b: memref<8x32xf32>, %out: memref<4x2x16xf32>, %scale: memref<4xf32>) {
+  %c = memref.alloc() : memref<4x32xf32>
+  linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<8x32xf32>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  %cv = memref.expand_shape %c [[0], [1, 2]] output_shape [4, 2, 16] : memref<4x32xf32> into memref<4x2x16xf32>
+  linalg.generic {indexing_maps = [#id3, #r3, #id3],
+                  iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%cv, %scale : memref<4x2x16xf32>, memref<4xf32>) outs(%out : memref<4x2x16xf32>) {
+  ^bb0(%v: f32, %k: f32, %o: f32):
+    %r = arith.mulf %v, %k : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %c : memref<4x32xf32>
+  return
+}
+
+// -----
+
+// The activation reads C transposed: its elements do not pair up with
+// the kernel's registers.
+// CHECK-LABEL: func.func @epilogue_transposed_read
+// CHECK: vector.fma
+// CHECK: linalg.generic
+// CHECK: arith.cmpf olt
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+#nm = affine_map<(m, n) -> (n, m)>
+#id = affine_map<(m, n) -> (m, n)>
+func.func @epilogue_transposed_read(%a: memref<4x8xf32>, %b: memref<8x32xf32>, %out: memref<32x4xf32>) {
+  %c = memref.alloc() : memref<4x32xf32>
+  linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<8x32xf32>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#nm, #id],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<4x32xf32>) outs(%out : memref<32x4xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %zero = arith.constant 0.0 : f32
+    %neg = arith.cmpf olt, %v, %zero : f32
+    %r = arith.select %neg, %zero, %v : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %c : memref<4x32xf32>
+  return
+}
+
+// -----
+
+// The scale is read as [n, m]: along the innermost dimension it is
+// neither constant nor contiguous.
+// CHECK-LABEL: func.func @epilogue_transposed_scale
+// CHECK: vector.fma
+// CHECK: linalg.generic
+// CHECK: arith.mulf
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+#nm = affine_map<(m, n) -> (n, m)>
+#id = affine_map<(m, n) -> (m, n)>
+func.func @epilogue_transposed_scale(%a: memref<4x8xf32>, %b: memref<8x32xf32>, %out: memref<4x32xf32>, %scale: memref<32x4xf32>) {
+  %c = memref.alloc() : memref<4x32xf32>
+  linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<8x32xf32>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#id, #nm, #id],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%c, %scale : memref<4x32xf32>, memref<32x4xf32>) outs(%out : memref<4x32xf32>) {
+  ^bb0(%v: f32, %k: f32, %o: f32):
+    %r = arith.mulf %v, %k : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %c : memref<4x32xf32>
+  return
+}
+
+// -----
+
+// The scale's rows are strided: it would be loaded in vectors along n.
+// CHECK-LABEL: func.func @epilogue_strided_scale
+// CHECK: vector.fma
+// CHECK: linalg.generic
+// CHECK: arith.mulf
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+#id = affine_map<(m, n) -> (m, n)>
+func.func @epilogue_strided_scale(%a: memref<4x8xf32>, %b: memref<8x32xf32>, %out: memref<4x32xf32>, %scale: memref<4x32xf32, strided<[64, 2]>>) {
+  %c = memref.alloc() : memref<4x32xf32>
+  linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<8x32xf32>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#id, #id, #id],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%c, %scale : memref<4x32xf32>, memref<4x32xf32, strided<[64, 2]>>) outs(%out : memref<4x32xf32>) {
+  ^bb0(%v: f32, %k: f32, %o: f32):
+    %r = arith.mulf %v, %k : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %c : memref<4x32xf32>
+  return
+}
+
+// -----
+
+// The activation reads its output's old value, which the kernel, storing
+// its registers there, would not have loaded.
+// CHECK-LABEL: func.func @epilogue_reads_output
+// CHECK: vector.fma
+// CHECK: linalg.generic
+// CHECK: arith.cmpf olt
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+#id = affine_map<(m, n) -> (m, n)>
+func.func @epilogue_reads_output(%a: memref<4x8xf32>, %b: memref<8x32xf32>, %out: memref<4x32xf32>) {
+  %c = memref.alloc() : memref<4x32xf32>
+  linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<8x32xf32>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#id, #id],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<4x32xf32>) outs(%out : memref<4x32xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %zero = arith.constant 0.0 : f32
+    %neg = arith.cmpf olt, %v, %zero : f32
+    %r = arith.select %neg, %o, %v : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %c : memref<4x32xf32>
+  return
+}
+
+// -----
+
+// A lookup in a table that is an argument (not a constant global): not
+// an op the kernel applies to its registers.
+// CHECK-LABEL: func.func @epilogue_argument_table
+// CHECK: vector.fma
+// CHECK: linalg.generic
+// CHECK: memref.load
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+#id = affine_map<(m, n) -> (m, n)>
+func.func @epilogue_argument_table(%a: memref<4x8xf32>, %b: memref<8x32xf32>, %out: memref<4x32xf32>, %t: memref<256xf32>) {
+  %c = memref.alloc() : memref<4x32xf32>
+  linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<8x32xf32>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#id, #id],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<4x32xf32>) outs(%out : memref<4x32xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %i = arith.fptosi %v : f32 to i32
+    %j = arith.index_cast %i : i32 to index
+    %r = memref.load %t[%j] : memref<256xf32>
+    linalg.yield %r : f32
+  }
+  memref.dealloc %c : memref<4x32xf32>
+  return
+}
+
+// -----
+
+// C is read again inside a loop, a use in another block that the scan
+// for later readers does not follow: C is stored and the activation
+// stays.
+// CHECK-LABEL: func.func @c_read_in_loop
+// CHECK: vector.fma
+// CHECK: linalg.generic
+// CHECK: arith.cmpf olt
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+#id = affine_map<(m, n) -> (m, n)>
+func.func @c_read_in_loop(%a: memref<4x8xf32>, %b: memref<8x32xf32>, %out: memref<4x32xf32>, %d: memref<4xf32>) {
+  %c = memref.alloc() : memref<4x32xf32>
+  linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<8x32xf32>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#id, #id],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<4x32xf32>) outs(%out : memref<4x32xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %zero = arith.constant 0.0 : f32
+    %neg = arith.cmpf olt, %v, %zero : f32
+    %r = arith.select %neg, %zero, %v : f32
+    linalg.yield %r : f32
+  }
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c4 = arith.constant 4 : index
+  scf.for %i = %c0 to %c4 step %c1 {
+    %v = memref.load %c[%i, %c0] : memref<4x32xf32>
+    memref.store %v, %d[%i] : memref<4xf32>
+  }
+  memref.dealloc %c : memref<4x32xf32>
+  return
+}
+
+// -----
+
+// C is copied out after the activation: it must be written, so the
+// activation stays.
+// CHECK-LABEL: func.func @c_copied_after_epilogue
+// CHECK: vector.fma
+// CHECK: linalg.generic
+// CHECK: arith.cmpf olt
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+#id = affine_map<(m, n) -> (m, n)>
+func.func @c_copied_after_epilogue(%a: memref<4x8xf32>, %b: memref<8x32xf32>, %out: memref<4x32xf32>, %d: memref<4x32xf32>) {
+  %c = memref.alloc() : memref<4x32xf32>
+  linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<8x32xf32>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#id, #id],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<4x32xf32>) outs(%out : memref<4x32xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %zero = arith.constant 0.0 : f32
+    %neg = arith.cmpf olt, %v, %zero : f32
+    %r = arith.select %neg, %zero, %v : f32
+    linalg.yield %r : f32
+  }
+  memref.copy %c, %d : memref<4x32xf32> to memref<4x32xf32>
+  memref.dealloc %c : memref<4x32xf32>
+  return
+}
+
+// -----
+
+// The activation writes B: the kernel, moved to the activation, would
+// overwrite B while it still reads it.
+// CHECK-LABEL: func.func @epilogue_writes_b
+// CHECK: vector.fma
+// CHECK: linalg.generic
+// CHECK: arith.cmpf olt
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+#id = affine_map<(m, n) -> (m, n)>
+func.func @epilogue_writes_b(%a: memref<32x32xf32>, %b: memref<32x32xf32>, %out: memref<32x32xf32>) {
+  %c = memref.alloc() : memref<32x32xf32>
+  linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<32x32xf32>, memref<32x32xf32>) outs(%c : memref<32x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  linalg.generic {indexing_maps = [#id, #id],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%c : memref<32x32xf32>) outs(%b : memref<32x32xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %zero = arith.constant 0.0 : f32
+    %neg = arith.cmpf olt, %v, %zero : f32
+    %r = arith.select %neg, %zero, %v : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %c : memref<32x32xf32>
+  return
+}
+
+// -----
+
+// A window reduction (max pooling) takes no epilogue: the activation
+// stays.
+// CHECK-LABEL: func.func @pool_then_relu
+// CHECK: arith.maximumf {{.*}} : vector<16xf32>
+// CHECK: linalg.generic
+// CHECK: arith.cmpf olt
+#x = affine_map<(n, c, kh, kw, oh, ow) -> (n, c, oh * 2 + kh, ow * 2 + kw)>
+#w = affine_map<(n, c, kh, kw, oh, ow) -> (kh, kw)>
+#y = affine_map<(n, c, kh, kw, oh, ow) -> (n, c, oh, ow)>
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @pool_then_relu(%x: memref<1x2x32x32xf32>, %w: memref<2x2xf32>, %out: memref<1x2x16x16xf32>) {
+  %y = memref.alloc() : memref<1x2x16x16xf32>
+  linalg.generic {indexing_maps = [#x, #w, #y],
+                  iterator_types = ["parallel", "parallel", "reduction", "reduction", "parallel", "parallel"]}
+      ins(%x, %w : memref<1x2x32x32xf32>, memref<2x2xf32>) outs(%y : memref<1x2x16x16xf32>) {
+  ^bb0(%in: f32, %unused: f32, %acc: f32):
+    %m = arith.maximumf %in, %acc : f32
+    linalg.yield %m : f32
+  }
+  linalg.generic {indexing_maps = [#id4, #id4],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%y : memref<1x2x16x16xf32>) outs(%out : memref<1x2x16x16xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %zero = arith.constant 0.0 : f32
+    %neg = arith.cmpf olt, %v, %zero : f32
+    %r = arith.select %neg, %zero, %v : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %y : memref<1x2x16x16xf32>
+  return
+}
+
+// -----
+
+// The reshaped C the activation reads is read again afterwards: C must
+// be written.
+// CHECK-LABEL: func.func @reshape_read_twice
+// CHECK: vector.fma
+// CHECK: linalg.generic
+// CHECK: arith.cmpf olt
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+#id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+func.func @reshape_read_twice(%a: memref<4x8xf32>, %b: memref<8x32xf32>, %out: memref<4x2x16xf32>, %d: memref<4x2x16xf32>) {
+  %c = memref.alloc() : memref<4x32xf32>
+  linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<8x32xf32>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  %cv = memref.expand_shape %c [[0], [1, 2]] output_shape [4, 2, 16] : memref<4x32xf32> into memref<4x2x16xf32>
+  linalg.generic {indexing_maps = [#id3, #id3],
+                  iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%cv : memref<4x2x16xf32>) outs(%out : memref<4x2x16xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %zero = arith.constant 0.0 : f32
+    %neg = arith.cmpf olt, %v, %zero : f32
+    %r = arith.select %neg, %zero, %v : f32
+    linalg.yield %r : f32
+  }
+  memref.copy %cv, %d : memref<4x2x16xf32> to memref<4x2x16xf32>
+  memref.dealloc %c : memref<4x32xf32>
+  return
+}
+
+// -----
+
+// C is a view of another buffer (a non-identity layout) read through a
+// reshape: that its elements pair up in order with the reshaped ones is
+// not checked, so the activation stays.
+// CHECK-LABEL: func.func @strided_c_reshaped
+// CHECK: vector.fma
+// CHECK: linalg.generic
+// CHECK: arith.cmpf olt
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+#id1 = affine_map<(d0) -> (d0)>
+func.func @strided_c_reshaped(%a: memref<4x8xf32>, %b: memref<8x32xf32>, %out: memref<128xf32>) {
+  %wide = memref.alloc() : memref<4x32xf32>
+  %c = memref.subview %wide[0, 0] [4, 32] [1, 1] : memref<4x32xf32> to memref<4x32xf32, strided<[32, 1]>>
+  linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<4x8xf32>, memref<8x32xf32>) outs(%c : memref<4x32xf32, strided<[32, 1]>>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  %cv = memref.collapse_shape %c [[0, 1]] : memref<4x32xf32, strided<[32, 1]>> into memref<128xf32, strided<[1]>>
+  linalg.generic {indexing_maps = [#id1, #id1], iterator_types = ["parallel"]}
+      ins(%cv : memref<128xf32, strided<[1]>>) outs(%out : memref<128xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %zero = arith.constant 0.0 : f32
+    %neg = arith.cmpf olt, %v, %zero : f32
+    %r = arith.select %neg, %zero, %v : f32
+    linalg.yield %r : f32
+  }
+  memref.dealloc %wide : memref<4x32xf32>
+  return
+}

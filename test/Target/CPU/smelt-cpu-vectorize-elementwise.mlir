@@ -81,3 +81,280 @@ func.func @left_alone(%a: memref<32xi1>, %b: memref<32xi1>, %c: memref<32xi1>,
   }
   return
 }
+
+// -----
+
+// Tensors, not buffers: bufferization comes first.
+// CHECK-LABEL: func.func @on_tensors
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @on_tensors(%x: tensor<4x32xf32>, %y: tensor<4x32xf32>, %out: tensor<4x32xf32>) -> tensor<4x32xf32> {
+  %0 = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %y : tensor<4x32xf32>, tensor<4x32xf32>) outs(%out : tensor<4x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  } -> tensor<4x32xf32>
+  return %0 : tensor<4x32xf32>
+}
+
+// -----
+
+// The body reads the output's old value (an accumulation): not a plain
+// elementwise op.
+// CHECK-LABEL: func.func @reads_output
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @reads_output(%x: memref<4x32xf32>, %y: memref<4x32xf32>, %out: memref<4x32xf32>) {
+  linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %y : memref<4x32xf32>, memref<4x32xf32>) outs(%out : memref<4x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    %t = arith.addf %s, %o : f32
+    linalg.yield %t : f32
+  }
+  return
+}
+
+// -----
+
+// A row sum has a reduction loop: not elementwise.
+// CHECK-LABEL: func.func @reduction
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+func.func @reduction(%x: memref<4x32xf32>, %out: memref<4xf32>) {
+  linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]}
+      ins(%x : memref<4x32xf32>) outs(%out : memref<4xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %s = arith.addf %a, %o : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A dynamic innermost extent: the vector loop and its scalar tail are
+// laid out at compile time.
+// CHECK-LABEL: func.func @dynamic_width
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @dynamic_width(%x: memref<4x?xf32>, %y: memref<4x?xf32>, %out: memref<4x?xf32>) {
+  linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %y : memref<4x?xf32>, memref<4x?xf32>) outs(%out : memref<4x?xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Rows of 8 are shorter than one vector of 16 lanes.
+// CHECK-LABEL: func.func @short_rows
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @short_rows(%x: memref<4x8xf32>, %y: memref<4x8xf32>, %out: memref<4x8xf32>) {
+  linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %y : memref<4x8xf32>, memref<4x8xf32>) outs(%out : memref<4x8xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// The output is written transposed: its innermost index is not the
+// innermost loop, so a vector of results is not contiguous.
+// CHECK-LABEL: func.func @transposed_output
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#tr = affine_map<(d0, d1) -> (d1, d0)>
+func.func @transposed_output(%x: memref<4x32xf32>, %y: memref<4x32xf32>, %out: memref<32x4xf32>) {
+  linalg.generic {indexing_maps = [#id, #id, #tr], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %y : memref<4x32xf32>, memref<4x32xf32>) outs(%out : memref<32x4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// The output's rows are strided (every other element): vector stores
+// would write the gaps.
+// CHECK-LABEL: func.func @strided_output
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @strided_output(%x: memref<4x32xf32>, %y: memref<4x32xf32>, %out: memref<4x32xf32, strided<[64, 2]>>) {
+  linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %y : memref<4x32xf32>, memref<4x32xf32>) outs(%out : memref<4x32xf32, strided<[64, 2]>>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// An index-typed value in the body has no vector form here: left alone.
+// CHECK-LABEL: func.func @index_result
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @index_result(%x: memref<4x32xf32>, %y: memref<4x32xf32>, %out: memref<4x32xf32>) {
+  linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %y : memref<4x32xf32>, memref<4x32xf32>) outs(%out : memref<4x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    %i = arith.fptosi %s : f32 to i32
+    %j = arith.index_cast %i : i32 to index
+    %k = arith.index_cast %j : index to i32
+    %f = arith.sitofp %k : i32 to f32
+    linalg.yield %f : f32
+  }
+  return
+}
+
+// -----
+
+// A lookup (memref.load at a computed index) is not an elementwise op:
+// the body cannot run on vectors as it is.
+// CHECK-LABEL: func.func @table_lookup
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+memref.global "private" constant @table : memref<256xf32> = dense<1.0>
+func.func @table_lookup(%x: memref<4x32xi8>, %out: memref<4x32xf32>) {
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : memref<4x32xi8>) outs(%out : memref<4x32xf32>) {
+  ^bb0(%a: i8, %o: f32):
+    %t = memref.get_global @table : memref<256xf32>
+    %w = arith.extui %a : i8 to i32
+    %i = arith.index_cast %w : i32 to index
+    %v = memref.load %t[%i] : memref<256xf32>
+    linalg.yield %v : f32
+  }
+  return
+}
+
+// -----
+
+// An i1 input (a select's condition): a byte per element in memory, a bit
+// per lane in vectors.
+// CHECK-LABEL: func.func @boolean_input
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @boolean_input(%x: memref<4x32xi1>, %y: memref<4x32xf32>, %out: memref<4x32xf32>) {
+  linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %y : memref<4x32xi1>, memref<4x32xf32>) outs(%out : memref<4x32xf32>) {
+  ^bb0(%a: i1, %b: f32, %o: f32):
+    %zero = arith.constant 0.0 : f32
+    %s = arith.select %a, %b, %zero : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// An input read transposed varies along the innermost loop in its outer
+// index: neither a vector load nor a broadcast.
+// CHECK-LABEL: func.func @transposed_input
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#tr = affine_map<(d0, d1) -> (d1, d0)>
+func.func @transposed_input(%x: memref<4x32xf32>, %y: memref<32x4xf32>, %out: memref<4x32xf32>) {
+  linalg.generic {indexing_maps = [#id, #tr, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %y : memref<4x32xf32>, memref<32x4xf32>) outs(%out : memref<4x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// An upsampling by 3 does not divide the 16 lanes: each vector would
+// start part-way through a repeated element.
+// CHECK-LABEL: func.func @upsample_by_3
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#by3 = affine_map<(d0, d1) -> (d0, d1 floordiv 3)>
+func.func @upsample_by_3(%x: memref<4x33xf32>, %y: memref<4x11xf32>, %out: memref<4x33xf32>) {
+  linalg.generic {indexing_maps = [#id, #by3, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %y : memref<4x33xf32>, memref<4x11xf32>) outs(%out : memref<4x33xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// An input read at d1 mod 2 (a tiling) is neither contiguous, a
+// broadcast, nor an upsampling.
+// CHECK-LABEL: func.func @modulo_read
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#mod2 = affine_map<(d0, d1) -> (d0, d1 mod 2)>
+func.func @modulo_read(%x: memref<4x32xf32>, %y: memref<4x2xf32>, %out: memref<4x32xf32>) {
+  linalg.generic {indexing_maps = [#id, #mod2, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %y : memref<4x32xf32>, memref<4x2xf32>) outs(%out : memref<4x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// An input whose rows are strided is not read contiguously.
+// CHECK-LABEL: func.func @strided_input
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @strided_input(%x: memref<4x32xf32>, %y: memref<4x32xf32, strided<[64, 2]>>, %out: memref<4x32xf32>) {
+  linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %y : memref<4x32xf32>, memref<4x32xf32, strided<[64, 2]>>) outs(%out : memref<4x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+

@@ -105,6 +105,11 @@ mlir::Value buildConvolution(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::Value weight, mlir::Value bias,
                              mlir::RankedTensorType resultType);
 
+/// Whether A's last dimension and B's contracted one (its second to last,
+/// or its only one) are the same k (or not known yet): ONNX's MatMul rule.
+bool innerDimensionsAgree(mlir::RankedTensorType lhs,
+                          mlir::RankedTensorType rhs);
+
 /// C[batch.., m, n] = A[batch.., m, k] * B[batch.., k, n] with numpy
 /// broadcasting and ONNX's 1-D promotion rules, in the result's element
 /// type (integer operands are widened to it).
