@@ -16,6 +16,17 @@ def ConvertONNXToLinalgPass : Pass<"convert-onnx-to-linalg", "::mlir::ModuleOp">
     depends on the sign (division, comparison, casts) read it from the onnx
     op before conversion.
 
+    Contractions become upstream's named ops where one fits: 2-D MatMul
+    and Gemm `linalg.matmul`, batched products of one batch dimension
+    `linalg.batch_matmul`, convolutions `linalg.conv_{1,2,3}d_nc*_fc*`,
+    grouped 2-D ones `linalg.conv_2d_ngchw_gfchw`, depthwise ones
+    `linalg.depthwise_conv_*_nc*_c*`; integer contractions take centred
+    int32 operands (`x - zero_point` explicit before them). Anything else,
+    broadcasting products included, is a `linalg.generic`. Nothing in the
+    output has a target's layout. With `named-ops=false` every contraction
+    is a generic whose outputs' innermost dimension iterates last (the CPU
+    target's form).
+
     The conversion is partial only in name: an onnx op that has no lowering
     (or a form the lowering does not handle, such as unknown shapes) is an
     error naming the op.
@@ -26,6 +37,10 @@ def ConvertONNXToLinalgPass : Pass<"convert-onnx-to-linalg", "::mlir::ModuleOp">
     %0 = linalg.generic {indexing_maps = [(d0, d1) -> (d0, d1), (d0, d1) -> (d1), ...]}
     ```
   }];
+  let options = [
+    Option<"namedOps", "named-ops", "bool", /*default=*/"true",
+           "Contractions as named linalg ops where one fits (else generics)">,
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",

@@ -1,13 +1,14 @@
 //===- Conv.cpp - onnx Conv and ConvTranspose to linalg -------------------===//
 //
-// Convolution is a linalg.generic over a padded input, with any number
-// of spatial dimensions. Groups split the channel dimension (input
-// [N, G, C/G, ...], weights [G, M/G, C/G, ...]) so every indexing map of
-// a result stays a projected permutation. Output shapes come from ONNX's
+// Convolution is a named linalg convolution over a padded input where one
+// fits (NCHW/FCHW layouts, one group, depthwise, or 2-D groups), else a
+// linalg.generic with any number of spatial dimensions. Groups split the
+// channel dimension (input [N, G, C/G, ...], weights [G, M/G, C/G, ...])
+// so every indexing map of a result stays a projected permutation. Output shapes come from ONNX's
 // shape inference; pads follow auto_pad or the pads attribute. Integer
-// convolutions with constant weights pack both operands for the CPU's
-// int8 kernel; ConvTranspose is a gather, or a contraction when its
-// windows tile the output.
+// convolutions (Quantization.cpp, QuantizedOps.cpp) build on the same
+// function with centred int32 operands; ConvTranspose is a gather, or a
+// contraction when its windows tile the output.
 //
 //===----------------------------------------------------------------------===//
 
@@ -26,10 +27,125 @@
 using namespace mlir;
 using namespace smelt::detail;
 
+namespace {
+
+/// `bias` [F] (or null: zeros) broadcast along `channelDims` of `type`: a
+/// convolution's accumulator start. `bias` has one dimension per entry of
+/// `channelDims`.
+Value accumulatorStart(OpBuilder &b, Location loc, Value bias,
+                       RankedTensorType type, ArrayRef<int64_t> channelDims,
+                       Value zero) {
+  Value empty = tensor::EmptyOp::create(b, loc, type.getShape(),
+                                        type.getElementType());
+  if (!bias)
+    return linalg::FillOp::create(b, loc, zero, empty).getResult(0);
+  int64_t rank = type.getRank();
+  SmallVector<AffineExpr> exprs;
+  for (int64_t d : channelDims)
+    exprs.push_back(b.getAffineDimExpr(d));
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(rank, 0, exprs, b.getContext()),
+      b.getMultiDimIdentityMap(rank)};
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{type}, ValueRange{bias}, ValueRange{empty}, maps,
+             SmallVector<utils::IteratorType>(rank,
+                                              utils::IteratorType::parallel),
+             [](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(nb, l, args[0]);
+             })
+      .getResult(0);
+}
+
+/// The named linalg convolution of padded `x` [N, C, ...] and `weight`
+/// [F, C/G, K...] that ONNX's layouts already are: conv_{1,2,3}d_nc*_fc*
+/// for one group, depthwise_conv_*_nc*_c* for one filter per channel,
+/// conv_2d_ngchw_gfchw for other groups of 2-D windows. Null when none
+/// fits (element types that differ, grouped 1-D or 3-D windows).
+Value namedConvolution(OpBuilder &b, Location loc, Value x, Value weight,
+                       Value bias, RankedTensorType resultType, int64_t groups,
+                       const Window &w, Value zero) {
+  auto xType = cast<RankedTensorType>(x.getType());
+  auto wType = cast<RankedTensorType>(weight.getType());
+  Type element = resultType.getElementType();
+  int64_t spatial = xType.getRank() - 2;
+  if (xType.getElementType() != element || wType.getElementType() != element ||
+      spatial < 1 || spatial > 3)
+    return Value();
+  auto window = RankedTensorType::get({spatial}, b.getI64Type());
+  SmallVector<NamedAttribute> attrs = {
+      b.getNamedAttr("strides",
+                     DenseIntElementsAttr::get(window, ArrayRef(w.strides))),
+      b.getNamedAttr("dilations",
+                     DenseIntElementsAttr::get(window, ArrayRef(w.dilations)))};
+  int64_t c = xType.getDimSize(1), f = wType.getDimSize(0);
+  SmallVector<Type, 1> result = {resultType};
+  if (groups == 1) {
+    SmallVector<Value, 2> inputs = {x, weight};
+    SmallVector<Value, 1> init = {
+        accumulatorStart(b, loc, bias, resultType, {1}, zero)};
+    if (spatial == 1)
+      return linalg::Conv1DNcwFcwOp::create(b, loc, result, inputs, init, attrs)
+          .getResult(0);
+    if (spatial == 2)
+      return linalg::Conv2DNchwFchwOp::create(b, loc, result, inputs, init,
+                                              attrs)
+          .getResult(0);
+    return linalg::Conv3DNcdhwFcdhwOp::create(b, loc, result, inputs, init,
+                                              attrs)
+        .getResult(0);
+  }
+  if (groups == c && f == c) {
+    // Depthwise: the filter [C, 1, K...] as [C, K...].
+    SmallVector<int64_t> filterShape = {c};
+    filterShape.append(wType.getShape().begin() + 2, wType.getShape().end());
+    Value filter = reshapeToStatic(b, loc, weight,
+                                   RankedTensorType::get(filterShape, element));
+    SmallVector<Value, 2> inputs = {x, filter};
+    SmallVector<Value, 1> init = {
+        accumulatorStart(b, loc, bias, resultType, {1}, zero)};
+    if (spatial == 1)
+      return linalg::DepthwiseConv1DNcwCwOp::create(b, loc, result, inputs,
+                                                    init, attrs)
+          .getResult(0);
+    if (spatial == 2)
+      return linalg::DepthwiseConv2DNchwChwOp::create(b, loc, result, inputs,
+                                                      init, attrs)
+          .getResult(0);
+    return linalg::DepthwiseConv3DNcdhwCdhwOp::create(b, loc, result, inputs,
+                                                      init, attrs)
+        .getResult(0);
+  }
+  if (spatial != 2)
+    return Value();
+  // Grouped: [N, G, C/G, H, W] * [G, F/G, C/G, KH, KW] -> [N, G, F/G, OH, OW].
+  int64_t n = xType.getDimSize(0), cg = c / groups, fg = f / groups;
+  auto grouped = [&](Value v, SmallVector<int64_t> shape) {
+    return reshapeToStatic(b, loc, v, RankedTensorType::get(shape, element));
+  };
+  Value gx = grouped(x, {n, groups, cg, xType.getDimSize(2),
+                         xType.getDimSize(3)});
+  Value gw = grouped(weight, {groups, fg, cg, wType.getDimSize(2),
+                              wType.getDimSize(3)});
+  auto yType = RankedTensorType::get({n, groups, fg, resultType.getDimSize(2),
+                                      resultType.getDimSize(3)},
+                                     element);
+  Value start = accumulatorStart(
+      b, loc, bias ? grouped(bias, {groups, fg}) : Value(), yType, {1, 2},
+      zero);
+  Value y = linalg::Conv2DNgchwGfchwOp::create(b, loc, TypeRange{yType},
+                                               ValueRange{gx, gw},
+                                               ValueRange{start}, attrs)
+                .getResult(0);
+  return reshapeToStatic(b, loc, y, resultType);
+}
+
+} // namespace
+
 Value smelt::detail::buildConvolution(OpBuilder &rewriter, Location loc,
                                       Operation *op, Value input,
                                       Value weight, Value bias,
-                                      RankedTensorType resultType) {
+                                      RankedTensorType resultType,
+                                      bool named) {
   auto inputType = dyn_cast<RankedTensorType>(input.getType());
   auto weightType = dyn_cast<RankedTensorType>(weight.getType());
   if (!inputType || !weightType || !resultType ||
@@ -54,6 +170,10 @@ Value smelt::detail::buildConvolution(OpBuilder &rewriter, Location loc,
   bool isFloat = isa<FloatType>(element);
   Value zero = createScalarConstant(rewriter, loc, element, 0.0);
   Value x = padSpatial(rewriter, loc, input, w.padBegin, w.padEnd, zero);
+  if (named)
+    if (Value y = namedConvolution(rewriter, loc, x, weight, bias, resultType,
+                                   groups, w, zero))
+      return y;
 
   // Split channels into groups.
   int64_t cg = c / groups, mg = m / groups;
@@ -143,7 +263,8 @@ Value smelt::detail::buildConvolution(OpBuilder &rewriter, Location loc,
 namespace {
 
 struct ConvLowering : OpConversionPattern<smelt::onnx::ConvOp> {
-  using OpConversionPattern::OpConversionPattern;
+  ConvLowering(const TypeConverter &converter, MLIRContext *ctx, bool namedOps)
+      : OpConversionPattern(converter, ctx), namedOps(namedOps) {}
   LogicalResult
   matchAndRewrite(smelt::onnx::ConvOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -154,13 +275,16 @@ struct ConvLowering : OpConversionPattern<smelt::onnx::ConvOp> {
         !isa<FloatType>(inputType.getElementType()))
       return rewriter.notifyMatchFailure(op, "needs static float shapes");
     Value y = buildConvolution(rewriter, op.getLoc(), op, adaptor.getX(),
-                               adaptor.getW(), adaptor.getB(), resultType);
+                               adaptor.getW(), adaptor.getB(), resultType,
+                               namedOps);
     if (!y)
       return rewriter.notifyMatchFailure(
           op, "needs static shapes, consistent groups and window attributes");
     rewriter.replaceOp(op, y);
     return success();
   }
+
+  bool namedOps;
 };
 
 /// ConvTranspose whose kernel equals its stride (dilation 1): the windows
@@ -430,8 +554,10 @@ struct ConvTransposeLowering
 };
 } // namespace
 
-void smelt::populateONNXConvToLinalgPatterns(const TypeConverter &converter,
-                                             RewritePatternSet &patterns) {
-  patterns.add<ConvLowering, ConvTransposeLowering>(converter,
-                                                    patterns.getContext());
+void smelt::populateONNXConvToLinalgPatterns(
+    const TypeConverter &converter, RewritePatternSet &patterns,
+    const ONNXToLinalgOptions &options) {
+  patterns.add<ConvTransposeLowering>(converter, patterns.getContext());
+  patterns.add<ConvLowering>(converter, patterns.getContext(),
+                             options.namedOps);
 }

@@ -81,16 +81,38 @@ Value buildMatMul2D(OpBuilder &b, Location loc, Value lhs, Value rhs,
       .getResult(0);
 }
 
+/// C = init + A * B for 2-D operands: linalg.matmul when `named` and the
+/// operands are of C's element type, else buildMatMul2D's generic.
+Value contract2D(OpBuilder &b, Location loc, Value lhs, Value rhs, Value init,
+                 bool isUnsigned, bool named) {
+  Type element = cast<RankedTensorType>(init.getType()).getElementType();
+  if (named && cast<RankedTensorType>(lhs.getType()).getElementType() == element &&
+      cast<RankedTensorType>(rhs.getType()).getElementType() == element)
+    return linalg::MatmulOp::create(b, loc, TypeRange{init.getType()},
+                                    ValueRange{lhs, rhs}, ValueRange{init})
+        .getResult(0);
+  return buildMatMul2D(b, loc, lhs, rhs, init, false, false, isUnsigned);
+}
+
 } // namespace
 
 Value smelt::detail::buildMatMul(OpBuilder &b, Location loc, Value lhs,
                                  Value rhs, RankedTensorType resultType,
-                                 bool isUnsigned) {
+                                 bool isUnsigned, bool named) {
   auto lhsType = cast<RankedTensorType>(lhs.getType());
   auto rhsType = cast<RankedTensorType>(rhs.getType());
   Value init = zeroFilled(b, loc, resultType);
   if (lhsType.getRank() == 2 && rhsType.getRank() == 2)
-    return buildMatMul2D(b, loc, lhs, rhs, init, false, false, isUnsigned);
+    return contract2D(b, loc, lhs, rhs, init, isUnsigned, named);
+  // One batch dimension, the same in both (no broadcasting).
+  Type element = resultType.getElementType();
+  if (named && lhsType.getRank() == 3 && rhsType.getRank() == 3 &&
+      lhsType.getDimSize(0) == rhsType.getDimSize(0) &&
+      lhsType.getElementType() == element &&
+      rhsType.getElementType() == element)
+    return linalg::BatchMatmulOp::create(b, loc, TypeRange{resultType},
+                                         ValueRange{lhs, rhs}, ValueRange{init})
+        .getResult(0);
 
   bool hasM = lhsType.getRank() >= 2, hasN = rhsType.getRank() >= 2;
   int64_t resultRank = resultType.getRank();
@@ -144,7 +166,9 @@ Value smelt::detail::buildMatMul(OpBuilder &b, Location loc, Value lhs,
 namespace {
 
 struct MatMulLowering : OpConversionPattern<smelt::onnx::MatMulOp> {
-  using OpConversionPattern::OpConversionPattern;
+  MatMulLowering(const TypeConverter &converter, MLIRContext *ctx,
+                 bool namedOps)
+      : OpConversionPattern(converter, ctx), namedOps(namedOps) {}
   LogicalResult
   matchAndRewrite(smelt::onnx::MatMulOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -159,14 +183,18 @@ struct MatMulLowering : OpConversionPattern<smelt::onnx::MatMulOp> {
       return rewriter.notifyMatchFailure(op, "the inner dimensions differ");
     rewriter.replaceOp(op, buildMatMul(rewriter, op.getLoc(), adaptor.getA(),
                                        adaptor.getB(), resultType,
-                                       isUnsignedElement(op.getA().getType())));
+                                       isUnsignedElement(op.getA().getType()),
+                                       namedOps));
     return success();
   }
+
+  bool namedOps;
 };
 
 /// Y = alpha * A' * B' + beta * C, A' and B' optionally transposed.
 struct GemmLowering : OpConversionPattern<smelt::onnx::GemmOp> {
-  using OpConversionPattern::OpConversionPattern;
+  GemmLowering(const TypeConverter &converter, MLIRContext *ctx, bool namedOps)
+      : OpConversionPattern(converter, ctx), namedOps(namedOps) {}
   LogicalResult
   matchAndRewrite(smelt::onnx::GemmOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -205,13 +233,13 @@ struct GemmLowering : OpConversionPattern<smelt::onnx::GemmOp> {
             return arith::MulFOp::create(
                 b, l, createScalarConstant(b, l, element, beta), args[0]);
           });
-      rewriter.replaceOp(op, buildMatMul2D(rewriter, loc, a, bMatrix, init,
-                                           false, false, false));
+      rewriter.replaceOp(op, contract2D(rewriter, loc, a, bMatrix, init,
+                                        false, namedOps));
       return success();
     }
-    Value product = buildMatMul2D(rewriter, loc, a, bMatrix,
-                                  zeroFilled(rewriter, loc, resultType), false,
-                                  false, false);
+    Value product = contract2D(rewriter, loc, a, bMatrix,
+                               zeroFilled(rewriter, loc, resultType), false,
+                               namedOps);
     if (alpha == 1.0f && (!c || beta == 0.0f)) {
       rewriter.replaceOp(op, product);
       return success();
@@ -242,6 +270,8 @@ struct GemmLowering : OpConversionPattern<smelt::onnx::GemmOp> {
     rewriter.replaceOp(op, result);
     return success();
   }
+
+  bool namedOps;
 };
 
 /// Einsum: one linalg.generic whose dimensions are the equation's letters;
@@ -344,8 +374,8 @@ struct EinsumLowering : OpConversionPattern<smelt::onnx::EinsumOp> {
 struct MatMulIntegerLowering
     : OpConversionPattern<smelt::onnx::MatMulIntegerOp> {
   MatMulIntegerLowering(const TypeConverter &converter, MLIRContext *ctx,
-                        const smelt::IntegerContractionHooks &hooks)
-      : OpConversionPattern(converter, ctx), hooks(hooks) {}
+                        const smelt::ONNXToLinalgOptions &options)
+      : OpConversionPattern(converter, ctx), options(options) {}
   LogicalResult
   matchAndRewrite(smelt::onnx::MatMulIntegerOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -387,7 +417,7 @@ struct MatMulIntegerLowering
       smelt::IntegerMatMul mm{adaptor.getA(), aUnsigned, az->front(),
                               runtimeZeroPoint, *weights, bType,
                               bUnsigned,        *bz};
-      if (Value y = targetMatMul(hooks, rewriter, loc, mm, resultType)) {
+      if (Value y = targetMatMul(options.hooks, rewriter, loc, mm, resultType)) {
         rewriter.replaceOp(op, y);
         return success();
       }
@@ -426,19 +456,22 @@ struct MatMulIntegerLowering
     };
     Value a = centre(adaptor.getA(), adaptor.getAZeroPoint(), aUnsigned, true);
     Value b = centre(adaptor.getB(), adaptor.getBZeroPoint(), bUnsigned, false);
-    rewriter.replaceOp(op, buildMatMul(rewriter, loc, a, b, resultType, false));
+    rewriter.replaceOp(op, buildMatMul(rewriter, loc, a, b, resultType, false,
+                                       options.namedOps));
     return success();
   }
 
-  smelt::IntegerContractionHooks hooks;
+  smelt::ONNXToLinalgOptions options;
 };
 
 } // namespace
 
 void smelt::populateONNXMatMulToLinalgPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns,
-    const IntegerContractionHooks &hooks) {
-  patterns.add<MatMulLowering, GemmLowering, EinsumLowering>(
-      converter, patterns.getContext());
-  patterns.add<MatMulIntegerLowering>(converter, patterns.getContext(), hooks);
+    const ONNXToLinalgOptions &options) {
+  patterns.add<EinsumLowering>(converter, patterns.getContext());
+  patterns.add<MatMulLowering, GemmLowering>(converter, patterns.getContext(),
+                                             options.namedOps);
+  patterns.add<MatMulIntegerLowering>(converter, patterns.getContext(),
+                                      options);
 }

@@ -52,12 +52,12 @@ smelt::ONNXToLinalgTypeConverter::ONNXToLinalgTypeConverter() {
 
 void smelt::populateONNXToLinalgPatterns(const TypeConverter &converter,
                                          RewritePatternSet &patterns,
-                                         const IntegerContractionHooks &hooks) {
+                                         const ONNXToLinalgOptions &options) {
   populateONNXElementwiseToLinalgPatterns(converter, patterns);
-  populateONNXMatMulToLinalgPatterns(converter, patterns, hooks);
+  populateONNXMatMulToLinalgPatterns(converter, patterns, options);
   populateONNXShapeToLinalgPatterns(converter, patterns);
   populateONNXReductionToLinalgPatterns(converter, patterns);
-  populateONNXConvToLinalgPatterns(converter, patterns);
+  populateONNXConvToLinalgPatterns(converter, patterns, options);
   populateONNXPoolingToLinalgPatterns(converter, patterns);
   populateONNXNormalizationToLinalgPatterns(converter, patterns);
   populateONNXSliceToLinalgPatterns(converter, patterns);
@@ -67,19 +67,19 @@ void smelt::populateONNXToLinalgPatterns(const TypeConverter &converter,
   populateONNXResizeToLinalgPatterns(converter, patterns);
   populateONNXLossToLinalgPatterns(converter, patterns);
   populateONNXScatterToLinalgPatterns(converter, patterns);
-  populateONNXQuantizationToLinalgPatterns(converter, patterns, hooks);
+  populateONNXQuantizationToLinalgPatterns(converter, patterns, options);
   populateONNXRecurrentToLinalgPatterns(converter, patterns);
   populateONNXControlFlowToLinalgPatterns(converter, patterns);
-  populateQuantizedTypesToLinalgPatterns(converter, patterns, hooks);
+  populateQuantizedTypesToLinalgPatterns(converter, patterns, options);
 }
 
 LogicalResult
 smelt::convertONNXToLinalg(Operation *root,
-                           const IntegerContractionHooks &hooks) {
+                           const ONNXToLinalgOptions &options) {
   MLIRContext *context = root->getContext();
   ONNXToLinalgTypeConverter converter;
   RewritePatternSet patterns(context);
-  populateONNXToLinalgPatterns(converter, patterns, hooks);
+  populateONNXToLinalgPatterns(converter, patterns, options);
   populateFunctionOpInterfaceTypeConversionPattern<func::FuncOp>(patterns,
                                                                 converter);
   populateReturnOpTypeConversionPattern(patterns, converter);
@@ -109,8 +109,11 @@ namespace {
 
 struct ConvertONNXToLinalgPass
     : smelt::impl::ConvertONNXToLinalgPassBase<ConvertONNXToLinalgPass> {
+  using ConvertONNXToLinalgPassBase::ConvertONNXToLinalgPassBase;
   void runOnOperation() override {
-    if (failed(smelt::convertONNXToLinalg(getOperation())))
+    smelt::ONNXToLinalgOptions options;
+    options.namedOps = namedOps;
+    if (failed(smelt::convertONNXToLinalg(getOperation(), options)))
       signalPassFailure();
   }
 };

@@ -320,7 +320,9 @@ std::optional<SmallVector<int64_t>> constantsOf(Value v) {
 /// weights' zero point per output channel or per tensor).
 struct ConvIntegerLowering
     : OpConversionPattern<smelt::onnx::ConvIntegerOp> {
-  using OpConversionPattern::OpConversionPattern;
+  ConvIntegerLowering(const TypeConverter &converter, MLIRContext *ctx,
+                      bool namedOps)
+      : OpConversionPattern(converter, ctx), namedOps(namedOps) {}
   LogicalResult
   matchAndRewrite(smelt::onnx::ConvIntegerOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -336,12 +338,15 @@ struct ConvIntegerLowering
                       isUnsignedElement(op.getX().getType()), 1);
     Value w = centred(rewriter, loc, adaptor.getW(), adaptor.getWZeroPoint(),
                       isUnsignedElement(op.getW().getType()), 0);
-    Value y = buildConvolution(rewriter, loc, op, x, w, Value(), resultType);
+    Value y = buildConvolution(rewriter, loc, op, x, w, Value(), resultType,
+                               namedOps);
     if (!y)
       return rewriter.notifyMatchFailure(op, "unsupported window or groups");
     rewriter.replaceOp(op, y);
     return success();
   }
+
+  bool namedOps;
 };
 
 /// QLinearConv: ConvInteger plus the int32 bias, requantized per output
@@ -351,8 +356,8 @@ struct ConvIntegerLowering
 struct QLinearConvLowering
     : OpConversionPattern<smelt::onnx::QLinearConvOp> {
   QLinearConvLowering(const TypeConverter &converter, MLIRContext *ctx,
-                      const smelt::IntegerContractionHooks &hooks)
-      : OpConversionPattern(converter, ctx), hooks(hooks) {}
+                      const smelt::ONNXToLinalgOptions &options)
+      : OpConversionPattern(converter, ctx), options(options) {}
   LogicalResult
   matchAndRewrite(smelt::onnx::QLinearConvOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -380,14 +385,15 @@ struct QLinearConvLowering
       smelt::IntegerConvolution conv{op,       adaptor.getX(), xUnsigned,
                                      xz->front(), *weights,   wType,
                                      wUnsigned, *wz,           *bias};
-      acc = targetConvolution(hooks, rewriter, loc, conv, accType);
+      acc = targetConvolution(options.hooks, rewriter, loc, conv, accType);
     }
     if (!acc) {
       Value x = centred(rewriter, loc, adaptor.getX(), adaptor.getXZeroPoint(),
                         xUnsigned, 1);
       Value w = centred(rewriter, loc, adaptor.getW(), adaptor.getWZeroPoint(),
                         wUnsigned, 0);
-      acc = buildConvolution(rewriter, loc, op, x, w, adaptor.getB(), accType);
+      acc = buildConvolution(rewriter, loc, op, x, w, adaptor.getB(), accType,
+                             options.namedOps);
     }
     if (!acc)
       return rewriter.notifyMatchFailure(op, "unsupported window or groups");
@@ -400,7 +406,7 @@ struct QLinearConvLowering
     return success();
   }
 
-  smelt::IntegerContractionHooks hooks;
+  smelt::ONNXToLinalgOptions options;
 };
 
 /// QLinearMatMul: an int32 product of the centred operands (b's zero point
@@ -409,8 +415,8 @@ struct QLinearConvLowering
 struct QLinearMatMulLowering
     : OpConversionPattern<smelt::onnx::QLinearMatMulOp> {
   QLinearMatMulLowering(const TypeConverter &converter, MLIRContext *ctx,
-                        const smelt::IntegerContractionHooks &hooks)
-      : OpConversionPattern(converter, ctx), hooks(hooks) {}
+                        const smelt::ONNXToLinalgOptions &options)
+      : OpConversionPattern(converter, ctx), options(options) {}
   LogicalResult
   matchAndRewrite(smelt::onnx::QLinearMatMulOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -437,14 +443,14 @@ struct QLinearMatMulLowering
       smelt::IntegerMatMul mm{adaptor.getA(), aUnsigned, az->front(),
                               Value(),        *weights,  bType,
                               bUnsigned,      *bz};
-      acc = targetMatMul(hooks, rewriter, loc, mm, accType);
+      acc = targetMatMul(options.hooks, rewriter, loc, mm, accType);
     }
     if (!acc) {
       Value a = centred(rewriter, loc, adaptor.getA(), adaptor.getAZeroPoint(),
                         aUnsigned, aType.getRank() - 2);
       Value b = centred(rewriter, loc, adaptor.getB(), adaptor.getBZeroPoint(),
                         bUnsigned, bType.getRank() - 1);
-      acc = buildMatMul(rewriter, loc, a, b, accType, false);
+      acc = buildMatMul(rewriter, loc, a, b, accType, false, options.namedOps);
     }
     Value multiplier =
         runtimeMultiplier(rewriter, loc, adaptor.getAScale(),
@@ -456,7 +462,7 @@ struct QLinearMatMulLowering
     return success();
   }
 
-  smelt::IntegerContractionHooks hooks;
+  smelt::ONNXToLinalgOptions options;
 };
 
 struct DynamicQuantizeLinearLowering
@@ -519,10 +525,11 @@ struct DynamicQuantizeLinearLowering
 
 void smelt::populateONNXQuantizationToLinalgPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns,
-    const IntegerContractionHooks &hooks) {
+    const ONNXToLinalgOptions &options) {
   patterns.add<QuantizeLinearLowering, DequantizeLinearLowering,
-               DynamicQuantizeLinearLowering, ConvIntegerLowering>(
-      converter, patterns.getContext());
+               DynamicQuantizeLinearLowering>(converter, patterns.getContext());
+  patterns.add<ConvIntegerLowering>(converter, patterns.getContext(),
+                                    options.namedOps);
   patterns.add<QLinearConvLowering, QLinearMatMulLowering>(
-      converter, patterns.getContext(), hooks);
+      converter, patterns.getContext(), options);
 }

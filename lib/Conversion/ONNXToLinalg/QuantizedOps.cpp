@@ -83,8 +83,8 @@ Value zeroPointTensor(OpBuilder &b, Location loc, quant::QuantizedType type) {
 
 struct QuantizedConvLowering : OpConversionPattern<smelt::QuantizedConvOp> {
   QuantizedConvLowering(const TypeConverter &converter, MLIRContext *ctx,
-                        const smelt::IntegerContractionHooks &hooks)
-      : OpConversionPattern(converter, ctx), hooks(hooks) {}
+                        const smelt::ONNXToLinalgOptions &options)
+      : OpConversionPattern(converter, ctx), options(options) {}
   LogicalResult
   matchAndRewrite(smelt::QuantizedConvOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -112,7 +112,7 @@ struct QuantizedConvLowering : OpConversionPattern<smelt::QuantizedConvOp> {
       smelt::IntegerConvolution conv{op,       adaptor.getX(), !x.isSigned(),
                                      xZero,    *weights,       wType,
                                      !w.isSigned(), wZeros,    *bias};
-      acc = targetConvolution(hooks, rewriter, loc, conv, accType);
+      acc = targetConvolution(options.hooks, rewriter, loc, conv, accType);
     }
     if (!acc) {
       Value xc = centred(rewriter, loc, adaptor.getX(),
@@ -120,7 +120,7 @@ struct QuantizedConvLowering : OpConversionPattern<smelt::QuantizedConvOp> {
       Value wc = centred(rewriter, loc, adaptor.getW(),
                          zeroPointTensor(rewriter, loc, w), !w.isSigned(), 0);
       acc = buildConvolution(rewriter, loc, op, xc, wc, adaptor.getBias(),
-                             accType);
+                             accType, options.namedOps);
     }
     if (!acc)
       return rewriter.notifyMatchFailure(op, "unsupported window or groups");
@@ -128,14 +128,14 @@ struct QuantizedConvLowering : OpConversionPattern<smelt::QuantizedConvOp> {
     return success();
   }
 
-  smelt::IntegerContractionHooks hooks;
+  smelt::ONNXToLinalgOptions options;
 };
 
 struct QuantizedMatMulLowering
     : OpConversionPattern<smelt::QuantizedMatMulOp> {
   QuantizedMatMulLowering(const TypeConverter &converter, MLIRContext *ctx,
-                          const smelt::IntegerContractionHooks &hooks)
-      : OpConversionPattern(converter, ctx), hooks(hooks) {}
+                          const smelt::ONNXToLinalgOptions &options)
+      : OpConversionPattern(converter, ctx), options(options) {}
   LogicalResult
   matchAndRewrite(smelt::QuantizedMatMulOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -158,7 +158,7 @@ struct QuantizedMatMulLowering
       smelt::IntegerMatMul mm{adaptor.getA(), !a.isSigned(), aZero,
                               Value(),        *weights,      bType,
                               !b.isSigned(),  bZeros};
-      acc = targetMatMul(hooks, rewriter, loc, mm, accType);
+      acc = targetMatMul(options.hooks, rewriter, loc, mm, accType);
     }
     if (!acc) {
       Value ac = centred(rewriter, loc, adaptor.getA(),
@@ -167,13 +167,14 @@ struct QuantizedMatMulLowering
       Value bc = centred(rewriter, loc, adaptor.getB(),
                          zeroPointTensor(rewriter, loc, b), !b.isSigned(),
                          bType.getRank() - 1);
-      acc = buildMatMul(rewriter, loc, ac, bc, accType, false);
+      acc = buildMatMul(rewriter, loc, ac, bc, accType, false,
+                        options.namedOps);
     }
     rewriter.replaceOp(op, acc);
     return success();
   }
 
-  smelt::IntegerContractionHooks hooks;
+  smelt::ONNXToLinalgOptions options;
 };
 
 /// The per-element scales of `type` along a dimension of `count` elements
@@ -333,9 +334,9 @@ struct QuantizeCastLowering : OpConversionPattern<quant::QuantizeCastOp> {
 
 void smelt::populateQuantizedTypesToLinalgPatterns(
     const TypeConverter &converter, RewritePatternSet &patterns,
-    const IntegerContractionHooks &hooks) {
+    const ONNXToLinalgOptions &options) {
   patterns.add<QuantizedConvLowering, QuantizedMatMulLowering>(
-      converter, patterns.getContext(), hooks);
+      converter, patterns.getContext(), options);
   patterns.add<RequantizeLowering, ReinterpretLowering<quant::StorageCastOp>,
                ReinterpretLowering<tensor::BitcastOp>, DequantizeCastLowering,
                QuantizeCastLowering>(converter, patterns.getContext());

@@ -318,7 +318,7 @@ struct CPUConvertONNXToLinalgPass
     : smelt::impl::CPUConvertONNXToLinalgPassBase<CPUConvertONNXToLinalgPass> {
   void runOnOperation() override {
     if (failed(smelt::convertONNXToLinalg(getOperation(),
-                                          smelt::getCPUIntegerContractionHooks())))
+                                          smelt::getCPUConversionOptions())))
       signalPassFailure();
   }
 };
@@ -330,4 +330,11 @@ smelt::IntegerContractionHooks smelt::getCPUIntegerContractionHooks() {
   hooks.convolution = packedConvolution;
   hooks.matmul = packedMatMul;
   return hooks;
+}
+
+smelt::ONNXToLinalgOptions smelt::getCPUConversionOptions() {
+  ONNXToLinalgOptions options;
+  options.namedOps = false;
+  options.hooks = getCPUIntegerContractionHooks();
+  return options;
 }

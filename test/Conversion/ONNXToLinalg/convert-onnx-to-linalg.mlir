@@ -1,4 +1,4 @@
-// RUN: smelt-opt %s --split-input-file --convert-onnx-to-linalg | FileCheck %s
+// RUN: smelt-opt %s --split-input-file --convert-onnx-to-linalg=named-ops=false | FileCheck %s
 
 // Broadcasting: the [3] operand repeats along the first dimension.
 // CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1) -> (d0, d1)>

@@ -1,4 +1,4 @@
-// RUN: smelt-opt %s --split-input-file --convert-onnx-to-linalg | FileCheck %s
+// RUN: smelt-opt %s --split-input-file --convert-onnx-to-linalg=named-ops=false | FileCheck %s
 
 // Conv: the input is padded, channels are split into groups, the
 // accumulator starts at the bias, and the output positions iterate innermost.

@@ -1,4 +1,4 @@
-// RUN: smelt-opt %s --split-input-file --convert-onnx-to-linalg | FileCheck %s
+// RUN: smelt-opt %s --split-input-file --convert-onnx-to-linalg=named-ops=false | FileCheck %s
 // RUN: smelt-opt %s --split-input-file --smelt-cpu-convert-onnx-to-linalg | FileCheck %s --check-prefix=CPU
 
 // Smelt's integer ops on !quant.uniform tensors lower with the scales and

@@ -100,10 +100,14 @@ mlir::Type elementTypeOf(mlir::Type type);
 /// starting from `bias` [M] or zero; strides, dilations, pads, auto_pad and
 /// group come from `op`'s attributes (Conv, ConvInteger, QLinearConv). Null
 /// when the shapes or attributes do not fit.
+/// With `named`, the named convolution that fits (conv_{1,2,3}d_nc*_fc*,
+/// grouped conv_2d_ngchw_gfchw, depthwise_conv_*_nc*_c*), else a generic
+/// iterated (n, g, f, c, k..., o...).
 mlir::Value buildConvolution(mlir::OpBuilder &b, mlir::Location loc,
                              mlir::Operation *op, mlir::Value input,
                              mlir::Value weight, mlir::Value bias,
-                             mlir::RankedTensorType resultType);
+                             mlir::RankedTensorType resultType,
+                             bool named = false);
 
 /// Whether A's last dimension and B's contracted one (its second to last,
 /// or its only one) are the same k (or not known yet): ONNX's MatMul rule.
@@ -113,9 +117,12 @@ bool innerDimensionsAgree(mlir::RankedTensorType lhs,
 /// C[batch.., m, n] = A[batch.., m, k] * B[batch.., k, n] with numpy
 /// broadcasting and ONNX's 1-D promotion rules, in the result's element
 /// type (integer operands are widened to it).
+/// With `named`, linalg.matmul / linalg.batch_matmul where the shapes and
+/// element types fit.
 mlir::Value buildMatMul(mlir::OpBuilder &b, mlir::Location loc,
                         mlir::Value lhs, mlir::Value rhs,
-                        mlir::RankedTensorType resultType, bool isUnsigned);
+                        mlir::RankedTensorType resultType, bool isUnsigned,
+                        bool named = false);
 
 /// round_half_even(v) (f32), clamped to the range of `intType` (its sign
 /// `isUnsigned`), converted to it.

@@ -70,6 +70,18 @@ struct IntegerContractionHooks {
       matmul;
 };
 
+/// What a target asks of the conversion.
+struct ONNXToLinalgOptions {
+  /// Contractions as upstream's named structured ops where one fits
+  /// (linalg.matmul, linalg.batch_matmul, linalg.conv_{1,2,3}d_nc*_fc*,
+  /// linalg.conv_2d_ngchw_gfchw, linalg.depthwise_conv_*_nc*_c*), generics
+  /// otherwise; false: generics throughout, iterated with the outputs'
+  /// innermost dimension last (the CPU target's contraction passes read
+  /// those).
+  bool namedOps = true;
+  IntegerContractionHooks hooks;
+};
+
 /// Maps ONNX's types to what upstream dialects accept: unsigned integer
 /// elements become signless (the sign lives in the op's semantics), and
 /// `!quant.uniform` elements their signless storage (the scales and zero
@@ -85,7 +97,7 @@ void populateONNXElementwiseToLinalgPatterns(
 /// MatMul and Gemm.
 void populateONNXMatMulToLinalgPatterns(
     const mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns,
-    const IntegerContractionHooks &hooks = {});
+    const ONNXToLinalgOptions &options = {});
 /// Constant, Identity, Reshape, Flatten, Squeeze, Unsqueeze, Transpose,
 /// Concat, Shape.
 void populateONNXShapeToLinalgPatterns(const mlir::TypeConverter &converter,
@@ -97,7 +109,8 @@ void populateONNXReductionToLinalgPatterns(const mlir::TypeConverter &converter,
 
 /// Conv and ConvTranspose.
 void populateONNXConvToLinalgPatterns(const mlir::TypeConverter &converter,
-                                      mlir::RewritePatternSet &patterns);
+                                      mlir::RewritePatternSet &patterns,
+                                      const ONNXToLinalgOptions &options = {});
 /// MaxPool, AveragePool, GlobalAveragePool and GlobalMaxPool.
 void populateONNXPoolingToLinalgPatterns(const mlir::TypeConverter &converter,
                                          mlir::RewritePatternSet &patterns);
@@ -137,7 +150,7 @@ void populateONNXScatterToLinalgPatterns(const mlir::TypeConverter &converter,
 /// QLinearMatMul.
 void populateONNXQuantizationToLinalgPatterns(
     const mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns,
-    const IntegerContractionHooks &hooks = {});
+    const ONNXToLinalgOptions &options = {});
 
 /// RNN, GRU and LSTM (default activations), as scf loops over time.
 void populateONNXRecurrentToLinalgPatterns(const mlir::TypeConverter &converter,
@@ -153,19 +166,19 @@ void populateONNXControlFlowToLinalgPatterns(
 /// with the scales and zero points read from the types.
 void populateQuantizedTypesToLinalgPatterns(
     const mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns,
-    const IntegerContractionHooks &hooks = {});
+    const ONNXToLinalgOptions &options = {});
 
 /// All of the above.
 
 void populateONNXToLinalgPatterns(const mlir::TypeConverter &converter,
                                   mlir::RewritePatternSet &patterns,
-                                  const IntegerContractionHooks &hooks = {});
+                                  const ONNXToLinalgOptions &options = {});
 
 /// The full conversion of `root`'s onnx ops (convert-onnx-to-linalg's),
-/// with a target's `hooks` for the integer contractions' accumulators.
+/// in the forms a target asks for.
 mlir::LogicalResult
 convertONNXToLinalg(mlir::Operation *root,
-                    const IntegerContractionHooks &hooks = {});
+                    const ONNXToLinalgOptions &options = {});
 
 } // namespace smelt
 

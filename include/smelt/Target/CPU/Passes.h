@@ -32,6 +32,11 @@ constexpr llvm::StringLiteral kSignatureAttrName = "smelt.signature";
 /// (smelt-cpu-convert-onnx-to-linalg).
 IntegerContractionHooks getCPUIntegerContractionHooks();
 
+/// What the CPU asks of the neutral conversion: its int8 hooks, and
+/// contractions as generics iterated outputs-innermost, the form its
+/// contraction passes read (until its codegen starts from named ops).
+ONNXToLinalgOptions getCPUConversionOptions();
+
 #define GEN_PASS_REGISTRATION
 #include "smelt/Target/CPU/Passes.h.inc"
 
