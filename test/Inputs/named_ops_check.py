@@ -141,6 +141,40 @@ def conv_integer_case(name, shape, filters, kernel, group):
     return name, ops, want
 
 
+def pool_ref(x, kernel, pads, strides, is_max, include_pad=False):
+    """ONNX MaxPool / AveragePool (explicit pads, no ceil_mode)."""
+    spatial = x.ndim - 2
+    fill = -np.inf if is_max else 0.0
+    width = [(0, 0), (0, 0)] + [(pads[i], pads[i + spatial])
+                                for i in range(spatial)]
+    xp = np.pad(x.astype(np.float64), width, constant_values=fill)
+    ones = np.pad(np.ones(x.shape), width,
+                  constant_values=1.0 if include_pad else 0.0)
+    out = [(xp.shape[2 + i] - kernel[i]) // strides[i] + 1
+           for i in range(spatial)]
+    y = np.zeros(list(x.shape[:2]) + out)
+    for o in np.ndindex(*out):
+        window = (slice(None), slice(None)) + tuple(
+            slice(o[i] * strides[i], o[i] * strides[i] + kernel[i])
+            for i in range(spatial))
+        axes = tuple(range(2, 2 + spatial))
+        y[(slice(None), slice(None)) + o] = (
+            xp[window].max(axis=axes) if is_max else
+            xp[window].sum(axis=axes) / ones[window].sum(axis=axes))
+    return y.astype(np.float32)
+
+
+def pool_case(name, op, shape, kernel, pads, strides, include_pad=False):
+    x = rng.standard_normal(shape).astype(np.float32)
+    want = pool_ref(x, kernel, pads, strides, op == "MaxPool", include_pad)
+    extra = ", count_include_pad = 1 : i64" if include_pad else ""
+    ops = ["%%x = onnx.Constant() {value = dense<%s> : %s} : () -> %s"
+           % (dense(x), ttype(x), ttype(x)),
+           "%%y = onnx.%s(%%x) {kernel_shape = %s, pads = %s, strides = %s%s} : (%s) -> %s"
+           % (op, kernel, pads, strides, extra, ttype(x), ttype(want))]
+    return name, ops, want
+
+
 CASES = [
     conv_case("conv2d", [2, 3, 7, 6], 4, [3, 3], pads=[1, 0, 1, 2],
               strides=[2, 1], dilations=[1, 2]),
@@ -156,6 +190,14 @@ CASES = [
     matmul_case("broadcast_matmul", [2, 4, 5], [5, 3]),
     gemm_case("gemm", 4, 6, 3),
     conv_integer_case("conv_integer", [1, 4, 5, 5], 6, [3, 3], 2),
+    pool_case("max_pool", "MaxPool", [2, 3, 7, 6], [3, 2], [1, 0, 1, 1], [2, 2]),
+    pool_case("max_pool1d", "MaxPool", [1, 2, 9], [3], [1, 1], [2]),
+    pool_case("average_pool", "AveragePool", [1, 3, 6, 6], [3, 3],
+              [1, 1, 1, 1], [2, 2]),
+    pool_case("average_pool_include_pad", "AveragePool", [1, 2, 5, 5], [2, 2],
+              [1, 0, 0, 1], [1, 1], include_pad=True),
+    pool_case("average_pool3d", "AveragePool", [1, 2, 4, 4, 4], [2, 2, 2],
+              [0] * 6, [2, 2, 2]),
 ]
 
 LOWER = ("builtin.module(one-shot-bufferize{bufferize-function-boundaries},"

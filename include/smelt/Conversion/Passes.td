@@ -20,7 +20,8 @@ def ConvertONNXToLinalgPass : Pass<"convert-onnx-to-linalg", "::mlir::ModuleOp">
     and Gemm `linalg.matmul`, batched products of one batch dimension
     `linalg.batch_matmul`, convolutions `linalg.conv_{1,2,3}d_nc*_fc*`,
     grouped 2-D ones `linalg.conv_2d_ngchw_gfchw`, depthwise ones
-    `linalg.depthwise_conv_*_nc*_c*`; integer contractions take centred
+    `linalg.depthwise_conv_*_nc*_c*`, float 1-D and 2-D pooling
+    `linalg.pooling_nc{w,hw}_{max,sum}`; integer contractions take centred
     int32 operands (`x - zero_point` explicit before them). Anything else,
     broadcasting products included, is a `linalg.generic`. Nothing in the
     output has a target's layout. With `named-ops=false` every contraction

@@ -58,7 +58,7 @@ void smelt::populateONNXToLinalgPatterns(const TypeConverter &converter,
   populateONNXShapeToLinalgPatterns(converter, patterns);
   populateONNXReductionToLinalgPatterns(converter, patterns);
   populateONNXConvToLinalgPatterns(converter, patterns, options);
-  populateONNXPoolingToLinalgPatterns(converter, patterns);
+  populateONNXPoolingToLinalgPatterns(converter, patterns, options);
   populateONNXNormalizationToLinalgPatterns(converter, patterns);
   populateONNXSliceToLinalgPatterns(converter, patterns);
   populateONNXGatherToLinalgPatterns(converter, patterns);

@@ -1,6 +1,7 @@
 //===- Pooling.cpp - onnx pooling to linalg -------------------------------===//
 //
-// Pooling is a linalg.generic over a padded input, with any number of
+// Pooling is a named linalg pooling op over a padded input for float 1-D
+// and 2-D windows (NCW, NCHW), else a linalg.generic with any number of
 // spatial dimensions, its window an operand that only gives the window
 // dimensions their extent. Pads follow auto_pad or the pads attribute,
 // and ceil_mode windows that run past the input read extra padding.
@@ -24,9 +25,10 @@ using namespace smelt::detail;
 
 namespace {
 
-/// Sums or maximizes `x` (already padded) over windows: [N, C, O...].
+/// Sums or maximizes `x` (already padded) over windows: [N, C, O...]. With
+/// `named`, float 1-D and 2-D windows are linalg.pooling_nc{w,hw}_{max,sum}.
 Value poolWindows(OpBuilder &b, Location loc, Value x, const Window &w,
-                  RankedTensorType resultType, bool isMax,
+                  RankedTensorType resultType, bool isMax, bool named,
                   bool isUnsigned = false) {
   MLIRContext *ctx = b.getContext();
   int64_t spatial = w.kernel.size();
@@ -50,6 +52,33 @@ Value poolWindows(OpBuilder &b, Location loc, Value x, const Window &w,
                       : createScalarConstant(b, loc, element, 0.0);
   Value empty = tensor::EmptyOp::create(b, loc, resultType.getShape(), element);
   Value init = linalg::FillOp::create(b, loc, start, empty).getResult(0);
+  if (named && isa<FloatType>(element) && (spatial == 1 || spatial == 2)) {
+    auto windowType = RankedTensorType::get({spatial}, b.getI64Type());
+    SmallVector<NamedAttribute> attrs = {
+        b.getNamedAttr("strides", DenseIntElementsAttr::get(
+                                      windowType, ArrayRef(w.strides))),
+        b.getNamedAttr("dilations", DenseIntElementsAttr::get(
+                                        windowType, ArrayRef(w.dilations)))};
+    SmallVector<Type, 1> result = {resultType};
+    SmallVector<Value, 2> inputs = {x, window};
+    SmallVector<Value, 1> outputs = {init};
+    Operation *pool;
+    if (spatial == 1)
+      pool = isMax ? linalg::PoolingNcwMaxOp::create(b, loc, result, inputs,
+                                                     outputs, attrs)
+                         .getOperation()
+                   : linalg::PoolingNcwSumOp::create(b, loc, result, inputs,
+                                                     outputs, attrs)
+                         .getOperation();
+    else
+      pool = isMax ? linalg::PoolingNchwMaxOp::create(b, loc, result, inputs,
+                                                      outputs, attrs)
+                         .getOperation()
+                   : linalg::PoolingNchwSumOp::create(b, loc, result, inputs,
+                                                      outputs, attrs)
+                         .getOperation();
+    return pool->getResult(0);
+  }
   SmallVector<AffineMap> maps = {AffineMap::get(dims, 0, xExprs, ctx),
                                  AffineMap::get(dims, 0, kExprs, ctx),
                                  AffineMap::get(dims, 0, yExprs, ctx)};
@@ -69,7 +98,9 @@ Value poolWindows(OpBuilder &b, Location loc, Value x, const Window &w,
 }
 
 struct MaxPoolLowering : OpConversionPattern<smelt::onnx::MaxPoolOp> {
-  using OpConversionPattern::OpConversionPattern;
+  MaxPoolLowering(const TypeConverter &converter, MLIRContext *ctx,
+                  bool namedOps)
+      : OpConversionPattern(converter, ctx), namedOps(namedOps) {}
   LogicalResult
   matchAndRewrite(smelt::onnx::MaxPoolOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -93,13 +124,17 @@ struct MaxPoolLowering : OpConversionPattern<smelt::onnx::MaxPoolOp> {
     Value x = padSpatial(rewriter, loc, adaptor.getX(), w.padBegin, w.padEnd,
                          lowest);
     rewriter.replaceOp(op, poolWindows(rewriter, loc, x, w, resultType, true,
-                                       isUnsigned));
+                                       namedOps, isUnsigned));
     return success();
   }
+
+  bool namedOps;
 };
 
 struct AveragePoolLowering : OpConversionPattern<smelt::onnx::AveragePoolOp> {
-  using OpConversionPattern::OpConversionPattern;
+  AveragePoolLowering(const TypeConverter &converter, MLIRContext *ctx,
+                      bool namedOps)
+      : OpConversionPattern(converter, ctx), namedOps(namedOps) {}
   LogicalResult
   matchAndRewrite(smelt::onnx::AveragePoolOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
@@ -120,7 +155,7 @@ struct AveragePoolLowering : OpConversionPattern<smelt::onnx::AveragePoolOp> {
     Value one = createScalarConstant(rewriter, loc, element, 1.0);
     Value x = padSpatial(rewriter, loc, adaptor.getX(), w.padBegin, w.padEnd,
                          zero);
-    Value sums = poolWindows(rewriter, loc, x, w, resultType, false);
+    Value sums = poolWindows(rewriter, loc, x, w, resultType, false, namedOps);
 
     // The divisor of each window: its input cells, plus the declared padding
     // when count_include_pad (never the extra padding ceil_mode adds).
@@ -147,7 +182,8 @@ struct AveragePoolLowering : OpConversionPattern<smelt::onnx::AveragePoolOp> {
                             includePad ? one : zero);
     SmallVector<int64_t> none(w.kernel.size(), 0);
     mask = padSpatial(rewriter, loc, mask, none, extraEnd, zero);
-    Value counts = poolWindows(rewriter, loc, mask, w, resultType, false);
+    Value counts =
+        poolWindows(rewriter, loc, mask, w, resultType, false, namedOps);
     Value result = buildBroadcastElementwise(
         rewriter, loc, resultType, ValueRange{sums, counts},
         [](OpBuilder &b, Location l, ValueRange args) -> Value {
@@ -156,6 +192,8 @@ struct AveragePoolLowering : OpConversionPattern<smelt::onnx::AveragePoolOp> {
     rewriter.replaceOp(op, result);
     return success();
   }
+
+  bool namedOps;
 };
 
 /// GlobalAveragePool / GlobalMaxPool: a reduction over the spatial dims.
@@ -214,10 +252,12 @@ struct GlobalPoolLowering : OpConversionPattern<OpTy> {
 
 } // namespace
 
-void smelt::populateONNXPoolingToLinalgPatterns(const TypeConverter &converter,
-                                                RewritePatternSet &patterns) {
-  patterns.add<MaxPoolLowering, AveragePoolLowering,
-               GlobalPoolLowering<smelt::onnx::GlobalAveragePoolOp, false>,
+void smelt::populateONNXPoolingToLinalgPatterns(
+    const TypeConverter &converter, RewritePatternSet &patterns,
+    const ONNXToLinalgOptions &options) {
+  patterns.add<MaxPoolLowering, AveragePoolLowering>(
+      converter, patterns.getContext(), options.namedOps);
+  patterns.add<GlobalPoolLowering<smelt::onnx::GlobalAveragePoolOp, false>,
                GlobalPoolLowering<smelt::onnx::GlobalMaxPoolOp, true>>(
       converter, patterns.getContext());
 }

@@ -149,3 +149,44 @@ func.func @quantized_matmul(%a: tensor<2x3x!quant.uniform<u8:f32, 0.5:10>>, %b: 
   %acc = smelt.quantized_matmul(%a, %b) : (tensor<2x3x!quant.uniform<u8:f32, 0.5:10>>, tensor<3x2x!quant.uniform<i8:f32, 0.25>>) -> tensor<2x2x!quant.uniform<i32:f32, 0.125>>
   return %acc : tensor<2x2x!quant.uniform<i32:f32, 0.125>>
 }
+
+// -----
+
+// Pooling over 2-D windows: the input padded with the lowest value, then
+// linalg.pooling_nchw_max with the window as an operand that gives only
+// its extent.
+// CHECK-LABEL: func @max_pool
+// CHECK: %[[X:.*]] = tensor.pad %arg0 low[0, 0, 1, 1] high[0, 0, 1, 1]
+// CHECK: %[[K:.*]] = tensor.empty() : tensor<3x3xf32>
+// CHECK: linalg.pooling_nchw_max {dilations = dense<1> : tensor<2xi64>, strides = dense<2> : tensor<2xi64>} ins(%[[X]], %[[K]] : tensor<1x2x10x10xf32>, tensor<3x3xf32>)
+// GENERIC-LABEL: func @max_pool
+// GENERIC-NOT: linalg.pooling
+func.func @max_pool(%x: tensor<1x2x8x8xf32>) -> tensor<1x2x4x4xf32> {
+  %y = onnx.MaxPool(%x) {kernel_shape = [3, 3], pads = [1, 1, 1, 1], strides = [2, 2]} : (tensor<1x2x8x8xf32>) -> tensor<1x2x4x4xf32>
+  return %y : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// Average pooling: window sums (linalg.pooling_nchw_sum) over the input
+// and over a mask of the cells each window counts, divided.
+// CHECK-LABEL: func @average_pool
+// CHECK: linalg.pooling_nchw_sum
+// CHECK: linalg.pooling_nchw_sum
+// CHECK: arith.divf
+func.func @average_pool(%x: tensor<1x2x8x8xf32>) -> tensor<1x2x4x4xf32> {
+  %y = onnx.AveragePool(%x) {kernel_shape = [3, 3], pads = [1, 1, 1, 1], strides = [2, 2]} : (tensor<1x2x8x8xf32>) -> tensor<1x2x4x4xf32>
+  return %y : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// Integer max pooling (uint8, the fused QDQ form) has no NCHW named op:
+// a generic with an unsigned maximum.
+// CHECK-LABEL: func @max_pool_uint8
+// CHECK-NOT: linalg.pooling
+// CHECK: arith.maxui
+func.func @max_pool_uint8(%x: tensor<1x2x4x4xui8>) -> tensor<1x2x2x2xui8> {
+  %y = onnx.MaxPool(%x) {kernel_shape = [2, 2], strides = [2, 2]} : (tensor<1x2x4x4xui8>) -> tensor<1x2x2x2xui8>
+  return %y : tensor<1x2x2x2xui8>
+}

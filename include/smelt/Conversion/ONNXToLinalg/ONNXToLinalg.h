@@ -112,8 +112,9 @@ void populateONNXConvToLinalgPatterns(const mlir::TypeConverter &converter,
                                       mlir::RewritePatternSet &patterns,
                                       const ONNXToLinalgOptions &options = {});
 /// MaxPool, AveragePool, GlobalAveragePool and GlobalMaxPool.
-void populateONNXPoolingToLinalgPatterns(const mlir::TypeConverter &converter,
-                                         mlir::RewritePatternSet &patterns);
+void populateONNXPoolingToLinalgPatterns(
+    const mlir::TypeConverter &converter, mlir::RewritePatternSet &patterns,
+    const ONNXToLinalgOptions &options = {});
 /// BatchNormalization, LRN, MeanVarianceNormalization, LayerNormalization,
 /// InstanceNormalization and Dropout (inference).
 void populateONNXNormalizationToLinalgPatterns(
