@@ -4,8 +4,7 @@
 // The byte side of smelt-cpu-vectorize-contractions: the packed u8 x s8
 // products and convolutions (dot products four k at a time, at 512 bits),
 // their column packing, integer max pooling, and each reason one is
-// declined (the f32 cases are
-// in smelt-cpu-vectorize-contractions.mlir).
+// declined (the f32 cases are in smelt-cpu-vectorize-contractions.mlir).
 
 
 // Max pooling of int8 values: the window kernel runs on bytes, 64 lanes
