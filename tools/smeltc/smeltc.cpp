@@ -118,6 +118,11 @@ int main(int argc, char **argv) {
                "format and, with --calibration data, each layer's divergence "
                "from the float model"),
       cl::value_desc("file"), cl::cat(category));
+  cl::opt<bool> explainKernels(
+      "explain-kernels",
+      cl::desc("Say which layers run without a vector kernel, and why (a "
+               "remark naming each node)"),
+      cl::cat(category));
   cl::list<std::string> inputShapes(
       "input-shape",
       cl::desc("Fix an input's shape, e.g. --input-shape=x:1x3x224x224"),
@@ -137,6 +142,7 @@ int main(int argc, char **argv) {
   options.targetOptions.cpu = cpu;
   options.targetOptions.optLevel = static_cast<int>(optLevel);
   options.targetOptions.externalWeights = weights == External;
+  options.targetOptions.explainKernels = explainKernels;
   options.calibrationPath = calibration;
   options.calibrationMethod = calibrationMethod;
   options.calibrationPercentile = calibrationPercentile;

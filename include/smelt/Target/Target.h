@@ -35,6 +35,9 @@ struct TargetOptions {
   /// Weights in a side file next to the artifact (`model.weights` beside
   /// `model.so`), memory-mapped by the runtime, instead of inside it.
   bool externalWeights = false;
+  /// A remark on each layer whose code takes no vector kernel, with the
+  /// reason (`--explain-kernels`).
+  bool explainKernels = false;
 };
 
 /// The artifacts a target can produce from a lowered module.

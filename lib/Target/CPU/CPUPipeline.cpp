@@ -60,6 +60,7 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
   // epilogue was, and the plan must see its inputs live until then.
   CPUVectorizeContractionsPassOptions vectorize;
   vectorize.vectorBits = getCPUVectorBits(options);
+  vectorize.explain = options.explainKernels;
   pm.addNestedPass<func::FuncOp>(
       createCPUVectorizeContractionsPass(vectorize));
   CPUVectorizeElementwisePassOptions elementwise;
@@ -123,6 +124,11 @@ struct CPUPipelineOptions : PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("Vector register width the kernels use (128, 256, 512; "
                      "0: the processor's widest)"),
       llvm::cl::init(0)};
+  Option<bool> explainKernels{
+      *this, "explain-kernels",
+      llvm::cl::desc("Remark on each layer left without a vector kernel, "
+                     "with the reason"),
+      llvm::cl::init(false)};
 };
 } // namespace
 
@@ -136,6 +142,7 @@ void smelt::registerCPUPipeline() {
         TargetOptions target;
         target.cpu = options.cpu;
         target.vectorBits = options.vectorBits;
+        target.explainKernels = options.explainKernels;
         buildCPUPipeline(pm, target);
       });
 }

@@ -69,13 +69,16 @@ struct Contraction {
 };
 
 /// A static f32 contraction or window reduction on buffers (see
-/// VectorizeContractions.cpp for the form), as the kernel runs it.
-std::optional<Contraction> matchContraction(mlir::linalg::GenericOp op);
+/// VectorizeContractions.cpp for the form), as the kernel runs it; when it
+/// is not one, `whyNot` (if given) says why.
+std::optional<Contraction> matchContraction(mlir::linalg::GenericOp op,
+                                            std::string *whyNot = nullptr);
 
 /// `acc + ext(a) * ext(b)` on i8 into i32, one extension unsigned and the
 /// other signed, with B read through the packed map (k floordiv 4, n,
 /// k mod 4): the form buildPackedInt8MatMul produces.
-std::optional<Contraction> matchInt8Contraction(mlir::linalg::GenericOp op);
+std::optional<Contraction>
+matchInt8Contraction(mlir::linalg::GenericOp op, std::string *whyNot = nullptr);
 
 /// The fill or broadcast that initializes C right before the contraction,
 /// with nothing else touching C in between.

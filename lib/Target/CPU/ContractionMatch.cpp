@@ -132,43 +132,48 @@ void assignRowsAndBatches(Contraction &k,
 } // namespace
 
 std::optional<Contraction>
-smelt::detail::matchContraction(linalg::GenericOp op) {
+smelt::detail::matchContraction(linalg::GenericOp op, std::string *whyNot) {
+  auto decline = [&](const char *reason) -> std::optional<Contraction> {
+    if (whyNot)
+      *whyNot = reason;
+    return std::nullopt;
+  };
   if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
       op.getNumDpsInits() != 1)
-    return std::nullopt;
+    return decline("not a contraction of two inputs into one buffer");
   std::optional<Combiner> combiner = classifyBody(op);
   if (!combiner)
-    return std::nullopt;
+    return decline("its body is not out + a * b on f32, nor a window sum, maximum or minimum");
   for (Value operand : op->getOperands()) {
     auto type = dyn_cast<MemRefType>(operand.getType());
     if (!type || !type.hasStaticShape() || type.getRank() == 0)
-      return std::nullopt;
+      return decline("an operand is not a static buffer of rank 1 or more");
   }
   Contraction k;
   k.op = op;
   k.combiner = *combiner;
   k.ranges = op.getStaticLoopRanges();
   if (llvm::any_of(k.ranges, ShapedType::isDynamic))
-    return std::nullopt;
+    return decline("its loop ranges are not static");
   unsigned numDims = k.ranges.size();
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   for (unsigned d = 0; d < numDims; ++d)
     if (iterators[d] == utils::IteratorType::reduction)
       k.reductions.push_back(d);
   if (k.reductions.empty())
-    return std::nullopt;
+    return decline("it has no reduction");
 
   OpOperand *init = op.getDpsInitOperand(0);
   k.c = init->get();
   k.cMap = op.getMatchingIndexingMap(init);
   if (!k.cMap.isProjectedPermutation() ||
       !hasUnitInnerStride(cast<MemRefType>(k.c.getType())))
-    return std::nullopt;
+    return decline("its output is not indexed by a permutation of loops, or not contiguous in its innermost dimension");
   // The output covers exactly the parallel dimensions.
   for (unsigned d = 0; d < numDims; ++d)
     if (k.cMap.isFunctionOfDim(d) !=
         (iterators[d] == utils::IteratorType::parallel))
-      return std::nullopt;
+      return decline("its output is not indexed by exactly its parallel loops");
   k.n = k.cMap.getDimPosition(k.cMap.getNumResults() - 1);
 
   // B reads along n in its innermost dimension, and only there.
@@ -182,7 +187,7 @@ smelt::detail::matchContraction(linalg::GenericOp op) {
       bIndex = i;
   }
   if (bIndex < 0)
-    return std::nullopt;
+    return decline("no input reads along the output's innermost dimension");
   k.b = inputs[bIndex]->get();
   k.bMap = op.getMatchingIndexingMap(inputs[bIndex]);
   k.aMap = AffineMap::get(numDims, 0, op.getContext());
@@ -192,60 +197,66 @@ smelt::detail::matchContraction(linalg::GenericOp op) {
   }
   if (k.aMap.isFunctionOfDim(k.n) ||
       !hasUnitInnerStride(cast<MemRefType>(k.b.getType())))
-    return std::nullopt;
+    return decline("both inputs read along the output's innermost dimension, or the one that does is not contiguous");
   for (unsigned r = 0; r + 1 < k.bMap.getNumResults(); ++r)
     if (k.bMap.getResult(r).isFunctionOfDim(k.n))
-      return std::nullopt;
+      return decline("the input along the output's innermost dimension also reads it outside its own innermost one");
   for (AffineMap map : {k.aMap, k.bMap})
     for (AffineExpr expr : map.getResults())
       if (!linearCoefficients(expr, numDims))
-        return std::nullopt;
+        return decline("an index is not a linear function of the loops");
   k.bStride = (*linearCoefficients(
       k.bMap.getResult(k.bMap.getNumResults() - 1), numDims))[k.n];
   if (k.bStride < 1)
-    return std::nullopt;
+    return decline("the input along the output's innermost dimension is read at a stride below 1");
 
   assignRowsAndBatches(k, iterators);
   return k;
 }
 
 std::optional<Contraction>
-smelt::detail::matchInt8Contraction(linalg::GenericOp op) {
+smelt::detail::matchInt8Contraction(linalg::GenericOp op,
+                                    std::string *whyNot) {
+  auto decline = [&](const char *reason) -> std::optional<Contraction> {
+    if (whyNot)
+      *whyNot = reason;
+    return std::nullopt;
+  };
   if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 2 ||
       op.getNumDpsInits() != 1 || op.getNumReductionLoops() != 1)
-    return std::nullopt;
+    return decline("not a contraction of two inputs into one buffer with one reduction");
   Block &body = op.getRegion().front();
   if (body.getNumArguments() != 3 || !llvm::hasNItems(body, 5))
-    return std::nullopt;
+    return decline("its body is not acc + ext(a) * ext(b) in int32");
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
   auto add = yield.getOperand(0).getDefiningOp<arith::AddIOp>();
   if (!add || !add.getType().isInteger(32))
-    return std::nullopt;
+    return decline("its body is not acc + ext(a) * ext(b) in int32");
   Value accArg = body.getArgument(2);
   Value product = add.getLhs() == accArg ? add.getRhs() : add.getLhs();
   auto mul = product.getDefiningOp<arith::MulIOp>();
   if (!mul || (add.getLhs() != accArg && add.getRhs() != accArg))
-    return std::nullopt;
+    return decline("its body is not acc + ext(a) * ext(b) in int32");
   // Which argument each extension reads, and whether it is unsigned.
   std::optional<bool> unsignedOf[2];
   for (Value v : {mul.getLhs(), mul.getRhs()}) {
     Operation *ext = v.getDefiningOp();
     if (!isa_and_nonnull<arith::ExtUIOp, arith::ExtSIOp>(ext))
-      return std::nullopt;
+      return decline("its products are not of bytes extended from the inputs");
     auto arg = dyn_cast<BlockArgument>(ext->getOperand(0));
     if (!arg || arg.getArgNumber() > 1 || !arg.getType().isInteger(8))
-      return std::nullopt;
+      return decline("its products are not of bytes extended from the inputs");
     unsignedOf[arg.getArgNumber()] = isa<arith::ExtUIOp>(ext);
   }
   if (!unsignedOf[0] || !unsignedOf[1] || *unsignedOf[0] == *unsignedOf[1])
-    return std::nullopt;
+    return decline("its products are not of one unsigned and one signed byte");
   Contraction k;
   k.op = op;
   k.combiner = Combiner::MultiplyAdd;
   k.int8 = true;
   k.ranges = op.getStaticLoopRanges();
   if (llvm::any_of(k.ranges, ShapedType::isDynamic))
-    return std::nullopt;
+    return decline("its loop ranges are not static");
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   unsigned numDims = k.ranges.size();
   for (unsigned d = 0; d < numDims; ++d)
@@ -258,7 +269,7 @@ smelt::detail::matchInt8Contraction(linalg::GenericOp op) {
   auto cType = dyn_cast<MemRefType>(k.c.getType());
   if (!cType || !cType.hasStaticShape() || !k.cMap.isProjectedPermutation() ||
       !hasUnitInnerStride(cType))
-    return std::nullopt;
+    return decline("its output is not a static buffer indexed by a permutation, contiguous innermost");
   k.n = k.cMap.getDimPosition(k.cMap.getNumResults() - 1);
   MLIRContext *ctx = op.getContext();
   AffineExpr kExpr = getAffineDimExpr(kDim, ctx);
@@ -283,7 +294,7 @@ smelt::detail::matchInt8Contraction(linalg::GenericOp op) {
       packed = i;
   }
   if (packed < 0)
-    return std::nullopt;
+    return decline("no input is packed four k to a lane ([K/4, N, 4], smelt-cpu-convert-onnx-to-linalg's layout)");
   k.b = op.getDpsInputs()[packed];
   k.bMap = op.getMatchingIndexingMap(op.getDpsInputOperand(packed));
   k.a = op.getDpsInputs()[1 - packed];
@@ -292,11 +303,11 @@ smelt::detail::matchInt8Contraction(linalg::GenericOp op) {
   auto aType = dyn_cast<MemRefType>(k.a.getType());
   if (!aType || !aType.hasStaticShape() || !hasUnitInnerStride(aType) ||
       k.aMap.getResults().back() != kExpr || k.aMap.isFunctionOfDim(k.n))
-    return std::nullopt;
+    return decline("the unpacked input is not a static contiguous buffer read along k innermost");
   for (unsigned r = 0; r + 1 < k.aMap.getNumResults(); ++r)
     if (!isa<AffineDimExpr, AffineConstantExpr>(k.aMap.getResult(r)) ||
         k.aMap.getResult(r).isFunctionOfDim(kDim))
-      return std::nullopt;
+      return decline("the unpacked input's outer indices are not plain loops free of k");
   assignRowsAndBatches(k, iterators);
   return k;
 }

@@ -53,16 +53,30 @@ struct CPUVectorizeContractionsPass
     }
     std::vector<Contraction> found;
     getOperation().walk([&](linalg::GenericOp op) {
-      if (std::optional<Contraction> k = matchContraction(op)) {
+      std::string notF32, notInt8;
+      if (std::optional<Contraction> k = matchContraction(op, &notF32)) {
         findEpilogue(*k);
         findPrologue(*k);
         found.push_back(*k);
-      } else if (vectorBits == 512) {
-        if (std::optional<Contraction> k = matchInt8Contraction(op)) {
+        return;
+      }
+      if (vectorBits == 512) {
+        if (std::optional<Contraction> k = matchInt8Contraction(op, &notInt8)) {
           findEpilogue(*k);
           findPrologue(*k);
           found.push_back(*k);
+          return;
         }
+      } else {
+        notInt8 = "int8 kernels need 512-bit vectors, not " +
+                  std::to_string(vectorBits);
+      }
+      if (explain && op.getNumReductionLoops() > 0) {
+        // The reason that matters is the one of the kernel for its type.
+        bool integer = isa<IntegerType>(
+            getElementTypeOrSelf(op.getDpsInits()[0].getType()));
+        op.emitRemark() << "no vector kernel, plain loops: "
+                        << (integer ? notInt8 : notF32);
       }
     });
     IRRewriter rewriter(&getContext());

@@ -116,6 +116,9 @@ def CPUVectorizeContractionsPass
 
     The outermost loop of each kernel that runs more than once becomes an
     `scf.parallel`: its iterations write disjoint blocks of the output.
+    With `explain-kernels`, every generic with a reduction that takes no
+    kernel gets a remark saying why (at its location: the ONNX node), so
+    that a slow model says which of its layers run as plain loops.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"256",
@@ -123,6 +126,9 @@ def CPUVectorizeContractionsPass
     Option<"parallel", "parallel", "bool", /*default=*/"true",
            "Make each kernel's outermost loop of more than one iteration an "
            "scf.parallel (which the CPU pipeline runs on OpenMP threads)">,
+    Option<"explain", "explain-kernels", "bool", /*default=*/"false",
+           "Remark on each contraction left without a vector kernel, with "
+           "the reason (its location names the ONNX node)">,
   ];
   let dependentDialects = ["::mlir::affine::AffineDialect",
                            "::mlir::arith::ArithDialect",
