@@ -65,6 +65,7 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
       createCPUVectorizeContractionsPass(vectorize));
   CPUVectorizeElementwisePassOptions elementwise;
   elementwise.vectorBits = vectorize.vectorBits;
+  elementwise.explain = options.explainKernels;
   pm.addNestedPass<func::FuncOp>(
       createCPUVectorizeElementwisePass(elementwise));
   pm.addPass(createCPUPlanMemoryPass());

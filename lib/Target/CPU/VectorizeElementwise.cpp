@@ -43,30 +43,40 @@ struct Operand {
   int64_t factor = 1; // Repeated: each element covers `factor` lanes
 };
 
-/// The reads of each input, or none when the op is not an elementwise
-/// generic this pass handles.
+/// The reads of each input, or none (with the reason in `whyNot`) when the
+/// op is not an elementwise generic this pass handles.
 std::optional<SmallVector<Operand>> classify(linalg::GenericOp op,
-                                             int64_t lanes) {
+                                             int64_t lanes,
+                                             std::string *whyNot = nullptr) {
+  auto decline = [&](std::string reason) -> std::optional<SmallVector<Operand>> {
+    if (whyNot)
+      *whyNot = std::move(reason);
+    return std::nullopt;
+  };
   if (!op.hasPureBufferSemantics() || op.getNumDpsInits() != 1 ||
       op.getNumReductionLoops() != 0 || op.getNumLoops() == 0 ||
       op.payloadUsesValueFromOperand(op.getDpsInitOperand(0)))
-    return std::nullopt;
+    return decline("not an elementwise op on buffers");
   unsigned last = op.getNumLoops() - 1;
   SmallVector<int64_t> bounds = op.getStaticLoopRanges();
-  if (llvm::any_of(bounds, ShapedType::isDynamic) || bounds[last] < lanes)
-    return std::nullopt;
+  if (llvm::any_of(bounds, ShapedType::isDynamic))
+    return decline("its loop ranges are not static");
+  if (bounds[last] < lanes)
+    return decline("its rows of " + std::to_string(bounds[last]) +
+                   " elements are shorter than one vector of " +
+                   std::to_string(lanes) + " lanes");
   auto outType = dyn_cast<MemRefType>(op.getDpsInitOperand(0)->get().getType());
   AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
   if (!outType || !hasUnitInnerStride(outType) || !outMap.isPermutation() ||
       outMap.getResults().back() != getAffineDimExpr(last, op.getContext()))
-    return std::nullopt;
+    return decline("its output is not contiguous along its innermost loop");
   // Bytes and wider (i1 buffers hold a byte per element, vectors of i1 a
   // bit), and arith or math ops that LLVM lowers on vectors.
   auto storable = [](Type t) {
     return t.isIntOrFloat() && t.getIntOrFloatBitWidth() >= 8;
   };
   if (!storable(outType.getElementType()))
-    return std::nullopt;
+    return decline("its output's elements are narrower than a byte");
   for (Operation &inner : op.getBody()->without_terminator()) {
     bool vectorMath =
         isa<math::RoundEvenOp, math::SqrtOp, math::AbsFOp, math::FloorOp,
@@ -76,13 +86,15 @@ std::optional<SmallVector<Operand>> classify(linalg::GenericOp op,
         (inner.getDialect()->getNamespace() != "arith" && !vectorMath) ||
         !llvm::all_of(inner.getResultTypes(),
                       [](Type t) { return t.isIntOrFloat(); }))
-      return std::nullopt;
+      return decline(("its body has " + inner.getName().getStringRef() +
+                      ", which has no vector form here")
+                         .str());
   }
   SmallVector<Operand> reads;
   for (OpOperand *input : op.getDpsInputOperands()) {
     auto type = dyn_cast<MemRefType>(input->get().getType());
     if (!type || !storable(type.getElementType()))
-      return std::nullopt;
+      return decline("an input's elements are narrower than a byte");
     AffineMap map = op.getMatchingIndexingMap(input);
     Operand r;
     for (auto [i, e] : llvm::enumerate(map.getResults())) {
@@ -99,12 +111,15 @@ std::optional<SmallVector<Operand>> classify(linalg::GenericOp op,
       if (!isLast || !div || div.getKind() != AffineExprKind::FloorDiv || !k ||
           div.getLHS() != getAffineDimExpr(last, op.getContext()) ||
           k.getValue() <= 1 || lanes % k.getValue() != 0)
-        return std::nullopt;
+        return decline("an input reads the innermost loop other than "
+                     "contiguously or as i floordiv k (k dividing the "
+                     "lanes)");
       r.read = Read::Repeated;
       r.factor = k.getValue();
     }
     if (r.read != Read::Broadcast && !hasUnitInnerStride(type))
-      return std::nullopt;
+      return decline(
+          "an input read along the innermost loop is not contiguous");
     reads.push_back(r);
   }
   return reads;
@@ -230,8 +245,11 @@ struct CPUVectorizeElementwisePass
     int64_t lanes = std::max<int64_t>(4, vectorBits / 32);
     SmallVector<std::pair<linalg::GenericOp, SmallVector<Operand>>> work;
     getOperation().walk([&](linalg::GenericOp op) {
-      if (auto reads = classify(op, lanes))
+      std::string whyNot;
+      if (auto reads = classify(op, lanes, &whyNot))
         work.emplace_back(op, *reads);
+      else if (explain && op.getNumReductionLoops() == 0)
+        op.emitRemark() << "scalar elementwise loop: " << whyNot;
     });
     for (auto &[op, reads] : work)
       vectorize(op, reads, lanes);

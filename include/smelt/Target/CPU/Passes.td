@@ -182,10 +182,15 @@ def CPUVectorizeElementwisePass
     partial vector runs as scalars. LLVM's loop vectorizer leaves the
     upsampled reads scalar, and loops it cannot prove free of aliasing
     (every intermediate value lives in one workspace).
+
+    With `explain-kernels`, each elementwise generic left scalar gets a
+    remark saying why.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"256",
            "Vector register width in bits: 128, 256 or 512">,
+    Option<"explain", "explain-kernels", "bool", /*default=*/"false",
+           "Remark on each elementwise generic left scalar, with the reason">,
   ];
   let dependentDialects = ["::mlir::affine::AffineDialect",
                            "::mlir::arith::ArithDialect",

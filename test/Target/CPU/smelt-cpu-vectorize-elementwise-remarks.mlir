@@ -1,0 +1,46 @@
+// RUN: smelt-opt %s --split-input-file --verify-diagnostics --pass-pipeline='builtin.module(func.func(smelt-cpu-vectorize-elementwise{vector-bits=512 explain-kernels=true}))'
+
+// explain-kernels: an elementwise generic left scalar says why; one that
+// is vectorized says nothing (verify-diagnostics fails on a remark no case
+// expects).
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @vectorized(%a: memref<4x32xf32>, %c: memref<4x32xf32>) {
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a : memref<4x32xf32>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %s = arith.addf %x, %x : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Rows of 7 (a 7x7 feature map) at 16 lanes.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @short_rows(%a: memref<7x7xf32>, %c: memref<7x7xf32>) {
+  // expected-remark @+1 {{scalar elementwise loop: its rows of 7 elements are shorter than one vector of 16 lanes}}
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a : memref<7x7xf32>) outs(%c : memref<7x7xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %s = arith.addf %x, %x : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A transcendental the pass has no vector form for.
+#id = affine_map<(d0) -> (d0)>
+func.func @tanh(%a: memref<32xf32>, %c: memref<32xf32>) {
+  // expected-remark @+1 {{scalar elementwise loop: its body has math.tanh, which has no vector form here}}
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]}
+      ins(%a : memref<32xf32>) outs(%c : memref<32xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    %t = math.tanh %x : f32
+    linalg.yield %t : f32
+  }
+  return
+}
