@@ -83,6 +83,7 @@ compileModel(const py::dict &opts, py::object progress) {
   options.targetOptions.cpu = get<std::string>(opts, "cpu", "native");
   options.targetOptions.optLevel = get<int>(opts, "opt_level", 2);
   options.targetOptions.externalWeights = get<bool>(opts, "external_weights", false);
+  options.targetOptions.explainKernels = get<bool>(opts, "explain_kernels", false);
   options.inputShapes =
       get<std::map<std::string, std::vector<int64_t>>>(opts, "input_shapes", {});
   options.calibrationPath = get<std::string>(opts, "calibration", "");

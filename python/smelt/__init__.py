@@ -74,6 +74,8 @@ _OPTIONS = {
     "weight_method": "weight-only: 'rtn' or 'gptq' (needs calibration)",
     "cpu": "'native', or an LLVM CPU name such as 'x86-64'",
     "opt_level": "0 to 3",
+    "explain_kernels": "say in report['log'] which layers run without a "
+                       "vector kernel, and why (one line per node)",
     "measure_divergence": "compare every layer with the float model on the "
                           "calibration data (default True)",
     "progress": "True (a bar in notebooks and terminals), False, or a "
@@ -192,6 +194,7 @@ def _driver_options(options):
         "weight_method": str(options.get("weight_method", "rtn")),
         "cpu": str(options.get("cpu", "native")),
         "opt_level": int(options.get("opt_level", 2)),
+        "explain_kernels": bool(options.get("explain_kernels", False)),
         "measure_divergence": bool(options.get("measure_divergence", True)),
     }
 
@@ -220,8 +223,8 @@ def compile(model, target="cpu", quantize=None, prune=None, calibration=None,
                  or a path to an .npz file or a folder of samples
     options      input_shapes, calibration_method, percentile,
                  per_tensor_weights, exclude, weight_group_size,
-                 weight_method, cpu, opt_level, measure_divergence,
-                 progress, threads
+                 weight_method, cpu, opt_level, explain_kernels,
+                 measure_divergence, progress, threads
 
     Returns a CompiledModel. Raises CompileError with Smelt's diagnostics
     when the model does not compile.

@@ -306,6 +306,24 @@ def test_compile_error_names_the_node():
     assert error.value.diagnostics[0].startswith("<onnx.ModelProto g>")
 
 
+def test_explain_kernels_names_the_layers_without_one():
+    # A double-precision product has no vector kernel; a float one has.
+    inputs = [helper.make_tensor_value_info(n, t, s) for n, t, s in [
+        ("a", TensorProto.FLOAT, [4, 8]), ("b", TensorProto.FLOAT, [8, 16]),
+        ("c", TensorProto.DOUBLE, [4, 8]), ("d", TensorProto.DOUBLE, [8, 16])]]
+    outputs = [helper.make_tensor_value_info("f32", TensorProto.FLOAT, [4, 16]),
+               helper.make_tensor_value_info("f64", TensorProto.DOUBLE, [4, 16])]
+    graph = helper.make_graph([helper.make_node("MatMul", ["a", "b"], ["f32"], name="single"),
+                               helper.make_node("MatMul", ["c", "d"], ["f64"], name="double")],
+                              "g", inputs, outputs)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
+    explained = smelt.compile(model, progress=False, explain_kernels=True)
+    lines = [l for l in explained.report["log"] if "no vector kernel" in l]
+    assert len(lines) == 1 and "node 'double'" in lines[0], lines
+    quiet = smelt.compile(model, progress=False)
+    assert not any("kernel" in l for l in quiet.report["log"])
+
+
 def test_bad_bytes_and_paths(tmp_path):
     with pytest.raises(smelt.CompileError, match="^<model bytes>:0:0: error: not a valid ONNX"):
         smelt.compile(b"\x08\x07garbage", progress=False)

@@ -123,6 +123,11 @@ int main(int argc, char **argv) {
       cl::desc("Say which layers run without a vector kernel, and why (a "
                "remark naming each node)"),
       cl::cat(category));
+  // The spelling of MLIR-style tools' options, for those who look for it.
+  cl::alias smeltExplainKernels("smelt-explain-kernels",
+                                cl::desc("Alias for --explain-kernels"),
+                                cl::aliasopt(explainKernels),
+                                cl::cat(category));
   cl::list<std::string> inputShapes(
       "input-shape",
       cl::desc("Fix an input's shape, e.g. --input-shape=x:1x3x224x224"),
