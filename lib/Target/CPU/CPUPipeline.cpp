@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
+#include "mlir/Dialect/Vector/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Transforms/Passes.h"
@@ -96,6 +97,9 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
   pm.addPass(memref::createExpandStridedMetadataPass());
   // Subviews at loop-dependent offsets expand to affine.apply.
   pm.addPass(createLowerAffinePass());
+  // The int8 kernels' four-k sums, where no dot-product instruction took
+  // them (SelectVNNI): lanes added across, not reduced one by one.
+  pm.addNestedPass<func::FuncOp>(vector::createLowerVectorMultiReductionPass());
   pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   // Integer powers have no LLVM intrinsic: they become small functions.
@@ -107,6 +111,8 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
   pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
   pm.addPass(createConvertIndexToLLVMPass());
+  // Vector lowerings leave ub.poison for the lanes they do not define.
+  pm.addPass(createUBToLLVMConversionPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCPUEmitEntryPointPass());
 }

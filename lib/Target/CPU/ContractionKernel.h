@@ -91,11 +91,13 @@ void findEpilogue(Contraction &k);
 
 /// The column packing of an int8 convolution (buildPackedInt8Conv's copy):
 /// out[n, g, oh, ow, j] = x[..., oh*s + .., ow*s + ..] over
-/// dims (n, g, j, oh, ow). Per (n, g, oh) and 16 outputs along ow: four
-/// rows of x (j = 0..3; stride 1, or 2 by two loads and even bytes),
-/// interleaved a0 b0 c0 d0 a1 b1 ... into one 64-byte store.
+/// dims (n, g, j, oh, ow). Per (n, g, oh) and `lanes` outputs along ow:
+/// four rows of x (j = 0..3; stride 1, or 2 by two loads and even bytes),
+/// interleaved a0 b0 c0 d0 a1 b1 ... into one 4 * lanes-byte store (one
+/// register of 32-bit lanes).
 mlir::LogicalResult emitColumnPacking(mlir::linalg::GenericOp op,
-                                      mlir::OpBuilder &b, bool parallel);
+                                      mlir::OpBuilder &b, bool parallel,
+                                      int64_t lanes);
 
 /// Writes the vector code of one contraction at the builder's insertion
 /// point: loops over the batch dimensions and the register blocks, each

@@ -19,7 +19,8 @@ using namespace mlir;
 using namespace smelt::detail;
 
 LogicalResult smelt::detail::emitColumnPacking(linalg::GenericOp op,
-                                               OpBuilder &b, bool parallel) {
+                                               OpBuilder &b, bool parallel,
+                                               int64_t lanes) {
   if (!op.hasPureBufferSemantics() || op.getNumDpsInputs() != 1 ||
       op.getNumDpsInits() != 1 || op.getNumLoops() != 5)
     return failure();
@@ -51,7 +52,7 @@ LogicalResult smelt::detail::emitColumnPacking(linalg::GenericOp op,
   int64_t stride = constantStep.getValue();
   Location loc = op.getLoc();
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  int64_t ow = ranges[4], lanes = 16;
+  int64_t ow = ranges[4];
   auto bytes = [&](int64_t n) { return VectorType::get({n}, b.getI8Type()); };
   auto maskOf = [&](int64_t size, int64_t active) -> Value {
     SmallVector<bool> bits(size, false);

@@ -60,16 +60,11 @@ struct CPUVectorizeContractionsPass
         found.push_back(*k);
         return;
       }
-      if (vectorBits == 512) {
-        if (std::optional<Contraction> k = matchInt8Contraction(op, &notInt8)) {
-          findEpilogue(*k);
-          findPrologue(*k);
-          found.push_back(*k);
-          return;
-        }
-      } else {
-        notInt8 = "int8 kernels need 512-bit vectors, not " +
-                  std::to_string(vectorBits);
+      if (std::optional<Contraction> k = matchInt8Contraction(op, &notInt8)) {
+        findEpilogue(*k);
+        findPrologue(*k);
+        found.push_back(*k);
+        return;
       }
       if (explain && op.getNumReductionLoops() > 0) {
         // The reason that matters is the one of the kernel for its type.
@@ -80,7 +75,7 @@ struct CPUVectorizeContractionsPass
       }
     });
     IRRewriter rewriter(&getContext());
-    if (vectorBits == 512) {
+    {
       SmallVector<linalg::GenericOp> packs;
       // The packing's shape (bufferization drops the lowering's marker):
       // i8 -> i8 [.., .., .., .., 4], written at (d0, d1, d3, d4, d2), a
@@ -102,7 +97,8 @@ struct CPUVectorizeContractionsPass
       });
       for (linalg::GenericOp op : packs) {
         rewriter.setInsertionPoint(op);
-        if (succeeded(emitColumnPacking(op, rewriter, parallel)))
+        if (succeeded(emitColumnPacking(op, rewriter, parallel,
+                                        vectorBits / 32)))
           rewriter.eraseOp(op);
       }
     }
