@@ -71,28 +71,16 @@ Value namedConvolution(OpBuilder &b, Location loc, Value x, Value weight,
   if (xType.getElementType() != element || wType.getElementType() != element ||
       spatial < 1 || spatial > 3)
     return Value();
-  auto window = RankedTensorType::get({spatial}, b.getI64Type());
-  SmallVector<NamedAttribute> attrs = {
-      b.getNamedAttr("strides",
-                     DenseIntElementsAttr::get(window, ArrayRef(w.strides))),
-      b.getNamedAttr("dilations",
-                     DenseIntElementsAttr::get(window, ArrayRef(w.dilations)))};
   int64_t c = xType.getDimSize(1), f = wType.getDimSize(0);
-  SmallVector<Type, 1> result = {resultType};
   if (groups == 1) {
-    SmallVector<Value, 2> inputs = {x, weight};
-    SmallVector<Value, 1> init = {
-        accumulatorStart(b, loc, bias, resultType, {1}, zero)};
+    Value init = accumulatorStart(b, loc, bias, resultType, {1}, zero);
     if (spatial == 1)
-      return linalg::Conv1DNcwFcwOp::create(b, loc, result, inputs, init, attrs)
-          .getResult(0);
+      return createWindowOp<linalg::Conv1DNcwFcwOp>(b, loc, x, weight, init, w);
     if (spatial == 2)
-      return linalg::Conv2DNchwFchwOp::create(b, loc, result, inputs, init,
-                                              attrs)
-          .getResult(0);
-    return linalg::Conv3DNcdhwFcdhwOp::create(b, loc, result, inputs, init,
-                                              attrs)
-        .getResult(0);
+      return createWindowOp<linalg::Conv2DNchwFchwOp>(b, loc, x, weight, init,
+                                                       w);
+    return createWindowOp<linalg::Conv3DNcdhwFcdhwOp>(b, loc, x, weight, init,
+                                                       w);
   }
   if (groups == c && f == c) {
     // Depthwise: the filter [C, 1, K...] as [C, K...].
@@ -100,20 +88,15 @@ Value namedConvolution(OpBuilder &b, Location loc, Value x, Value weight,
     filterShape.append(wType.getShape().begin() + 2, wType.getShape().end());
     Value filter = reshapeToStatic(b, loc, weight,
                                    RankedTensorType::get(filterShape, element));
-    SmallVector<Value, 2> inputs = {x, filter};
-    SmallVector<Value, 1> init = {
-        accumulatorStart(b, loc, bias, resultType, {1}, zero)};
+    Value init = accumulatorStart(b, loc, bias, resultType, {1}, zero);
     if (spatial == 1)
-      return linalg::DepthwiseConv1DNcwCwOp::create(b, loc, result, inputs,
-                                                    init, attrs)
-          .getResult(0);
+      return createWindowOp<linalg::DepthwiseConv1DNcwCwOp>(b, loc, x, filter,
+                                                            init, w);
     if (spatial == 2)
-      return linalg::DepthwiseConv2DNchwChwOp::create(b, loc, result, inputs,
-                                                      init, attrs)
-          .getResult(0);
-    return linalg::DepthwiseConv3DNcdhwCdhwOp::create(b, loc, result, inputs,
-                                                      init, attrs)
-        .getResult(0);
+      return createWindowOp<linalg::DepthwiseConv2DNchwChwOp>(b, loc, x,
+                                                              filter, init, w);
+    return createWindowOp<linalg::DepthwiseConv3DNcdhwCdhwOp>(b, loc, x, filter,
+                                                              init, w);
   }
   if (spatial != 2)
     return Value();
@@ -132,10 +115,8 @@ Value namedConvolution(OpBuilder &b, Location loc, Value x, Value weight,
   Value start = accumulatorStart(
       b, loc, bias ? grouped(bias, {groups, fg}) : Value(), yType, {1, 2},
       zero);
-  Value y = linalg::Conv2DNgchwGfchwOp::create(b, loc, TypeRange{yType},
-                                               ValueRange{gx, gw},
-                                               ValueRange{start}, attrs)
-                .getResult(0);
+  Value y =
+      createWindowOp<linalg::Conv2DNgchwGfchwOp>(b, loc, gx, gw, start, w);
   return reshapeToStatic(b, loc, y, resultType);
 }
 

@@ -52,33 +52,16 @@ Value poolWindows(OpBuilder &b, Location loc, Value x, const Window &w,
                       : createScalarConstant(b, loc, element, 0.0);
   Value empty = tensor::EmptyOp::create(b, loc, resultType.getShape(), element);
   Value init = linalg::FillOp::create(b, loc, start, empty).getResult(0);
-  if (named && isa<FloatType>(element) && (spatial == 1 || spatial == 2)) {
-    auto windowType = RankedTensorType::get({spatial}, b.getI64Type());
-    SmallVector<NamedAttribute> attrs = {
-        b.getNamedAttr("strides", DenseIntElementsAttr::get(
-                                      windowType, ArrayRef(w.strides))),
-        b.getNamedAttr("dilations", DenseIntElementsAttr::get(
-                                        windowType, ArrayRef(w.dilations)))};
-    SmallVector<Type, 1> result = {resultType};
-    SmallVector<Value, 2> inputs = {x, window};
-    SmallVector<Value, 1> outputs = {init};
-    Operation *pool;
-    if (spatial == 1)
-      pool = isMax ? linalg::PoolingNcwMaxOp::create(b, loc, result, inputs,
-                                                     outputs, attrs)
-                         .getOperation()
-                   : linalg::PoolingNcwSumOp::create(b, loc, result, inputs,
-                                                     outputs, attrs)
-                         .getOperation();
-    else
-      pool = isMax ? linalg::PoolingNchwMaxOp::create(b, loc, result, inputs,
-                                                      outputs, attrs)
-                         .getOperation()
-                   : linalg::PoolingNchwSumOp::create(b, loc, result, inputs,
-                                                      outputs, attrs)
-                         .getOperation();
-    return pool->getResult(0);
-  }
+  if (named && isa<FloatType>(element) && spatial == 1)
+    return isMax ? createWindowOp<linalg::PoolingNcwMaxOp>(b, loc, x, window,
+                                                           init, w)
+                 : createWindowOp<linalg::PoolingNcwSumOp>(b, loc, x, window,
+                                                           init, w);
+  if (named && isa<FloatType>(element) && spatial == 2)
+    return isMax ? createWindowOp<linalg::PoolingNchwMaxOp>(b, loc, x, window,
+                                                            init, w)
+                 : createWindowOp<linalg::PoolingNchwSumOp>(b, loc, x, window,
+                                                            init, w);
   SmallVector<AffineMap> maps = {AffineMap::get(dims, 0, xExprs, ctx),
                                  AffineMap::get(dims, 0, kExprs, ctx),
                                  AffineMap::get(dims, 0, yExprs, ctx)};

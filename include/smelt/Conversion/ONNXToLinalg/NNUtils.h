@@ -25,6 +25,26 @@ struct Window {
   llvm::SmallVector<int64_t> kernel, strides, dilations, padBegin, padEnd;
 };
 
+/// A named linalg convolution or pooling op `OpTy` of `input` and `kernel`
+/// (the filter, or the pooling window's shape) accumulating into `init`,
+/// with `w`'s strides and dilations: its one result.
+template <typename OpTy>
+mlir::Value createWindowOp(mlir::OpBuilder &b, mlir::Location loc,
+                           mlir::Value input, mlir::Value kernel,
+                           mlir::Value init, const Window &w) {
+  auto type = mlir::RankedTensorType::get(
+      {static_cast<int64_t>(w.strides.size())}, b.getI64Type());
+  mlir::NamedAttribute attrs[] = {
+      b.getNamedAttr("strides", mlir::DenseIntElementsAttr::get(
+                                    type, llvm::ArrayRef(w.strides))),
+      b.getNamedAttr("dilations", mlir::DenseIntElementsAttr::get(
+                                      type, llvm::ArrayRef(w.dilations)))};
+  return OpTy::create(b, loc, mlir::TypeRange{init.getType()},
+                      mlir::ValueRange{input, kernel}, mlir::ValueRange{init},
+                      attrs)
+      .getResult(0);
+}
+
 /// Fills in strides, dilations and pads from the op's attributes, and grows
 /// the end padding so that every output's window fits (ceil_mode).
 mlir::LogicalResult computeWindow(mlir::Operation *op,
