@@ -54,10 +54,6 @@ bool isScalar(Value v) {
   return type && type.hasStaticShape() && type.getNumElements() == 1;
 }
 
-RankedTensorType withElement(Value v, Type element) {
-  return cast<RankedTensorType>(v.getType()).clone(element);
-}
-
 /// QLinearConv -> smelt.quantized_conv + smelt.requantize.
 struct QLinearConvToQuant : OpRewritePattern<QLinearConvOp> {
   using OpRewritePattern::OpRewritePattern;
