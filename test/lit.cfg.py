@@ -23,3 +23,6 @@ config.substitutions.append(("%stock_mlir_opt", os.path.join(config.llvm_tools_d
                                                              "mlir-opt")))
 config.substitutions.append(("%inputs", os.path.join(config.test_source_root,
                                                      "Inputs")))
+# LLVM's libraries (libomp: an object file from smeltc links with -lomp).
+config.substitutions.append(("%llvm_lib_dir", os.path.normpath(
+    os.path.join(config.llvm_tools_dir, "..", "lib"))))

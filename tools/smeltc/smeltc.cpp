@@ -59,7 +59,9 @@ int main(int argc, char **argv) {
   enum Weights { Embed, External };
   cl::opt<Weights> weights(
       "weights", cl::desc("Where the weights go"), cl::init(Embed),
-      cl::values(clEnumValN(Embed, "embed", "inside the library (default)"),
+      cl::values(clEnumValN(Embed, "embed",
+                            "inside the library's read-only data, written "
+                            "there straight from the model (default)"),
                  clEnumValN(External, "external",
                             "in NAME.weights next to it, memory-mapped by "
                             "the runtime")),

@@ -33,7 +33,9 @@ struct TargetOptions {
   /// processor's widest: 512 with AVX-512, 256 with AVX, else 128).
   unsigned vectorBits = 0;
   /// Weights in a side file next to the artifact (`model.weights` beside
-  /// `model.so`), memory-mapped by the runtime, instead of inside it.
+  /// `model.so`), memory-mapped by the runtime, instead of inside it (in
+  /// its read-only data, from an object file of their own). Either way the
+  /// weights never become LLVM IR constants.
   bool externalWeights = false;
   /// A remark on each layer whose code takes no vector kernel, with the
   /// reason (`--explain-kernels`).

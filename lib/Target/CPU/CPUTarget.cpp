@@ -8,7 +8,7 @@
 
 #include "smelt/Target/CPU/CPUTarget.h"
 
-#include "ExternalWeights.h"
+#include "Weights.h"
 
 #include "ONNX/ONNXDialect.h"
 
@@ -101,10 +101,12 @@ bool smelt::cpuHasFeature(const smelt::TargetOptions &options,
 
 namespace {
 
-/// Writes `bytes` to `path` through a temporary file in the same folder, so
-/// a reader never sees a partial file.
-LogicalResult writeAtomically(StringRef path, StringRef bytes,
-                              Location loc) {
+/// Writes a file through a temporary one in the same folder, so a reader
+/// never sees a partial file.
+LogicalResult
+writeAtomically(StringRef path,
+                llvm::function_ref<void(llvm::raw_pwrite_stream &)> write,
+                Location loc) {
   llvm::SmallString<256> temp(path);
   temp += ".tmp-%%%%%%";
   int fd;
@@ -113,7 +115,7 @@ LogicalResult writeAtomically(StringRef path, StringRef bytes,
     return emitError(loc) << "cannot write '" << path << "': " << ec.message();
   {
     llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
-    os << bytes;
+    write(os);
     os.close();
     if (os.has_error()) {
       os.clear_error();
@@ -123,6 +125,72 @@ LogicalResult writeAtomically(StringRef path, StringRef bytes,
   }
   if (auto ec = llvm::sys::fs::rename(tempPath, path)) {
     llvm::sys::fs::remove(tempPath);
+    return emitError(loc) << "cannot write '" << path << "': " << ec.message();
+  }
+  return success();
+}
+
+LogicalResult writeAtomically(StringRef path, StringRef bytes, Location loc) {
+  return writeAtomically(
+      path, [&](llvm::raw_pwrite_stream &os) { os << bytes; }, loc);
+}
+
+/// A temporary file, removed when this goes out of scope.
+class TemporaryFile {
+public:
+  ~TemporaryFile() {
+    if (!path.empty())
+      llvm::sys::fs::remove(path);
+  }
+  /// Creates the file and writes it; fails with a located error.
+  LogicalResult
+  create(StringRef prefix, StringRef suffix, Location loc,
+         llvm::function_ref<LogicalResult(llvm::raw_pwrite_stream &)> write) {
+    int fd;
+    if (auto ec =
+            llvm::sys::fs::createTemporaryFile(prefix, suffix, fd, path))
+      return emitError(loc) << "cannot create a temporary file: "
+                            << ec.message();
+    llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
+    if (failed(write(os)))
+      return failure();
+    os.close();
+    if (os.has_error()) {
+      os.clear_error();
+      return emitError(loc) << "cannot write the temporary file '" << path
+                            << "'";
+    }
+    return success();
+  }
+  llvm::SmallString<256> path;
+};
+
+/// Runs the system's C compiler driver as a linker on `args` (the driver's
+/// name first), writing `path` through a temporary next to it.
+LogicalResult link(llvm::SmallVectorImpl<llvm::StringRef> &args,
+                   StringRef path, Location loc,
+                   llvm::function_ref<LogicalResult()> beforeRename) {
+  auto linker = llvm::sys::findProgramByName("cc");
+  if (!linker)
+    return emitError(loc)
+           << "cannot link '" << path << "': no 'cc' on PATH (install gcc)";
+  llvm::SmallString<256> tempOutput(path);
+  tempOutput += ".tmp-link";
+  args.insert(args.begin(), {*linker, "-o", tempOutput});
+  std::string message;
+  int rc = llvm::sys::ExecuteAndWait(*linker, args, std::nullopt, {}, 0, 0,
+                                     &message);
+  if (rc != 0) {
+    llvm::sys::fs::remove(tempOutput);
+    return emitError(loc) << "linking '" << path << "' failed"
+                          << (message.empty() ? "" : ": ") << message;
+  }
+  if (failed(beforeRename())) {
+    llvm::sys::fs::remove(tempOutput);
+    return failure();
+  }
+  if (auto ec = llvm::sys::fs::rename(tempOutput, path)) {
+    llvm::sys::fs::remove(tempOutput);
     return emitError(loc) << "cannot write '" << path << "': " << ec.message();
   }
   return success();
@@ -141,22 +209,32 @@ public:
                              const smelt::TargetOptions &options,
                              llvm::StringRef path) const override {
     Location loc = module.getLoc();
-    // --weights=external: the large constants go to `<path>.weights`,
-    // written once the artifact is (nothing half-written on failure).
-    std::string weights;
+    // The weights leave the module before it becomes LLVM IR (Weights.h):
+    // --weights=external moves them to `<path>.weights`, written once the
+    // artifact is (nothing half-written on failure); otherwise they go to
+    // an object file of their own. LLVM IR text keeps them inline.
+    bool external = options.externalWeights;
+    std::vector<smelt::Weight> weights;
     llvm::SmallString<256> weightsPath(path);
     llvm::sys::path::replace_extension(weightsPath, "weights");
-    if (options.externalWeights) {
+    if (external) {
       if (path == "-")
         return emitError(loc) << "--weights=external needs an output file";
-      if (failed(smelt::externalizeWeights(
-              module, llvm::sys::path::filename(weightsPath), weights)))
-        return failure();
+      uint64_t size = 0;
+      weights = smelt::externalizeWeights(
+          module, llvm::sys::path::filename(weightsPath), size);
+    } else if (kind != smelt::ArtifactKind::LLVMIR) {
+      weights = smelt::takeWeights(module);
     }
-    auto writeWeights = [&]() -> LogicalResult {
-      if (!options.externalWeights)
+    auto writeWeightsFile = [&]() -> LogicalResult {
+      if (!external)
         return success();
-      return writeAtomically(weightsPath, weights, loc);
+      return writeAtomically(
+          weightsPath,
+          [&](llvm::raw_pwrite_stream &os) {
+            smelt::writeWeightsFile(weights, os);
+          },
+          loc);
     };
     registerBuiltinDialectTranslation(*module.getContext());
     registerLLVMDialectTranslation(*module.getContext());
@@ -189,7 +267,7 @@ public:
       std::string text;
       llvm::raw_string_ostream os(text);
       llvmModule->print(os, nullptr);
-      if (failed(writeWeights()))
+      if (failed(writeWeightsFile()))
         return failure();
       return writeAtomically(path, text, loc);
     }
@@ -203,54 +281,46 @@ public:
         return emitError(loc) << "the target cannot emit object files";
       codegen.run(*llvmModule);
     }
-    if (kind == smelt::ArtifactKind::Object)
-      return failure(failed(writeWeights()) ||
+    llvmModule.reset();
+    bool embedded = !external && !weights.empty();
+    if (kind == smelt::ArtifactKind::Object && !embedded)
+      return failure(failed(writeWeightsFile()) ||
                      failed(writeAtomically(path, object, loc)));
 
-    // Link: object -> shared library, through a temporary next to `path`.
-    llvm::SmallString<256> objectPath;
-    int fd;
-    if (auto ec = llvm::sys::fs::createTemporaryFile("smelt-model", "o", fd,
-                                                      objectPath))
-      return emitError(loc) << "cannot create a temporary object file: "
-                            << ec.message();
-    {
-      llvm::raw_fd_ostream os(fd, /*shouldClose=*/true);
-      os << object;
+    TemporaryFile codeObject, weightsObject;
+    if (failed(codeObject.create("smelt-model", "o", loc,
+                                 [&](llvm::raw_pwrite_stream &os) {
+                                   os << object;
+                                   return success();
+                                 })))
+      return failure();
+    if (embedded &&
+        failed(weightsObject.create(
+            "smelt-weights", "o", loc, [&](llvm::raw_pwrite_stream &os) {
+              if (succeeded(smelt::emitWeightsObject(*machine, weights, os,
+                                                     error)))
+                return success();
+              return LogicalResult(emitError(loc) << error);
+            })))
+      return failure();
+
+    // One relocatable object: the code's and the weights' linked together.
+    llvm::SmallVector<llvm::StringRef> args;
+    if (kind == smelt::ArtifactKind::Object) {
+      args = {"-r", "-nostdlib", codeObject.path, weightsObject.path};
+      return link(args, path, loc, [] { return success(); });
     }
-    llvm::scope_exit removeObject([&] { llvm::sys::fs::remove(objectPath); });
-    auto linker = llvm::sys::findProgramByName("cc");
-    if (!linker)
-      return emitError(loc)
-             << "cannot link a shared library: no 'cc' on PATH (install gcc)";
-    llvm::SmallString<256> tempLibrary(path);
-    tempLibrary += ".tmp-link";
-    llvm::SmallVector<llvm::StringRef> args = {
-        *linker, "-shared", "-o", tempLibrary, objectPath, "-lm",
-        "-Wl,-z,noexecstack"};
+    // A shared library.
+    args = {"-shared", codeObject.path};
+    if (embedded)
+      args.push_back(weightsObject.path);
+    args.append({"-lm", "-Wl,-z,noexecstack"});
     std::string openMPDir = std::string("-L") + SMELT_OPENMP_LIBRARY_DIR;
     std::string openMPRpath =
         std::string("-Wl,-rpath,") + SMELT_OPENMP_LIBRARY_DIR;
     if (usesOpenMP)
       args.append({openMPDir, "-lomp", openMPRpath});
-    std::string message;
-    int rc = llvm::sys::ExecuteAndWait(*linker, args, std::nullopt, {}, 0, 0,
-                                       &message);
-    if (rc != 0) {
-      llvm::sys::fs::remove(tempLibrary);
-      return emitError(loc) << "linking '" << path << "' failed"
-                            << (message.empty() ? "" : ": ") << message;
-    }
-    if (failed(writeWeights())) {
-      llvm::sys::fs::remove(tempLibrary);
-      return failure();
-    }
-    if (auto ec = llvm::sys::fs::rename(tempLibrary, path)) {
-      llvm::sys::fs::remove(tempLibrary);
-      return emitError(loc) << "cannot write '" << path
-                            << "': " << ec.message();
-    }
-    return success();
+    return link(args, path, loc, writeWeightsFile);
   }
 };
 
