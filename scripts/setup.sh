@@ -31,6 +31,8 @@ packages=(
   dataset-fashion-mnist
   # bench/quantization.sh: text images rendered for the OCR detector
   python3-pil fonts-dejavu-core
+  # bench/zoo.sh: torchvision's classification models (random weights)
+  python3-torchvision
 )
 
 missing=()

@@ -1,0 +1,216 @@
+#!/usr/bin/env python3
+"""Every torchvision classification model under a parameter budget, compiled
+by Smelt and run beside ONNX Runtime on the same input: per model and per
+(batch, threads), both latencies (median of SMELT_BENCH_RUNS runs) and their
+ratio, the relative L2 distance of the outputs, Smelt's compile time and
+peak resident memory; then the geometric mean of the ratios and the models
+above the bar. Random weights (no downloads), seed 0.
+
+    bench/zoo.sh [MODEL...]             # all models, or the ones named
+
+Environment: SMELT_ZOO_BATCHES ("1 8"), SMELT_ZOO_THREADS ("1 2"),
+SMELT_BENCH_RUNS (5), SMELT_ZOO_MAX_PARAMS (100e6), SMELT_BUILD_DIR.
+Results also go to bench/.cache/zoo/results.json."""
+import json
+import math
+import os
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+BUILD = os.environ.get("SMELT_BUILD_DIR", os.path.join(ROOT, "build"))
+CACHE = os.path.join(HERE, ".cache", "zoo")
+BATCHES = [int(b) for b in os.environ.get("SMELT_ZOO_BATCHES", "1 8").split()]
+THREADS = [int(t) for t in os.environ.get("SMELT_ZOO_THREADS", "1 2").split()]
+RUNS = int(os.environ.get("SMELT_BENCH_RUNS", "5"))
+MAX_PARAMS = float(os.environ.get("SMELT_ZOO_MAX_PARAMS", "100e6"))
+# The acceptance bars of issue 12: the geometric mean and the worst model.
+MEAN_BAR, MODEL_BAR, L2_BAR = 0.9, 1.3, 1e-4
+
+
+def image_size(name):
+    return 299 if name == "inception_v3" else 224
+
+
+def export(name, folder):
+    """model.onnx with a dynamic batch (opset 14) and its parameter count,
+    cached; written by a child process, so that this one stays small (a
+    child's peak RSS counts the parent's at the fork: Linux carries it over
+    the exec). Returns (path, params) or (None, params or a reason)."""
+    path = os.path.join(folder, "model.onnx")
+    meta = os.path.join(folder, "params")
+    if not os.path.exists(meta):
+        os.makedirs(folder, exist_ok=True)
+        child = subprocess.run([sys.executable, __file__, "--export", name, folder],
+                               capture_output=True, text=True)
+        if child.returncode != 0:
+            return None, "does not export: %s" % (child.stderr.strip().splitlines() or ["?"])[-1][:100]
+    params = int(open(meta).read())
+    if params >= MAX_PARAMS:
+        return None, params
+    if not os.path.exists(path):
+        return None, "does not export (see %s)" % folder
+    return path, params
+
+
+def export_child(name, folder):
+    import torch
+    import torchvision
+    torch.manual_seed(0)
+    model = torchvision.models.get_model(name, weights=None).eval()
+    params = sum(p.numel() for p in model.parameters())
+    path = os.path.join(folder, "model.onnx")
+    if params < MAX_PARAMS:
+        size = image_size(name)
+        with torch.no_grad():
+            torch.onnx.export(model, torch.randn(1, 3, size, size), path + ".tmp",
+                              input_names=["x"], output_names=["y"], opset_version=14,
+                              dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}})
+        os.replace(path + ".tmp", path)
+    with open(os.path.join(folder, "params"), "w") as f:
+        f.write(str(params))
+
+
+def run_measured(args, log):
+    """Runs a command; returns (seconds, peak RSS in MB, exit status)."""
+    start = time.monotonic()
+    with open(log, "w") as out:
+        child = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)
+        _, status, usage = os.wait4(child.pid, 0)
+    child.returncode = os.waitstatus_to_exitcode(status)
+    return time.monotonic() - start, usage.ru_maxrss / 1024.0, child.returncode
+
+
+def median_ms(output, word):
+    for line in output.splitlines():
+        parts = line.split()
+        if word in parts:
+            return float(parts[parts.index(word) + 1])
+    raise RuntimeError("no timing in: " + output[-300:])
+
+
+def relative_l2(mine, theirs):
+    mine, theirs = mine.astype(np.float64), theirs.astype(np.float64)
+    return float(np.linalg.norm(mine - theirs) / max(np.linalg.norm(theirs), 1e-30))
+
+
+def bench_model(name, results):
+    folder = os.path.join(CACHE, name)
+    path, params = export(name, folder)
+    if path is None:
+        if isinstance(params, int):
+            print("%-22s %6.1fM  skipped: at least %.0fM parameters" %
+                  (name, params / 1e6, MAX_PARAMS / 1e6), flush=True)
+        else:
+            print("%-22s %7s  %s" % (name, "", params), flush=True)
+            results.append({"model": name, "error": params})
+        return
+    size = image_size(name)
+    for batch in BATCHES:
+        work = os.path.join(folder, "b%d" % batch)
+        os.makedirs(work, exist_ok=True)
+        x_path = os.path.join(work, "x.npy")
+        rng = np.random.default_rng(0)
+        np.save(x_path, rng.standard_normal((batch, 3, size, size)).astype(np.float32))
+        library = os.path.join(work, "model.so")
+        seconds, peak, rc = run_measured(
+            [os.path.join(BUILD, "bin", "smeltc"), path,
+             "--input-shape=x:%dx3x%dx%d" % (batch, size, size), "-o", library],
+            os.path.join(work, "compile.log"))
+        row = {"model": name, "params": params, "batch": batch,
+               "compile_s": round(seconds, 2), "compile_peak_mb": round(peak)}
+        if rc != 0:
+            message = open(os.path.join(work, "compile.log")).read().strip().splitlines()
+            row["error"] = "does not compile: " + (message[0][:100] if message else "rc %d" % rc)
+            print("%-22s %6.1fM %5d  %s" % (name, params / 1e6, batch, row["error"]), flush=True)
+            results.append(row)
+            continue
+        for threads in THREADS:
+            r = dict(row, threads=threads)
+            try:
+                smelt = subprocess.run(
+                    [os.path.join(BUILD, "bin", "smelt-run"), library, "--input", "x=" + x_path,
+                     "--output-dir", os.path.join(work, "smelt"), "--threads", str(threads),
+                     "--bench", str(RUNS)], capture_output=True, text=True, check=True)
+                ort = subprocess.run(
+                    ["node", os.path.join(HERE, "ort_run.js"), path, "x", x_path,
+                     os.path.join(work, "ort"), str(threads), str(RUNS)],
+                    capture_output=True, text=True, check=True)
+            except subprocess.CalledProcessError as e:
+                r["error"] = "does not run: " + (e.stderr or e.stdout).strip()[:100]
+                print("%-22s %6.1fM %5d %4d  %s" % (name, params / 1e6, batch, threads, r["error"]),
+                      flush=True)
+                results.append(r)
+                continue
+            r["smelt_ms"] = median_ms(smelt.stdout, "median")
+            r["ort_ms"] = median_ms(ort.stdout, "median")
+            r["ratio"] = r["smelt_ms"] / r["ort_ms"]
+            mine = np.load(os.path.join(work, "smelt", "y.npy"))
+            theirs = np.fromfile(os.path.join(work, "ort.y.bin"), dtype=np.float32)
+            r["rel_l2"] = relative_l2(mine.ravel(), theirs) if mine.size == theirs.size else math.inf
+            print("%-22s %6.1fM %5d %4d %10.2f %10.2f %6.2f %9.1e %8.1f %7d%s" % (
+                name, params / 1e6, batch, threads, r["smelt_ms"], r["ort_ms"], r["ratio"],
+                r["rel_l2"], r["compile_s"], r["compile_peak_mb"],
+                "  DIFFERS" if r["rel_l2"] > L2_BAR else ""), flush=True)
+            results.append(r)
+
+
+def summarize(results):
+    print()
+    print("%-8s %7s %7s %9s %9s %8s  %s" % ("batch", "threads", "models", "geomean", "worst",
+                                          "> %.1f" % MODEL_BAR, "bars (geomean <= %.1f, none above %.1f)"
+                                          % (MEAN_BAR, MODEL_BAR)))
+    for batch in BATCHES:
+        for threads in THREADS:
+            rows = [r for r in results if r.get("batch") == batch and r.get("threads") == threads
+                    and "ratio" in r]
+            if not rows:
+                continue
+            mean = math.exp(sum(math.log(r["ratio"]) for r in rows) / len(rows))
+            worst = max(rows, key=lambda r: r["ratio"])
+            above = [r["model"] for r in rows if r["ratio"] > MODEL_BAR]
+            print("%-8d %7d %7d %9.2f %9.2f %8d  %s" % (
+                batch, threads, len(rows), mean, worst["ratio"], len(above),
+                "met" if mean <= MEAN_BAR and not above else "not met (worst: %s)" % worst["model"]))
+    failed = sorted({r["model"] for r in results if "error" in r})
+    differs = sorted({r["model"] for r in results if r.get("rel_l2", 0) > L2_BAR})
+    compiled = [r for r in results if "compile_s" in r and "error" not in r]
+    if compiled:
+        slowest = max(compiled, key=lambda r: r["compile_s"])
+        largest = max(compiled, key=lambda r: r["compile_peak_mb"])
+        print("compile: slowest %s %.1f s; largest peak RSS %s %d MB" % (
+            slowest["model"], slowest["compile_s"], largest["model"], largest["compile_peak_mb"]))
+    print("outputs beyond %.0e relative L2 of ONNX Runtime's: %s" % (L2_BAR, ", ".join(differs) or "none"))
+    print("models that fail: %s" % ("; ".join(
+        "%s (%s)" % (m, next(r["error"] for r in results if r["model"] == m and "error" in r))
+        for m in failed) or "none"))
+
+
+def main():
+    if sys.argv[1:2] == ["--export"]:
+        return export_child(*sys.argv[2:4])
+    known = subprocess.run([sys.executable, "-c", "import torchvision; print(*torchvision."
+                            "models.list_models(module=torchvision.models))"],
+                           capture_output=True, text=True, check=True).stdout.split()
+    names = sys.argv[1:] or known
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        sys.exit("bench/zoo.sh: not a torchvision classification model: " + ", ".join(unknown))
+    os.makedirs(CACHE, exist_ok=True)
+    print("%-22s %7s %5s %4s %10s %10s %6s %9s %8s %7s" % (
+        "model", "params", "batch", "thr", "smelt_ms", "ort_ms", "ratio", "rel_l2", "compile_s",
+        "peak_mb"), flush=True)
+    results = []
+    for name in names:
+        bench_model(name, results)
+    with open(os.path.join(CACHE, "results.json"), "w") as f:
+        json.dump(results, f, indent=1)
+    summarize(results)
+
+
+if __name__ == "__main__":
+    main()
