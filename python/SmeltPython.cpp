@@ -84,6 +84,7 @@ compileModel(const py::dict &opts, py::object progress) {
   options.targetOptions.optLevel = get<int>(opts, "opt_level", 2);
   options.targetOptions.externalWeights = get<bool>(opts, "external_weights", false);
   options.targetOptions.explainKernels = get<bool>(opts, "explain_kernels", false);
+  options.targetOptions.profile = get<bool>(opts, "profile", false);
   options.inputShapes =
       get<std::map<std::string, std::vector<int64_t>>>(opts, "input_shapes", {});
   options.calibrationPath = get<std::string>(opts, "calibration", "");
@@ -277,6 +278,23 @@ public:
   }
   bool isParallel() const { return smelt_model_is_parallel(model) != 0; }
 
+  size_t profileCount() const { return smelt_model_profile_count(model); }
+  /// (runs timed, [(layer, total ms)]) since the load or the last reset.
+  py::tuple profile() {
+    std::lock_guard<std::mutex> lock(mutex);
+    py::list layers;
+    for (size_t i = 0; i < smelt_model_profile_count(model); ++i) {
+      SmeltProfileEntry entry;
+      smelt_model_profile_entry(model, i, &entry);
+      layers.append(py::make_tuple(entry.name, entry.total_ms));
+    }
+    return py::make_tuple(smelt_model_profile_runs(model), layers);
+  }
+  void resetProfile() {
+    std::lock_guard<std::mutex> lock(mutex);
+    smelt_model_profile_reset(model);
+  }
+
 private:
   SmeltModel *model = nullptr;
   std::mutex mutex;
@@ -315,5 +333,8 @@ PYBIND11_MODULE(_smelt, m) {
       .def("outputs", [](const Model &self) { return self.describe(false); })
       .def("run", &Model::run, py::arg("inputs"))
       .def("set_threads", &Model::setThreads, py::arg("threads"))
-      .def("is_parallel", &Model::isParallel);
+      .def("is_parallel", &Model::isParallel)
+      .def("profile_count", &Model::profileCount)
+      .def("profile", &Model::profile)
+      .def("reset_profile", &Model::resetProfile);
 }

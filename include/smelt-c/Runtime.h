@@ -104,6 +104,27 @@ int smelt_model_is_parallel(const SmeltModel *model);
 /** The buffer the runtime allocated for output `index` in the last run. */
 const void *smelt_model_output_buffer(const SmeltModel *model, size_t index);
 
+/** One layer of a model compiled with `--profile`: an ONNX node (or
+ * "(graph)", the copies into the outputs) and the time its kernels took. */
+typedef struct SmeltProfileEntry {
+  const char *name;
+  /** Milliseconds over all runs since the load or the last reset. */
+  double total_ms;
+} SmeltProfileEntry;
+
+/** How many layers the model times: 0 unless compiled with --profile. */
+size_t smelt_model_profile_count(const SmeltModel *model);
+
+/** Layer `index`'s time so far; SMELT_ERROR_ARGUMENT when out of range. */
+SmeltStatus smelt_model_profile_entry(const SmeltModel *model, size_t index,
+                                      SmeltProfileEntry *entry);
+
+/** Runs counted in the times (since the load or the last reset). */
+int64_t smelt_model_profile_runs(const SmeltModel *model);
+
+/** Sets the times and the run count to zero (after warm-up runs, say). */
+void smelt_model_profile_reset(SmeltModel *model);
+
 /** Bytes per element of a type. */
 size_t smelt_element_size(SmeltElementType type);
 

@@ -564,6 +564,8 @@ LogicalResult smelt::compile(const CompileOptions &options,
     if (!llvm::sys::fs::file_size(options.outputPath, size))
       rep.artifactBytes = static_cast<int64_t>(size);
   }
+  if (report || reportFile)
+    measureLayerLatency(options, rep);
   rep.compileSeconds = std::chrono::duration<double>(
                            std::chrono::steady_clock::now() - started)
                            .count();

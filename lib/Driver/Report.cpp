@@ -137,6 +137,9 @@ std::string smelt::formatReportJSON(const CompileReport &report) {
   std::map<std::pair<std::string, unsigned>, const TensorDivergence *> byNode;
   for (const TensorDivergence &t : report.divergence.tensors)
     byNode[{t.node, t.result}] = &t;
+  std::map<std::string, double> latencyOf;
+  for (const CompileReport::LayerLatency &l : report.latency)
+    latencyOf[l.node] = l.ms;
   json::Array layers;
   for (const LayerQuantization &l : report.quantization.layers) {
     json::Object o{{"name", l.node},
@@ -148,6 +151,8 @@ std::string smelt::formatReportJSON(const CompileReport &report) {
     auto it = byNode.find({l.node, 0});
     if (it != byNode.end())
       o["divergence"] = divergence(*it->second);
+    if (auto ms = latencyOf.find(l.node); ms != latencyOf.end())
+      o["latency_ms"] = ms->second;
     layers.push_back(std::move(o));
   }
   json::Object root{
@@ -198,6 +203,21 @@ std::string smelt::formatReportJSON(const CompileReport &report) {
         json::Object{{"samples", report.divergence.samples},
                      {"outputs", std::move(outs)},
                      {"tensors", std::move(tensors)}};
+  }
+  if (!report.latency.empty() || !report.latencyNote.empty()) {
+    json::Array times;
+    for (const CompileReport::LayerLatency &l : report.latency)
+      times.push_back(json::Object{{"name", l.node}, {"ms", l.ms}});
+    json::Object latency{{"layers", std::move(times)}};
+    if (!report.latencyNote.empty()) {
+      latency["note"] = report.latencyNote;
+    } else {
+      latency["runs"] = report.latencyRuns;
+      latency["threads"] = 1;
+      latency["input"] = "zeros";
+      latency["total_ms"] = report.latencyTotalMs;
+    }
+    root["latency"] = std::move(latency);
   }
   std::string text;
   llvm::raw_string_ostream os(text);

@@ -7,6 +7,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/Path.h"
 
@@ -24,6 +25,40 @@ std::string describeShape(const int64_t *dims, size_t rank) {
   for (size_t i = 0; i < rank; ++i)
     s += (i ? ", " : "") + std::to_string(dims[i]);
   return s + "]";
+}
+
+/// Each layer's share of the timed runs, slowest first, and how much of
+/// the whole run the layers cover.
+void printProfile(const SmeltModel *model, const std::vector<double> &times,
+                  llvm::raw_ostream &outs) {
+  int64_t runs = std::max<int64_t>(smelt_model_profile_runs(model), 1);
+  std::vector<SmeltProfileEntry> layers(smelt_model_profile_count(model));
+  double layersMs = 0;
+  for (size_t i = 0; i < layers.size(); ++i) {
+    smelt_model_profile_entry(model, i, &layers[i]);
+    layersMs += layers[i].total_ms / runs;
+  }
+  std::stable_sort(layers.begin(), layers.end(),
+                   [](const SmeltProfileEntry &a, const SmeltProfileEntry &b) {
+                     return a.total_ms > b.total_ms;
+                   });
+  double wholeMs = 0;
+  for (double t : times)
+    wholeMs += t / times.size();
+  size_t width = 5;
+  for (const SmeltProfileEntry &layer : layers)
+    width = std::max(width, llvm::StringRef(layer.name).size());
+  outs << llvm::left_justify("layer", width)
+       << llvm::formatv(" {0,10} {1,7}\n", "ms/run", "share");
+  for (const SmeltProfileEntry &layer : layers) {
+    double ms = layer.total_ms / runs;
+    outs << llvm::left_justify(layer.name, width)
+         << llvm::formatv(" {0,10:f4} {1,6:f1}%\n", ms,
+                          layersMs > 0 ? 100 * ms / layersMs : 0.0);
+  }
+  outs << llvm::formatv("{0} layers: {1:f3} ms/run of {2:f3} ms/run measured "
+                        "around the calls ({3} runs)\n",
+                        layers.size(), layersMs, wholeMs, runs);
 }
 
 struct ModelDeleter {
@@ -118,20 +153,31 @@ int smelt::runModel(const RunOptions &options, llvm::raw_ostream &outs,
   if (smelt_model_run(model.get(), inputPointers.data(), nullptr) != SMELT_OK)
     return fail(smelt_last_error());
 
-  if (options.benchRuns > 0) {
-    std::vector<double> times;
-    for (int i = 0; i < options.benchRuns; ++i) {
-      auto start = std::chrono::steady_clock::now();
-      smelt_model_run(model.get(), inputPointers.data(), nullptr);
-      auto end = std::chrono::steady_clock::now();
-      times.push_back(
-          std::chrono::duration<double, std::milli>(end - start).count());
-    }
-    std::sort(times.begin(), times.end());
-    outs << llvm::formatv("median {0:f3} ms  min {1:f3} ms  ({2} runs)\n",
-                          times[times.size() / 2], times.front(),
-                          times.size());
+  if (options.profile && smelt_model_profile_count(model.get()) == 0)
+    return fail("'" + options.modelPath +
+                "' times no layers: compile it with smeltc --profile");
+  // The first run (above) warms up; the profile counts the timed ones.
+  smelt_model_profile_reset(model.get());
+  int runs = options.benchRuns > 0 ? options.benchRuns
+             : options.profile    ? kProfileRuns
+                                  : 0;
+  std::vector<double> times;
+  for (int i = 0; i < runs; ++i) {
+    auto start = std::chrono::steady_clock::now();
+    smelt_model_run(model.get(), inputPointers.data(), nullptr);
+    auto end = std::chrono::steady_clock::now();
+    times.push_back(
+        std::chrono::duration<double, std::milli>(end - start).count());
   }
+  if (options.benchRuns > 0) {
+    std::vector<double> sorted = times;
+    std::sort(sorted.begin(), sorted.end());
+    outs << llvm::formatv("median {0:f3} ms  min {1:f3} ms  ({2} runs)\n",
+                          sorted[sorted.size() / 2], sorted.front(),
+                          sorted.size());
+  }
+  if (options.profile)
+    printProfile(model.get(), times, outs);
 
   if (options.outputDir.empty())
     return 0;

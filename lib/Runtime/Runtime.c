@@ -38,6 +38,13 @@ struct SmeltModel {
   int threads;              /* 0: OpenMP's default (OMP_NUM_THREADS) */
   void *weights;            /* the mapped side file (--weights=external) */
   size_t weights_size;
+  /* --profile: the library's per-layer nanoseconds and run count, and the
+   * layers' names (one allocation, split at the newlines). */
+  int64_t *profile_ns;
+  int64_t *profile_runs;
+  size_t profile_count;
+  const char **profile_names;
+  char *profile_text;
   /* A compiled model keeps its intermediates in one static workspace, and
    * the runtime its buffer table here: one call at a time. */
   pthread_mutex_t lock;
@@ -202,6 +209,31 @@ static SmeltStatus map_weights(SmeltModel *model, const char *library_path) {
   return SMELT_OK;
 }
 
+/* Finds the tables of a model compiled with --profile. */
+static SmeltStatus find_profile(SmeltModel *model, const char *path) {
+  const int64_t *count = dlsym(model->library, "smelt_profile_count");
+  if (!count)
+    return SMELT_OK;
+  const char *names = dlsym(model->library, "smelt_profile_names");
+  model->profile_ns = dlsym(model->library, "smelt_profile_ns");
+  model->profile_runs = dlsym(model->library, "smelt_profile_runs");
+  if (!names || !model->profile_ns || !model->profile_runs || *count < 0)
+    return fail(SMELT_ERROR_LOAD, "'%s' has a malformed profile table", path);
+  model->profile_text = strdup(names);
+  model->profile_names =
+      calloc(*count ? (size_t)*count : 1, sizeof *model->profile_names);
+  if (!model->profile_text || !model->profile_names)
+    return fail(SMELT_ERROR_MEMORY, "out of memory loading '%s'", path);
+  char *save = NULL;
+  for (char *line = strtok_r(model->profile_text, "\n", &save);
+       line && model->profile_count < (size_t)*count;
+       line = strtok_r(NULL, "\n", &save))
+    model->profile_names[model->profile_count++] = line;
+  if (model->profile_count != (size_t)*count)
+    return fail(SMELT_ERROR_LOAD, "'%s' has a malformed profile table", path);
+  return SMELT_OK;
+}
+
 SmeltStatus smelt_model_load(const char *path, SmeltModel **out) {
   if (!path || !out)
     return fail(SMELT_ERROR_ARGUMENT, "smelt_model_load: null argument");
@@ -272,6 +304,8 @@ SmeltStatus smelt_model_load(const char *path, SmeltModel **out) {
     return fail(SMELT_ERROR_MEMORY, "out of memory loading '%s'", path);
   }
   SmeltStatus status = map_weights(model, resolved);
+  if (status == SMELT_OK)
+    status = find_profile(model, path);
   if (status != SMELT_OK) {
     smelt_model_free(model);
     return status;
@@ -288,6 +322,8 @@ void smelt_model_free(SmeltModel *model) {
       free(model->owned_outputs[i]);
   free(model->owned_outputs);
   free(model->buffers);
+  free(model->profile_names);
+  free(model->profile_text);
   if (model->library)
     pthread_mutex_destroy(&model->lock);
   if (model->weights)
@@ -401,4 +437,33 @@ const void *smelt_model_output_buffer(const SmeltModel *model, size_t index) {
   if (!model || index >= model->num_outputs)
     return NULL;
   return model->owned_outputs[index];
+}
+
+size_t smelt_model_profile_count(const SmeltModel *model) {
+  return model ? model->profile_count : 0;
+}
+
+SmeltStatus smelt_model_profile_entry(const SmeltModel *model, size_t index,
+                                      SmeltProfileEntry *entry) {
+  if (!model || !entry || index >= model->profile_count)
+    return fail(SMELT_ERROR_ARGUMENT,
+                "smelt_model_profile_entry: no layer #%zu (the model times "
+                "%zu; compile with --profile)",
+                index, model ? model->profile_count : 0);
+  entry->name = model->profile_names[index];
+  entry->total_ms = (double)model->profile_ns[index] * 1e-6;
+  return SMELT_OK;
+}
+
+int64_t smelt_model_profile_runs(const SmeltModel *model) {
+  return model && model->profile_runs ? *model->profile_runs : 0;
+}
+
+void smelt_model_profile_reset(SmeltModel *model) {
+  if (!model || !model->profile_count)
+    return;
+  pthread_mutex_lock(&model->lock);
+  memset(model->profile_ns, 0, model->profile_count * sizeof(int64_t));
+  *model->profile_runs = 0;
+  pthread_mutex_unlock(&model->lock);
 }

@@ -76,6 +76,7 @@ _OPTIONS = {
     "opt_level": "0 to 3",
     "explain_kernels": "say in report['log'] which layers run without a "
                        "vector kernel, and why (one line per node)",
+    "profile": "time each layer's kernels at every run (CompiledModel.profile())",
     "measure_divergence": "compare every layer with the float model on the "
                           "calibration data (default True)",
     "progress": "True (a bar in notebooks and terminals), False, or a "
@@ -195,6 +196,7 @@ def _driver_options(options):
         "cpu": str(options.get("cpu", "native")),
         "opt_level": int(options.get("opt_level", 2)),
         "explain_kernels": bool(options.get("explain_kernels", False)),
+        "profile": bool(options.get("profile", False)),
         "measure_divergence": bool(options.get("measure_divergence", True)),
     }
 
@@ -223,7 +225,7 @@ def compile(model, target="cpu", quantize=None, prune=None, calibration=None,
                  or a path to an .npz file or a folder of samples
     options      input_shapes, calibration_method, percentile,
                  per_tensor_weights, exclude, weight_group_size,
-                 weight_method, cpu, opt_level, explain_kernels,
+                 weight_method, cpu, opt_level, explain_kernels, profile,
                  measure_divergence, progress, threads
 
     Returns a CompiledModel. Raises CompileError with Smelt's diagnostics
@@ -309,6 +311,7 @@ class CompiledModel:
     model.inputs, model.outputs TensorInfo(name, dtype, shape, element_type)
     model.report                the compile report (a dict)
     model.threads = 2           threads for the parallel kernels
+    model.profile(x)            each layer's time (compiled with profile=True)
     model.save(path)            the library (and its report beside it)
     """
 
@@ -393,6 +396,28 @@ class CompiledModel:
             times.append((time.perf_counter() - start) * 1e3)
         return {"median_ms": float(np.median(times)), "min_ms": float(min(times)),
                 "runs": len(times)}
+
+    def profile(self, *args, runs=10, warmup=1, **kwargs):
+        """Each layer's time per run on these inputs, slowest first, for a
+        model compiled with profile=True: a list of {'layer' (the ONNX
+        node; '(graph)' for the copies into the outputs), 'ms' (per run),
+        'share' (of all layers' time)}. Raises ValueError for a model
+        compiled without it."""
+        if not self._native.profile_count():
+            raise ValueError("the model times no layers: compile it with "
+                             "profile=True (smeltc --profile)")
+        feeds = self._feeds(args, kwargs)
+        for _ in range(warmup):
+            self._native.run(feeds)
+        self._native.reset_profile()
+        for _ in range(max(1, int(runs))):
+            self._native.run(feeds)
+        timed, layers = self._native.profile()
+        total = sum(ms for _, ms in layers) / timed
+        rows = [{"layer": name, "ms": ms / timed,
+                 "share": (ms / timed) / total if total else 0.0}
+                for name, ms in layers]
+        return sorted(rows, key=lambda r: -r["ms"])
 
     def save(self, path):
         """Writes the library to `path` and the report beside it

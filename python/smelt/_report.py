@@ -60,6 +60,24 @@ def _layer_rows(report):
                d.get("relative_rmse"), sqnr, d.get("cosine"))
 
 
+def _latency_rows(report, limit=8):
+    """The slowest layers of a --profile compile: (name, ms, share)."""
+    latency = report.get("latency") or {}
+    total = latency.get("total_ms") or 0
+    for layer in latency.get("layers", [])[:limit]:
+        yield layer["name"], layer["ms"], layer["ms"] / total if total else 0.0
+
+
+def _latency_caption(report):
+    latency = report.get("latency") or {}
+    if "note" in latency:
+        return "layer latency %s" % latency["note"]
+    return ("layer latency on this machine: %.3f ms per run in %d layers (medians "
+            "of %d runs, %d thread, zeros in); the slowest:" % (
+                latency.get("total_ms", 0), len(latency.get("layers", [])),
+                latency.get("runs", 0), latency.get("threads", 1)))
+
+
 def report_text(report):
     """The report as lines of text."""
     if not report:
@@ -79,6 +97,13 @@ def report_text(report):
             weights = "%s -> %s" % (_kib(wb), _kib(wa)) if wb else "-"
             lines.append(fmt % (name, op, form, weights, _percent(rmse), sqnr,
                                 _number(cos, "%.5f")))
+    if report.get("latency"):
+        lines.append(_latency_caption(report))
+        rows = list(_latency_rows(report))
+        if rows:
+            width = max(len("layer"), max(len(r[0]) for r in rows))
+            for name, ms, share in rows:
+                lines.append(("  %-" + str(width) + "s %9.4f ms %6.1f%%") % (name, ms, 100 * share))
     div = report.get("divergence")
     if div:
         for o in div.get("outputs", []):
@@ -167,6 +192,12 @@ def report_html(report, inputs=(), outputs=()):
                      "from the float model's</p>")
         parts.append(_table(["layer", "op", "format", "how", "weights",
                              "rel. RMSE", "SQNR dB", "cosine"], rows))
+    if report.get("latency"):
+        parts.append("<p>%s</p>" % html.escape(_latency_caption(report)))
+        rows = [(name, "%.4f" % ms, "%.1f%%" % (100 * share))
+                for name, ms, share in _latency_rows(report)]
+        if rows:
+            parts.append(_table(["layer", "ms per run", "share"], rows))
     div = report.get("divergence")
     if div:
         parts.append(_table(

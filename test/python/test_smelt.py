@@ -324,6 +324,34 @@ def test_explain_kernels_names_the_layers_without_one():
     assert not any("kernel" in l for l in quiet.report["log"])
 
 
+def test_profile_times_every_layer(cnn, digits):
+    data, x, expected = cnn
+    profiled = smelt.compile(data, progress=False, profile=True)
+    # The clock reads change no result: still PyTorch's numbers.
+    np.testing.assert_allclose(profiled(x)["logits"], expected, rtol=1e-4, atol=1e-5)
+    layers = profiled.profile(x, runs=3)
+    nodes = {n.name for n in onnx.load_from_string(data).graph.node}
+    names = [l["layer"] for l in layers]
+    assert set(names) - {"(graph)"} <= nodes and any("Conv" in n for n in names), names
+    assert [l["ms"] for l in layers] == sorted((l["ms"] for l in layers), reverse=True)
+    assert all(l["ms"] >= 0 for l in layers)
+    assert abs(sum(l["share"] for l in layers) - 1) < 1e-6
+    # The report has each layer's time on this machine, and says so.
+    latency = profiled.report["latency"]
+    assert sorted(l["name"] for l in latency["layers"]) == sorted(names)
+    assert "layer latency on this machine" in profiled.summary()
+    assert "ms per run" in profiled._repr_html_()
+    # A quantized model's layers carry their time beside format and size.
+    quantized = smelt.compile(digits["model"], quantize="int8", profile=True,
+                              calibration=[{"pixels": digits["calibration"][:8]}],
+                              input_shapes={"pixels": (8, 64)}, progress=False)
+    assert all("latency_ms" in l for l in quantized.report["layers"]), quantized.report["layers"]
+    plain = smelt.compile(data, progress=False)
+    with pytest.raises(ValueError, match="compile it with profile=True"):
+        plain.profile(x)
+    assert "latency" not in plain.report
+
+
 def test_bad_bytes_and_paths(tmp_path):
     with pytest.raises(smelt.CompileError, match="^<model bytes>:0:0: error: not a valid ONNX"):
         smelt.compile(b"\x08\x07garbage", progress=False)

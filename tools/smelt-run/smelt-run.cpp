@@ -15,13 +15,14 @@ namespace {
 
 const char *kUsage =
     "usage: smelt-run MODEL.so [--input NAME=FILE | --input FILE]...\n"
-    "                 [--output-dir DIR] [--threads N] [--bench N]\n"
+    "                 [--output-dir DIR] [--threads N] [--bench N] [--profile]\n"
     "\n"
     "Runs a model compiled by smeltc. Inputs are .npy files or ONNX\n"
     "TensorProto .pb files; --output-dir writes one NAME.npy per output;\n"
     "--threads N runs the parallel kernels on N threads (default: one per\n"
     "core, or OMP_NUM_THREADS); --bench N times N runs and prints the\n"
-    "median and minimum in ms.\n";
+    "median and minimum in ms; --profile prints each layer's time per run\n"
+    "(a model compiled with smeltc --profile), over the --bench runs or 10.\n";
 
 int usageError(const std::string &message) {
   llvm::errs() << "smelt-run: error: " << message << "\n" << kUsage;
@@ -69,6 +70,8 @@ int main(int argc, char **argv) {
     } else if (flag == "--bench") {
       if (!takeInt(options.benchRuns))
         return usageError("--bench needs a number of runs");
+    } else if (flag == "--profile" && !hasValue) {
+      options.profile = true;
     } else if (arg.starts_with("-")) {
       return usageError("unknown flag '" + arg.str() + "'");
     } else if (options.modelPath.empty()) {

@@ -125,6 +125,11 @@ int main(int argc, char **argv) {
       cl::desc("Say which layers run without a vector kernel, and why (a "
                "remark naming each node)"),
       cl::cat(category));
+  cl::opt<bool> profile(
+      "profile",
+      cl::desc("Time each layer's kernels at every run (smelt-run --profile "
+               "prints them; CompiledModel.profile() in Python)"),
+      cl::cat(category));
   // The spelling of MLIR-style tools' options, for those who look for it.
   cl::alias smeltExplainKernels("smelt-explain-kernels",
                                 cl::desc("Alias for --explain-kernels"),
@@ -150,6 +155,7 @@ int main(int argc, char **argv) {
   options.targetOptions.optLevel = static_cast<int>(optLevel);
   options.targetOptions.externalWeights = weights == External;
   options.targetOptions.explainKernels = explainKernels;
+  options.targetOptions.profile = profile;
   options.calibrationPath = calibration;
   options.calibrationMethod = calibrationMethod;
   options.calibrationPercentile = calibrationPercentile;

@@ -150,7 +150,24 @@ struct CompileReport {
   QuantizeReport quantization;
   bool hasDivergence = false;
   DivergenceReport divergence;
+  /// With --profile: each layer's time per run of the compiled library on
+  /// this machine (the median of a few runs on zeros, one thread), slowest
+  /// first; or why not.
+  struct LayerLatency {
+    std::string node;
+    double ms = 0;
+  };
+  std::vector<LayerLatency> latency;
+  int latencyRuns = 0;
+  double latencyTotalMs = 0;
+  std::string latencyNote;
 };
+
+/// Runs the library a --profile compile just wrote (a few runs on zeros,
+/// one thread) and records each layer's time in `report`; says in
+/// `report.latencyNote` why not when it cannot (code for another
+/// processor, not a library).
+void measureLayerLatency(const CompileOptions &options, CompileReport &report);
 
 /// The report as JSON (`smeltc --report`, the Python module's .report).
 std::string formatReportJSON(const CompileReport &report);

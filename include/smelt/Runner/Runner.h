@@ -20,7 +20,12 @@ struct RunOptions {
   int threads = 0;
   /// When positive: time this many runs and print their median and minimum.
   int benchRuns = 0;
+  /// Print each layer's time per run (a model compiled with --profile),
+  /// over the bench runs, or kProfileRuns runs without --bench.
+  bool profile = false;
 };
+
+constexpr int kProfileRuns = 10;
 
 /// Loads the model, reads the inputs, runs, writes the outputs. Prints
 /// errors (naming the file, input or output) to `errs` and returns a

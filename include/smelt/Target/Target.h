@@ -37,6 +37,9 @@ struct TargetOptions {
   /// its read-only data, from an object file of their own). Either way the
   /// weights never become LLVM IR constants.
   bool externalWeights = false;
+  /// Kernels timed at each run, per ONNX node (`--profile`): the runtime's
+  /// smelt_model_profile reads the times.
+  bool profile = false;
   /// A remark on each layer whose code takes no vector kernel, with the
   /// reason (`--explain-kernels`).
   bool explainKernels = false;

@@ -78,6 +78,9 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
     pm.addNestedPass<func::FuncOp>(createCPUSelectVNNIPass());
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  // --profile: a clock read around each kernel, while they are whole loops.
+  if (options.profile)
+    pm.addPass(createCPUProfileKernelsPass());
   // The kernels' parallel loops run on OpenMP's thread pool (libomp); the
   // runtime sets how many threads it uses.
   pm.addPass(createConvertSCFToOpenMPPass());
@@ -136,6 +139,11 @@ struct CPUPipelineOptions : PassPipelineOptions<CPUPipelineOptions> {
       llvm::cl::desc("Remark on each layer left without a vector kernel, "
                      "with the reason"),
       llvm::cl::init(false)};
+  Option<bool> profile{
+      *this, "profile",
+      llvm::cl::desc("Time each kernel (smelt-cpu-profile-kernels), for "
+                     "smelt-run --profile"),
+      llvm::cl::init(false)};
 };
 } // namespace
 
@@ -150,6 +158,7 @@ void smelt::registerCPUPipeline() {
         target.cpu = options.cpu;
         target.vectorBits = options.vectorBits;
         target.explainKernels = options.explainKernels;
+        target.profile = options.profile;
         buildCPUPipeline(pm, target);
       });
 }

@@ -223,6 +223,25 @@ def CPUSelectVNNIPass : Pass<"smelt-cpu-select-vnni", "::mlir::func::FuncOp"> {
                            "::mlir::vector::VectorDialect"];
 }
 
+def CPUProfileKernelsPass
+    : Pass<"smelt-cpu-profile-kernels", "::mlir::ModuleOp"> {
+  let summary = "Time each kernel of the entry function (smeltc --profile)";
+  let description = [{
+    Runs on loops, before the parallel ones become OpenMP regions. The entry
+    function's top-level work (loop nests, conditionals, copies, calls) is
+    cut into kernels: each maximal run of such ops that come from one ONNX
+    node (the first name in the op's location; ops with none belong to
+    `(graph)`, the copies into the outputs). Each kernel reads the monotonic
+    clock (`clock_gettime`) before and after, and adds the nanoseconds to
+    its slot of the exported array `smelt_profile_ns`; a node that owns
+    several kernels shares one slot. The library also exports
+    `smelt_profile_runs` (calls of the entry function),
+    `smelt_profile_count` and `smelt_profile_names` (the nodes' names, one
+    per line), which the runtime reads (smelt_model_profile).
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 def CPUEmitEntryPointPass
     : Pass<"smelt-cpu-emit-entry-point", "::mlir::ModuleOp"> {
   let summary = "Add the runtime's entry point and signature to an LLVM-dialect module";
