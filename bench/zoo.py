@@ -66,10 +66,11 @@ def export_child(name, folder):
     path = os.path.join(folder, "model.onnx")
     if params < MAX_PARAMS:
         size = image_size(name)
-        with torch.no_grad():
-            torch.onnx.export(model, torch.randn(1, 3, size, size), path + ".tmp",
-                              input_names=["x"], output_names=["y"], opset_version=14,
-                              dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}})
+        # With autograd on: under no_grad, attention takes PyTorch's fused
+        # fast path, which has no ONNX export.
+        torch.onnx.export(model, torch.randn(1, 3, size, size), path + ".tmp",
+                          input_names=["x"], output_names=["y"], opset_version=14,
+                          dynamic_axes={"x": {0: "batch"}, "y": {0: "batch"}})
         os.replace(path + ".tmp", path)
     with open(os.path.join(folder, "params"), "w") as f:
         f.write(str(params))

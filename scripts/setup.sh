@@ -41,6 +41,9 @@ for p in "${packages[@]}"; do
     missing+=("$p")
   fi
 done
+# The peer runtime the main job and bench/ compare with, ONNX Runtime, comes
+# from npm (bench/peer.sh): Node.js and npm, Debian's unless some are here.
+command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "smelt setup: installing ${missing[*]}"
   sudo=""
