@@ -12,6 +12,7 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Support/Timing.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/WithColor.h"
@@ -140,6 +141,7 @@ int main(int argc, char **argv) {
       cl::desc("Fix an input's shape, e.g. --input-shape=x:1x3x224x224"),
       cl::value_desc("name:dims"), cl::cat(category));
   mlir::registerPassManagerCLOptions();
+  mlir::registerDefaultTimingManagerCLOptions();
   cl::HideUnrelatedOptions(category);
   cl::ParseCommandLineOptions(argc, argv, "Smelt model compression compiler\n");
 
@@ -168,6 +170,8 @@ int main(int argc, char **argv) {
   options.reportPath = report;
   options.measureDivergence = !report.empty();
   options.configurePassManager = [](mlir::PassManager &pm) {
+    // --mlir-timing: each pass manager's report as it finishes.
+    mlir::applyDefaultTimingPassManagerCLOptions(pm);
     return mlir::applyPassManagerCLOptions(pm);
   };
   for (const std::string &shape : inputShapes) {

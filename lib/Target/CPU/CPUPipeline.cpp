@@ -81,6 +81,8 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
   // --profile: a clock read around each kernel, while they are whole loops.
   if (options.profile)
     pm.addPass(createCPUProfileKernelsPass());
+  // One function per kernel, so LLVM optimizes them one at a time.
+  pm.addPass(createCPUOutlineKernelsPass());
   // The kernels' parallel loops run on OpenMP's thread pool (libomp); the
   // runtime sets how many threads it uses.
   pm.addPass(createConvertSCFToOpenMPPass());

@@ -242,6 +242,29 @@ def CPUProfileKernelsPass
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def CPUOutlineKernelsPass
+    : Pass<"smelt-cpu-outline-kernels", "::mlir::ModuleOp"> {
+  let summary = "Give each loop nest of the entry function a function of its own";
+  let description = [{
+    Runs on loops, before the parallel ones become OpenMP regions. Each
+    top-level op of the entry function that holds regions (a kernel's loop
+    nest, a conditional) moves into a private function named after the
+    ONNX node it comes from (`smelt_kernel_<node>_<n>`), marked noinline
+    and internal, and is replaced by a call. What the kernel reads from
+    outside is recomputed inside when it is pure and built from constants,
+    globals and views of them (so loop bounds, shapes and workspace
+    offsets stay constants the code generator sees); the rest (the entry's
+    arguments, buffers allocated at run time, results of other ops) become
+    arguments.
+
+    LLVM then optimizes and generates code one kernel at a time instead of
+    one function as large as the model, whose loop analyses grow faster
+    than linearly with its size; profilers see the kernels by name.
+  }];
+  let dependentDialects = ["::mlir::func::FuncDialect",
+                           "::mlir::LLVM::LLVMDialect"];
+}
+
 def CPUEmitEntryPointPass
     : Pass<"smelt-cpu-emit-entry-point", "::mlir::ModuleOp"> {
   let summary = "Add the runtime's entry point and signature to an LLVM-dialect module";

@@ -1,0 +1,138 @@
+//===- OutlineKernels.cpp - smelt-cpu-outline-kernels ----------------------===//
+//
+// One function per kernel: LLVM's per-function analyses then see a loop nest
+// at a time rather than the whole model.
+//
+//===----------------------------------------------------------------------===//
+
+#include "smelt/Target/CPU/Passes.h"
+
+#include "smelt/Import/ONNXImport.h"
+
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
+#include "mlir/Transforms/RegionUtils.h"
+
+namespace smelt {
+#define GEN_PASS_DEF_CPUOUTLINEKERNELSPASS
+#include "smelt/Target/CPU/Passes.h.inc"
+} // namespace smelt
+
+using namespace mlir;
+
+namespace {
+
+/// The ONNX node an op comes from, as a symbol: the first name in its
+/// location, with every character outside [A-Za-z0-9_] an underscore.
+std::string kernelName(Operation *op) {
+  std::string name = "graph";
+  op->getLoc()->walk([&](Location inner) {
+    if (auto named = dyn_cast<NameLoc>(inner)) {
+      name = named.getName().str();
+      return WalkResult::interrupt();
+    }
+    return WalkResult::advance();
+  });
+  for (char &c : name)
+    if (!llvm::isAlnum(c) && c != '_')
+      c = '_';
+  return "smelt_kernel_" + name;
+}
+
+/// Whether `value` can be recomputed inside the kernel: it comes from a
+/// pure op without regions whose operands can be recomputed too
+/// (constants, globals' addresses, views of them). `memo` caches answers.
+bool isRecomputable(Value value, DenseMap<Value, bool> &memo) {
+  if (auto it = memo.find(value); it != memo.end())
+    return it->second;
+  Operation *def = value.getDefiningOp();
+  bool result = def && def->getNumRegions() == 0 && isPure(def) &&
+                llvm::all_of(def->getOperands(), [&](Value operand) {
+                  return isRecomputable(operand, memo);
+                });
+  memo[value] = result;
+  return result;
+}
+
+/// Clones the ops that compute `value` into `b`'s block (once each).
+Value recompute(OpBuilder &b, Value value, IRMapping &mapping) {
+  if (Value mapped = mapping.lookupOrNull(value))
+    return mapped;
+  Operation *def = value.getDefiningOp();
+  for (Value operand : def->getOperands())
+    recompute(b, operand, mapping);
+  b.clone(*def, mapping);
+  return mapping.lookup(value);
+}
+
+struct CPUOutlineKernelsPass
+    : smelt::impl::CPUOutlineKernelsPassBase<CPUOutlineKernelsPass> {
+  void runOnOperation() override {
+    ModuleOp module = getOperation();
+    auto entry = module.lookupSymbol<func::FuncOp>(smelt::kONNXEntryName);
+    if (!entry || entry.isExternal()) {
+      module.emitError() << "smelt-cpu-outline-kernels needs the entry "
+                            "function @"
+                         << smelt::kONNXEntryName;
+      return signalPassFailure();
+    }
+    if (!entry.getBody().hasOneBlock()) {
+      entry.emitError() << "smelt-cpu-outline-kernels runs on structured "
+                           "control flow (one block), before it is lowered";
+      return signalPassFailure();
+    }
+    SmallVector<Operation *> kernels;
+    for (Operation &op : entry.getBody().front().without_terminator())
+      if (op.getNumRegions() > 0)
+        kernels.push_back(&op);
+
+    SymbolTable symbols(module);
+    DenseMap<Value, bool> recomputable;
+    OpBuilder b(module.getContext());
+    for (Operation *kernel : kernels) {
+      // What the kernel reads from outside: its operands and the values
+      // its regions capture.
+      llvm::SetVector<Value> captured;
+      for (Value operand : kernel->getOperands())
+        captured.insert(operand);
+      getUsedValuesDefinedAbove(kernel->getRegions(), captured);
+      SmallVector<Value> arguments;
+      for (Value value : captured)
+        if (!isRecomputable(value, recomputable))
+          arguments.push_back(value);
+
+      b.setInsertionPoint(entry);
+      auto type = b.getFunctionType(ValueRange(arguments).getTypes(),
+                                    kernel->getResultTypes());
+      auto function =
+          func::FuncOp::create(b, kernel->getLoc(), kernelName(kernel), type);
+      function.setPrivate();
+      function->setAttr("passthrough",
+                        b.getArrayAttr({b.getStringAttr("noinline")}));
+      function->setAttr("llvm.linkage", LLVM::LinkageAttr::get(
+                                            b.getContext(),
+                                            LLVM::Linkage::Internal));
+      symbols.insert(function); // makes the name unique
+      Block *body = function.addEntryBlock();
+      IRMapping mapping;
+      for (auto [value, argument] :
+           llvm::zip(arguments, body->getArguments()))
+        mapping.map(value, argument);
+      b.setInsertionPointToStart(body);
+      for (Value value : captured)
+        recompute(b, value, mapping);
+      Operation *moved = b.clone(*kernel, mapping);
+      func::ReturnOp::create(b, kernel->getLoc(), moved->getResults());
+
+      b.setInsertionPoint(kernel);
+      auto call =
+          func::CallOp::create(b, kernel->getLoc(), function, arguments);
+      kernel->replaceAllUsesWith(call.getResults());
+      kernel->erase();
+    }
+  }
+};
+
+} // namespace
