@@ -78,6 +78,8 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
     pm.addNestedPass<func::FuncOp>(createCPUSelectVNNIPass());
 
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
+  // exp, log, tanh, erf as polynomials: vectors of them stay vectors.
+  pm.addNestedPass<func::FuncOp>(createCPUApproximateMathPass());
   // --profile: a clock read around each kernel, while they are whole loops.
   if (options.profile)
     pm.addPass(createCPUProfileKernelsPass());

@@ -223,6 +223,24 @@ def CPUSelectVNNIPass : Pass<"smelt-cpu-select-vnni", "::mlir::func::FuncOp"> {
                            "::mlir::vector::VectorDialect"];
 }
 
+def CPUApproximateMathPass
+    : Pass<"smelt-cpu-approximate-math", "::mlir::func::FuncOp"> {
+  let summary = "f32 exp, log, tanh and erf as polynomials on vectors";
+  let description = [{
+    LLVM has no vector exp, log, tanh or erf on x86: it splits a vector
+    call into one libm call per lane (16 calls for an AVX-512 sigmoid).
+    This rewrites the f32 ones, scalar and vector (exp, expm1, log, log1p,
+    log2, tanh, erf), into upstream's polynomial approximations
+    (`populateMathPolynomialApproximationPatterns`: range reduction and
+    Cephes/Eigen-style polynomials, within a few ulp; infinities and NaNs
+    kept), which vectorize like any arithmetic. Sigmoid, SiLU, softmax,
+    GELU and tanh then run at vector speed.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::math::MathDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 def CPUProfileKernelsPass
     : Pass<"smelt-cpu-profile-kernels", "::mlir::ModuleOp"> {
   let summary = "Time each kernel of the entry function (smeltc --profile)";
