@@ -9,6 +9,8 @@
 
 #include "smelt/Target/CPU/Passes.h"
 
+#include "EntryFunction.h"
+
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -21,20 +23,6 @@ namespace smelt {
 using namespace mlir;
 
 namespace {
-
-/// The bytes of a constant's elements, row-major; empty when the constant
-/// is not stored element by element (splats, packed booleans).
-ArrayRef<char> rawBytes(ElementsAttr value) {
-  if (auto resource = dyn_cast<DenseResourceElementsAttr>(value)) {
-    if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
-      return blob->getData();
-    return {};
-  }
-  if (auto dense = dyn_cast<DenseElementsAttr>(value))
-    if (!dense.isSplat())
-      return dense.getRawData();
-  return {};
-}
 
 struct FoldConstantTranspose : OpRewritePattern<linalg::TransposeOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -59,7 +47,7 @@ struct FoldConstantTranspose : OpRewritePattern<linalg::TransposeOp> {
     if (!element.isIntOrFloat() || element.getIntOrFloatBitWidth() % 8)
       return rewriter.notifyMatchFailure(op, "elements not whole bytes");
     int64_t width = element.getIntOrFloatBitWidth() / 8;
-    ArrayRef<char> in = rawBytes(value);
+    ArrayRef<char> in = smelt::constantBytes(value);
     int64_t count = resultType.getNumElements();
     if (static_cast<int64_t>(in.size()) != count * width)
       return rewriter.notifyMatchFailure(op, "no blob of the type's size");

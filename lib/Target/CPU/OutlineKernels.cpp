@@ -7,7 +7,7 @@
 
 #include "smelt/Target/CPU/Passes.h"
 
-#include "smelt/Import/ONNXImport.h"
+#include "EntryFunction.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
@@ -24,17 +24,10 @@ using namespace mlir;
 
 namespace {
 
-/// The ONNX node an op comes from, as a symbol: the first name in its
-/// location, with every character outside [A-Za-z0-9_] an underscore.
+/// The kernel's symbol: its node's name (smelt::nodeName) with every
+/// character outside [A-Za-z0-9_] an underscore.
 std::string kernelName(Operation *op) {
-  std::string name = "graph";
-  op->getLoc()->walk([&](Location inner) {
-    if (auto named = dyn_cast<NameLoc>(inner)) {
-      name = named.getName().str();
-      return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
-  });
+  std::string name = smelt::nodeName(op->getLoc()).value_or("graph").str();
   for (char &c : name)
     if (!llvm::isAlnum(c) && c != '_')
       c = '_';
@@ -71,20 +64,12 @@ struct CPUOutlineKernelsPass
     : smelt::impl::CPUOutlineKernelsPassBase<CPUOutlineKernelsPass> {
   void runOnOperation() override {
     ModuleOp module = getOperation();
-    auto entry = module.lookupSymbol<func::FuncOp>(smelt::kONNXEntryName);
-    if (!entry || entry.isExternal()) {
-      module.emitError() << "smelt-cpu-outline-kernels needs the entry "
-                            "function @"
-                         << smelt::kONNXEntryName;
+    Block *body = smelt::entryBlock(module, getArgument());
+    if (!body)
       return signalPassFailure();
-    }
-    if (!entry.getBody().hasOneBlock()) {
-      entry.emitError() << "smelt-cpu-outline-kernels runs on structured "
-                           "control flow (one block), before it is lowered";
-      return signalPassFailure();
-    }
+    auto entry = cast<func::FuncOp>(body->getParentOp());
     SmallVector<Operation *> kernels;
-    for (Operation &op : entry.getBody().front().without_terminator())
+    for (Operation &op : body->without_terminator())
       if (op.getNumRegions() > 0)
         kernels.push_back(&op);
 
@@ -115,12 +100,12 @@ struct CPUOutlineKernelsPass
                                             b.getContext(),
                                             LLVM::Linkage::Internal));
       symbols.insert(function); // makes the name unique
-      Block *body = function.addEntryBlock();
+      Block *kernelBody = function.addEntryBlock();
       IRMapping mapping;
       for (auto [value, argument] :
-           llvm::zip(arguments, body->getArguments()))
+           llvm::zip(arguments, kernelBody->getArguments()))
         mapping.map(value, argument);
-      b.setInsertionPointToStart(body);
+      b.setInsertionPointToStart(kernelBody);
       for (Value value : captured)
         recompute(b, value, mapping);
       Operation *moved = b.clone(*kernel, mapping);

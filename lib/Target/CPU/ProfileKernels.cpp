@@ -7,7 +7,7 @@
 
 #include "smelt/Target/CPU/Passes.h"
 
-#include "smelt/Import/ONNXImport.h"
+#include "EntryFunction.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
@@ -26,19 +26,6 @@ namespace {
 constexpr llvm::StringLiteral kGraphKernel = "(graph)";
 /// CLOCK_MONOTONIC, as Linux numbers it.
 constexpr int32_t kMonotonicClock = 1;
-
-/// The ONNX node an op comes from: the first name in its location.
-std::optional<StringRef> nodeName(Location loc) {
-  std::optional<StringRef> found;
-  loc->walk([&](Location inner) {
-    if (auto name = dyn_cast<NameLoc>(inner)) {
-      found = name.getName().getValue();
-      return WalkResult::interrupt();
-    }
-    return WalkResult::advance();
-  });
-  return found;
-}
 
 /// Whether an op at the top of the function does work worth a kernel:
 /// anything with regions (loop nests, conditionals) or that writes memory
@@ -90,33 +77,23 @@ struct CPUProfileKernelsPass
   void runOnOperation() override {
     ModuleOp module = getOperation();
     MLIRContext *ctx = module.getContext();
-    auto entry = module.lookupSymbol<func::FuncOp>(smelt::kONNXEntryName);
-    if (!entry || entry.isExternal()) {
-      module.emitError() << "smelt-cpu-profile-kernels needs the entry "
-                            "function @"
-                         << smelt::kONNXEntryName;
+    Block *body = smelt::entryBlock(module, getArgument());
+    if (!body)
       return signalPassFailure();
-    }
     if (module.lookupSymbol("smelt_profile_ns")) {
       module.emitError() << "the module is already instrumented "
                             "(smelt_profile_ns exists)";
       return signalPassFailure();
     }
-    if (!entry.getBody().hasOneBlock()) {
-      entry.emitError() << "smelt-cpu-profile-kernels runs on structured "
-                           "control flow (one block), before it is lowered";
-      return signalPassFailure();
-    }
-
     // Cut the top-level work into kernels, one slot per node.
-    Block &body = entry.getBody().front();
     SmallVector<Kernel> kernels;
     SmallVector<std::string> names;
     llvm::StringMap<unsigned> slotOf;
-    for (Operation &op : body.without_terminator()) {
+    for (Operation &op : body->without_terminator()) {
       if (!isWork(&op))
         continue;
-      std::string name = nodeName(op.getLoc()).value_or(kGraphKernel).str();
+      std::string name =
+          smelt::nodeName(op.getLoc()).value_or(kGraphKernel).str();
       auto [it, inserted] = slotOf.try_emplace(name, names.size());
       if (inserted)
         names.push_back(name);
@@ -128,7 +105,7 @@ struct CPUProfileKernelsPass
     }
 
     OpBuilder b(ctx);
-    Location loc = entry.getLoc();
+    Location loc = body->getParentOp()->getLoc();
     auto i64 = IntegerType::get(ctx, 64);
     auto i32 = IntegerType::get(ctx, 32);
     auto ptrType = LLVM::LLVMPointerType::get(ctx);
@@ -166,7 +143,7 @@ struct CPUProfileKernelsPass
           LLVM::LLVMFunctionType::get(i32, {i32, ptrType}));
 
     // The entry counts its runs and keeps one timespec on its stack.
-    b.setInsertionPointToStart(&body);
+    b.setInsertionPointToStart(body);
     Value one = LLVM::ConstantOp::create(b, loc, i64, 1);
     Value timespec = LLVM::AllocaOp::create(
         b, loc, ptrType, LLVM::LLVMArrayType::get(i64, 2), one);

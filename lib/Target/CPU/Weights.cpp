@@ -18,6 +18,8 @@
 
 #include "Weights.h"
 
+#include "EntryFunction.h"
+
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -42,19 +44,6 @@ namespace {
 constexpr size_t kMinBytes = 4096;
 constexpr uint64_t kAlignment = 64;
 
-ArrayRef<char> rawBytes(Attribute value) {
-  if (auto resource = dyn_cast_or_null<DenseResourceElementsAttr>(value)) {
-    if (AsmResourceBlob *blob = resource.getRawHandle().getBlob())
-      return blob->getData();
-    return {};
-  }
-  if (auto dense = dyn_cast_or_null<DenseElementsAttr>(value))
-    if (!dense.isSplat() && dense.getElementType().isIntOrFloat() &&
-        dense.getElementType().getIntOrFloatBitWidth() % 8 == 0)
-      return dense.getRawData();
-  return {};
-}
-
 /// The constant globals worth taking out, with their bytes.
 std::vector<std::pair<LLVM::GlobalOp, smelt::Weight>>
 largeConstants(ModuleOp module) {
@@ -62,7 +51,13 @@ largeConstants(ModuleOp module) {
   for (auto global : module.getOps<LLVM::GlobalOp>()) {
     if (!global.getConstant())
       continue;
-    ArrayRef<char> raw = rawBytes(global.getValueOrNull());
+    Attribute value = global.getValueOrNull();
+    // Elements of whole bytes only: dense booleans are packed bits.
+    if (auto dense = dyn_cast_or_null<DenseElementsAttr>(value);
+        dense && (!dense.getElementType().isIntOrFloat() ||
+                  dense.getElementType().getIntOrFloatBitWidth() % 8))
+      continue;
+    ArrayRef<char> raw = smelt::constantBytes(value);
     if (raw.size() < kMinBytes)
       continue;
     smelt::Weight weight;

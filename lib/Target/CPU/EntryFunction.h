@@ -1,0 +1,69 @@
+//===- EntryFunction.h - What the CPU passes ask of a model's ops -*- C++ -*-===//
+//
+// Small queries several CPU passes share: which ONNX node an op comes from,
+// the entry function's one block, and the bytes of a constant.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef SMELT_LIB_TARGET_CPU_ENTRYFUNCTION_H
+#define SMELT_LIB_TARGET_CPU_ENTRYFUNCTION_H
+
+#include "smelt/Import/ONNXImport.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
+
+#include <optional>
+
+namespace smelt {
+
+/// The ONNX node an op comes from: the first name in its location.
+inline std::optional<llvm::StringRef> nodeName(mlir::Location loc) {
+  std::optional<llvm::StringRef> found;
+  loc->walk([&](mlir::Location inner) {
+    if (auto name = llvm::dyn_cast<mlir::NameLoc>(inner)) {
+      found = name.getName().getValue();
+      return mlir::WalkResult::interrupt();
+    }
+    return mlir::WalkResult::advance();
+  });
+  return found;
+}
+
+/// The body of the module's entry function (@main_graph) while it is still
+/// structured control flow (one block); null, with an error naming `pass`,
+/// otherwise.
+inline mlir::Block *entryBlock(mlir::ModuleOp module, llvm::StringRef pass) {
+  auto entry = module.lookupSymbol<mlir::func::FuncOp>(kONNXEntryName);
+  if (!entry || entry.isExternal()) {
+    module.emitError() << pass << " needs the entry function @"
+                       << kONNXEntryName;
+    return nullptr;
+  }
+  if (!entry.getBody().hasOneBlock()) {
+    entry.emitError() << pass << " runs on structured control flow (one "
+                                 "block), before it is lowered";
+    return nullptr;
+  }
+  return &entry.getBody().front();
+}
+
+/// The bytes of a constant's elements, row-major: a dense resource's blob
+/// or a non-splat dense attribute's data; empty otherwise.
+inline llvm::ArrayRef<char> constantBytes(mlir::Attribute value) {
+  if (auto resource = llvm::dyn_cast_or_null<mlir::DenseResourceElementsAttr>(value)) {
+    if (mlir::AsmResourceBlob *blob = resource.getRawHandle().getBlob())
+      return blob->getData();
+    return {};
+  }
+  if (auto dense = llvm::dyn_cast_or_null<mlir::DenseElementsAttr>(value))
+    if (!dense.isSplat())
+      return dense.getRawData();
+  return {};
+}
+
+} // namespace smelt
+
+#endif // SMELT_LIB_TARGET_CPU_ENTRYFUNCTION_H
