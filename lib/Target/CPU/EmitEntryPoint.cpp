@@ -10,6 +10,8 @@
 
 #include "smelt/Import/ONNXImport.h"
 
+#include "EntryFunction.h"
+
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
 #include "llvm/ADT/StringExtras.h"
@@ -77,13 +79,7 @@ struct CPUEmitEntryPointPass
     auto i64 = IntegerType::get(ctx, 64);
 
     // const char smelt_model_signature[] = "...";
-    std::string text = signature.getValue().str();
-    text.push_back('\0');
-    auto textType = LLVM::LLVMArrayType::get(IntegerType::get(ctx, 8),
-                                             text.size());
-    LLVM::GlobalOp::create(b, loc, textType, /*isConstant=*/true,
-                           LLVM::Linkage::External, "smelt_model_signature",
-                           b.getStringAttr(text));
+    smelt::exportString(b, loc, "smelt_model_signature", signature.getValue());
 
     // void smelt_run(void **buffers)
     auto runType = LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx),

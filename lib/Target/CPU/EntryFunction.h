@@ -1,7 +1,8 @@
 //===- EntryFunction.h - What the CPU passes ask of a model's ops -*- C++ -*-===//
 //
-// Small queries several CPU passes share: which ONNX node an op comes from,
-// the entry function's one block, and the bytes of a constant.
+// Small pieces several CPU passes share: which ONNX node an op comes from,
+// the entry function's one block, the bytes of a constant, and the strings
+// a library exports to the runtime.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,6 +12,8 @@
 #include "smelt/Import/ONNXImport.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
@@ -62,6 +65,20 @@ inline llvm::ArrayRef<char> constantBytes(mlir::Attribute value) {
     if (!dense.isSplat())
       return dense.getRawData();
   return {};
+}
+
+/// `const char symbol[] = "text";` (NUL-terminated), exported for the
+/// runtime to find with dlsym.
+inline mlir::LLVM::GlobalOp exportString(mlir::OpBuilder &b,
+                                         mlir::Location loc,
+                                         llvm::StringRef symbol,
+                                         llvm::StringRef text) {
+  std::string terminated = text.str();
+  terminated.push_back('\0');
+  auto type = mlir::LLVM::LLVMArrayType::get(b.getI8Type(), terminated.size());
+  return mlir::LLVM::GlobalOp::create(b, loc, type, /*isConstant=*/true,
+                                      mlir::LLVM::Linkage::External, symbol,
+                                      b.getStringAttr(terminated));
 }
 
 } // namespace smelt

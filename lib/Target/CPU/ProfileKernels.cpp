@@ -131,11 +131,7 @@ struct CPUProfileKernelsPass
     std::string text;
     for (const std::string &name : names)
       text += name + "\n";
-    text.push_back('\0');
-    LLVM::GlobalOp::create(
-        b, loc, LLVM::LLVMArrayType::get(IntegerType::get(ctx, 8), text.size()),
-        /*isConstant=*/true, LLVM::Linkage::External, "smelt_profile_names",
-        b.getStringAttr(text));
+    smelt::exportString(b, loc, "smelt_profile_names", text);
     // int clock_gettime(int, struct timespec *)
     if (!module.lookupSymbol("clock_gettime"))
       LLVM::LLVMFuncOp::create(

@@ -182,12 +182,7 @@ smelt::externalizeWeights(ModuleOp module, llvm::StringRef fileName,
 
   b.setInsertionPointToEnd(module.getBody());
   // const char smelt_weights_file[]; const int64_t smelt_weights_size;
-  std::string name = fileName.str();
-  name.push_back('\0');
-  LLVM::GlobalOp::create(
-      b, loc, LLVM::LLVMArrayType::get(IntegerType::get(ctx, 8), name.size()),
-      /*isConstant=*/true, LLVM::Linkage::External, "smelt_weights_file",
-      b.getStringAttr(name));
+  smelt::exportString(b, loc, "smelt_weights_file", fileName);
   LLVM::GlobalOp::create(b, loc, i64, /*isConstant=*/true,
                          LLVM::Linkage::External, "smelt_weights_size",
                          b.getI64IntegerAttr(static_cast<int64_t>(fileSize)));
