@@ -285,6 +285,47 @@ bool overrideInputShapes(
   return true;
 }
 
+/// Initializers at least this large sit out the checker, shape inference and
+/// the version converter; shapes never come from them.
+constexpr size_t kDetachBytes = 64 * 1024;
+
+/// The bytes of the main graph's large initializers, taken out while ONNX's
+/// checker, shape inference and version converter run: they copy what they
+/// are given, and a model held four times over is what a compile's peak
+/// memory was. Each initializer keeps a one-byte raw_data meanwhile.
+class DetachedWeights {
+public:
+  explicit DetachedWeights(::onnx::ModelProto &model) {
+    for (::onnx::TensorProto &tensor :
+         *model.mutable_graph()->mutable_initializer())
+      if (tensor.has_raw_data() && tensor.raw_data().size() >= kDetachBytes) {
+        bytes[tensor.name()].swap(*tensor.mutable_raw_data());
+        // The checker wants one value field set: one byte stands in.
+        tensor.set_raw_data(std::string(1, '\0'));
+      }
+  }
+  /// Puts the bytes back into `model` (the same graph, or what the version
+  /// converter made of it); fails naming an initializer that went missing.
+  bool restore(::onnx::ModelProto &model, std::string &error) {
+    for (::onnx::TensorProto &tensor :
+         *model.mutable_graph()->mutable_initializer()) {
+      auto it = bytes.find(tensor.name());
+      if (it != bytes.end() && tensor.raw_data().size() == 1) {
+        tensor.mutable_raw_data()->swap(it->second);
+        bytes.erase(it);
+      }
+    }
+    if (bytes.empty())
+      return true;
+    error = "initializer '" + bytes.begin()->first +
+            "' did not survive ONNX's checks and conversion";
+    return false;
+  }
+
+private:
+  std::map<std::string, std::string> bytes;
+};
+
 bool loadModel(llvm::StringRef bytes, bool textual, llvm::StringRef modelDir,
                int targetOpset,
                const std::map<std::string, std::vector<int64_t>> &inputShapes,
@@ -293,6 +334,7 @@ bool loadModel(llvm::StringRef bytes, bool textual, llvm::StringRef modelDir,
     return false;
   if (!overrideInputShapes(model, inputShapes, error))
     return false;
+  DetachedWeights detached(model);
 
   int64_t opset = defaultDomainOpset(model);
   if (opset > targetOpset) {
@@ -363,7 +405,7 @@ bool loadModel(llvm::StringRef bytes, bool textual, llvm::StringRef modelDir,
       return false;
     }
   }
-  return true;
+  return detached.restore(model, error);
 }
 
 } // namespace
