@@ -18,7 +18,7 @@ if [ ! -d "$cache/ocr/package/assets" ]; then
 fi
 assets="$cache/ocr/package/assets"
 
-printf '%-28s %-14s %7s %10s %10s %8s  %s\n' model input threads smelt_ms ort_ms ratio agreement
+printf '%-28s %-14s %7s %10s %10s %8s %9s %7s  %s\n' model input threads smelt_ms ort_ms ratio compile_s peak_mb agreement
 bench_one() {
   local name=$1 model=$2 input=$3 shape=$4
   local work="$cache/$name"
@@ -27,7 +27,10 @@ bench_one() {
 import numpy as np
 rng = np.random.default_rng(0)
 np.save('$work/x.npy', rng.random(tuple(int(d) for d in '$shape'.split('x'))).astype(np.float32))"
-  if ! "$build/bin/smeltc" "$model" --input-shape="$input:$shape" -o "$work/model.so" 2>"$work/compile.log"; then
+  # Compile time and peak memory, from bench/measure.py.
+  local compiled
+  if ! compiled=$(/usr/bin/python3 "$here/measure.py" "$work/compile.log" \
+                    "$build/bin/smeltc" "$model" --input-shape="$input:$shape" -o "$work/model.so"); then
     printf '%-28s %-14s %10s %10s %8s  %s\n' "$name" "$shape" - - - "does not compile: $(head -c 120 "$work/compile.log")"
     return
   fi
@@ -37,8 +40,8 @@ np.save('$work/x.npy', rng.random(tuple(int(d) for d in '$shape'.split('x'))).as
               --output-dir "$work/smelt" --threads "$threads" --bench "$runs" | awk '{print $2}')
     ort=$(node "$here/ort_run.js" "$model" "$input" "$work/x.npy" "$work/ort" "$threads" "$runs" | awk '{print $3}')
     agreement=$(/usr/bin/python3 "$here/compare.py" "$work/smelt" "$work/ort")
-    printf '%-28s %-14s %7s %10s %10s %8s  %s\n' "$name" "$shape" "$threads" "$smelt" "$ort" \
-      "$(/usr/bin/python3 -c "print('%.2f' % ($smelt / $ort))")" "$agreement"
+    printf '%-28s %-14s %7s %10s %10s %8s %9s %7s  %s\n' "$name" "$shape" "$threads" "$smelt" "$ort" \
+      "$(/usr/bin/python3 -c "print('%.2f' % ($smelt / $ort))")" ${compiled% *} ${compiled#* } "$agreement"
   done
 }
 bench_one fashion-mnist-cnn "$root/test/models/fashion-mnist/fashion_mnist_cnn.onnx" image 64x1x28x28

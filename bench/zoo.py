@@ -20,6 +20,8 @@ import time
 
 import numpy as np
 
+from measure import run_measured
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 BUILD = os.environ.get("SMELT_BUILD_DIR", os.path.join(ROOT, "build"))
@@ -74,16 +76,6 @@ def export_child(name, folder):
         os.replace(path + ".tmp", path)
     with open(os.path.join(folder, "params"), "w") as f:
         f.write(str(params))
-
-
-def run_measured(args, log):
-    """Runs a command; returns (seconds, peak RSS in MB, exit status)."""
-    start = time.monotonic()
-    with open(log, "w") as out:
-        child = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
-    return time.monotonic() - start, usage.ru_maxrss / 1024.0, child.returncode
 
 
 def median_ms(output, word):
