@@ -165,8 +165,9 @@ public:
   llvm::SmallString<256> path;
 };
 
-/// Runs the system's C compiler driver as a linker on `args` (the driver's
-/// name first), writing `path` through a temporary next to it.
+/// Runs the system's C compiler driver (`cc`) as a linker on `args`, writing
+/// `path` through a temporary next to it; `beforeRename` runs once the link
+/// succeeded, and its failure leaves nothing at `path`.
 LogicalResult link(llvm::SmallVectorImpl<llvm::StringRef> &args,
                    StringRef path, Location loc,
                    llvm::function_ref<LogicalResult()> beforeRename) {
