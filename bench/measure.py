@@ -18,8 +18,8 @@ def run_measured(args, log):
     with open(log, "w") as out:
         child = subprocess.Popen(args, stdout=out, stderr=subprocess.STDOUT)
         _, status, usage = os.wait4(child.pid, 0)
-    child.returncode = os.waitstatus_to_exitcode(status)
-    return time.monotonic() - start, usage.ru_maxrss / 1024.0, child.returncode
+    return (time.monotonic() - start, usage.ru_maxrss / 1024.0,
+            os.waitstatus_to_exitcode(status))
 
 
 if __name__ == "__main__":

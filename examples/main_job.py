@@ -22,6 +22,8 @@ BATCH, RUNS = 1000, 20
 
 
 def step(title, *commands):
+    """Prints a step's title and the commands it runs, with paths as the
+    README shows them."""
     print("== " + title, flush=True)
     for command in commands:
         shown = [os.path.basename(c) if os.path.isabs(c) else
@@ -31,12 +33,14 @@ def step(title, *commands):
 
 
 def run(command, quiet=False):
+    """Runs a command, exits naming it when it fails; prints its output
+    unless `quiet`. Returns the finished process."""
     done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
         sys.exit("main job: %s failed:\n%s" % (" ".join(command), done.stderr + done.stdout))
     if not quiet and done.stdout.strip():
         print("   " + done.stdout.strip().replace("\n", "\n   "), flush=True)
-    return done.stdout
+    return done
 
 
 def tool(name):
@@ -51,14 +55,14 @@ def smelt_logits(library, batch_file, out):
 
 def ort_logits(model, batch_file, prefix, runs=0):
     out = run(["node", os.path.join(BENCH, "ort_run.js"), model, "image", batch_file, prefix, "1",
-               str(runs)], quiet=True)
+               str(runs)], quiet=True).stdout
     logits = np.fromfile(prefix + ".logits.bin", dtype=np.float32).reshape(-1, 10)
     return logits, (float(out.split()[2]) if runs else None)
 
 
 def smelt_ms(library, batch_file):
     out = run([tool("smelt-run"), library, "--input", "image=" + batch_file, "--threads", "1",
-               "--bench", str(RUNS)], quiet=True)
+               "--bench", str(RUNS)], quiet=True).stdout
     return float(out.split()[1])
 
 
@@ -75,24 +79,21 @@ def main():
     qdq = os.path.join(WORK, "cnn_int8_qdq.onnx")
     calibration = os.path.join(data, "calibration.npz")
 
-    step("1. import", [tool("smeltc"), MODEL, "--emit=summary"])
-    run([tool("smeltc"), MODEL, "--emit=summary"])
-    step("2. compile for this CPU", [tool("smeltc"), MODEL, shape, "-o", float_so])
-    run([tool("smeltc"), MODEL, shape, "-o", float_so])
+    summary = [tool("smeltc"), MODEL, "--emit=summary"]
+    step("1. import", summary)
+    run(summary)
+    compile_float = [tool("smeltc"), MODEL, shape, "-o", float_so]
+    step("2. compile for this CPU", compile_float)
+    run(compile_float)
+    quantize = [tool("smeltc"), MODEL, shape, "--quantize=int8", "--calibration=" + calibration,
+                "--report=" + os.path.join(WORK, "int8.json"), "-o", int8_so]
+    export_qdq = [tool("smeltc"), MODEL, "--quantize=int8", "--calibration=" + calibration,
+                  "--emit=onnx", "-o", qdq]
     step("3. compress: static int8 from 256 training images (and the same as ONNX QDQ)",
-         [tool("smeltc"), MODEL, shape, "--quantize=int8", "--calibration=" + calibration,
-          "--report=" + os.path.join(WORK, "int8.json"), "-o", int8_so],
-         [tool("smeltc"), MODEL, "--quantize=int8", "--calibration=" + calibration,
-          "--emit=onnx", "-o", qdq])
-    quantize = subprocess.run([tool("smeltc"), MODEL, shape, "--quantize=int8",
-                               "--calibration=" + calibration,
-                               "--report=" + os.path.join(WORK, "int8.json"), "-o", int8_so],
-                              capture_output=True, text=True)
-    if quantize.returncode != 0:
-        sys.exit("main job: quantization failed:\n" + quantize.stderr)
-    print("   " + quantize.stderr.strip().splitlines()[-1])
-    run([tool("smeltc"), MODEL, "--quantize=int8", "--calibration=" + calibration,
-         "--emit=onnx", "-o", qdq], quiet=True)
+         quantize, export_qdq)
+    # What the quantizer did: the last line it writes to stderr.
+    print("   " + run(quantize).stderr.strip().splitlines()[-1])
+    run(export_qdq, quiet=True)
 
     step("4. run on the 10,000 test images, beside ONNX Runtime 1.30 (1 thread)",
          [tool("smelt-run"), "cnn.so", "--input", "image=test_00.npy", "--threads", "1"],
