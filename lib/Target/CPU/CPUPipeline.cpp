@@ -38,6 +38,10 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
   // The target-neutral conversion, with the CPU's int8 layouts.
   pm.addPass(createCPUConvertONNXToLinalgPass());
   pm.addPass(createCanonicalizerPass());
+  // Convolutions on small maps vectorize along their channels instead.
+  CPUChooseVectorDimPassOptions vectorDim;
+  vectorDim.vectorBits = getCPUVectorBits(options);
+  pm.addNestedPass<func::FuncOp>(createCPUChooseVectorDimPass(vectorDim));
   pm.addNestedPass<func::FuncOp>(createCPUFoldConstantTransposesPass());
   pm.addNestedPass<func::FuncOp>(createCPUFuseElementwisePass());
   pm.addPass(createCanonicalizerPass());

@@ -37,19 +37,72 @@ void KernelEmitter::emit(OpBuilder &b) {
   int64_t vectors = (nSize + lanes - 1) / lanes;
   // Few rows: more vectors per row, so enough independent chains hide the
   // multiply-add latency.
-  int64_t nv = std::min<int64_t>(vectors, mSize >= 4 ? 2 : 8 / mSize);
+  int64_t nv =
+      std::min<int64_t>(vectors, mSize >= 4 ? kColumnVectors : 8 / mSize);
   dims.assign(k.ranges.size(), Value());
+  // Batch loops that B does not depend on (a convolution's output rows,
+  // when its vectors run along the channels) reuse each column block of B
+  // (its weights) when they run inside the column loop; outside it, each
+  // iteration reads all of B again. Inside, A is read again for each
+  // column block and each iteration of the loops outside that A does not
+  // depend on, which costs little while the part of A those loops read
+  // stays in cache. So a leading run of them (the batch) goes outermost,
+  // the rest inside the columns: the split that moves the fewest bytes.
+  SmallVector<int64_t> readByB, notReadByB;
+  int64_t aRepeats = 1;
+  for (int64_t d : k.batch) {
+    if (!k.bMap.isFunctionOfDim(d)) {
+      notReadByB.push_back(d);
+      continue;
+    }
+    readByB.push_back(d);
+    if (!k.aMap.isFunctionOfDim(d))
+      aRepeats *= k.ranges[d];
+  }
+  auto bytes = [](Value v) {
+    auto type = cast<MemRefType>(v.getType());
+    return type.getNumElements() * type.getElementTypeBitWidth() / 8;
+  };
+  int64_t columnBlocks = (vectors + nv - 1) / nv;
+  size_t outermost = notReadByB.size();
+  if (k.a) {
+    double aBytes = bytes(k.a), bBytes = bytes(k.b);
+    double best = 0;
+    int64_t iterations = 1;
+    for (size_t p = 0; p <= notReadByB.size(); ++p) {
+      if (p)
+        iterations *= k.ranges[notReadByB[p - 1]];
+      double slice = aBytes / iterations;
+      double aTraffic = slice <= kCacheBudget
+                            ? aBytes
+                            : aBytes * aRepeats * columnBlocks;
+      double traffic = aTraffic + bBytes * iterations;
+      if (p == 0 || traffic < best) {
+        best = traffic;
+        outermost = p;
+      }
+    }
+  }
+  SmallVector<int64_t> outer(notReadByB.begin(),
+                             notReadByB.begin() + outermost);
+  outer.append(readByB);
+  SmallVector<int64_t> inner(notReadByB.begin() + outermost,
+                             notReadByB.end());
   auto columns = [&](OpBuilder &b) {
     int64_t nr = nv * lanes;
     int64_t nFull = nSize / nr * nr;
     forRange(b, loc, 0, nFull, nr, [&](OpBuilder &b, Value n0) {
-      rows(b, loc, mSize, rowBlock(mSize, nv), n0, nv, 0);
+      loops(b, loc, inner, 0, [&](OpBuilder &b) {
+        rows(b, loc, mSize, rowBlock(mSize, nv), n0, nv, 0);
+      });
     });
     if (int64_t rest = nSize - nFull) {
       Value n0 = arith::ConstantIndexOp::create(b, loc, nFull);
       int64_t restVectors = (rest + lanes - 1) / lanes;
-      rows(b, loc, mSize, rowBlock(mSize, restVectors), n0, restVectors,
-           rest % lanes);
+      loops(b, loc, inner, 0, [&](OpBuilder &b) {
+        rows(b, loc, mSize, rowBlock(mSize, restVectors), n0, restVectors,
+             rest % lanes);
+      });
     }
   };
   // A long single reduction (a matmul's k) runs in blocks of kBlock, each
@@ -73,7 +126,7 @@ void KernelEmitter::emit(OpBuilder &b) {
     packedRows = memref::CollapseShapeOp::create(
         b, loc, MemRefType::get(shape, type.getElementType()), k.b, groups);
   }
-  loops(b, loc, 0, [&](OpBuilder &b) {
+  loops(b, loc, outer, 0, [&](OpBuilder &b) {
     if (!blocked)
       return columns(b);
     // The reduction blocks run in order (the first starts from the
@@ -109,13 +162,14 @@ int64_t KernelEmitter::rowBlock(int64_t mSize, int64_t nv) {
   return (mSize + blocks - 1) / blocks;
 }
 
-void KernelEmitter::loops(OpBuilder &b, Location loc, size_t i,
+void KernelEmitter::loops(OpBuilder &b, Location loc,
+                          ArrayRef<int64_t> batch, size_t i,
                           function_ref<void(OpBuilder &)> body) {
-  if (i == k.batch.size())
+  if (i == batch.size())
     return body(b);
-  forRange(b, loc, 0, k.ranges[k.batch[i]], 1, [&](OpBuilder &b, Value iv) {
-    dims[k.batch[i]] = iv;
-    loops(b, loc, i + 1, body);
+  forRange(b, loc, 0, k.ranges[batch[i]], 1, [&](OpBuilder &b, Value iv) {
+    dims[batch[i]] = iv;
+    loops(b, loc, batch, i + 1, body);
   });
 }
 

@@ -23,6 +23,11 @@
 
 namespace smelt::detail {
 
+/// Vectors per row of a register block once there are four rows or more:
+/// two, so that a block of 12 rows holds 24 accumulators.
+/// smelt-cpu-choose-vector-dim tiles the weights' columns to match.
+constexpr int64_t kColumnVectors = 2;
+
 /// What the body does with the elements it reads and the accumulator.
 enum class Combiner {
   MultiplyAdd,
@@ -115,8 +120,10 @@ private:
   /// registers hold (at most 12), evened out so the last block is not tiny.
   int64_t rowBlock(int64_t mSize, int64_t nv);
 
-  /// Loops over the batch dimensions, outermost first, then `body`.
-  void loops(mlir::OpBuilder &b, mlir::Location loc, size_t i,
+  /// Loops over the batch dimensions `batch` from the i-th, outermost
+  /// first, then `body`.
+  void loops(mlir::OpBuilder &b, mlir::Location loc,
+             llvm::ArrayRef<int64_t> batch, size_t i,
              llvm::function_ref<void(mlir::OpBuilder &)> body);
 
   /// `body(iv)` for iv in [lb, ub) by `step`; inline when it runs once.
@@ -205,6 +212,9 @@ private:
   /// kernels being emitted cover (all of it when kBlockLength is 0), and
   /// whether it is the last one.
   static constexpr int64_t kBlock = 256;
+  /// Bytes of an operand that stay in cache while a kernel walks its other
+  /// loops: half of a 2 MB L2 (Xeons since Skylake-SP have 1-2 MB a core).
+  static constexpr double kCacheBudget = 1 << 20;
   mlir::Value kBlockStart;
   int64_t kBlockLength = 0;
   bool firstBlock = true;

@@ -11,6 +11,7 @@
 
 #include "EntryFunction.h"
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -31,7 +32,12 @@ struct FoldConstantTranspose : OpRewritePattern<linalg::TransposeOp> {
     // On buffers the op has no result to replace.
     if (!op.hasPureTensorSemantics())
       return rewriter.notifyMatchFailure(op, "transposes buffers");
-    auto source = op.getInput().getDefiningOp<arith::ConstantOp>();
+    // A reshape of a constant has the constant's bytes.
+    Value input = op.getInput();
+    while (isa_and_nonnull<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(
+        input.getDefiningOp()))
+      input = input.getDefiningOp()->getOperand(0);
+    auto source = input.getDefiningOp<arith::ConstantOp>();
     if (!source)
       return rewriter.notifyMatchFailure(op, "the input is not a constant");
     auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
@@ -52,7 +58,7 @@ struct FoldConstantTranspose : OpRewritePattern<linalg::TransposeOp> {
     if (static_cast<int64_t>(in.size()) != count * width)
       return rewriter.notifyMatchFailure(op, "no blob of the type's size");
 
-    auto inputType = cast<ShapedType>(value.getType());
+    auto inputType = cast<ShapedType>(op.getInput().getType());
     ArrayRef<int64_t> perm = op.getPermutation();
     int64_t rank = resultType.getRank();
     SmallVector<int64_t> inStrides(rank, 1);

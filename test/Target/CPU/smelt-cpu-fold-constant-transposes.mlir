@@ -119,3 +119,26 @@ func.func @buffers(%out: memref<2x1xf32>) {
   return
 }
 memref.global "private" constant @weights : memref<1x2xf32> = dense<[[1.0, 2.0]]>
+
+// -----
+
+// A reshape of a constant has the constant's bytes: its transpose folds
+// too (smelt-cpu-choose-vector-dim's tiles of a convolution's weights).
+// CHECK-LABEL: func.func @through_reshape
+// CHECK-NOT: linalg.transpose
+// CHECK: arith.constant dense_resource<transposed> : tensor<2x2xi16>
+// CHECK: transposed: "0x{{........}}0100030002000400"
+func.func @through_reshape() -> tensor<2x2xi16> {
+  %c = arith.constant dense_resource<flat> : tensor<4xi16>
+  %r = tensor.expand_shape %c [[0, 1]] output_shape [2, 2] : tensor<4xi16> into tensor<2x2xi16>
+  %e = tensor.empty() : tensor<2x2xi16>
+  %t = linalg.transpose ins(%r : tensor<2x2xi16>) outs(%e : tensor<2x2xi16>) permutation = [1, 0]
+  return %t : tensor<2x2xi16>
+}
+{-#
+  dialect_resources: {
+    builtin: {
+      flat: "0x020000000100020003000400"
+    }
+  }
+#-}

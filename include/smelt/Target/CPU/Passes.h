@@ -37,6 +37,12 @@ IntegerContractionHooks getCPUIntegerContractionHooks();
 /// contraction passes read (until its codegen starts from named ops).
 ONNXToLinalgOptions getCPUConversionOptions();
 
+/// smelt-cpu-choose-vector-dim's rewrite, for vectors of `lanes` f32
+/// lanes (see the pass for `transposeCost` and `maxPlane`).
+void populateCPUChooseVectorDimPatterns(mlir::RewritePatternSet &patterns,
+                                        int64_t lanes, double transposeCost,
+                                        int64_t maxPlane);
+
 #define GEN_PASS_REGISTRATION
 #include "smelt/Target/CPU/Passes.h.inc"
 

@@ -1,0 +1,370 @@
+//===- ChooseVectorDim.cpp - smelt-cpu-choose-vector-dim -------------------===//
+//
+// The contraction kernels (smelt-cpu-vectorize-contractions) run their
+// vectors along the output's innermost dimension. For a convolution in
+// NCHW that is the output's width: a 7x7 map fills 7 of 16 lanes, a 14x14
+// one 14 of 16, and a strided convolution reads its input at a stride
+// there (two loads and a shuffle, or a gather). The output channels are
+// usually a multiple of the lanes, and only the weights read them. This
+// pass moves such a dimension innermost where it fills the lanes better:
+// the weights are transposed (at compile time, by
+// smelt-cpu-fold-constant-transposes), the contraction writes a transposed
+// result, and one elementwise transpose (which fuses into the ops that read
+// the result) restores the layout the rest of the graph expects.
+//
+//===----------------------------------------------------------------------===//
+
+#include "smelt/Target/CPU/Passes.h"
+
+#include "ContractionKernel.h"
+
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/IRMapping.h"
+#include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+namespace smelt {
+#define GEN_PASS_DEF_CPUCHOOSEVECTORDIMPASS
+#include "smelt/Target/CPU/Passes.h.inc"
+} // namespace smelt
+
+using namespace mlir;
+
+namespace {
+
+/// Whether `v` is a constant, seen through reshapes (a convolution's
+/// weights are [G, F/G, C/G, KH, KW] views of the initializer).
+bool isConstant(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    if (isa<arith::ConstantOp>(def))
+      return true;
+    if (!isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(def))
+      return false;
+    v = def->getOperand(0);
+  }
+  return false;
+}
+
+/// `out + a * b` on f32, in either order.
+bool isMultiplyAdd(linalg::GenericOp op) {
+  Block &body = op.getRegion().front();
+  if (body.getNumArguments() != 3 || !llvm::hasNItems(body, 3) ||
+      !llvm::all_of(body.getArgumentTypes(), [](Type t) { return t.isF32(); }))
+    return false;
+  auto mul = dyn_cast<arith::MulFOp>(&body.front());
+  auto add = dyn_cast<arith::AddFOp>(*std::next(body.begin()));
+  auto uses = [](Operation *o, Value x, Value y) {
+    return (o->getOperand(0) == x && o->getOperand(1) == y) ||
+           (o->getOperand(0) == y && o->getOperand(1) == x);
+  };
+  return mul && add && uses(mul, body.getArgument(0), body.getArgument(1)) &&
+         uses(add, body.getArgument(2), mul.getResult()) &&
+         body.getTerminator()->getOperand(0) == add.getResult();
+}
+
+/// The share of vector lanes a loop of `extent` fills, in vectors of
+/// `lanes`.
+double laneUse(int64_t extent, int64_t lanes) {
+  return static_cast<double>(extent) /
+         static_cast<double>(llvm::divideCeil(extent, lanes) * lanes);
+}
+
+/// The coefficient of dimension `d` in `expr` when `expr` is a sum of
+/// dimensions times constants plus a constant; 0 otherwise.
+int64_t strideOf(AffineExpr expr, unsigned d) {
+  if (auto dim = dyn_cast<AffineDimExpr>(expr))
+    return dim.getPosition() == d;
+  auto binary = dyn_cast<AffineBinaryOpExpr>(expr);
+  if (!binary)
+    return 0;
+  if (binary.getKind() == AffineExprKind::Add)
+    return strideOf(binary.getLHS(), d) + strideOf(binary.getRHS(), d);
+  if (binary.getKind() == AffineExprKind::Mul)
+    if (auto c = dyn_cast<AffineConstantExpr>(binary.getRHS()))
+      return strideOf(binary.getLHS(), d) * c.getValue();
+  return 0;
+}
+
+/// How well the kernel runs along the output's innermost dimension when
+/// the input that reads it does so at `stride`: one load per vector at 1,
+/// two loads and a shuffle at 2, a gather beyond.
+double strideEfficiency(int64_t stride) {
+  if (stride <= 1)
+    return 1.0;
+  return stride == 2 ? 0.7 : 0.3;
+}
+
+/// `input` with its dimensions in the order `order` (result dimension i is
+/// input dimension order[i], as in linalg.transpose), as an elementwise
+/// generic, which fusion folds into the ops that read or write it.
+Value transposeElementwise(PatternRewriter &rewriter, Location loc, Value input,
+                           ArrayRef<int64_t> order) {
+  auto type = cast<RankedTensorType>(input.getType());
+  SmallVector<int64_t> shape;
+  for (int64_t d : order)
+    shape.push_back(type.getDimSize(d));
+  MLIRContext *context = rewriter.getContext();
+  unsigned rank = order.size();
+  // Loops run over the result; the input's dim order[i] is loop i.
+  SmallVector<AffineExpr> inputExprs(rank);
+  for (unsigned i = 0; i < rank; ++i)
+    inputExprs[order[i]] = getAffineDimExpr(i, context);
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(rank, 0, inputExprs, context),
+      AffineMap::getMultiDimIdentityMap(rank, context)};
+  Value init =
+      tensor::EmptyOp::create(rewriter, loc, shape, type.getElementType());
+  auto transpose = linalg::GenericOp::create(
+      rewriter, loc, TypeRange{init.getType()}, ValueRange{input},
+      ValueRange{init}, maps,
+      SmallVector<utils::IteratorType>(rank, utils::IteratorType::parallel),
+      [](OpBuilder &b, Location l, ValueRange args) {
+        linalg::YieldOp::create(b, l, args[0]);
+      });
+  return transpose.getResult(0);
+}
+
+struct ChooseVectorDim : OpRewritePattern<linalg::GenericOp> {
+  ChooseVectorDim(MLIRContext *context, int64_t lanes, double transposeCost,
+                  int64_t maxPlane)
+      : OpRewritePattern(context), lanes(lanes), transposeCost(transposeCost),
+        maxPlane(maxPlane) {}
+
+  LogicalResult matchAndRewrite(linalg::GenericOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics() || op.getNumDpsInputs() != 2 ||
+        op.getNumDpsInits() != 1 || op.getNumReductionLoops() == 0)
+      return rewriter.notifyMatchFailure(
+          op, "not a contraction of two inputs into one tensor");
+    if (!isMultiplyAdd(op))
+      return rewriter.notifyMatchFailure(op, "its body is not out + a * b on f32");
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    if (llvm::any_of(ranges, ShapedType::isDynamic))
+      return rewriter.notifyMatchFailure(op, "its loop ranges are not static");
+    OpOperand *init = op.getDpsInitOperand(0);
+    AffineMap cMap = op.getMatchingIndexingMap(init);
+    if (!cMap.isProjectedPermutation() || cMap.getNumResults() < 2)
+      return rewriter.notifyMatchFailure(
+          op, "its output is not indexed by a permutation of two or more loops");
+    unsigned inner = cMap.getDimPosition(cMap.getNumResults() - 1);
+
+    // The constant input (B after the change) and the computed one (A).
+    OpOperand *inputs[2] = {op.getDpsInputOperand(0), op.getDpsInputOperand(1)};
+    int constant = isConstant(inputs[0]->get())   ? 0
+                   : isConstant(inputs[1]->get()) ? 1
+                                                  : -1;
+    if (constant < 0 || isConstant(inputs[1 - constant]->get()))
+      return rewriter.notifyMatchFailure(op, "not one constant input and one computed");
+    AffineMap bMap = op.getMatchingIndexingMap(inputs[constant]);
+    AffineMap aMap = op.getMatchingIndexingMap(inputs[1 - constant]);
+    if (bMap.isFunctionOfDim(inner))
+      return rewriter.notifyMatchFailure(
+          op, "the constant already reads the output's innermost dimension");
+    if (!aMap.getNumResults() ||
+        !aMap.getResults().back().isFunctionOfDim(inner))
+      return rewriter.notifyMatchFailure(
+          op, "the computed input is not read along the output's innermost "
+              "dimension in its own innermost one");
+
+    // The output dimension the constant alone reads, as a whole index of
+    // its own, that fills the lanes best.
+    double current = laneUse(ranges[inner], lanes) *
+                     strideEfficiency(strideOf(aMap.getResults().back(), inner));
+    std::optional<unsigned> best;
+    std::optional<unsigned> bestResult;
+    double bestUse = 0;
+    for (unsigned r = 0; r + 1 < cMap.getNumResults(); ++r) {
+      unsigned d = cMap.getDimPosition(r);
+      if (aMap.isFunctionOfDim(d) || ranges[d] < lanes)
+        continue;
+      std::optional<unsigned> at =
+          bMap.getResultPosition(getAffineDimExpr(d, op.getContext()));
+      if (!at)
+        continue;
+      double use = laneUse(ranges[d], lanes);
+      if (use > bestUse || (use == bestUse && ranges[d] > ranges[*best])) {
+        best = d;
+        bestResult = at;
+        bestUse = use;
+      }
+    }
+    if (!best)
+      return rewriter.notifyMatchFailure(
+          op, "no other output dimension of at least one vector is read by "
+              "the constant alone");
+    // The multiply-adds the kernel saves per output (in lanes of its
+    // vectors: a reduction of K at `current` of the lanes takes K / current
+    // lanes) against what the transpose back costs per output.
+    int64_t reduction = 1;
+    for (auto [d, iterator] : llvm::enumerate(op.getIteratorTypesArray()))
+      if (iterator == utils::IteratorType::reduction)
+        reduction *= ranges[d];
+    double saved = reduction * (1.0 / current - 1.0 / bestUse);
+    if (saved < transposeCost)
+      return rewriter.notifyMatchFailure(
+          op, "the lanes it would fill save less than the transpose back costs");
+    // The kernel along `best` reads the computed input again for each tile
+    // of columns, and its result is transposed back: on a large map (per
+    // batch item and group) that costs more than the lanes it fills.
+    int64_t plane = 1;
+    for (unsigned r = 1; r < cMap.getNumResults(); ++r) {
+      unsigned d = cMap.getDimPosition(r);
+      if (d != *best && !bMap.isFunctionOfDim(d))
+        plane *= ranges[d];
+    }
+    if (plane > maxPlane)
+      return rewriter.notifyMatchFailure(
+          op, "its map is larger than max-plane outputs per channel");
+
+    // The output with `best` moved innermost, and the constant with the
+    // index that reads it moved innermost. With columns of the kernel's
+    // register block (kColumnVectors vectors) tiling it, `best` splits
+    // into a loop over tiles (where it was) and one within a tile (a new,
+    // innermost loop): each tile of the constant is then contiguous, and
+    // the kernel streams one block of weights, not a strided panel of all
+    // of them (one page per step: a TLB miss per multiply-add row).
+    MLIRContext *context = op.getContext();
+    int64_t extent = ranges[*best];
+    int64_t tile = smelt::detail::kColumnVectors * lanes;
+    bool split = extent % tile == 0 && extent > tile;
+    unsigned numLoops = ranges.size() + (split ? 1 : 0);
+    unsigned outRank = cMap.getNumResults();
+    unsigned outPos = *cMap.getResultPosition(getAffineDimExpr(*best, context));
+    SmallVector<int64_t> outOrder;
+    for (unsigned r = 0; r < outRank; ++r)
+      if (r != outPos)
+        outOrder.push_back(r);
+    outOrder.push_back(outPos);
+    AffineExpr within = getAffineDimExpr(numLoops - 1, context);
+
+    Location loc = op.getLoc();
+    Value b = inputs[constant]->get();
+    auto bType = cast<RankedTensorType>(b.getType());
+    SmallVector<AffineExpr> bExprs;
+    SmallVector<int64_t> bOrder;
+    if (split) {
+      // [.., F, ..] -> [.., F / tile, tile, ..] -> [.., F / tile, .., tile].
+      SmallVector<int64_t> shape;
+      SmallVector<ReassociationIndices> groups;
+      for (unsigned r = 0; r < bMap.getNumResults(); ++r) {
+        groups.push_back({static_cast<int64_t>(shape.size())});
+        if (r == *bestResult) {
+          groups.back().push_back(shape.size() + 1);
+          shape.append({extent / tile, tile});
+        } else {
+          shape.push_back(bType.getDimSize(r));
+        }
+      }
+      b = tensor::ExpandShapeOp::create(
+          rewriter, loc, RankedTensorType::get(shape, bType.getElementType()),
+          b, groups);
+      for (unsigned r = 0; r < shape.size(); ++r)
+        if (r != *bestResult + 1)
+          bOrder.push_back(r);
+      bOrder.push_back(*bestResult + 1);
+      bExprs.assign(bMap.getResults().begin(), bMap.getResults().end());
+      bExprs.push_back(within);
+    } else {
+      for (unsigned r = 0; r < bMap.getNumResults(); ++r)
+        if (r != *bestResult)
+          bOrder.push_back(r);
+      bOrder.push_back(*bestResult);
+      for (int64_t r : bOrder)
+        bExprs.push_back(bMap.getResult(r));
+    }
+    auto expandedType = cast<RankedTensorType>(b.getType());
+    SmallVector<int64_t> bShape;
+    for (int64_t r : bOrder)
+      bShape.push_back(expandedType.getDimSize(r));
+    Value bEmpty =
+        tensor::EmptyOp::create(rewriter, loc, bShape, bType.getElementType());
+    Value bTransposed =
+        linalg::TransposeOp::create(rewriter, loc, b, bEmpty, bOrder)
+            ->getResult(0);
+
+    // The output: transposed, then its innermost dimension split in tiles.
+    auto cType = cast<RankedTensorType>(init->get().getType());
+    SmallVector<int64_t> cShape;
+    for (int64_t r : outOrder)
+      cShape.push_back(cType.getDimSize(r));
+    SmallVector<int64_t> tiledShape(cShape);
+    SmallVector<ReassociationIndices> tileGroups;
+    for (unsigned r = 0; r < outRank; ++r)
+      tileGroups.push_back({static_cast<int64_t>(r)});
+    if (split) {
+      tiledShape.back() = extent / tile;
+      tiledShape.push_back(tile);
+      tileGroups.back().push_back(outRank);
+    }
+    auto tiledType = RankedTensorType::get(tiledShape, cType.getElementType());
+    Value c = init->get();
+    Value cTiled;
+    if (c.getDefiningOp<tensor::EmptyOp>()) {
+      cTiled = tensor::EmptyOp::create(rewriter, loc, tiledShape,
+                                       cType.getElementType());
+    } else {
+      cTiled = transposeElementwise(rewriter, loc, c, outOrder);
+      if (split)
+        cTiled = tensor::ExpandShapeOp::create(rewriter, loc, tiledType,
+                                               cTiled, tileGroups);
+    }
+
+    SmallVector<AffineExpr> cExprs;
+    for (int64_t r : outOrder)
+      cExprs.push_back(cMap.getResult(r));
+    if (split)
+      cExprs.push_back(within);
+    SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+    for (AffineMap &map : maps)
+      map = AffineMap::get(numLoops, 0, map.getResults(), context);
+    maps[constant] = AffineMap::get(numLoops, 0, bExprs, context);
+    maps[2] = AffineMap::get(numLoops, 0, cExprs, context);
+    SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+    if (split)
+      iterators.push_back(utils::IteratorType::parallel);
+    SmallVector<Value> newInputs = {inputs[0]->get(), inputs[1]->get()};
+    newInputs[constant] = bTransposed;
+    auto contraction = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{tiledType}, newInputs, ValueRange{cTiled},
+        maps, iterators);
+    IRMapping mapping;
+    op.getRegion().cloneInto(&contraction.getRegion(), mapping);
+    Value result = contraction.getResult(0);
+    if (split)
+      result = tensor::CollapseShapeOp::create(
+          rewriter, loc, RankedTensorType::get(cShape, cType.getElementType()),
+          result, tileGroups);
+    // Back: result dim i is the transposed result's dim outOrder^-1[i].
+    SmallVector<int64_t> back(outRank);
+    for (unsigned i = 0; i < outRank; ++i)
+      back[outOrder[i]] = i;
+    rewriter.replaceOp(op, transposeElementwise(rewriter, loc, result, back));
+    return success();
+  }
+
+  int64_t lanes;
+  double transposeCost;
+  int64_t maxPlane;
+};
+
+struct CPUChooseVectorDimPass
+    : smelt::impl::CPUChooseVectorDimPassBase<CPUChooseVectorDimPass> {
+  using Base::Base;
+  void runOnOperation() override {
+    RewritePatternSet patterns(&getContext());
+    smelt::populateCPUChooseVectorDimPatterns(patterns, vectorBits / 32,
+                                              transposeCost, maxPlane);
+    (void)applyPatternsGreedily(getOperation(), std::move(patterns));
+  }
+};
+
+} // namespace
+
+void smelt::populateCPUChooseVectorDimPatterns(RewritePatternSet &patterns,
+                                               int64_t lanes,
+                                               double transposeCost,
+                                               int64_t maxPlane) {
+  patterns.add<ChooseVectorDim>(patterns.getContext(), lanes, transposeCost,
+                                maxPlane);
+}

@@ -1,0 +1,178 @@
+// RUN: smelt-opt %s --split-input-file --smelt-cpu-choose-vector-dim=vector-bits=512 | FileCheck %s
+
+// A 3x3 convolution on a 7x7 map (7 of 16 lanes along the width) runs along
+// its 64 output channels instead, in tiles of two vectors: the weights
+// [G, F, C, KH, KW] become [G, F/32, C, KH, KW, 32], the result and its
+// initial value (the bias) are transposed to and from [N, G, OH, OW, F].
+#in = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d3, d4 + d6, d5 + d7)>
+#w = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d1, d2, d3, d4, d5)>
+#out = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d2, d6, d7)>
+// CHECK-DAG: #[[IN:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7, d8) -> (d0, d1, d3, d4 + d6, d5 + d7)>
+// CHECK-DAG: #[[W:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7, d8) -> (d1, d2, d3, d4, d5, d8)>
+// CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1, d2, d3, d4, d5, d6, d7, d8) -> (d0, d1, d6, d7, d2, d8)>
+// CHECK-DAG: #[[TO:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d4, d2, d3)>
+// CHECK-DAG: #[[BACK:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d3, d4, d2)>
+// CHECK-LABEL: func.func @conv_7x7
+// CHECK-SAME: (%[[X:.*]]: tensor<1x1x8x9x9xf32>, %[[BIAS:.*]]: tensor<1x1x64x7x7xf32>)
+// CHECK: %[[TILED:.*]] = arith.constant dense<1.000000e+00> : tensor<1x2x32x8x3x3xf32>
+// CHECK: %[[WT:.*]] = linalg.transpose ins(%[[TILED]] : tensor<1x2x32x8x3x3xf32>) outs(%{{.*}} : tensor<1x2x8x3x3x32xf32>) permutation = [0, 1, 3, 4, 5, 2]
+// CHECK: %[[BT:.*]] = linalg.generic {indexing_maps = [#[[TO]], {{.*}}]{{.*}} ins(%[[BIAS]] : tensor<1x1x64x7x7xf32>) outs(%{{.*}} : tensor<1x1x7x7x64xf32>)
+// CHECK: %[[INIT:.*]] = tensor.expand_shape %[[BT]] {{\[}}[0], [1], [2], [3], [4, 5]] output_shape [1, 1, 7, 7, 2, 32]
+// CHECK: %[[C:.*]] = linalg.generic {indexing_maps = [#[[IN]], #[[W]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "parallel", "parallel", "parallel"]} ins(%[[X]], %[[WT]] : tensor<1x1x8x9x9xf32>, tensor<1x2x8x3x3x32xf32>) outs(%[[INIT]] : tensor<1x1x7x7x2x32xf32>)
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// CHECK: %[[FLAT:.*]] = tensor.collapse_shape %[[C]] {{\[}}[0], [1], [2], [3], [4, 5]] : tensor<1x1x7x7x2x32xf32> into tensor<1x1x7x7x64xf32>
+// CHECK: %[[R:.*]] = linalg.generic {indexing_maps = [#[[BACK]], {{.*}}]{{.*}} ins(%[[FLAT]] : tensor<1x1x7x7x64xf32>) outs(%{{.*}} : tensor<1x1x64x7x7xf32>)
+// CHECK: return %[[R]]
+func.func @conv_7x7(%x: tensor<1x1x8x9x9xf32>, %bias: tensor<1x1x64x7x7xf32>) -> tensor<1x1x64x7x7xf32> {
+  %w = arith.constant dense<1.0> : tensor<1x64x8x3x3xf32>
+  %0 = linalg.generic {indexing_maps = [#in, #w, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "parallel", "parallel"]} ins(%x, %w : tensor<1x1x8x9x9xf32>, tensor<1x64x8x3x3xf32>) outs(%bias : tensor<1x1x64x7x7xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x1x64x7x7xf32>
+  return %0 : tensor<1x1x64x7x7xf32>
+}
+
+// -----
+
+// 16 channels are one vector, not a tile of two: the weights are only
+// transposed (a constant seen through a reshape); an empty initial value
+// stays empty.
+#w = affine_map<(d0, d1, d2, d3) -> (d0, d3)>
+#out = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+// CHECK-LABEL: func.func @pointwise_one_vector
+// CHECK: linalg.transpose ins(%{{.*}} : tensor<16x32xf32>) outs(%{{.*}} : tensor<32x16xf32>) permutation = [1, 0]
+// CHECK: %[[E:.*]] = tensor.empty() : tensor<5x5x16xf32>
+// CHECK: linalg.generic {{.*}} outs(%[[E]] : tensor<5x5x16xf32>)
+// CHECK: linalg.generic {{.*}} ins(%{{.*}} : tensor<5x5x16xf32>) outs(%{{.*}} : tensor<16x5x5xf32>)
+func.func @pointwise_one_vector(%x: tensor<32x5x5xf32>) -> tensor<16x5x5xf32> {
+  %flat = arith.constant dense<2.0> : tensor<512xf32>
+  %w = tensor.expand_shape %flat [[0, 1]] output_shape [16, 32] : tensor<512xf32> into tensor<16x32xf32>
+  %e = tensor.empty() : tensor<16x5x5xf32>
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d3, d1, d2)>, #w, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%x, %w : tensor<32x5x5xf32>, tensor<16x32xf32>) outs(%e : tensor<16x5x5xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<16x5x5xf32>
+  return %0 : tensor<16x5x5xf32>
+}
+
+// -----
+
+// A 56x56 map: more outputs per channel than max-plane, left as it is.
+// CHECK-LABEL: func.func @large_map
+// CHECK-NOT: linalg.transpose
+// CHECK: linalg.generic
+// CHECK-NOT: linalg.generic
+func.func @large_map(%x: tensor<8x56x56xf32>, %init: tensor<64x56x56xf32>) -> tensor<64x56x56xf32> {
+  %w = arith.constant dense<1.0> : tensor<64x8xf32>
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d3, d1, d2)>, affine_map<(d0, d1, d2, d3) -> (d0, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%x, %w : tensor<8x56x56xf32>, tensor<64x8xf32>) outs(%init : tensor<64x56x56xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<64x56x56xf32>
+  return %0 : tensor<64x56x56xf32>
+}
+
+// -----
+
+// A 16x16 map fills the lanes along its width: left as it is.
+// CHECK-LABEL: func.func @full_lanes
+// CHECK-NOT: linalg.transpose
+func.func @full_lanes(%x: tensor<8x16x16xf32>, %init: tensor<64x16x16xf32>) -> tensor<64x16x16xf32> {
+  %w = arith.constant dense<1.0> : tensor<64x8xf32>
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d3, d1, d2)>, affine_map<(d0, d1, d2, d3) -> (d0, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%x, %w : tensor<8x16x16xf32>, tensor<64x8xf32>) outs(%init : tensor<64x16x16xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<64x16x16xf32>
+  return %0 : tensor<64x16x16xf32>
+}
+
+// -----
+
+// Both inputs computed at run time: transposing one would cost a pass
+// over it at every call.
+// CHECK-LABEL: func.func @computed_weights
+// CHECK-NOT: linalg.transpose
+func.func @computed_weights(%x: tensor<8x7x7xf32>, %w: tensor<64x8xf32>, %init: tensor<64x7x7xf32>) -> tensor<64x7x7xf32> {
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d3, d1, d2)>, affine_map<(d0, d1, d2, d3) -> (d0, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%x, %w : tensor<8x7x7xf32>, tensor<64x8xf32>) outs(%init : tensor<64x7x7xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<64x7x7xf32>
+  return %0 : tensor<64x7x7xf32>
+}
+
+// -----
+
+// A matmul whose constant already reads the output's innermost dimension
+// (x[M, K] * w[K, N]) is the kernel's own form.
+// CHECK-LABEL: func.func @matmul
+// CHECK-NOT: linalg.transpose
+func.func @matmul(%x: tensor<7x8xf32>, %init: tensor<7x64xf32>) -> tensor<7x64xf32> {
+  %w = arith.constant dense<1.0> : tensor<8x64xf32>
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2) -> (d0, d2)>, affine_map<(d0, d1, d2) -> (d2, d1)>, affine_map<(d0, d1, d2) -> (d0, d1)>], iterator_types = ["parallel", "parallel", "reduction"]} ins(%x, %w : tensor<7x8xf32>, tensor<8x64xf32>) outs(%init : tensor<7x64xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<7x64xf32>
+  return %0 : tensor<7x64xf32>
+}
+
+// -----
+
+// A depthwise convolution has one output channel per group: no other
+// dimension of a vector's length for the lanes.
+// CHECK-LABEL: func.func @depthwise
+// CHECK-NOT: linalg.transpose
+func.func @depthwise(%x: tensor<1x32x1x9x9xf32>, %init: tensor<1x32x1x7x7xf32>) -> tensor<1x32x1x7x7xf32> {
+  %w = arith.constant dense<1.0> : tensor<32x1x1x3x3xf32>
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d3, d4 + d6, d5 + d7)>, affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d1, d2, d3, d4, d5)>, affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d2, d6, d7)>], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "parallel", "parallel"]} ins(%x, %w : tensor<1x32x1x9x9xf32>, tensor<32x1x1x3x3xf32>) outs(%init : tensor<1x32x1x7x7xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x32x1x7x7xf32>
+  return %0 : tensor<1x32x1x7x7xf32>
+}
+
+// -----
+
+// An integer contraction is not the f32 kernel's.
+// CHECK-LABEL: func.func @integer
+// CHECK-NOT: linalg.transpose
+func.func @integer(%x: tensor<8x7x7xi32>, %init: tensor<64x7x7xi32>) -> tensor<64x7x7xi32> {
+  %w = arith.constant dense<1> : tensor<64x8xi32>
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d3, d1, d2)>, affine_map<(d0, d1, d2, d3) -> (d0, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%x, %w : tensor<8x7x7xi32>, tensor<64x8xi32>) outs(%init : tensor<64x7x7xi32>) {
+  ^bb0(%a: i32, %b: i32, %acc: i32):
+    %m = arith.muli %a, %b : i32
+    %s = arith.addi %acc, %m : i32
+    linalg.yield %s : i32
+  } -> tensor<64x7x7xi32>
+  return %0 : tensor<64x7x7xi32>
+}
+
+// -----
+
+// A single input channel (K = 9) on a 14x14 map: two lanes in 16 saved on
+// nine multiply-adds do not pay for the transpose back.
+// CHECK-LABEL: func.func @few_multiply_adds
+// CHECK-NOT: linalg.transpose
+func.func @few_multiply_adds(%x: tensor<1x1x1x16x16xf32>, %init: tensor<1x1x64x14x14xf32>) -> tensor<1x1x64x14x14xf32> {
+  %w = arith.constant dense<1.0> : tensor<1x64x1x3x3xf32>
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d3, d4 + d6, d5 + d7)>, affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d1, d2, d3, d4, d5)>, affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d2, d6, d7)>], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "parallel", "parallel"]} ins(%x, %w : tensor<1x1x1x16x16xf32>, tensor<1x64x1x3x3xf32>) outs(%init : tensor<1x1x64x14x14xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x1x64x14x14xf32>
+  return %0 : tensor<1x1x64x14x14xf32>
+}
