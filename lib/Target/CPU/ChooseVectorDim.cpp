@@ -18,7 +18,9 @@
 
 #include "ContractionKernel.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
@@ -348,10 +350,75 @@ struct ChooseVectorDim : OpRewritePattern<linalg::GenericOp> {
   int64_t maxPlane;
 };
 
+/// A pointwise convolution's rows as one: its 1x1 window loops dropped
+/// (they run once) and its output's two innermost loops merged where
+/// every operand reads them as one contiguous run ([C, OH, OW] read at
+/// (c, oh, ow)). A 56x56 map then runs 3136 outputs along the vectors, not
+/// 56 at a time with a masked last vector; a 7x7 one 49, which the
+/// channels may still beat.
+void mergeRows(func::FuncOp func) {
+  SmallVector<linalg::GenericOp> contractions;
+  func.walk([&](linalg::GenericOp op) {
+    if (op.hasPureTensorSemantics() && op.getNumDpsInputs() == 2 &&
+        op.getNumDpsInits() == 1 && op.getNumReductionLoops() > 0 &&
+        isMultiplyAdd(op) &&
+        !llvm::any_of(op.getStaticLoopRanges(), ShapedType::isDynamic))
+      contractions.push_back(op);
+  });
+  IRRewriter rewriter(func.getContext());
+  for (linalg::GenericOp op : contractions) {
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    SmallVector<unsigned> unitReductions;
+    for (auto [d, iterator] : llvm::enumerate(op.getIteratorTypesArray()))
+      if (iterator == utils::IteratorType::reduction && ranges[d] == 1)
+        unitReductions.push_back(d);
+    // At least one reduction of more than one step stays.
+    if (!unitReductions.empty() &&
+        unitReductions.size() < op.getNumReductionLoops()) {
+      linalg::ControlDropUnitDims control;
+      control.controlFn = [&](Operation *) { return unitReductions; };
+      rewriter.setInsertionPoint(op);
+      FailureOr<linalg::DropUnitDimsResult> dropped =
+          linalg::dropUnitDims(rewriter, op, control);
+      if (succeeded(dropped)) {
+        rewriter.replaceOp(op, dropped->replacements);
+        op = cast<linalg::GenericOp>(dropped->resultOp.getOperation());
+      }
+    }
+    AffineMap cMap = op.getDpsInitOperand(0) ? op.getMatchingIndexingMap(
+                                                   op.getDpsInitOperand(0))
+                                             : AffineMap();
+    unsigned rank = cMap.getNumResults();
+    if (rank < 2 || !cMap.isProjectedPermutation())
+      continue;
+    unsigned outer = cMap.getDimPosition(rank - 2);
+    unsigned inner = cMap.getDimPosition(rank - 1);
+    ReassociationIndices rows = {outer, inner};
+    // Read as plain indices only (upstream's check passes over an index
+    // such as a window's oh + kh, which a merged loop cannot compute).
+    auto plainReads = [&](AffineMap map) {
+      return llvm::all_of(map.getResults(), [&](AffineExpr e) {
+        return isa<AffineDimExpr>(e) ||
+               (!e.isFunctionOfDim(outer) && !e.isFunctionOfDim(inner));
+      });
+    };
+    if (inner != outer + 1 ||
+        !llvm::all_of(op.getIndexingMapsArray(), plainReads) ||
+        !linalg::areDimSequencesPreserved(op.getIndexingMapsArray(), {rows}))
+      continue;
+    rewriter.setInsertionPoint(op);
+    FailureOr<linalg::CollapseResult> collapsed =
+        linalg::collapseOpIterationDims(op, {rows}, rewriter);
+    if (succeeded(collapsed))
+      rewriter.replaceOp(op, collapsed->results);
+  }
+}
+
 struct CPUChooseVectorDimPass
     : smelt::impl::CPUChooseVectorDimPassBase<CPUChooseVectorDimPass> {
   using Base::Base;
   void runOnOperation() override {
+    mergeRows(getOperation());
     RewritePatternSet patterns(&getContext());
     smelt::populateCPUChooseVectorDimPatterns(patterns, vectorBits / 32,
                                               transposeCost, maxPlane);

@@ -38,20 +38,18 @@ func.func @conv_7x7(%x: tensor<1x1x8x9x9xf32>, %bias: tensor<1x1x64x7x7xf32>) ->
 // -----
 
 // 16 channels are one vector, not a tile of two: the weights are only
-// transposed (a constant seen through a reshape); an empty initial value
-// stays empty.
-#w = affine_map<(d0, d1, d2, d3) -> (d0, d3)>
-#out = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>
+// transposed (a constant seen through a reshape); the initial value gets
+// the same transpose (which canonicalization folds). The 5x5 map's
+// rows merge first (25 outputs: 25 of 32 lanes).
 // CHECK-LABEL: func.func @pointwise_one_vector
-// CHECK: linalg.transpose ins(%{{.*}} : tensor<16x32xf32>) outs(%{{.*}} : tensor<32x16xf32>) permutation = [1, 0]
-// CHECK: %[[E:.*]] = tensor.empty() : tensor<5x5x16xf32>
-// CHECK: linalg.generic {{.*}} outs(%[[E]] : tensor<5x5x16xf32>)
-// CHECK: linalg.generic {{.*}} ins(%{{.*}} : tensor<5x5x16xf32>) outs(%{{.*}} : tensor<16x5x5xf32>)
-func.func @pointwise_one_vector(%x: tensor<32x5x5xf32>) -> tensor<16x5x5xf32> {
-  %flat = arith.constant dense<2.0> : tensor<512xf32>
-  %w = tensor.expand_shape %flat [[0, 1]] output_shape [16, 32] : tensor<512xf32> into tensor<16x32xf32>
+// CHECK: linalg.transpose ins(%{{.*}} : tensor<16x128xf32>) outs(%{{.*}} : tensor<128x16xf32>) permutation = [1, 0]
+// CHECK: linalg.generic {{.*}} ins(%{{.*}} : tensor<128x25xf32>, tensor<128x16xf32>) outs(%{{.*}} : tensor<25x16xf32>)
+// CHECK: linalg.generic {{.*}} ins(%{{.*}} : tensor<25x16xf32>) outs(%{{.*}} : tensor<16x25xf32>)
+func.func @pointwise_one_vector(%x: tensor<128x5x5xf32>) -> tensor<16x5x5xf32> {
+  %flat = arith.constant dense<2.0> : tensor<2048xf32>
+  %w = tensor.expand_shape %flat [[0, 1]] output_shape [16, 128] : tensor<2048xf32> into tensor<16x128xf32>
   %e = tensor.empty() : tensor<16x5x5xf32>
-  %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d3, d1, d2)>, #w, #out], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%x, %w : tensor<32x5x5xf32>, tensor<16x32xf32>) outs(%e : tensor<16x5x5xf32>) {
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3) -> (d3, d1, d2)>, affine_map<(d0, d1, d2, d3) -> (d0, d3)>, affine_map<(d0, d1, d2, d3) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel", "reduction"]} ins(%x, %w : tensor<128x5x5xf32>, tensor<16x128xf32>) outs(%e : tensor<16x5x5xf32>) {
   ^bb0(%a: f32, %b: f32, %acc: f32):
     %m = arith.mulf %a, %b : f32
     %s = arith.addf %acc, %m : f32
@@ -175,4 +173,29 @@ func.func @few_multiply_adds(%x: tensor<1x1x1x16x16xf32>, %init: tensor<1x1x64x1
     linalg.yield %s : f32
   } -> tensor<1x1x64x14x14xf32>
   return %0 : tensor<1x1x64x14x14xf32>
+}
+
+// -----
+
+// A pointwise convolution on a 56x56 map: its 1x1 window loops go, and its
+// rows merge into one loop of 3136 outputs (read contiguously by the input
+// and the output), which fills the lanes: the channels stay outside.
+// CHECK-DAG: #[[X:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d3, d4)>
+// CHECK-DAG: #[[W:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d1, d2, d3)>
+// CHECK-DAG: #[[OUT:.*]] = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d4)>
+// CHECK-LABEL: func.func @pointwise_rows
+// CHECK: tensor.collapse_shape {{.*}} : tensor<1x1x8x56x56xf32> into tensor<1x1x8x3136xf32>
+// CHECK: %[[C:.*]] = linalg.generic {indexing_maps = [#[[X]], #[[W]], #[[OUT]]], iterator_types = ["parallel", "parallel", "parallel", "reduction", "parallel"]}
+// CHECK-SAME: outs(%{{.*}} : tensor<1x1x64x3136xf32>)
+// CHECK: tensor.expand_shape %[[C]] {{.*}} : tensor<1x1x64x3136xf32> into tensor<1x1x64x56x56xf32>
+// CHECK-NOT: linalg.transpose
+func.func @pointwise_rows(%x: tensor<1x1x8x56x56xf32>, %init: tensor<1x1x64x56x56xf32>) -> tensor<1x1x64x56x56xf32> {
+  %w = arith.constant dense<1.0> : tensor<1x64x8x1x1xf32>
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d3, d4 + d6, d5 + d7)>, affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d1, d2, d3, d4, d5)>, affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d2, d6, d7)>], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "parallel", "parallel"]} ins(%x, %w : tensor<1x1x8x56x56xf32>, tensor<1x64x8x1x1xf32>) outs(%init : tensor<1x1x64x56x56xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x1x64x56x56xf32>
+  return %0 : tensor<1x1x64x56x56xf32>
 }

@@ -78,7 +78,15 @@ def CPUChooseVectorDimPass
   let description = [{
     The contraction kernels vectorize along the output's innermost
     dimension: a convolution's output width in NCHW, 7 of 16 lanes on a
-    7x7 map, read at a stride by a strided convolution. For each f32
+    7x7 map, read at a stride by a strided convolution.
+
+    First, a pointwise convolution's rows become one: its 1x1 window loops
+    are dropped (`linalg::dropUnitDims`) and the output's two innermost
+    loops merged (`linalg::collapseOpIterationDims`) where every operand
+    reads them as one contiguous run, so a 56x56 map runs 3136 outputs
+    along the vectors.
+
+    Then, for each f32
     contraction on tensors (`out + a * b`) with one constant input (the
     weights, through reshapes) and one computed input that reads the
     output's innermost dimension, this pass looks for another output
