@@ -66,15 +66,16 @@ struct FoldConstantTranspose : OpRewritePattern<linalg::TransposeOp> {
       inStrides[d] = inStrides[d + 1] * inputType.getDimSize(d + 1);
     std::vector<char> out(in.size());
     SmallVector<int64_t> index(rank, 0);
+    // Output dim d is input dim perm[d]; `from` follows the output index
+    // (a model's weights are tens of millions of elements).
+    int64_t from = 0;
     for (int64_t i = 0; i < count; ++i) {
-      // Output dim d is input dim perm[d].
-      int64_t from = 0;
-      for (int64_t d = 0; d < rank; ++d)
-        from += index[d] * inStrides[perm[d]];
       std::memcpy(out.data() + i * width, in.data() + from * width, width);
       for (int64_t d = rank - 1; d >= 0; --d) {
+        from += inStrides[perm[d]];
         if (++index[d] < resultType.getDimSize(d))
           break;
+        from -= index[d] * inStrides[perm[d]];
         index[d] = 0;
       }
     }
