@@ -17,6 +17,7 @@
 #include "smelt/Target/CPU/Passes.h"
 
 #include "ContractionKernel.h"
+#include "EntryFunction.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -35,34 +36,10 @@ using namespace mlir;
 
 namespace {
 
-/// Whether `v` is a constant, seen through reshapes (a convolution's
-/// weights are [G, F/G, C/G, KH, KW] views of the initializer).
-bool isConstant(Value v) {
-  while (Operation *def = v.getDefiningOp()) {
-    if (isa<arith::ConstantOp>(def))
-      return true;
-    if (!isa<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(def))
-      return false;
-    v = def->getOperand(0);
-  }
-  return false;
-}
-
 /// `out + a * b` on f32, in either order.
 bool isMultiplyAdd(linalg::GenericOp op) {
-  Block &body = op.getRegion().front();
-  if (body.getNumArguments() != 3 || !llvm::hasNItems(body, 3) ||
-      !llvm::all_of(body.getArgumentTypes(), [](Type t) { return t.isF32(); }))
-    return false;
-  auto mul = dyn_cast<arith::MulFOp>(&body.front());
-  auto add = dyn_cast<arith::AddFOp>(*std::next(body.begin()));
-  auto uses = [](Operation *o, Value x, Value y) {
-    return (o->getOperand(0) == x && o->getOperand(1) == y) ||
-           (o->getOperand(0) == y && o->getOperand(1) == x);
-  };
-  return mul && add && uses(mul, body.getArgument(0), body.getArgument(1)) &&
-         uses(add, body.getArgument(2), mul.getResult()) &&
-         body.getTerminator()->getOperand(0) == add.getResult();
+  return smelt::detail::classifyBody(op) ==
+         smelt::detail::Combiner::MultiplyAdd;
 }
 
 /// The share of vector lanes a loop of `extent` fills, in vectors of
@@ -72,20 +49,11 @@ double laneUse(int64_t extent, int64_t lanes) {
          static_cast<double>(llvm::divideCeil(extent, lanes) * lanes);
 }
 
-/// The coefficient of dimension `d` in `expr` when `expr` is a sum of
-/// dimensions times constants plus a constant; 0 otherwise.
-int64_t strideOf(AffineExpr expr, unsigned d) {
-  if (auto dim = dyn_cast<AffineDimExpr>(expr))
-    return dim.getPosition() == d;
-  auto binary = dyn_cast<AffineBinaryOpExpr>(expr);
-  if (!binary)
-    return 0;
-  if (binary.getKind() == AffineExprKind::Add)
-    return strideOf(binary.getLHS(), d) + strideOf(binary.getRHS(), d);
-  if (binary.getKind() == AffineExprKind::Mul)
-    if (auto c = dyn_cast<AffineConstantExpr>(binary.getRHS()))
-      return strideOf(binary.getLHS(), d) * c.getValue();
-  return 0;
+/// The coefficient of dimension `d` in `expr` when `expr` is linear in
+/// the loops; 0 otherwise.
+int64_t strideOf(AffineExpr expr, unsigned d, unsigned numDims) {
+  auto coefficients = smelt::detail::linearCoefficients(expr, numDims);
+  return coefficients ? (*coefficients)[d] : 0;
 }
 
 /// How well the kernel runs along the output's innermost dimension when
@@ -153,11 +121,13 @@ struct ChooseVectorDim : OpRewritePattern<linalg::GenericOp> {
 
     // The constant input (B after the change) and the computed one (A).
     OpOperand *inputs[2] = {op.getDpsInputOperand(0), op.getDpsInputOperand(1)};
-    int constant = isConstant(inputs[0]->get())   ? 0
-                   : isConstant(inputs[1]->get()) ? 1
-                                                  : -1;
-    if (constant < 0 || isConstant(inputs[1 - constant]->get()))
-      return rewriter.notifyMatchFailure(op, "not one constant input and one computed");
+    bool isConstant[2] = {
+        static_cast<bool>(smelt::constantThroughReshapes(inputs[0]->get())),
+        static_cast<bool>(smelt::constantThroughReshapes(inputs[1]->get()))};
+    int constant = isConstant[0] ? 0 : isConstant[1] ? 1 : -1;
+    if (constant < 0 || isConstant[1 - constant])
+      return rewriter.notifyMatchFailure(
+          op, "not one constant input and one computed");
     AffineMap bMap = op.getMatchingIndexingMap(inputs[constant]);
     AffineMap aMap = op.getMatchingIndexingMap(inputs[1 - constant]);
     if (bMap.isFunctionOfDim(inner))
@@ -172,7 +142,8 @@ struct ChooseVectorDim : OpRewritePattern<linalg::GenericOp> {
     // The output dimension the constant alone reads, as a whole index of
     // its own, that fills the lanes best.
     double current = laneUse(ranges[inner], lanes) *
-                     strideEfficiency(strideOf(aMap.getResults().back(), inner));
+                     strideEfficiency(strideOf(aMap.getResults().back(), inner,
+                                               aMap.getNumDims()));
     std::optional<unsigned> best;
     std::optional<unsigned> bestResult;
     double bestUse = 0;

@@ -73,6 +73,18 @@ struct Contraction {
   bool aUnsigned = false;
 };
 
+/// Coefficients of a linear affine expression: one per dimension, then the
+/// constant. None for anything else (mod, floordiv, symbols).
+std::optional<llvm::SmallVector<int64_t>>
+linearCoefficients(mlir::AffineExpr expr, unsigned numDims);
+
+/// What a contraction's body computes: `out + a * b` (either operand
+/// order) on f32, or for a window reduction (pooling: the second input
+/// only gives the window its extent) `op(x, out)` with op addf, maximumf,
+/// minimumf, or an integer max/min; none for anything else. On tensors or
+/// buffers alike.
+std::optional<Combiner> classifyBody(mlir::linalg::GenericOp op);
+
 /// A static f32 contraction or window reduction on buffers (see
 /// VectorizeContractions.cpp for the form), as the kernel runs it; when it
 /// is not one, `whyNot` (if given) says why.

@@ -20,10 +20,26 @@ using namespace smelt::detail;
 
 namespace {
 
-/// Coefficients of a linear affine expression: one per dimension, then the
-/// constant. None for anything else (mod, floordiv, symbols).
-std::optional<SmallVector<int64_t>> linearCoefficients(AffineExpr expr,
-                                                       unsigned numDims) {
+/// m: the longest output dimension that A reads and B does not (nearest n
+/// among equals); every other parallel dimension but n is a batch loop.
+void assignRowsAndBatches(Contraction &k,
+                          ArrayRef<utils::IteratorType> iterators) {
+  for (int r = k.cMap.getNumResults() - 2; r >= 0; --r) {
+    unsigned d = k.cMap.getDimPosition(r);
+    if (k.aMap.isFunctionOfDim(d) && !k.bMap.isFunctionOfDim(d) &&
+        k.ranges[d] > 1 && (!k.m || k.ranges[d] > k.ranges[*k.m]))
+      k.m = d;
+  }
+  for (unsigned d = 0; d < iterators.size(); ++d)
+    if (iterators[d] == utils::IteratorType::parallel &&
+        static_cast<int64_t>(d) != k.n && (!k.m || d != *k.m))
+      k.batch.push_back(d);
+}
+
+} // namespace
+
+std::optional<SmallVector<int64_t>>
+smelt::detail::linearCoefficients(AffineExpr expr, unsigned numDims) {
   SmallVector<int64_t> coefficients(numDims + 1, 0);
   std::function<bool(AffineExpr, int64_t)> visit = [&](AffineExpr e,
                                                        int64_t scale) {
@@ -53,10 +69,7 @@ std::optional<SmallVector<int64_t>> linearCoefficients(AffineExpr expr,
   return coefficients;
 }
 
-/// `out + a * b` (either operand order) or, for a window reduction (pooling:
-/// the second input only gives the window its extent), `op(x, out)` with op
-/// addf, maximumf or minimumf; all on f32.
-std::optional<Combiner> classifyBody(linalg::GenericOp op) {
+std::optional<Combiner> smelt::detail::classifyBody(linalg::GenericOp op) {
   Block &body = op.getRegion().front();
   if (body.getNumArguments() != 3)
     return std::nullopt;
@@ -112,24 +125,6 @@ std::optional<Combiner> classifyBody(linalg::GenericOp op) {
     return Combiner::Minimum;
   return std::nullopt;
 }
-
-/// m: the longest output dimension that A reads and B does not (nearest n
-/// among equals); every other parallel dimension but n is a batch loop.
-void assignRowsAndBatches(Contraction &k,
-                          ArrayRef<utils::IteratorType> iterators) {
-  for (int r = k.cMap.getNumResults() - 2; r >= 0; --r) {
-    unsigned d = k.cMap.getDimPosition(r);
-    if (k.aMap.isFunctionOfDim(d) && !k.bMap.isFunctionOfDim(d) &&
-        k.ranges[d] > 1 && (!k.m || k.ranges[d] > k.ranges[*k.m]))
-      k.m = d;
-  }
-  for (unsigned d = 0; d < iterators.size(); ++d)
-    if (iterators[d] == utils::IteratorType::parallel &&
-        static_cast<int64_t>(d) != k.n && (!k.m || d != *k.m))
-      k.batch.push_back(d);
-}
-
-} // namespace
 
 std::optional<Contraction>
 smelt::detail::matchContraction(linalg::GenericOp op, std::string *whyNot) {

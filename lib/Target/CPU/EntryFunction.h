@@ -1,8 +1,8 @@
 //===- EntryFunction.h - What the CPU passes ask of a model's ops -*- C++ -*-===//
 //
 // Small pieces several CPU passes share: which ONNX node an op comes from,
-// the entry function's one block, the bytes of a constant, and the strings
-// a library exports to the runtime.
+// the entry function's one block, a constant seen through reshapes and its
+// bytes, and the strings a library exports to the runtime.
 //
 //===----------------------------------------------------------------------===//
 
@@ -11,8 +11,10 @@
 
 #include "smelt/Import/ONNXImport.h"
 
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/BuiltinOps.h"
@@ -51,6 +53,16 @@ inline mlir::Block *entryBlock(mlir::ModuleOp module, llvm::StringRef pass) {
     return nullptr;
   }
   return &entry.getBody().front();
+}
+
+/// The constant `v` is, seen through reshapes (a convolution's weights are
+/// [G, F/G, C/G, KH, KW] views of the initializer, with its bytes); null
+/// when `v` is computed.
+inline mlir::arith::ConstantOp constantThroughReshapes(mlir::Value v) {
+  while (mlir::isa_and_nonnull<mlir::tensor::ExpandShapeOp,
+                               mlir::tensor::CollapseShapeOp>(v.getDefiningOp()))
+    v = v.getDefiningOp()->getOperand(0);
+  return v.getDefiningOp<mlir::arith::ConstantOp>();
 }
 
 /// The bytes of a constant's elements, row-major: a dense resource's blob

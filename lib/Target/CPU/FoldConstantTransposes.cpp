@@ -11,7 +11,6 @@
 
 #include "EntryFunction.h"
 
-#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -33,11 +32,7 @@ struct FoldConstantTranspose : OpRewritePattern<linalg::TransposeOp> {
     if (!op.hasPureTensorSemantics())
       return rewriter.notifyMatchFailure(op, "transposes buffers");
     // A reshape of a constant has the constant's bytes.
-    Value input = op.getInput();
-    while (isa_and_nonnull<tensor::ExpandShapeOp, tensor::CollapseShapeOp>(
-        input.getDefiningOp()))
-      input = input.getDefiningOp()->getOperand(0);
-    auto source = input.getDefiningOp<arith::ConstantOp>();
+    arith::ConstantOp source = smelt::constantThroughReshapes(op.getInput());
     if (!source)
       return rewriter.notifyMatchFailure(op, "the input is not a constant");
     auto resultType = dyn_cast<RankedTensorType>(op->getResult(0).getType());
