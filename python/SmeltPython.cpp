@@ -85,6 +85,11 @@ compileModel(const py::dict &opts, py::object progress) {
   options.targetOptions.externalWeights = get<bool>(opts, "external_weights", false);
   options.targetOptions.explainKernels = get<bool>(opts, "explain_kernels", false);
   options.targetOptions.profile = get<bool>(opts, "profile", false);
+  int compileThreads = get<int>(opts, "compile_threads", 0);
+  if (compileThreads < 0)
+    throw py::value_error("compile_threads=" + std::to_string(compileThreads) +
+                          " must be 0 (one per core) or more");
+  options.targetOptions.compileThreads = static_cast<unsigned>(compileThreads);
   options.inputShapes =
       get<std::map<std::string, std::vector<int64_t>>>(opts, "input_shapes", {});
   options.calibrationPath = get<std::string>(opts, "calibration", "");

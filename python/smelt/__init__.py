@@ -77,6 +77,8 @@ _OPTIONS = {
     "explain_kernels": "say in report['log'] which layers run without a "
                        "vector kernel, and why (one line per node)",
     "profile": "time each layer's kernels at every run (CompiledModel.profile())",
+    "compile_threads": "threads that optimize and compile the generated code "
+                       "(0: one per core)",
     "measure_divergence": "compare every layer with the float model on the "
                           "calibration data (default True)",
     "progress": "True (a bar in notebooks and terminals), False, or a "
@@ -197,6 +199,7 @@ def _driver_options(options):
         "opt_level": int(options.get("opt_level", 2)),
         "explain_kernels": bool(options.get("explain_kernels", False)),
         "profile": bool(options.get("profile", False)),
+        "compile_threads": int(options.get("compile_threads", 0)),
         "measure_divergence": bool(options.get("measure_divergence", True)),
     }
 
@@ -226,7 +229,7 @@ def compile(model, target="cpu", quantize=None, prune=None, calibration=None,
     options      input_shapes, calibration_method, percentile,
                  per_tensor_weights, exclude, weight_group_size,
                  weight_method, cpu, opt_level, explain_kernels, profile,
-                 measure_divergence, progress, threads
+                 compile_threads, measure_divergence, progress, threads
 
     Returns a CompiledModel. Raises CompileError with Smelt's diagnostics
     when the model does not compile.

@@ -10,8 +10,9 @@ import os
 import sys
 
 import numpy as np
-import onnx
-from onnx import TensorProto, helper, numpy_helper
+from onnx import helper, numpy_helper
+
+from cases import conv, save
 
 rng = np.random.default_rng(7)
 
@@ -36,18 +37,6 @@ TB = f32(6)
 
 
 def reference():
-    def conv(x, w, b, stride, pad):
-        x = np.pad(x.astype(np.float64), ((0, 0), (0, 0), (pad, pad), (pad, pad)))
-        n, c, h, wd = x.shape
-        f, _, kh, kw = w.shape
-        oh, ow = (h - kh) // stride + 1, (wd - kw) // stride + 1
-        y = np.zeros((n, f, oh, ow)) + b.reshape(1, f, 1, 1)
-        for i in range(kh):
-            for j in range(kw):
-                patch = x[:, :, i:i + stride * oh:stride, j:j + stride * ow:stride]
-                y += np.einsum("nchw,fc->nfhw", patch, w[:, :, i, j].astype(np.float64))
-        return y
-
     def max_pool(x, k, s):
         n, c, h, w = x.shape
         oh, ow = (h - k) // s + 1, (w - k) // s + 1
@@ -91,19 +80,7 @@ def make(folder):
                          strides=[2, 2], pads=[1, 1, 1, 1]),
     ]
     inputs = {"A": A, "X": X, "P": P, "Q": Q, "T": T}
-    ref = reference()
-    graph = helper.make_graph(
-        nodes, "kernels",
-        [helper.make_tensor_value_info(n, TensorProto.FLOAT, v.shape) for n, v in inputs.items()],
-        [helper.make_tensor_value_info(n, TensorProto.FLOAT, v.shape) for n, v in ref.items()],
-        inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 17)])
-    model.ir_version = 8
-    onnx.checker.check_model(model)
-    os.makedirs(folder, exist_ok=True)
-    onnx.save(model, os.path.join(folder, "kernels.onnx"))
-    for name, value in inputs.items():
-        np.save(os.path.join(folder, name + ".npy"), value)
+    save(folder, "kernels", nodes, inputs, reference(), inits)
 
 
 def check(out):

@@ -370,6 +370,8 @@ def test_argument_errors(digits):
         smelt.compile(digits["model"], bogus=1)
     with pytest.raises(ValueError, match="calibration_method"):
         smelt.compile(digits["model"], quantize="int8", calibration_method="median")
+    with pytest.raises(ValueError, match=r"compile_threads=-1 must be 0 \(one per core\) or more"):
+        smelt.compile(digits["model"], compile_threads=-1, progress=False)
     with pytest.raises(ValueError, match="no samples"):
         smelt.compile(digits["model"], quantize="int8", calibration=[])
     with pytest.raises(TypeError, match="sample 0"):

@@ -131,6 +131,11 @@ int main(int argc, char **argv) {
       cl::desc("Time each layer's kernels at every run (smelt-run --profile "
                "prints them; CompiledModel.profile() in Python)"),
       cl::cat(category));
+  cl::opt<unsigned> compileThreads(
+      "compile-threads",
+      cl::desc("Threads that optimize and compile the generated code (0, "
+               "the default: one per core)"),
+      cl::init(0), cl::cat(category));
   // The spelling of MLIR-style tools' options, for those who look for it.
   cl::alias smeltExplainKernels("smelt-explain-kernels",
                                 cl::desc("Alias for --explain-kernels"),
@@ -158,6 +163,7 @@ int main(int argc, char **argv) {
   options.targetOptions.externalWeights = weights == External;
   options.targetOptions.explainKernels = explainKernels;
   options.targetOptions.profile = profile;
+  options.targetOptions.compileThreads = compileThreads;
   options.calibrationPath = calibration;
   options.calibrationMethod = calibrationMethod;
   options.calibrationPercentile = calibrationPercentile;

@@ -43,6 +43,9 @@ struct TargetOptions {
   /// A remark on each layer whose code takes no vector kernel, with the
   /// reason (`--explain-kernels`).
   bool explainKernels = false;
+  /// Threads that optimize and compile the generated code (0: one per
+  /// core); the module is split into that many parts when it is large.
+  unsigned compileThreads = 0;
 };
 
 /// The artifacts a target can produce from a lowered module.

@@ -16,6 +16,7 @@
 #include "mlir/Dialect/Bufferization/Pipelines/Passes.h"
 #include "mlir/Dialect/Bufferization/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Dialect/Vector/Transforms/Passes.h"
@@ -103,27 +104,32 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
     select.byteTables = true;
     pm.addNestedPass<func::FuncOp>(createCPUSelectVNNIPass(select));
   }
-  pm.addPass(createLowerAffinePass());
-  pm.addPass(createSCFToControlFlowPass());
-  pm.addPass(memref::createExpandStridedMetadataPass());
+  // The conversions that see one op at a time run on each function apart
+  // (in parallel); those that add or rewrite symbols run on the module.
+  OpPassManager &kernels = pm.nest<func::FuncOp>();
+  kernels.addPass(createLowerAffinePass());
+  kernels.addPass(createSCFToControlFlowPass());
+  kernels.addPass(memref::createExpandStridedMetadataPass());
   // Subviews at loop-dependent offsets expand to affine.apply.
-  pm.addPass(createLowerAffinePass());
+  kernels.addPass(createLowerAffinePass());
   // The int8 kernels' four-k sums, where no dot-product instruction took
   // them (SelectVNNI): lanes added across, not reduced one by one.
-  pm.addNestedPass<func::FuncOp>(vector::createLowerVectorMultiReductionPass());
-  pm.addPass(createConvertVectorToLLVMPass());
+  kernels.addPass(vector::createLowerVectorMultiReductionPass());
+  kernels.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createFinalizeMemRefToLLVMConversionPass());
   // Integer powers have no LLVM intrinsic: they become small functions.
   pm.addPass(createConvertMathToFuncs());
-  pm.addPass(createConvertMathToLLVMPass());
+  OpPassManager &scalars = pm.nest<func::FuncOp>();
+  scalars.addPass(createConvertMathToLLVMPass());
   pm.addPass(createConvertMathToLibmPass());
-  pm.addPass(createArithToLLVMConversionPass());
+  pm.nest<func::FuncOp>().addPass(createArithToLLVMConversionPass());
   pm.addPass(createConvertFuncToLLVMPass());
   pm.addPass(createConvertOpenMPToLLVMPass());
   pm.addPass(createConvertControlFlowToLLVMPass());
-  pm.addPass(createConvertIndexToLLVMPass());
+  OpPassManager &lowered = pm.nest<LLVM::LLVMFuncOp>();
+  lowered.addPass(createConvertIndexToLLVMPass());
   // Vector lowerings leave ub.poison for the lanes they do not define.
-  pm.addPass(createUBToLLVMConversionPass());
+  lowered.addPass(createUBToLLVMConversionPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
   pm.addPass(createCPUEmitEntryPointPass());
 }

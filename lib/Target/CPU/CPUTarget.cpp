@@ -8,6 +8,7 @@
 
 #include "smelt/Target/CPU/CPUTarget.h"
 
+#include "SplitCodegen.h"
 #include "Weights.h"
 
 #include "ONNX/ONNXDialect.h"
@@ -253,18 +254,18 @@ public:
       return emitError(loc) << error;
     llvmModule->setDataLayout(machine->createDataLayout());
     llvmModule->setTargetTriple(machine->getTargetTriple());
-    auto optimize = makeOptimizingTransformer(
-        static_cast<unsigned>(std::clamp(options.optLevel, 0, 3)),
-        /*sizeLevel=*/0, machine.get());
-    if (llvm::Error err = optimize(llvmModule.get()))
-      return emitError(loc) << "LLVM optimization failed: "
-                            << llvm::toString(std::move(err));
-
     // Parallel kernels call OpenMP's runtime (libomp), which the library
     // then links.
     bool usesOpenMP = llvmModule->getFunction("__kmpc_fork_call") != nullptr;
+    unsigned optLevel =
+        static_cast<unsigned>(std::clamp(options.optLevel, 0, 3));
 
     if (kind == smelt::ArtifactKind::LLVMIR) {
+      auto optimize = makeOptimizingTransformer(optLevel, /*sizeLevel=*/0,
+                                                machine.get());
+      if (llvm::Error err = optimize(llvmModule.get()))
+        return emitError(loc) << "LLVM optimization failed: "
+                              << llvm::toString(std::move(err));
       std::string text;
       llvm::raw_string_ostream os(text);
       llvmModule->print(os, nullptr);
@@ -273,28 +274,34 @@ public:
       return writeAtomically(path, text, loc);
     }
 
-    llvm::SmallString<0> object;
-    {
-      llvm::raw_svector_ostream os(object);
-      llvm::legacy::PassManager codegen;
-      if (machine->addPassesToEmitFile(codegen, os, nullptr,
-                                       llvm::CodeGenFileType::ObjectFile))
-        return emitError(loc) << "the target cannot emit object files";
-      codegen.run(*llvmModule);
-    }
-    llvmModule.reset();
+    // The code as objects, compiled on every core (SplitCodegen.h).
+    auto createMachine = [&](std::string &error) {
+      return createHostTargetMachine(options, error);
+    };
+    smelt::CodegenConfig codegen;
+    codegen.createMachine = createMachine;
+    codegen.optLevel = optLevel;
+    codegen.threads = options.compileThreads;
+    llvm::SmallVector<llvm::SmallString<0>> objects;
+    if (!smelt::generateObjects(std::move(llvmModule), codegen, objects,
+                                error))
+      return emitError(loc) << error;
     bool embedded = !external && !weights.empty();
-    if (kind == smelt::ArtifactKind::Object && !embedded)
+    if (kind == smelt::ArtifactKind::Object && !embedded &&
+        objects.size() == 1)
       return failure(failed(writeWeightsFile()) ||
-                     failed(writeAtomically(path, object, loc)));
+                     failed(writeAtomically(path, objects.front(), loc)));
 
-    TemporaryFile codeObject, weightsObject;
-    if (failed(codeObject.create("smelt-model", "o", loc,
-                                 [&](llvm::raw_pwrite_stream &os) {
-                                   os << object;
-                                   return success();
-                                 })))
-      return failure();
+    std::vector<TemporaryFile> codeObjects(objects.size());
+    for (auto [file, object] : llvm::zip(codeObjects, objects))
+      if (failed(file.create("smelt-model", "o", loc,
+                             [&](llvm::raw_pwrite_stream &os) {
+                               os << object;
+                               return success();
+                             })))
+        return failure();
+    objects.clear();
+    TemporaryFile weightsObject;
     if (embedded &&
         failed(weightsObject.create(
             "smelt-weights", "o", loc, [&](llvm::raw_pwrite_stream &os) {
@@ -308,11 +315,17 @@ public:
     // One relocatable object: the code's and the weights' linked together.
     llvm::SmallVector<llvm::StringRef> args;
     if (kind == smelt::ArtifactKind::Object) {
-      args = {"-r", "-nostdlib", codeObject.path, weightsObject.path};
-      return link(args, path, loc, [] { return success(); });
+      args = {"-r", "-nostdlib"};
+      for (const TemporaryFile &file : codeObjects)
+        args.push_back(file.path);
+      if (embedded)
+        args.push_back(weightsObject.path);
+      return link(args, path, loc, writeWeightsFile);
     }
     // A shared library.
-    args = {"-shared", codeObject.path};
+    args = {"-shared"};
+    for (const TemporaryFile &file : codeObjects)
+      args.push_back(file.path);
     if (embedded)
       args.push_back(weightsObject.path);
     args.append({"-lm", "-Wl,-z,noexecstack"});

@@ -48,6 +48,8 @@ struct FoldConstantTranspose : OpRewritePattern<linalg::TransposeOp> {
     if (!element.isIntOrFloat() || element.getIntOrFloatBitWidth() % 8)
       return rewriter.notifyMatchFailure(op, "elements not whole bytes");
     int64_t width = element.getIntOrFloatBitWidth() / 8;
+    if (!llvm::is_contained({1, 2, 4, 8, 16}, width))
+      return rewriter.notifyMatchFailure(op, "elements of an odd width");
     ArrayRef<char> in = smelt::constantBytes(value);
     int64_t count = resultType.getNumElements();
     if (static_cast<int64_t>(in.size()) != count * width)
@@ -56,35 +58,68 @@ struct FoldConstantTranspose : OpRewritePattern<linalg::TransposeOp> {
     auto inputType = cast<ShapedType>(op.getInput().getType());
     ArrayRef<int64_t> perm = op.getPermutation();
     int64_t rank = resultType.getRank();
+    if (rank == 0)
+      return rewriter.notifyMatchFailure(op, "rank 0: nothing to move");
     SmallVector<int64_t> inStrides(rank, 1);
     for (int64_t d = rank - 2; d >= 0; --d)
       inStrides[d] = inStrides[d + 1] * inputType.getDimSize(d + 1);
-    std::vector<char> out(in.size());
-    SmallVector<int64_t> index(rank, 0);
-    // Output dim d is input dim perm[d]; `from` follows the output index
-    // (a model's weights are tens of millions of elements).
-    int64_t from = 0;
-    for (int64_t i = 0; i < count; ++i) {
-      std::memcpy(out.data() + i * width, in.data() + from * width, width);
-      for (int64_t d = rank - 1; d >= 0; --d) {
-        from += inStrides[perm[d]];
-        if (++index[d] < resultType.getDimSize(d))
-          break;
-        from -= index[d] * inStrides[perm[d]];
-        index[d] = 0;
+    // Dense elements stay dense elements; a blob (the weights) stays a blob,
+    // written in place.
+    bool dense = isa<DenseElementsAttr>(value);
+    std::vector<char> denseBytes;
+    AsmResourceBlob blob;
+    char *out;
+    if (dense) {
+      denseBytes.resize(in.size());
+      out = denseBytes.data();
+    } else {
+      blob = HeapAsmResourceBlob::allocate(in.size(), alignof(std::max_align_t),
+                                           /*dataIsMutable=*/true);
+      out = blob.getMutableData().data();
+    }
+    // Output dim d is input dim perm[d]. One output row at a time (a
+    // model's weights are tens of millions of elements): its elements are
+    // `step` apart in the input, from `from`, which follows the row index.
+    int64_t rowLength = resultType.getDimSize(rank - 1);
+    int64_t step = inStrides[perm[rank - 1]];
+    auto copyRows = [&](auto word) {
+      using Word = decltype(word);
+      const Word *source = reinterpret_cast<const Word *>(in.data());
+      Word *target = reinterpret_cast<Word *>(out);
+      SmallVector<int64_t> index(rank, 0);
+      int64_t from = 0;
+      for (int64_t row = 0; row < count / rowLength; ++row) {
+        for (int64_t i = 0; i < rowLength; ++i)
+          std::memcpy(target + row * rowLength + i, source + from + i * step,
+                      sizeof(Word));
+        for (int64_t d = rank - 2; d >= 0; --d) {
+          from += inStrides[perm[d]];
+          if (++index[d] < resultType.getDimSize(d))
+            break;
+          from -= index[d] * inStrides[perm[d]];
+          index[d] = 0;
+        }
+      }
+    };
+    struct Bytes16 {
+      char bytes[16];
+    };
+    if (count != 0) {
+      switch (width) {
+      case 1: copyRows(uint8_t()); break;
+      case 2: copyRows(uint16_t()); break;
+      case 4: copyRows(uint32_t()); break;
+      case 8: copyRows(uint64_t()); break;
+      default: copyRows(Bytes16()); break;
       }
     }
-    // Dense elements stay dense elements; a blob (the weights) stays a blob.
     TypedAttr folded;
-    if (isa<DenseElementsAttr>(value)) {
+    if (dense)
       folded = DenseElementsAttr::getFromRawBuffer(resultType,
-                                                   ArrayRef<char>(out));
-    } else {
-      AsmResourceBlob blob = HeapAsmResourceBlob::allocateAndCopyWithAlign(
-          ArrayRef<char>(out), alignof(std::max_align_t));
+                                                   ArrayRef<char>(denseBytes));
+    else
       folded = DenseResourceElementsAttr::get(resultType, "transposed",
                                               std::move(blob));
-    }
     rewriter.replaceOpWithNewOp<arith::ConstantOp>(op, resultType, folded);
     return success();
   }

@@ -6,8 +6,10 @@
 // workspace) and those that read an operand at `i floordiv k` along the
 // innermost dimension (a nearest Resize by an integer factor, fused with
 // what reads it). Here each vector of the result reads each operand whole,
-// as one broadcast element, or (upsampled) as VL/k contiguous elements
-// each repeated k times by one shuffle.
+// as one broadcast element, (upsampled) as VL/k contiguous elements each
+// repeated k times by one shuffle, or (transposed: the operand is
+// contiguous along another loop) from a VL x VL tile loaded along that loop
+// and transposed in registers.
 //
 //===----------------------------------------------------------------------===//
 
@@ -36,11 +38,12 @@ namespace {
 using smelt::detail::hasUnitInnerStride;
 
 /// How an input is read along the innermost loop.
-enum class Read { Contiguous, Repeated, Broadcast };
+enum class Read { Contiguous, Repeated, Broadcast, Transposed };
 
 struct Operand {
   Read read = Read::Broadcast;
   int64_t factor = 1; // Repeated: each element covers `factor` lanes
+  unsigned dim = 0;   // Transposed: the loop the input is contiguous along
 };
 
 /// The reads of each input, or none (with the reason in `whyNot`) when the
@@ -91,6 +94,7 @@ std::optional<SmallVector<Operand>> classify(linalg::GenericOp op,
                          .str());
   }
   SmallVector<Operand> reads;
+  std::optional<unsigned> transposedDim;
   for (OpOperand *input : op.getDpsInputOperands()) {
     auto type = dyn_cast<MemRefType>(input->get().getType());
     if (!type || !storable(type.getElementType()))
@@ -105,6 +109,15 @@ std::optional<SmallVector<Operand>> classify(linalg::GenericOp op,
         r.read = Read::Contiguous;
         continue;
       }
+      // The innermost loop as a plain outer index of an input whose own
+      // innermost index is another loop: a transpose.
+      auto inner = dyn_cast<AffineDimExpr>(map.getResults().back());
+      if (!isLast && e == getAffineDimExpr(last, op.getContext()) && inner &&
+          inner.getPosition() != last) {
+        r.read = Read::Transposed;
+        r.dim = inner.getPosition();
+        continue;
+      }
       auto div = dyn_cast<AffineBinaryOpExpr>(e);
       auto k = div ? dyn_cast<AffineConstantExpr>(div.getRHS())
                    : AffineConstantExpr();
@@ -112,14 +125,26 @@ std::optional<SmallVector<Operand>> classify(linalg::GenericOp op,
           div.getLHS() != getAffineDimExpr(last, op.getContext()) ||
           k.getValue() <= 1 || lanes % k.getValue() != 0)
         return decline("an input reads the innermost loop other than "
-                     "contiguously or as i floordiv k (k dividing the "
-                     "lanes)");
+                       "contiguously, transposed, or as i floordiv k (k "
+                       "dividing the lanes)");
       r.read = Read::Repeated;
       r.factor = k.getValue();
     }
     if (r.read != Read::Broadcast && !hasUnitInnerStride(type))
       return decline(
           "an input read along the innermost loop is not contiguous");
+    if (r.read == Read::Transposed) {
+      if (transposedDim && *transposedDim != r.dim)
+        return decline("two inputs are read transposed along different "
+                       "loops");
+      if (bounds[r.dim] < lanes)
+        return decline("an input read transposed is contiguous along a "
+                       "loop of " +
+                       std::to_string(bounds[r.dim]) +
+                       " iterations, shorter than one vector of " +
+                       std::to_string(lanes) + " lanes");
+      transposedDim = r.dim;
+    }
     reads.push_back(r);
   }
   return reads;
@@ -140,33 +165,22 @@ SmallVector<Value> indicesOf(OpBuilder &b, Location loc, AffineMap map,
   return indices;
 }
 
-void vectorize(linalg::GenericOp op, ArrayRef<Operand> reads, int64_t lanes) {
-  OpBuilder b(op);
-  Location loc = op.getLoc();
-  SmallVector<int64_t> bounds = op.getStaticLoopRanges();
-  int64_t rank = bounds.size();
-  int64_t full = bounds.back() - bounds.back() % lanes;
-  auto index = [&](int64_t v) -> Value {
-    return arith::ConstantIndexOp::create(b, loc, v);
-  };
-  // The outer loops; the innermost one runs in vectors, then a scalar tail.
-  SmallVector<Value> ivs;
-  for (int64_t d = 0; d + 1 < rank; ++d) {
-    auto loop = scf::ForOp::create(b, loc, index(0), index(bounds[d]), index(1));
-    b.setInsertionPointToStart(loop.getBody());
-    ivs.push_back(loop.getInductionVar());
-  }
+/// One point of the op (a vector of `lanes` results along the innermost
+/// loop, or one scalar result) at loop indices `at`. `given` holds, per
+/// input, a value already loaded (a transposed tile's column) or null.
+void emitPoint(OpBuilder &b, Location loc, linalg::GenericOp op,
+               ArrayRef<Operand> reads, ArrayRef<Value> at, int64_t lanes,
+               bool vector, ArrayRef<Value> given) {
   Block *body = op.getBody();
-  auto emit = [&](Value iv, bool vector) {
-    SmallVector<Value> at(ivs);
-    at.push_back(iv);
-    IRMapping mapping;
-    for (auto [input, r] : llvm::zip(op.getDpsInputOperands(), reads)) {
-      Value memref = input->get();
-      Type element = cast<MemRefType>(memref.getType()).getElementType();
+  IRMapping mapping;
+  for (auto [input, r, known] :
+       llvm::zip(op.getDpsInputOperands(), reads, given)) {
+    Value memref = input->get();
+    Value v = known;
+    Type element = cast<MemRefType>(memref.getType()).getElementType();
+    if (!vector || !v) {
       SmallVector<Value> indices =
           indicesOf(b, loc, op.getMatchingIndexingMap(input), at);
-      Value v;
       if (!vector || r.read == Read::Broadcast) {
         v = memref::LoadOp::create(b, loc, memref, indices);
         if (vector)
@@ -185,53 +199,192 @@ void vectorize(linalg::GenericOp op, ArrayRef<Operand> reads, int64_t lanes) {
           mask.push_back(i / r.factor);
         v = vector::ShuffleOp::create(b, loc, part, part, mask);
       }
-      mapping.map(body->getArgument(input->getOperandNumber()), v);
     }
-    for (Operation &inner : body->without_terminator()) {
-      if (!vector) {
-        b.clone(inner, mapping);
+    mapping.map(body->getArgument(input->getOperandNumber()), v);
+  }
+  for (Operation &inner : body->without_terminator()) {
+    if (!vector) {
+      b.clone(inner, mapping);
+      continue;
+    }
+    SmallVector<Value> operands;
+    for (Value operand : inner.getOperands())
+      operands.push_back(mapping.lookupOrDefault(operand));
+    // Constants captured from above broadcast on use.
+    for (Value &operand : operands)
+      if (!isa<VectorType>(operand.getType()))
+        operand = vector::BroadcastOp::create(
+            b, loc, VectorType::get({lanes}, operand.getType()), operand);
+    OperationState state(inner.getLoc(), inner.getName());
+    state.addOperands(operands);
+    state.addAttributes(inner.getAttrs());
+    for (Type t : inner.getResultTypes())
+      state.addTypes(VectorType::get({lanes}, t));
+    Operation *cloned = b.create(state);
+    mapping.map(inner.getResults(), cloned->getResults());
+  }
+  Value result = mapping.lookupOrDefault(body->getTerminator()->getOperand(0));
+  OpOperand *init = op.getDpsInitOperand(0);
+  SmallVector<Value> indices =
+      indicesOf(b, loc, op.getMatchingIndexingMap(init), at);
+  if (vector) {
+    if (!isa<VectorType>(result.getType()))
+      result = vector::BroadcastOp::create(
+          b, loc, VectorType::get({lanes}, result.getType()), result);
+    vector::StoreOp::create(b, loc, result, init->get(), indices);
+  } else {
+    memref::StoreOp::create(b, loc, result, init->get(), indices);
+  }
+}
+
+/// The transpose of `rows` (n vectors of n lanes, n a power of two): lane r
+/// of result t is lane t of row r. Step s swaps bit s of the row index with
+/// bit s of the lane index, in n two-input shuffles.
+SmallVector<Value> transposeInRegisters(OpBuilder &b, Location loc,
+                                        SmallVector<Value> rows) {
+  int64_t n = rows.size();
+  for (int64_t d = 1; d < n; d *= 2) {
+    SmallVector<int64_t> low, high;
+    for (int64_t k = 0; k < n; ++k) {
+      low.push_back(k & d ? n + k - d : k);
+      high.push_back(k & d ? n + k : k + d);
+    }
+    for (int64_t i = 0; i < n; ++i) {
+      if (i & d)
         continue;
-      }
-      SmallVector<Value> operands;
-      for (Value operand : inner.getOperands())
-        operands.push_back(mapping.lookupOrDefault(operand));
-      // Constants captured from above broadcast on use.
-      for (Value &operand : operands)
-        if (!isa<VectorType>(operand.getType()))
-          operand = vector::BroadcastOp::create(
-              b, loc, VectorType::get({lanes}, operand.getType()), operand);
-      OperationState state(inner.getLoc(), inner.getName());
-      state.addOperands(operands);
-      state.addAttributes(inner.getAttrs());
-      for (Type t : inner.getResultTypes())
-        state.addTypes(VectorType::get({lanes}, t));
-      Operation *cloned = b.create(state);
-      mapping.map(inner.getResults(), cloned->getResults());
+      Value a = rows[i], c = rows[i + d];
+      rows[i] = vector::ShuffleOp::create(b, loc, a, c, low);
+      rows[i + d] = vector::ShuffleOp::create(b, loc, a, c, high);
     }
-    Value result = mapping.lookupOrDefault(body->getTerminator()->getOperand(0));
-    OpOperand *init = op.getDpsInitOperand(0);
-    SmallVector<Value> indices =
-        indicesOf(b, loc, op.getMatchingIndexingMap(init), at);
-    if (vector) {
-      if (!isa<VectorType>(result.getType()))
-        result = vector::BroadcastOp::create(
-            b, loc, VectorType::get({lanes}, result.getType()), result);
-      vector::StoreOp::create(b, loc, result, init->get(), indices);
-    } else {
-      memref::StoreOp::create(b, loc, result, init->get(), indices);
+  }
+  return rows;
+}
+
+/// A loop nest over `dims` of `op`'s loops, each [lower[d], upper[d]) by
+/// step[d]; `at` gets their induction variables; `b` ends inside it.
+void buildNest(OpBuilder &b, Location loc, ArrayRef<unsigned> dims,
+               ArrayRef<int64_t> lower, ArrayRef<int64_t> upper,
+               ArrayRef<int64_t> step, SmallVectorImpl<Value> &at) {
+  for (unsigned d : dims) {
+    auto loop = scf::ForOp::create(
+        b, loc, arith::ConstantIndexOp::create(b, loc, lower[d]),
+        arith::ConstantIndexOp::create(b, loc, upper[d]),
+        arith::ConstantIndexOp::create(b, loc, step[d]));
+    b.setInsertionPointToStart(loop.getBody());
+    at[d] = loop.getInductionVar();
+  }
+}
+
+void vectorize(linalg::GenericOp op, ArrayRef<Operand> reads, int64_t lanes) {
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  SmallVector<int64_t> bounds = op.getStaticLoopRanges();
+  unsigned rank = bounds.size(), last = rank - 1;
+  int64_t full = bounds[last] - bounds[last] % lanes;
+  SmallVector<Value> none(reads.size());
+  std::optional<unsigned> tile;
+  for (const Operand &r : reads)
+    if (r.read == Read::Transposed)
+      tile = r.dim;
+  SmallVector<unsigned> outer;
+  for (unsigned d = 0; d < last; ++d)
+    outer.push_back(d);
+  SmallVector<int64_t> lower(rank, 0), upper(bounds), step(rank, 1);
+  SmallVector<Value> at(rank);
+
+  if (!tile) {
+    // The outer loops; the innermost one runs in vectors, then a scalar
+    // tail.
+    buildNest(b, loc, outer, lower, upper, step, at);
+    {
+      OpBuilder::InsertionGuard guard(b);
+      upper[last] = full;
+      step[last] = lanes;
+      buildNest(b, loc, {last}, lower, upper, step, at);
+      emitPoint(b, loc, op, reads, at, lanes, /*vector=*/true, none);
     }
+    if (full < bounds[last]) {
+      lower[last] = full;
+      upper[last] = bounds[last];
+      step[last] = 1;
+      buildNest(b, loc, {last}, lower, upper, step, at);
+      emitPoint(b, loc, op, reads, at, lanes, /*vector=*/false, none);
+    }
+    op.erase();
+    return;
+  }
+
+  // Transposed inputs: the loop they are contiguous along runs in blocks
+  // of `lanes`. Each block of `lanes` x `lanes` points loads those inputs
+  // as `lanes` rows along it, transposes them, and computes one vector of
+  // results per column.
+  unsigned j = *tile;
+  int64_t blocks = bounds[j] - bounds[j] % lanes;
+  auto offset = [&](Value base, int64_t by) -> Value {
+    return arith::AddIOp::create(b, loc, base,
+                                 arith::ConstantIndexOp::create(b, loc, by));
   };
   {
     OpBuilder::InsertionGuard guard(b);
-    auto loop = scf::ForOp::create(b, loc, index(0), index(full), index(lanes));
-    b.setInsertionPointToStart(loop.getBody());
-    emit(loop.getInductionVar(), /*vector=*/true);
+    upper[j] = blocks;
+    step[j] = lanes;
+    buildNest(b, loc, outer, lower, upper, step, at);
+    Value jBlock = at[j];
+    {
+      OpBuilder::InsertionGuard guard(b);
+      SmallVector<int64_t> tileUpper(upper), tileStep(step);
+      tileUpper[last] = full;
+      tileStep[last] = lanes;
+      buildNest(b, loc, {last}, lower, tileUpper, tileStep, at);
+      Value i = at[last];
+      SmallVector<SmallVector<Value>> columns;
+      for (auto [input, r] : llvm::zip(op.getDpsInputOperands(), reads)) {
+        columns.emplace_back();
+        if (r.read != Read::Transposed)
+          continue;
+        Type element =
+            cast<MemRefType>(input->get().getType()).getElementType();
+        SmallVector<Value> rows;
+        for (int64_t t = 0; t < lanes; ++t) {
+          at[last] = t ? offset(i, t) : i;
+          rows.push_back(vector::LoadOp::create(
+              b, loc, VectorType::get({lanes}, element), input->get(),
+              indicesOf(b, loc, op.getMatchingIndexingMap(input), at)));
+        }
+        columns.back() = transposeInRegisters(b, loc, std::move(rows));
+      }
+      at[last] = i;
+      for (int64_t t = 0; t < lanes; ++t) {
+        at[j] = t ? offset(jBlock, t) : jBlock;
+        SmallVector<Value> given;
+        for (const SmallVector<Value> &c : columns)
+          given.push_back(c.empty() ? Value() : c[t]);
+        emitPoint(b, loc, op, reads, at, lanes, /*vector=*/true, given);
+      }
+    }
+    if (full < bounds[last]) {
+      // The last columns of each block, one point at a time.
+      SmallVector<int64_t> tailLower(lower), tailUpper(upper), tailStep(rank, 1);
+      tailLower[last] = full;
+      tailUpper[last] = bounds[last];
+      buildNest(b, loc, {last}, tailLower, tailUpper, tailStep, at);
+      auto row = scf::ForOp::create(
+          b, loc, jBlock, offset(jBlock, lanes),
+          arith::ConstantIndexOp::create(b, loc, 1));
+      b.setInsertionPointToStart(row.getBody());
+      at[j] = row.getInductionVar();
+      emitPoint(b, loc, op, reads, at, lanes, /*vector=*/false, none);
+    }
   }
-  if (full < bounds.back()) {
-    auto loop = scf::ForOp::create(b, loc, index(full), index(bounds.back()),
-                                   index(1));
-    b.setInsertionPointToStart(loop.getBody());
-    emit(loop.getInductionVar(), /*vector=*/false);
+  if (blocks < bounds[j]) {
+    // The rows past the last whole block, one point at a time.
+    lower[j] = blocks;
+    upper[j] = bounds[j];
+    step[j] = 1;
+    SmallVector<unsigned> all(outer);
+    all.push_back(last);
+    buildNest(b, loc, all, lower, upper, step, at);
+    emitPoint(b, loc, op, reads, at, lanes, /*vector=*/false, none);
   }
   op.erase();
 }

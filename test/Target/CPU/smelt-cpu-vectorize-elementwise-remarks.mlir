@@ -44,3 +44,36 @@ func.func @tanh(%a: memref<32xf32>, %c: memref<32xf32>) {
   }
   return
 }
+
+// -----
+
+// A transpose tile needs a whole vector along the loop the input is
+// contiguous along.
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#tr = affine_map<(d0, d1) -> (d1, d0)>
+func.func @transposed_short(%a: memref<32x4xf32>, %c: memref<4x32xf32>) {
+  // expected-remark @+1 {{scalar elementwise loop: an input read transposed is contiguous along a loop of 4 iterations, shorter than one vector of 16 lanes}}
+  linalg.generic {indexing_maps = [#tr, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%a : memref<32x4xf32>) outs(%c : memref<4x32xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    linalg.yield %x : f32
+  }
+  return
+}
+
+// -----
+
+// Two inputs transposed along different loops: no one tile serves both.
+#id = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#a = affine_map<(d0, d1, d2) -> (d2, d0)>
+#b = affine_map<(d0, d1, d2) -> (d2, d1)>
+func.func @two_tiles(%x: memref<32x16xf32>, %y: memref<32x16xf32>, %c: memref<16x16x32xf32>) {
+  // expected-remark @+1 {{scalar elementwise loop: two inputs are read transposed along different loops}}
+  linalg.generic {indexing_maps = [#a, #b, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%x, %y : memref<32x16xf32>, memref<32x16xf32>) outs(%c : memref<16x16x32xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %s = arith.addf %p, %q : f32
+    linalg.yield %s : f32
+  }
+  return
+}

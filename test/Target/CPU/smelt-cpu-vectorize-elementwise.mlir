@@ -282,15 +282,76 @@ func.func @boolean_input(%x: memref<4x32xi1>, %y: memref<4x32xf32>, %out: memref
 
 // -----
 
-// An input read transposed varies along the innermost loop in its outer
-// index: neither a vector load nor a broadcast.
+// An input read transposed (contiguous along d0, the output along d1)
+// loads 16 rows of 16 along d0, transposes them with 4 x 16 shuffles
+// (the last stage swaps halves: lanes 0-7 with 16-23), and adds each
+// column to a contiguous vector of the other input: 40 = 2 * 16 + 8
+// columns and 20 = 16 + 4 rows, so both tails run as scalars.
 // CHECK-LABEL: func.func @transposed_input
+// CHECK: scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %{{.*}}
+// CHECK: scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %{{.*}}
+// CHECK: %[[ROW:.*]] = vector.load %arg1[%[[I]], %[[J]]] : memref<40x20xf32>, vector<16xf32>
+// CHECK-COUNT-15: vector.load %arg1
+// CHECK-COUNT-48: vector.shuffle
+// CHECK: vector.shuffle {{.*}} [0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23]
+// CHECK: %[[X:.*]] = vector.load %arg0[%[[J]], %[[I]]] : memref<20x40xf32>, vector<16xf32>
+// CHECK: arith.addf %[[X]], %{{.*}} : vector<16xf32>
+// CHECK: vector.store %{{.*}}, %arg2[%[[J]], %[[I]]]
+// CHECK-COUNT-15: vector.store
+// CHECK: memref.load %arg1
+// CHECK: arith.addf {{.*}} : f32
+// CHECK: memref.load %arg1
+// CHECK: arith.addf {{.*}} : f32
+// CHECK-NOT: linalg.generic
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#tr = affine_map<(d0, d1) -> (d1, d0)>
+func.func @transposed_input(%x: memref<20x40xf32>, %y: memref<40x20xf32>, %out: memref<20x40xf32>) {
+  linalg.generic {indexing_maps = [#id, #tr, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %y : memref<20x40xf32>, memref<40x20xf32>) outs(%out : memref<20x40xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// NCHW from NHWC (a layout change fused with its Relu): the input is
+// contiguous along the channels, d1, which runs in blocks of 16 outside
+// the width, d3.
+// CHECK-LABEL: func.func @channels_last_to_first
+// CHECK: scf.for
+// CHECK: scf.for %[[C:.*]] = %{{.*}} to %{{.*}} step %{{.*}}
+// CHECK: scf.for
+// CHECK: scf.for %[[W:.*]] = %{{.*}} to %{{.*}} step %{{.*}}
+// CHECK: vector.load %arg0[%{{.*}}, %{{.*}}, %[[W]], %[[C]]] : memref<1x8x16x32xf32>, vector<16xf32>
+// CHECK: vector.shuffle
+// CHECK: arith.maximumf {{.*}} : vector<16xf32>
+// CHECK: vector.store %{{.*}}, %arg1[%{{.*}}, %[[C]], %{{.*}}, %[[W]]] : memref<1x32x8x16xf32>, vector<16xf32>
+#nhwc = affine_map<(n, c, h, w) -> (n, h, w, c)>
+#nchw = affine_map<(n, c, h, w) -> (n, c, h, w)>
+func.func @channels_last_to_first(%x: memref<1x8x16x32xf32>, %out: memref<1x32x8x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.generic {indexing_maps = [#nhwc, #nchw], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : memref<1x8x16x32xf32>) outs(%out : memref<1x32x8x16xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.maximumf %a, %zero : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+// Transposed along a loop of 4, shorter than the 16 lanes of a tile.
+// CHECK-LABEL: func.func @transposed_short
 // CHECK-NOT: vector.
 // CHECK: linalg.generic
 // CHECK-NOT: vector.
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #tr = affine_map<(d0, d1) -> (d1, d0)>
-func.func @transposed_input(%x: memref<4x32xf32>, %y: memref<32x4xf32>, %out: memref<4x32xf32>) {
+func.func @transposed_short(%x: memref<4x32xf32>, %y: memref<32x4xf32>, %out: memref<4x32xf32>) {
   linalg.generic {indexing_maps = [#id, #tr, #id], iterator_types = ["parallel", "parallel"]}
       ins(%x, %y : memref<4x32xf32>, memref<32x4xf32>) outs(%out : memref<4x32xf32>) {
   ^bb0(%a: f32, %b: f32, %o: f32):
