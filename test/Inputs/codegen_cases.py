@@ -34,10 +34,12 @@ for out, kernel, stride in CHAIN:
 
 # Transposes (input shape, perm): NHWC to NCHW with tails on both sides,
 # NCHW to NHWC on a 7x7 map, a rank-3 rotation, whole 16x16 tiles, the two
-# inner dimensions swapped.
+# inner dimensions swapped, and one large enough to run on several threads
+# (ParallelCost.h).
 TRANSPOSES = [((1, 37, 20, 3), (0, 3, 1, 2)), ((2, 14, 14, 48), (0, 3, 1, 2)),
               ((1, 64, 7, 7), (0, 2, 3, 1)), ((3, 17, 33), (2, 0, 1)),
-              ((4, 16, 16), (0, 2, 1)), ((1, 5, 40, 24), (0, 1, 3, 2))]
+              ((4, 16, 16), (0, 2, 1)), ((1, 5, 40, 24), (0, 1, 3, 2)),
+              ((1, 56, 56, 40), (0, 3, 1, 2))]
 TRANSPOSE_INPUTS = {"t%d" % i: rng.standard_normal(shape).astype(np.float32)
                     for i, (shape, _) in enumerate(TRANSPOSES)}
 

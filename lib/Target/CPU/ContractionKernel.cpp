@@ -9,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "ContractionKernel.h"
+#include "ParallelCost.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -19,9 +20,23 @@
 using namespace mlir;
 using namespace smelt::detail;
 
+/// The multiply-adds (or window steps) of a contraction: every point of its
+/// iteration space.
+static int64_t workOf(const Contraction &k) {
+  int64_t work = 1;
+  for (int64_t range : k.ranges)
+    work *= range;
+  return work;
+}
+
 KernelEmitter::KernelEmitter(const Contraction &k, unsigned vectorBits,
                              bool parallel)
-    : k(k), parallelPending(parallel),
+    : k(k),
+      // Small kernels stay on one thread (ParallelCost.h); the loop that
+      // splits is the outermost one of two iterations or more (forRange).
+      parallelPending(parallel &&
+                      worthSplitting(workOf(k), kParallelMinMultiplyAdds,
+                                     /*iterations=*/2)),
       lanes(std::max<int64_t>(
           4, vectorBits / std::max<int64_t>(
                               8, cast<MemRefType>(k.c.getType())

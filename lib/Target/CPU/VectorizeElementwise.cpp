@@ -16,6 +16,7 @@
 #include "smelt/Target/CPU/Passes.h"
 
 #include "BufferLayout.h"
+#include "ParallelCost.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -36,6 +37,8 @@ using namespace mlir;
 namespace {
 
 using smelt::detail::hasUnitInnerStride;
+using smelt::detail::kParallelMinElements;
+using smelt::detail::worthSplitting;
 
 /// How an input is read along the innermost loop.
 enum class Read { Contiguous, Repeated, Broadcast, Transposed };
@@ -261,21 +264,52 @@ SmallVector<Value> transposeInRegisters(OpBuilder &b, Location loc,
 }
 
 /// A loop nest over `dims` of `op`'s loops, each [lower[d], upper[d]) by
-/// step[d]; `at` gets their induction variables; `b` ends inside it.
+/// step[d]; `at` gets their induction variables; `b` ends inside it. The
+/// loop of dimension `parallel`, if one of them, is an scf.parallel.
 void buildNest(OpBuilder &b, Location loc, ArrayRef<unsigned> dims,
                ArrayRef<int64_t> lower, ArrayRef<int64_t> upper,
-               ArrayRef<int64_t> step, SmallVectorImpl<Value> &at) {
+               ArrayRef<int64_t> step, SmallVectorImpl<Value> &at,
+               std::optional<unsigned> parallel = std::nullopt) {
   for (unsigned d : dims) {
-    auto loop = scf::ForOp::create(
-        b, loc, arith::ConstantIndexOp::create(b, loc, lower[d]),
-        arith::ConstantIndexOp::create(b, loc, upper[d]),
-        arith::ConstantIndexOp::create(b, loc, step[d]));
+    Value lb = arith::ConstantIndexOp::create(b, loc, lower[d]);
+    Value ub = arith::ConstantIndexOp::create(b, loc, upper[d]);
+    Value stride = arith::ConstantIndexOp::create(b, loc, step[d]);
+    if (parallel == d) {
+      auto loop = scf::ParallelOp::create(b, loc, ValueRange{lb},
+                                          ValueRange{ub}, ValueRange{stride});
+      b.setInsertionPointToStart(loop.getBody());
+      at[d] = loop.getInductionVars()[0];
+      continue;
+    }
+    auto loop = scf::ForOp::create(b, loc, lb, ub, stride);
     b.setInsertionPointToStart(loop.getBody());
     at[d] = loop.getInductionVar();
   }
 }
 
-void vectorize(linalg::GenericOp op, ArrayRef<Operand> reads, int64_t lanes) {
+/// The loop of `dims` that runs on several threads (ParallelCost.h): the
+/// outermost of two iterations or more, when the op writes enough.
+std::optional<unsigned> splitLoop(ArrayRef<unsigned> dims,
+                                  ArrayRef<int64_t> bounds,
+                                  ArrayRef<int64_t> step, bool parallel) {
+  if (!parallel)
+    return std::nullopt;
+  int64_t elements = 1;
+  for (int64_t bound : bounds)
+    elements *= bound;
+  for (unsigned d : dims) {
+    int64_t iterations = (bounds[d] + step[d] - 1) / step[d];
+    if (iterations < 2)
+      continue;
+    if (!worthSplitting(elements, kParallelMinElements, iterations))
+      return std::nullopt;
+    return d;
+  }
+  return std::nullopt;
+}
+
+void vectorize(linalg::GenericOp op, ArrayRef<Operand> reads, int64_t lanes,
+               bool parallel) {
   OpBuilder b(op);
   Location loc = op.getLoc();
   SmallVector<int64_t> bounds = op.getStaticLoopRanges();
@@ -295,7 +329,8 @@ void vectorize(linalg::GenericOp op, ArrayRef<Operand> reads, int64_t lanes) {
   if (!tile) {
     // The outer loops; the innermost one runs in vectors, then a scalar
     // tail.
-    buildNest(b, loc, outer, lower, upper, step, at);
+    buildNest(b, loc, outer, lower, upper, step, at,
+              splitLoop(outer, bounds, step, parallel));
     {
       OpBuilder::InsertionGuard guard(b);
       upper[last] = full;
@@ -328,7 +363,8 @@ void vectorize(linalg::GenericOp op, ArrayRef<Operand> reads, int64_t lanes) {
     OpBuilder::InsertionGuard guard(b);
     upper[j] = blocks;
     step[j] = lanes;
-    buildNest(b, loc, outer, lower, upper, step, at);
+    buildNest(b, loc, outer, lower, upper, step, at,
+              splitLoop(outer, upper, step, parallel));
     Value jBlock = at[j];
     {
       OpBuilder::InsertionGuard guard(b);
@@ -405,7 +441,7 @@ struct CPUVectorizeElementwisePass
         op.emitRemark() << "scalar elementwise loop: " << whyNot;
     });
     for (auto &[op, reads] : work)
-      vectorize(op, reads, lanes);
+      vectorize(op, reads, lanes, parallel);
   }
 };
 

@@ -5,11 +5,13 @@
 #kn = affine_map<(m, k, n) -> (k, n)>
 #mn = affine_map<(m, k, n) -> (m, n)>
 
-// A 20x40 by 40x24 product: rows in two register blocks of 10 (the
-// parallel loop), 24 columns as one full and one 8-lane masked vector.
+// A 20x40 by 40x24 product: rows in two register blocks of 10, 24 columns
+// as one full and one 8-lane masked vector. Its 19,200 multiply-adds stay
+// on one thread (ParallelCost.h).
 // CHECK-LABEL: func.func @matmul
 // CHECK-NOT: linalg.generic
-// CHECK: scf.parallel
+// CHECK-NOT: scf.parallel
+// CHECK: scf.for
 // CHECK: vector.load %arg2{{.*}} : memref<20x24xf32>, vector<16xf32>
 // CHECK: vector.maskedload %arg2
 // CHECK: scf.for
@@ -27,6 +29,28 @@ func.func @matmul(%a: memref<20x40xf32>, %b: memref<40x24xf32>, %c: memref<20x24
   linalg.generic {indexing_maps = [#mk, #kn, #mn],
                   iterator_types = ["parallel", "reduction", "parallel"]}
       ins(%a, %b : memref<20x40xf32>, memref<40x24xf32>) outs(%c : memref<20x24xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// 64x512 by 512x64: 2,097,152 multiply-adds, enough to split its row
+// blocks across threads.
+// CHECK-LABEL: func.func @large_matmul
+// CHECK: scf.parallel
+// CHECK: vector.fma
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+func.func @large_matmul(%a: memref<64x512xf32>, %b: memref<512x64xf32>, %c: memref<64x64xf32>) {
+  linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<64x512xf32>, memref<512x64xf32>) outs(%c : memref<64x64xf32>) {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32
@@ -172,7 +196,6 @@ func.func @prologues(%a: memref<8x8xf32>, %b: memref<8x16xf32>, %c: memref<8x16x
 // activation also reads, after bufferization) is stored whole: the
 // activation then runs as its own op rather than as the kernel's epilogue.
 // CHECK-LABEL: func.func @visible_product_with_relu
-// CHECK: scf.parallel
 // CHECK: vector.store {{.*}}, %arg2
 // CHECK: linalg.generic
 // CHECK: arith.cmpf olt

@@ -5,6 +5,7 @@
 // with one shuffle; the other operand loads whole; 40 = 2 * 16 + 8, so the
 // last 8 run as scalars.
 // CHECK-LABEL: func.func @upsample_add
+// CHECK-NOT: scf.parallel
 // CHECK: scf.for
 // CHECK: scf.for %[[W:.*]] = %{{.*}} to %{{.*}} step %{{.*}}
 // CHECK: %[[HALF:.*]] = affine.apply #{{.*}}(%{{.*}}, %[[W]])
@@ -419,3 +420,23 @@ func.func @strided_input(%x: memref<4x32xf32>, %y: memref<4x32xf32, strided<[64,
   return
 }
 
+
+// -----
+
+// 65,536 elements: the rows split across threads (ParallelCost.h); the
+// small ops above stay on one.
+// CHECK-LABEL: func.func @large_add
+// CHECK: scf.parallel (%[[R:.*]]) = (%{{.*}}) to (%{{.*}}) step (%{{.*}})
+// CHECK: scf.for %[[W:.*]] = %{{.*}} to %{{.*}} step %{{.*}}
+// CHECK: vector.load %arg0[%[[R]], %[[W]]] : memref<64x1024xf32>, vector<16xf32>
+// CHECK: arith.addf {{.*}} : vector<16xf32>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+func.func @large_add(%x: memref<64x1024xf32>, %y: memref<64x1024xf32>, %out: memref<64x1024xf32>) {
+  linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x, %y : memref<64x1024xf32>, memref<64x1024xf32>) outs(%out : memref<64x1024xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %s = arith.addf %a, %b : f32
+    linalg.yield %s : f32
+  }
+  return
+}

@@ -184,6 +184,8 @@ def CPUVectorizeContractionsPass
 
     The outermost loop of each kernel that runs more than once becomes an
     `scf.parallel`: its iterations write disjoint blocks of the output.
+    Kernels of fewer than 2^18 multiply-adds stay sequential: an OpenMP
+    region costs more than splitting them saves.
     With `explain-kernels`, every generic with a reduction that takes no
     kernel gets a remark saying why (at its location: the ONNX node), so
     that a slow model says which of its layers run as plain loops.
@@ -249,7 +251,13 @@ def CPUVectorizeElementwisePass
     repeated k times by a shuffle. The body runs on vectors; the last
     partial vector runs as scalars. LLVM's loop vectorizer leaves the
     upsampled reads scalar, and loops it cannot prove free of aliasing
-    (every intermediate value lives in one workspace).
+    (every intermediate value lives in one workspace). An input read
+    transposed (contiguous along another loop of the output) is loaded as
+    VL x VL tiles, transposed in registers with log2(VL) rounds of
+    shuffles.
+
+    With `parallel`, the outermost loop of more than one iteration of an
+    op writing at least 2^15 elements becomes an `scf.parallel`.
 
     With `explain-kernels`, each elementwise generic left scalar gets a
     remark saying why.
@@ -257,6 +265,9 @@ def CPUVectorizeElementwisePass
   let options = [
     Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"256",
            "Vector register width in bits: 128, 256 or 512">,
+    Option<"parallel", "parallel", "bool", /*default=*/"true",
+           "Split large ops' outermost loop across threads (an "
+           "scf.parallel, which the CPU pipeline runs on OpenMP threads)">,
     Option<"explain", "explain-kernels", "bool", /*default=*/"false",
            "Remark on each elementwise generic left scalar, with the reason">,
   ];
