@@ -1,8 +1,9 @@
 """A model large enough that smeltc splits its LLVM module across threads
 (a chain of 14 convolutions of different shapes), plus transposes fused
 with the Relu after them (a vector tile transposed in registers, with
-tails on both sides), checked against NumPy: the convolutions in float64
-(rtol 1e-4, atol 1e-4), the transposes exactly.
+tails on both sides), a Concat and a Pad (copies split across threads),
+checked against NumPy: the convolutions in float64
+(rtol 1e-4, atol 1e-4), the transposes, the Concat and the Pad exactly.
 
     codegen_cases.py make DIR      # DIR/codegen.onnx, one NAME.npy per input
     codegen_cases.py check DIR OUT # compares OUT/NAME.npy; one line per output
@@ -42,6 +43,9 @@ TRANSPOSES = [((1, 37, 20, 3), (0, 3, 1, 2)), ((2, 14, 14, 48), (0, 3, 1, 2)),
               ((1, 56, 56, 40), (0, 3, 1, 2))]
 TRANSPOSE_INPUTS = {"t%d" % i: rng.standard_normal(shape).astype(np.float32)
                     for i, (shape, _) in enumerate(TRANSPOSES)}
+# A Concat and a Pad whose copies are large enough to split across threads.
+U = rng.standard_normal((1, 24, 40, 40)).astype(np.float32)
+V = rng.standard_normal((1, 40, 40, 40)).astype(np.float32)
 
 
 def reference():
@@ -51,6 +55,8 @@ def reference():
     outputs = {"features": y}
     for i, (_, perm) in enumerate(TRANSPOSES):
         outputs["r%d" % i] = np.maximum(np.transpose(TRANSPOSE_INPUTS["t%d" % i], perm), 0)
+    outputs["joined"] = np.concatenate([U, V], axis=1)
+    outputs["padded"] = np.pad(U, ((0, 0), (0, 0), (2, 3), (1, 2)), constant_values=0.5)
     return outputs
 
 
@@ -67,8 +73,12 @@ def make(folder):
     for i, (_, perm) in enumerate(TRANSPOSES):
         nodes.append(helper.make_node("Transpose", ["t%d" % i], ["p%d" % i], perm=list(perm)))
         nodes.append(helper.make_node("Relu", ["p%d" % i], ["r%d" % i]))
-    save(folder, "codegen", nodes, dict(image=IMAGE, **TRANSPOSE_INPUTS), reference(),
-         inits)
+    nodes.append(helper.make_node("Concat", ["u", "v"], ["joined"], axis=1))
+    inits += [numpy_helper.from_array(np.array([0, 0, 2, 1, 0, 0, 3, 2], np.int64), "pads"),
+              numpy_helper.from_array(np.array(0.5, np.float32), "half")]
+    nodes.append(helper.make_node("Pad", ["u", "pads", "half"], ["padded"]))
+    save(folder, "codegen", nodes, dict(image=IMAGE, u=U, v=V, **TRANSPOSE_INPUTS),
+         reference(), inits)
 
 
 def check(out):

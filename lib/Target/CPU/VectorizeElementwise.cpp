@@ -21,6 +21,7 @@
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
@@ -329,13 +330,21 @@ void vectorize(linalg::GenericOp op, ArrayRef<Operand> reads, int64_t lanes,
   if (!tile) {
     // The outer loops; the innermost one runs in vectors, then a scalar
     // tail.
-    buildNest(b, loc, outer, lower, upper, step, at,
-              splitLoop(outer, bounds, step, parallel));
+    // The loop split across threads may be the vector loop itself (a
+    // flattened op of one dimension).
+    SmallVector<unsigned> all(outer);
+    all.push_back(last);
+    SmallVector<int64_t> vectorUpper(upper), vectorStep(step);
+    vectorUpper[last] = full;
+    vectorStep[last] = lanes;
+    std::optional<unsigned> split =
+        splitLoop(all, vectorUpper, vectorStep, parallel);
+    buildNest(b, loc, outer, lower, upper, step, at, split);
     {
       OpBuilder::InsertionGuard guard(b);
       upper[last] = full;
       step[last] = lanes;
-      buildNest(b, loc, {last}, lower, upper, step, at);
+      buildNest(b, loc, {last}, lower, upper, step, at, split);
       emitPoint(b, loc, op, reads, at, lanes, /*vector=*/true, none);
     }
     if (full < bounds[last]) {
@@ -433,6 +442,18 @@ struct CPUVectorizeElementwisePass
     // 32-bit lanes fill a register; narrower types use the same count.
     int64_t lanes = std::max<int64_t>(4, vectorBits / 32);
     SmallVector<std::pair<linalg::GenericOp, SmallVector<Operand>>> work;
+    // Transposes (of a graph input, or what fusion left alone) are
+    // elementwise generics with a permuted read.
+    SmallVector<linalg::TransposeOp> transposes;
+    getOperation().walk([&](linalg::TransposeOp op) {
+      if (op.hasPureBufferSemantics())
+        transposes.push_back(op);
+    });
+    IRRewriter rewriter(&getContext());
+    for (linalg::TransposeOp op : transposes) {
+      rewriter.setInsertionPoint(op);
+      (void)linalg::generalizeNamedOp(rewriter, op);
+    }
     getOperation().walk([&](linalg::GenericOp op) {
       std::string whyNot;
       if (auto reads = classify(op, lanes, &whyNot))

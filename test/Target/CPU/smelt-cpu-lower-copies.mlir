@@ -86,3 +86,40 @@ func.func @half_unranked(%a: memref<4xf32>, %b: memref<*xf32>) {
   memref.copy %b, %a : memref<*xf32> to memref<4xf32>
   return
 }
+
+// -----
+
+// A copy of 2 x 32 x 32 x 32 elements (a Concat's input into its half of
+// the output) splits across threads along its outermost dimension of two
+// or more (ParallelCost.h): one linalg.copy per slice of 32 x 32 x 32.
+// CHECK-LABEL: func.func @large
+// CHECK-SAME: (%[[A:.*]]: memref<2x32x32x32xf32>, %[[B:.*]]: memref<2x64x32x32xf32>)
+// CHECK: %[[HALF:.*]] = memref.subview %[[B]]
+// CHECK: scf.parallel (%[[I:.*]]) = (%{{.*}}) to (%{{.*}}) step (%{{.*}})
+// CHECK: %[[FROM:.*]] = memref.subview %[[A]][%[[I]], 0, 0, 0] [1, 32, 32, 32] [1, 1, 1, 1]
+// CHECK: %[[TO:.*]] = memref.subview %[[HALF]][%[[I]], 0, 0, 0] [1, 32, 32, 32] [1, 1, 1, 1]
+// CHECK: linalg.copy ins(%[[FROM]] : {{.*}}) outs(%[[TO]] : {{.*}})
+// CHECK-NOT: memref.copy
+func.func @large(%a: memref<2x32x32x32xf32>, %b: memref<2x64x32x32xf32>) {
+  %half = memref.subview %b[0, 32, 0, 0] [2, 32, 32, 32] [1, 1, 1, 1] : memref<2x64x32x32xf32> to memref<2x32x32x32xf32, strided<[65536, 1024, 32, 1], offset: 32768>>
+  memref.copy %a, %half : memref<2x32x32x32xf32> to memref<2x32x32x32xf32, strided<[65536, 1024, 32, 1], offset: 32768>>
+  return
+}
+
+// -----
+
+// Inside a parallel loop a large copy stays one linalg.copy: parallel
+// regions do not nest.
+// CHECK-LABEL: func.func @inside_parallel
+// CHECK: scf.parallel
+// CHECK-NOT: scf.parallel
+// CHECK: linalg.copy
+func.func @inside_parallel(%a: memref<2x64x32x32xf32>, %b: memref<2x64x32x32xf32>) {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %c2 = arith.constant 2 : index
+  scf.parallel (%i) = (%c0) to (%c2) step (%c1) {
+    memref.copy %a, %b : memref<2x64x32x32xf32> to memref<2x64x32x32xf32>
+  }
+  return
+}

@@ -440,3 +440,38 @@ func.func @large_add(%x: memref<64x1024xf32>, %y: memref<64x1024xf32>, %out: mem
   }
   return
 }
+
+// -----
+
+// A linalg.transpose (of a graph input, which nothing fused) is an
+// elementwise generic with a permuted read: transposed in registers.
+// CHECK-LABEL: func.func @named_transpose
+// CHECK-NOT: linalg.transpose
+// CHECK: vector.load %arg0{{.*}} : memref<32x48xf32>, vector<16xf32>
+// CHECK: vector.shuffle
+// CHECK: vector.store {{.*}}, %arg1{{.*}} : memref<48x32xf32>, vector<16xf32>
+func.func @named_transpose(%x: memref<32x48xf32>, %out: memref<48x32xf32>) {
+  linalg.transpose ins(%x : memref<32x48xf32>) outs(%out : memref<48x32xf32>) permutation = [1, 0]
+  return
+}
+
+// -----
+
+// A flattened op of one dimension splits its vector loop across threads;
+// the last 4 elements run as scalars after it.
+// CHECK-LABEL: func.func @flat_relu
+// CHECK: scf.parallel (%[[I:.*]]) = (%{{.*}}) to (%{{.*}}) step (%{{.*}})
+// CHECK: vector.load %arg0[%[[I]]] : memref<40004xf32>, vector<16xf32>
+// CHECK: scf.for
+// CHECK: memref.load
+#id = affine_map<(d0) -> (d0)>
+func.func @flat_relu(%x: memref<40004xf32>, %out: memref<40004xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel"]}
+      ins(%x : memref<40004xf32>) outs(%out : memref<40004xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.maximumf %a, %zero : f32
+    linalg.yield %r : f32
+  }
+  return
+}

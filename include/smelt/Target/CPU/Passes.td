@@ -52,8 +52,18 @@ def CPULowerCopiesPass
     A `memref.copy` between strided buffers would become a call to
     `memrefCopy` from MLIR's C runner utilities, which a compiled model does
     not link. As `linalg.copy` it becomes loops like any other linalg op.
+
+    With `parallel`, a static copy of at least 2^15 elements (a Concat's
+    or a Pad's, outside any parallel loop) runs as an `scf.parallel` over
+    its outermost dimension of two or more, one `linalg.copy` of a slice
+    per iteration.
   }];
-  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+  let options = [
+    Option<"parallel", "parallel", "bool", /*default=*/"true",
+           "Split large copies across threads">,
+  ];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect",
+                           "::mlir::scf::SCFDialect"];
 }
 
 def CPUPlanMemoryPass : Pass<"smelt-cpu-plan-memory", "::mlir::ModuleOp"> {
