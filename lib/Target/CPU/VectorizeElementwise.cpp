@@ -329,9 +329,8 @@ void vectorize(linalg::GenericOp op, ArrayRef<Operand> reads, int64_t lanes,
 
   if (!tile) {
     // The outer loops; the innermost one runs in vectors, then a scalar
-    // tail.
-    // The loop split across threads may be the vector loop itself (a
-    // flattened op of one dimension).
+    // tail. The loop split across threads may be the vector loop itself
+    // (an op flattened to one dimension).
     SmallVector<unsigned> all(outer);
     all.push_back(last);
     SmallVector<int64_t> vectorUpper(upper), vectorStep(step);
