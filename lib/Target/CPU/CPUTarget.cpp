@@ -13,7 +13,6 @@
 
 #include "ONNX/ONNXDialect.h"
 
-#include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
@@ -261,11 +260,8 @@ public:
         static_cast<unsigned>(std::clamp(options.optLevel, 0, 3));
 
     if (kind == smelt::ArtifactKind::LLVMIR) {
-      auto optimize = makeOptimizingTransformer(optLevel, /*sizeLevel=*/0,
-                                                machine.get());
-      if (llvm::Error err = optimize(llvmModule.get()))
-        return emitError(loc) << "LLVM optimization failed: "
-                              << llvm::toString(std::move(err));
+      if (!smelt::optimizeModule(*llvmModule, optLevel, *machine, error))
+        return emitError(loc) << error;
       std::string text;
       llvm::raw_string_ostream os(text);
       llvmModule->print(os, nullptr);

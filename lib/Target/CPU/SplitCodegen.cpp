@@ -63,12 +63,8 @@ bool copiedEverywhere(const GlobalValue &value) {
 bool compile(Module &module, const smelt::CodegenConfig &config,
              TargetMachine &machine, SmallString<0> &object,
              std::string &error) {
-  auto optimize = mlir::makeOptimizingTransformer(config.optLevel,
-                                                  /*sizeLevel=*/0, &machine);
-  if (Error err = optimize(&module)) {
-    error = "LLVM optimization failed: " + toString(std::move(err));
+  if (!smelt::optimizeModule(module, config.optLevel, machine, error))
     return false;
-  }
   raw_svector_ostream os(object);
   legacy::PassManager codegen;
   if (machine.addPassesToEmitFile(codegen, os, nullptr,
@@ -165,6 +161,17 @@ unsigned partition(Module &module, unsigned parts, unsigned minInstructions,
 }
 
 } // namespace
+
+bool smelt::optimizeModule(Module &module, unsigned optLevel,
+                           TargetMachine &machine, std::string &error) {
+  auto optimize =
+      mlir::makeOptimizingTransformer(optLevel, /*sizeLevel=*/0, &machine);
+  if (Error err = optimize(&module)) {
+    error = "LLVM optimization failed: " + toString(std::move(err));
+    return false;
+  }
+  return true;
+}
 
 bool smelt::generateObjects(std::unique_ptr<Module> module,
                             const CodegenConfig &config,

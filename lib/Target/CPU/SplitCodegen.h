@@ -39,6 +39,11 @@ struct CodegenConfig {
   unsigned minInstructions = 4000;
 };
 
+/// Runs LLVM's optimization pipeline at `optLevel` (0 to 3) for `machine`
+/// on `module`; false with `error` set on failure.
+bool optimizeModule(llvm::Module &module, unsigned optLevel,
+                    llvm::TargetMachine &machine, std::string &error);
+
 /// Optimizes `module` and compiles it to relocatable objects, one per
 /// partition, appended to `objects`. `module` is consumed (its locals made
 /// hidden globals where partitions share them). False with `error` set on
