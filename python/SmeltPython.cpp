@@ -237,39 +237,53 @@ public:
     return result;
   }
 
-  /// Runs on arrays already of each input's dtype and shape, C-contiguous
-  /// (the Python package converts and checks them with the input's name).
+  /// Runs on arrays already of each input's dtype, C-contiguous (the Python
+  /// package converts and checks them with the input's name). Their shapes
+  /// are this run's: dynamic dimensions take theirs, fixed ones must agree.
   py::list run(const std::vector<py::array> &inputs) {
     size_t numInputs = smelt_model_num_inputs(model);
     if (inputs.size() != numInputs)
       throw py::value_error("the model takes " + std::to_string(numInputs) +
                             " inputs, got " + std::to_string(inputs.size()));
+    std::vector<std::vector<int64_t>> shapes;
     std::vector<const void *> in;
     for (size_t i = 0; i < numInputs; ++i) {
-      const SmeltTensorInfo *info = smelt_model_input(model, i);
       const py::array &a = inputs[i];
-      if (static_cast<size_t>(a.nbytes()) != info->num_bytes ||
-          !(a.flags() & py::array::c_style))
-        throw py::value_error(std::string("input '") + info->name +
-                              "': expected " + std::to_string(info->num_bytes) +
-                              " contiguous bytes, got " +
-                              std::to_string(a.nbytes()));
+      if (!(a.flags() & py::array::c_style))
+        throw py::value_error(std::string("input '") +
+                              smelt_model_input(model, i)->name +
+                              "' is not C-contiguous");
+      shapes.emplace_back(a.shape(), a.shape() + a.ndim());
       in.push_back(a.data());
     }
     py::list results;
     std::vector<void *> out;
-    py::module_ numpy = py::module_::import("numpy");
-    for (size_t i = 0; i < smelt_model_num_outputs(model); ++i) {
-      const SmeltTensorInfo *info = smelt_model_output(model, i);
-      std::vector<py::ssize_t> shape(info->shape, info->shape + info->rank);
-      py::array a(py::dtype(numpyType(info->element_type)), shape);
-      out.push_back(a.mutable_data());
-      results.append(a);
-    }
-    SmeltStatus status;
+    SmeltStatus status = SMELT_OK;
     {
+      // The model's shapes and workspace are one call's: the lock covers
+      // setting the shapes, sizing the outputs and the run. It is taken
+      // without the GIL, so that a thread waiting for it never holds the
+      // GIL the running one needs for its outputs.
       py::gil_scoped_release release;
       std::lock_guard<std::mutex> lock(mutex);
+      for (size_t i = 0; i < numInputs && status == SMELT_OK; ++i)
+        status = smelt_model_set_input_shape(
+            model, i, shapes[i].data(), static_cast<int32_t>(shapes[i].size()));
+      if (status != SMELT_OK) {
+        py::gil_scoped_acquire acquire;
+        throw py::value_error(smelt_last_error());
+      }
+      {
+        py::gil_scoped_acquire acquire;
+        for (size_t i = 0; i < smelt_model_num_outputs(model); ++i) {
+          const SmeltTensorInfo *info = smelt_model_output(model, i);
+          const int64_t *dims = smelt_model_output_shape(model, i);
+          std::vector<py::ssize_t> shape(dims, dims + info->rank);
+          py::array a(py::dtype(numpyType(info->element_type)), shape);
+          out.push_back(a.mutable_data());
+          results.append(a);
+        }
+      }
       status = smelt_model_run(model, in.data(), out.data());
     }
     if (status != SMELT_OK)

@@ -7,6 +7,8 @@
 |*   SmeltModel *model;                                                       *|
 |*   if (smelt_model_load("model.so", &model) != SMELT_OK)                    *|
 |*     fprintf(stderr, "%s\n", smelt_last_error());                           *|
+|*   int64_t shape[] = {8, 3, 224, 224};   (only if x has a dynamic dim)      *|
+|*   smelt_model_set_input_shape(model, 0, shape, 4);                         *|
 |*   const void *inputs[] = {x};                                              *|
 |*   void *outputs[] = {y};                                                   *|
 |*   smelt_model_run(model, inputs, outputs);                                 *|
@@ -50,13 +52,17 @@ typedef enum SmeltElementType {
   SMELT_BOOL,
 } SmeltElementType;
 
-/** The description of one input or output; owned by the model. */
+/** The description of one input or output, as compiled; owned by the
+ * model. A dimension known only at run time (a dynamic batch, say) is -1 in
+ * `shape`; such a tensor has `num_elements` -1 and `num_bytes` 0, and its
+ * size for a run comes from smelt_model_input_shape and
+ * smelt_model_output_shape. */
 typedef struct SmeltTensorInfo {
   const char *name;
   SmeltElementType element_type;
   int32_t rank;
   const int64_t *shape;
-  /** Elements and bytes of one buffer of this tensor. */
+  /** Elements and bytes of one buffer of this tensor (static shapes). */
   int64_t num_elements;
   size_t num_bytes;
 } SmeltTensorInfo;
@@ -82,9 +88,32 @@ int64_t smelt_model_find_input(const SmeltModel *model, const char *name);
 int64_t smelt_model_find_output(const SmeltModel *model, const char *name);
 
 /**
+ * Sets the shape input `index` has in the following runs: `rank` sizes, its
+ * SmeltTensorInfo's rank. Dimensions the model fixes must keep their size;
+ * dynamic ones (-1 in the info) take any size from 0 up. A model with
+ * dynamic inputs needs this for each of them before its first run, and again
+ * whenever a size changes; once every input is sized, the outputs' shapes
+ * follow (smelt_model_output_shape).
+ */
+SmeltStatus smelt_model_set_input_shape(SmeltModel *model, size_t index,
+                                        const int64_t *shape, int32_t rank);
+
+/** The shape input or output `index` has in the next run: the info's, with
+ * the dynamic dimensions as last set (-1 while unset); null when out of
+ * range. Valid until the next smelt_model_set_input_shape or free. */
+const int64_t *smelt_model_input_shape(const SmeltModel *model, size_t index);
+const int64_t *smelt_model_output_shape(const SmeltModel *model,
+                                        size_t index);
+
+/** Bytes of input or output `index` at that shape (0 while unset). */
+size_t smelt_model_input_bytes(const SmeltModel *model, size_t index);
+size_t smelt_model_output_bytes(const SmeltModel *model, size_t index);
+
+/**
  * Runs the model. `inputs` holds one buffer per input, `outputs` one per
- * output, each dense, row-major, of the size its SmeltTensorInfo gives. An
- * output buffer may be null: the runtime then allocates it, and
+ * output, each dense, row-major, of the shape smelt_model_input_shape and
+ * smelt_model_output_shape give (for static models, the SmeltTensorInfo's).
+ * An output buffer may be null: the runtime then allocates it, and
  * smelt_model_output_buffer returns it until the next run or free.
  */
 SmeltStatus smelt_model_run(SmeltModel *model, const void *const *inputs,

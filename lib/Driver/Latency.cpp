@@ -48,11 +48,20 @@ void smelt::measureLayerLatency(const CompileOptions &options,
     return;
   }
   std::unique_ptr<SmeltModel, ModelDeleter> model(loaded);
-  // Zeros in, 64-byte aligned as compiled code prefers.
+  // Zeros in, 64-byte aligned as compiled code prefers; a dimension the
+  // library takes at run time is given size 1 (a batch of one).
   std::vector<std::unique_ptr<char, decltype(&std::free)>> buffers;
   std::vector<const void *> inputs;
   for (size_t i = 0; i < smelt_model_num_inputs(model.get()); ++i) {
-    size_t bytes = smelt_model_input(model.get(), i)->num_bytes;
+    const SmeltTensorInfo *info = smelt_model_input(model.get(), i);
+    std::vector<int64_t> shape(info->shape, info->shape + info->rank);
+    for (int64_t &d : shape)
+      if (d < 0) {
+        d = 1;
+        report.latencyNote = "measured with each dynamic dimension 1";
+      }
+    smelt_model_set_input_shape(model.get(), i, shape.data(), info->rank);
+    size_t bytes = smelt_model_input_bytes(model.get(), i);
     bytes = std::max<size_t>(64, (bytes + 63) / 64 * 64);
     char *buffer = static_cast<char *>(std::aligned_alloc(64, bytes));
     if (!buffer) {

@@ -23,7 +23,7 @@ namespace {
 std::string describeShape(const int64_t *dims, size_t rank) {
   std::string s = "[";
   for (size_t i = 0; i < rank; ++i)
-    s += (i ? ", " : "") + std::to_string(dims[i]);
+    s += (i ? ", " : "") + (dims[i] < 0 ? "?" : std::to_string(dims[i]));
   return s + "]";
 }
 
@@ -121,8 +121,11 @@ int smelt::runModel(const RunOptions &options, llvm::raw_ostream &outs,
       return fail("input '" + llvm::Twine(info->name) + "' wants " +
                   expectedType + " elements but '" + file + "' holds " +
                   tensor.elementType);
+    // The file's shape is the input's for this run: dynamic dimensions
+    // take its sizes, fixed ones must agree.
     if (tensor.shape.size() != static_cast<size_t>(info->rank) ||
-        !std::equal(tensor.shape.begin(), tensor.shape.end(), info->shape))
+        smelt_model_set_input_shape(model.get(), index, tensor.shape.data(),
+                                    info->rank) != SMELT_OK)
       return fail("input '" + llvm::Twine(info->name) + "' has shape " +
                   describeShape(info->shape, info->rank) + " but '" + file +
                   "' holds " +
@@ -188,10 +191,11 @@ int smelt::runModel(const RunOptions &options, llvm::raw_ostream &outs,
     DecodedTensor tensor;
     tensor.name = info->name;
     tensor.elementType = smelt_element_type_name(info->element_type);
-    tensor.shape.assign(info->shape, info->shape + info->rank);
+    const int64_t *shape = smelt_model_output_shape(model.get(), o);
+    tensor.shape.assign(shape, shape + info->rank);
     const char *data = static_cast<const char *>(
         smelt_model_output_buffer(model.get(), o));
-    tensor.bytes.assign(data, data + info->num_bytes);
+    tensor.bytes.assign(data, data + smelt_model_output_bytes(model.get(), o));
     // Output names may hold characters a file name cannot.
     std::string fileName;
     for (char c : tensor.name)

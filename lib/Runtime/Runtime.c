@@ -1,9 +1,13 @@
 /*===- Runtime.c - Load and run a compiled Smelt model -------------------===*\
 |*                                                                            *|
-|* A compiled model exports two symbols: the string smelt_model_signature     *|
-|* (one line per tensor: kind, name, element type, comma-separated shape) and *|
-|* void smelt_run(void **buffers), which takes the inputs' then the outputs'  *|
-|* data pointers.                                                             *|
+|* A compiled model exports the string smelt_model_signature (one line per   *|
+|* tensor: kind, name, element type, comma-separated shape, '?' for a         *|
+|* dimension known at run time) and                                           *|
+|* void smelt_run(void **buffers, const int64_t *dims), which takes the       *|
+|* inputs' then the outputs' data pointers, and all their shapes one after    *|
+|* the other. A model with dynamic output dimensions also exports             *|
+|* void smelt_output_shapes(const int64_t *input_dims, int64_t *out), which   *|
+|* writes them (outputs in order, each one's '?' dimensions in order).        *|
 |*                                                                            *|
 \*===----------------------------------------------------------------------===*/
 
@@ -21,18 +25,28 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-typedef void (*SmeltRunFn)(void **buffers);
+typedef void (*SmeltRunFn)(void **buffers, const int64_t *dims);
+typedef void (*OutputShapesFn)(const int64_t *input_dims, int64_t *out);
 typedef void (*SetThreadsFn)(int threads);
 typedef void (*BindWeightsFn)(const void *base);
 
 struct SmeltModel {
   void *library;
   SmeltRunFn run;
+  OutputShapesFn output_shapes; /* null when every output is static */
   SmeltTensorInfo *tensors; /* inputs, then outputs */
   size_t num_inputs;
   size_t num_outputs;
+  /* Every tensor's shape for the next run, one after the other (the
+   * signature's, with the dynamic dimensions set: -1 until they are), and
+   * where each tensor's starts. */
+  int64_t *dims;
+  size_t *dim_offsets;
+  int64_t *dynamic_dims;    /* smelt_output_shapes' answer */
+  size_t num_dynamic_dims;
   void **buffers;           /* scratch for one call */
   void **owned_outputs;     /* outputs the runtime allocated */
+  size_t *owned_bytes;      /* and their sizes */
   /* OpenMP's omp_set_num_threads, when the model has parallel kernels. */
   SetThreadsFn set_threads;
   int threads;              /* 0: OpenMP's default (OMP_NUM_THREADS) */
@@ -148,24 +162,32 @@ static int parse_line(char *line, SmeltTensorInfo *info) {
     return -1;
   }
   int64_t elements = 1;
+  int dynamic = 0;
   char *dims = fields[3];
   for (int32_t d = 0; d < rank; ++d) {
-    char *end;
-    shape[d] = strtoll(dims, &end, 10);
-    if (end == dims || shape[d] < 0) {
+    char *end = dims;
+    if (*dims == '?') {
+      shape[d] = -1;
+      dynamic = 1;
+      ++end;
+    } else {
+      shape[d] = strtoll(dims, &end, 10);
+    }
+    if (end == dims || shape[d] < -1) {
       free(shape);
       free(name);
       return -1;
     }
-    elements *= shape[d];
+    if (shape[d] >= 0)
+      elements *= shape[d];
     dims = *end == ',' ? end + 1 : end;
   }
   info->name = name;
   info->element_type = element_types[e].type;
   info->rank = rank;
   info->shape = shape;
-  info->num_elements = elements;
-  info->num_bytes = (size_t)elements * element_types[e].size;
+  info->num_elements = dynamic ? -1 : elements;
+  info->num_bytes = dynamic ? 0 : (size_t)elements * element_types[e].size;
   return kind;
 }
 
@@ -249,6 +271,8 @@ SmeltStatus smelt_model_load(const char *path, SmeltModel **out) {
     return fail(SMELT_ERROR_LOAD, "cannot load '%s': %s", path, dlerror());
   const char *signature = dlsym(library, "smelt_model_signature");
   SmeltRunFn run = (SmeltRunFn)dlsym(library, "smelt_run");
+  OutputShapesFn output_shapes =
+      (OutputShapesFn)dlsym(library, "smelt_output_shapes");
   if (!signature || !run) {
     dlclose(library);
     return fail(SMELT_ERROR_LOAD,
@@ -290,6 +314,7 @@ SmeltStatus smelt_model_load(const char *path, SmeltModel **out) {
   free(text);
   model->library = library;
   model->run = run;
+  model->output_shapes = output_shapes;
   /* Found through the model's own dependencies (libomp), if it has any. */
   model->set_threads = (SetThreadsFn)dlsym(library, "omp_set_num_threads");
   pthread_mutex_init(&model->lock, NULL);
@@ -299,9 +324,38 @@ SmeltStatus smelt_model_load(const char *path, SmeltModel **out) {
   model->buffers = calloc(count ? count : 1, sizeof *model->buffers);
   model->owned_outputs =
       calloc(model->num_outputs ? model->num_outputs : 1, sizeof(void *));
-  if (!model->buffers || !model->owned_outputs) {
+  model->owned_bytes =
+      calloc(model->num_outputs ? model->num_outputs : 1, sizeof(size_t));
+  model->dim_offsets = calloc(count + 1, sizeof *model->dim_offsets);
+  size_t total_rank = 0, dynamic_outputs = 0;
+  for (size_t i = 0; i < count; ++i) {
+    total_rank += (size_t)tensors[i].rank;
+    if (i >= inputs)
+      for (int32_t d = 0; d < tensors[i].rank; ++d)
+        dynamic_outputs += tensors[i].shape[d] < 0;
+  }
+  model->dims = calloc(total_rank ? total_rank : 1, sizeof *model->dims);
+  model->dynamic_dims =
+      calloc(dynamic_outputs ? dynamic_outputs : 1, sizeof(int64_t));
+  model->num_dynamic_dims = dynamic_outputs;
+  if (model->dim_offsets && model->dims)
+    for (size_t i = 0, at = 0; i < count; ++i) {
+      model->dim_offsets[i] = at;
+      for (int32_t d = 0; d < tensors[i].rank; ++d)
+        model->dims[at++] = tensors[i].shape[d];
+      model->dim_offsets[i + 1] = at;
+    }
+  if (!model->buffers || !model->owned_outputs || !model->owned_bytes ||
+      !model->dim_offsets || !model->dims || !model->dynamic_dims) {
     smelt_model_free(model);
     return fail(SMELT_ERROR_MEMORY, "out of memory loading '%s'", path);
+  }
+  if (dynamic_outputs && !output_shapes) {
+    smelt_model_free(model);
+    return fail(SMELT_ERROR_LOAD,
+                "'%s' has outputs of dynamic shape but no "
+                "smelt_output_shapes",
+                path);
   }
   SmeltStatus status = map_weights(model, resolved);
   if (status == SMELT_OK)
@@ -321,6 +375,10 @@ void smelt_model_free(SmeltModel *model) {
     for (size_t i = 0; i < model->num_outputs; ++i)
       free(model->owned_outputs[i]);
   free(model->owned_outputs);
+  free(model->owned_bytes);
+  free(model->dims);
+  free(model->dim_offsets);
+  free(model->dynamic_dims);
   free(model->buffers);
   free(model->profile_names);
   free(model->profile_text);
@@ -374,6 +432,99 @@ int64_t smelt_model_find_output(const SmeltModel *model, const char *name) {
                : -1;
 }
 
+/* Bytes of `info` at `shape`; 0 with *overflow set when it does not fit. */
+static size_t shape_bytes(const SmeltTensorInfo *info, const int64_t *shape,
+                          int *overflow) {
+  size_t bytes = smelt_element_size(info->element_type);
+  for (int32_t d = 0; d < info->rank; ++d) {
+    if (shape[d] < 0)
+      return 0;
+    if (__builtin_mul_overflow(bytes, (size_t)shape[d], &bytes)) {
+      *overflow = 1;
+      return 0;
+    }
+  }
+  return bytes;
+}
+
+SmeltStatus smelt_model_set_input_shape(SmeltModel *model, size_t index,
+                                        const int64_t *shape, int32_t rank) {
+  if (!model || index >= model->num_inputs || (!shape && rank))
+    return fail(SMELT_ERROR_ARGUMENT,
+                "smelt_model_set_input_shape: null model or shape, or no "
+                "input #%zu",
+                index);
+  const SmeltTensorInfo *info = &model->tensors[index];
+  if (rank != info->rank)
+    return fail(SMELT_ERROR_ARGUMENT,
+                "input '%s' has rank %d; the shape given has %d dimensions",
+                info->name, (int)info->rank, (int)rank);
+  for (int32_t d = 0; d < rank; ++d) {
+    if (info->shape[d] >= 0 && shape[d] != info->shape[d])
+      return fail(SMELT_ERROR_ARGUMENT,
+                  "input '%s' has size %lld in dimension %d (compiled so); "
+                  "the shape given has %lld",
+                  info->name, (long long)info->shape[d], (int)d,
+                  (long long)shape[d]);
+    if (shape[d] < 0)
+      return fail(SMELT_ERROR_ARGUMENT,
+                  "input '%s': dimension %d is given the negative size %lld",
+                  info->name, (int)d, (long long)shape[d]);
+  }
+  int overflow = 0;
+  shape_bytes(info, shape, &overflow);
+  if (overflow)
+    return fail(SMELT_ERROR_ARGUMENT,
+                "input '%s': the shape given has more bytes than memory "
+                "holds",
+                info->name);
+  pthread_mutex_lock(&model->lock);
+  memcpy(model->dims + model->dim_offsets[index], shape,
+         (size_t)rank * sizeof *shape);
+  /* Once every input is sized, so are the outputs. */
+  int complete = 1;
+  for (size_t i = 0; i < model->dim_offsets[model->num_inputs]; ++i)
+    complete &= model->dims[i] >= 0;
+  if (model->output_shapes && complete) {
+    model->output_shapes(model->dims, model->dynamic_dims);
+    size_t next = 0;
+    for (size_t o = model->num_inputs;
+         o < model->num_inputs + model->num_outputs; ++o)
+      for (int32_t d = 0; d < model->tensors[o].rank; ++d)
+        if (model->tensors[o].shape[d] < 0)
+          model->dims[model->dim_offsets[o] + d] = model->dynamic_dims[next++];
+  }
+  pthread_mutex_unlock(&model->lock);
+  return SMELT_OK;
+}
+
+const int64_t *smelt_model_input_shape(const SmeltModel *model, size_t index) {
+  if (!model || index >= model->num_inputs)
+    return NULL;
+  return model->dims + model->dim_offsets[index];
+}
+
+const int64_t *smelt_model_output_shape(const SmeltModel *model,
+                                        size_t index) {
+  if (!model || index >= model->num_outputs)
+    return NULL;
+  return model->dims + model->dim_offsets[model->num_inputs + index];
+}
+
+size_t smelt_model_input_bytes(const SmeltModel *model, size_t index) {
+  int overflow = 0;
+  const int64_t *shape = smelt_model_input_shape(model, index);
+  return shape ? shape_bytes(&model->tensors[index], shape, &overflow) : 0;
+}
+
+size_t smelt_model_output_bytes(const SmeltModel *model, size_t index) {
+  int overflow = 0;
+  const int64_t *shape = smelt_model_output_shape(model, index);
+  return shape ? shape_bytes(&model->tensors[model->num_inputs + index],
+                             shape, &overflow)
+               : 0;
+}
+
 SmeltStatus smelt_model_set_threads(SmeltModel *model, int threads) {
   if (!model || threads < 0)
     return fail(SMELT_ERROR_ARGUMENT,
@@ -402,6 +553,15 @@ SmeltStatus smelt_model_run(SmeltModel *model, const void *const *inputs,
 static SmeltStatus run_locked(SmeltModel *model, const void *const *inputs,
                               void *const *outputs) {
   for (size_t i = 0; i < model->num_inputs; ++i) {
+    const SmeltTensorInfo *info = &model->tensors[i];
+    for (int32_t d = 0; d < info->rank; ++d)
+      if (model->dims[model->dim_offsets[i] + d] < 0)
+        return fail(SMELT_ERROR_ARGUMENT,
+                    "input '%s' (#%zu) has dynamic dimensions: set its "
+                    "shape with smelt_model_set_input_shape before running",
+                    info->name, i);
+  }
+  for (size_t i = 0; i < model->num_inputs; ++i) {
     if (!inputs || !inputs[i])
       return fail(SMELT_ERROR_ARGUMENT, "input '%s' (#%zu) has no buffer",
                   model->tensors[i].name, i);
@@ -414,13 +574,17 @@ static SmeltStatus run_locked(SmeltModel *model, const void *const *inputs,
     void *buffer = outputs ? outputs[o] : NULL;
     if (!buffer) {
       const SmeltTensorInfo *info = &model->tensors[model->num_inputs + o];
-      if (!model->owned_outputs[o]) {
+      size_t needed = smelt_model_output_bytes(model, o);
+      if (!model->owned_outputs[o] || model->owned_bytes[o] < needed) {
+        free(model->owned_outputs[o]);
+        model->owned_bytes[o] = 0;
         /* 64-byte aligned, as compiled code prefers; at least one byte. */
-        size_t bytes = (info->num_bytes + 63) / 64 * 64;
+        size_t bytes = (needed + 63) / 64 * 64;
         model->owned_outputs[o] = aligned_alloc(64, bytes ? bytes : 64);
         if (!model->owned_outputs[o])
           return fail(SMELT_ERROR_MEMORY, "cannot allocate output '%s'",
                       info->name);
+        model->owned_bytes[o] = needed;
       }
       buffer = model->owned_outputs[o];
     }
@@ -429,7 +593,7 @@ static SmeltStatus run_locked(SmeltModel *model, const void *const *inputs,
   /* OpenMP's thread count is per calling thread: set it on every call. */
   if (model->set_threads && model->threads > 0)
     model->set_threads(model->threads);
-  model->run(model->buffers);
+  model->run(model->buffers, model->dims);
   return SMELT_OK;
 }
 

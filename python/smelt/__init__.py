@@ -56,7 +56,8 @@ class CompileError(Exception):
 
 
 TensorInfo = collections.namedtuple("TensorInfo", "name dtype shape element_type")
-TensorInfo.__doc__ = """An input or output: its name, NumPy dtype, shape and
+TensorInfo.__doc__ = """An input or output: its name, NumPy dtype, shape (None
+for a dimension the library takes at run time, a dynamic batch say) and
 Smelt's element type name (bf16 travels as uint16 bit patterns)."""
 
 
@@ -309,7 +310,8 @@ def _report_path(library):
 class CompiledModel:
     """A compiled model, loaded and ready to run.
 
-    model(x)                    positional inputs, in model.inputs' order
+    model(x)                    positional inputs, in model.inputs' order; a
+                                dimension None in model.inputs takes any size
     model(pixels=x)             or by name; either way a dict of outputs
     model.inputs, model.outputs TensorInfo(name, dtype, shape, element_type)
     model.report                the compile report (a dict)
@@ -321,9 +323,11 @@ class CompiledModel:
     def __init__(self, library, report=None, _owned=None):
         self._library = os.path.abspath(os.fspath(library))
         self._native = _smelt.Model(self._library)
-        self.inputs = [TensorInfo(n, np.dtype(d), tuple(s), e)
+        def shape(dims):
+            return tuple(None if d < 0 else d for d in dims)
+        self.inputs = [TensorInfo(n, np.dtype(d), shape(s), e)
                        for n, d, s, e in self._native.inputs()]
-        self.outputs = [TensorInfo(n, np.dtype(d), tuple(s), e)
+        self.outputs = [TensorInfo(n, np.dtype(d), shape(s), e)
                         for n, d, s, e in self._native.outputs()]
         self.report = report if report is not None else {}
         self._threads = 0
@@ -376,7 +380,8 @@ class CompiledModel:
                     raise TypeError("input %r takes %s, got %s"
                                     % (info.name, info.dtype, array.dtype))
                 array = array.astype(info.dtype)
-            if array.shape != info.shape:
+            if len(array.shape) != len(info.shape) or any(
+                    d is not None and d != a for d, a in zip(info.shape, array.shape)):
                 raise ValueError("input %r takes shape %s, got %s (compile with "
                                  "input_shapes={%r: ...} for another shape)"
                                  % (info.name, info.shape, array.shape, info.name))

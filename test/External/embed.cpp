@@ -58,14 +58,19 @@ static int compileAndRun(const char *model, const char *library,
     std::fprintf(stderr, "%s\n", smelt_last_error());
     return 1;
   }
-  // Zeros in, and each output's name, type, shape and sum out.
+  // Zeros in (a dynamic dimension of size 2), and each output's name,
+  // type, shape and sum out.
   std::vector<std::vector<char>> inputs;
   std::vector<const void *> inputPtrs;
   for (size_t i = 0; i < smelt_model_num_inputs(loaded); ++i) {
     const SmeltTensorInfo *info = smelt_model_input(loaded, i);
     std::printf("input %s %s rank %d\n", info->name,
                 smelt_element_type_name(info->element_type), info->rank);
-    inputs.emplace_back(info->num_bytes, 0);
+    std::vector<int64_t> shape(info->shape, info->shape + info->rank);
+    for (int64_t &d : shape)
+      d = d < 0 ? 2 : d;
+    smelt_model_set_input_shape(loaded, i, shape.data(), info->rank);
+    inputs.emplace_back(smelt_model_input_bytes(loaded, i), 0);
     inputPtrs.push_back(inputs.back().data());
   }
   std::vector<void *> outputs(smelt_model_num_outputs(loaded), nullptr);
@@ -78,13 +83,15 @@ static int compileAndRun(const char *model, const char *library,
     const SmeltTensorInfo *info = smelt_model_output(loaded, i);
     std::printf("output %s %s shape", info->name,
                 smelt_element_type_name(info->element_type));
+    const int64_t *shape = smelt_model_output_shape(loaded, i);
     for (int32_t d = 0; d < info->rank; ++d)
-      std::printf(" %lld", static_cast<long long>(info->shape[d]));
+      std::printf(" %lld", static_cast<long long>(shape[d]));
     if (info->element_type == SMELT_F32) {
       const float *values =
           static_cast<const float *>(smelt_model_output_buffer(loaded, i));
       double sum = 0;
-      for (int64_t k = 0; k < info->num_elements; ++k)
+      size_t count = smelt_model_output_bytes(loaded, i) / sizeof(float);
+      for (size_t k = 0; k < count; ++k)
         sum += values[k];
       std::printf(" sum %.6g", sum);
     }

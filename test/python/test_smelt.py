@@ -88,15 +88,37 @@ def test_onnx_backend_cases(case):
     np.testing.assert_allclose(out, expected, rtol=1e-4, atol=1e-5)
 
 
-def test_dynamic_batch_needs_shapes(digits):
-    with pytest.raises(smelt.CompileError) as error:
-        smelt.compile(digits["model"], progress=False)
-    assert "pixels" in str(error.value)
-    assert "static shapes" in str(error.value)
-    compiled = smelt.compile(digits["model"], input_shapes={"pixels": (397, 64)},
-                             progress=False)
-    out = compiled(digits["pixels"])["probabilities"]
+def test_dynamic_batch_runs_any_batch(digits):
+    """Compiled without input_shapes, a model exported with a dynamic batch
+    keeps it: one library runs batches 1, 3 and 64 (and 3 again), each
+    matching PyTorch."""
+    model = torch_cnn()
+    data = export(model, torch.zeros(2, 1, 12, 12),
+                  dynamic_axes={"image": {0: "N"}, "logits": {0: "N"}})
+    compiled = smelt.compile(data, progress=False)
+    assert compiled.inputs[0].shape == (None, 1, 12, 12)
+    assert compiled.outputs[0].shape == (None, 10)
+    rng = np.random.default_rng(3)
+    for n in (1, 3, 64, 3):
+        x = rng.standard_normal((n, 1, 12, 12)).astype(np.float32)
+        out = compiled(x)["logits"]
+        with torch.no_grad():
+            expected = model(torch.from_numpy(x)).numpy()
+        assert out.shape == (n, 10)
+        np.testing.assert_allclose(out, expected, rtol=1e-4, atol=1e-5)
+    # Only the batch is free.
+    with pytest.raises(ValueError, match="'image' takes shape"):
+        compiled(np.zeros((2, 1, 11, 12), np.float32))
+
+    # The digits MLP: all 397 images at once, and fixed shapes still work.
+    dynamic = smelt.compile(digits["model"], progress=False)
+    out = dynamic(digits["pixels"])["probabilities"]
     assert (out.argmax(1) == digits["labels"]).mean() > 0.95
+    fixed = smelt.compile(digits["model"], input_shapes={"pixels": (397, 64)},
+                          progress=False)
+    assert fixed.inputs[0].shape == (397, 64)
+    np.testing.assert_allclose(fixed(digits["pixels"])["probabilities"], out,
+                               rtol=1e-5, atol=1e-6)
 
 
 def test_bad_inputs_name_the_input(cnn):

@@ -29,14 +29,20 @@ using namespace smelt::detail;
 
 namespace {
 
+/// The batch size of `x` [N, ...]: a tensor of that type needs it when N
+/// is dynamic (the only dimension a convolution takes at run time).
+Value batchOf(OpBuilder &b, Location loc, Value x) {
+  return tensor::DimOp::create(b, loc, x, 0);
+}
+
 /// `bias` [F] (or null: zeros) broadcast along `channelDims` of `type`: a
-/// convolution's accumulator start. `bias` has one dimension per entry of
-/// `channelDims`.
+/// convolution's accumulator start, its batch that of `x`. `bias` has one
+/// dimension per entry of `channelDims`.
 Value accumulatorStart(OpBuilder &b, Location loc, Value bias,
                        RankedTensorType type, ArrayRef<int64_t> channelDims,
-                       Value zero) {
-  Value empty = tensor::EmptyOp::create(b, loc, type.getShape(),
-                                        type.getElementType());
+                       Value zero, Value x) {
+  Value empty = emptyTensor(b, loc, type,
+                            [&](int64_t) { return batchOf(b, loc, x); });
   if (!bias)
     return linalg::FillOp::create(b, loc, zero, empty).getResult(0);
   int64_t rank = type.getRank();
@@ -73,7 +79,7 @@ Value namedConvolution(OpBuilder &b, Location loc, Value x, Value weight,
     return Value();
   int64_t c = xType.getDimSize(1), f = wType.getDimSize(0);
   if (groups == 1) {
-    Value init = accumulatorStart(b, loc, bias, resultType, {1}, zero);
+    Value init = accumulatorStart(b, loc, bias, resultType, {1}, zero, x);
     if (spatial == 1)
       return createWindowOp<linalg::Conv1DNcwFcwOp>(b, loc, x, weight, init, w);
     if (spatial == 2)
@@ -88,7 +94,7 @@ Value namedConvolution(OpBuilder &b, Location loc, Value x, Value weight,
     filterShape.append(wType.getShape().begin() + 2, wType.getShape().end());
     Value filter = reshapeToStatic(b, loc, weight,
                                    RankedTensorType::get(filterShape, element));
-    Value init = accumulatorStart(b, loc, bias, resultType, {1}, zero);
+    Value init = accumulatorStart(b, loc, bias, resultType, {1}, zero, x);
     if (spatial == 1)
       return createWindowOp<linalg::DepthwiseConv1DNcwCwOp>(b, loc, x, filter,
                                                             init, w);
@@ -114,7 +120,7 @@ Value namedConvolution(OpBuilder &b, Location loc, Value x, Value weight,
                                      element);
   Value start = accumulatorStart(
       b, loc, bias ? grouped(bias, {groups, fg}) : Value(), yType, {1, 2},
-      zero);
+      zero, x);
   Value y =
       createWindowOp<linalg::Conv2DNgchwGfchwOp>(b, loc, gx, gw, start, w);
   return reshapeToStatic(b, loc, y, resultType);
@@ -129,9 +135,10 @@ Value smelt::detail::buildConvolution(OpBuilder &rewriter, Location loc,
                                       bool named) {
   auto inputType = dyn_cast<RankedTensorType>(input.getType());
   auto weightType = dyn_cast<RankedTensorType>(weight.getType());
+  // Any batch; the other dimensions static.
   if (!inputType || !weightType || !resultType ||
-      !inputType.hasStaticShape() || !weightType.hasStaticShape() ||
-      inputType.getRank() < 3 ||
+      !isStaticPastBatch(inputType) || !isStaticPastBatch(resultType) ||
+      !weightType.hasStaticShape() ||
       inputType.getElementType() != resultType.getElementType())
     return Value();
   int64_t spatial = inputType.getRank() - 2;
@@ -182,8 +189,9 @@ Value smelt::detail::buildConvolution(OpBuilder &rewriter, Location loc,
                         rewriter.getAffineDimExpr(2)},
                        rewriter.getContext()),
         rewriter.getMultiDimIdentityMap(rank)};
-    Value empty =
-        tensor::EmptyOp::create(rewriter, loc, yType.getShape(), element);
+    Value empty = emptyTensor(rewriter, loc, yType, [&](int64_t) {
+      return batchOf(rewriter, loc, input);
+    });
     init = linalg::GenericOp::create(
                rewriter, loc, TypeRange{yType}, ValueRange{grouped},
                ValueRange{empty}, maps,
@@ -194,8 +202,9 @@ Value smelt::detail::buildConvolution(OpBuilder &rewriter, Location loc,
                })
                .getResult(0);
   } else {
-    Value empty =
-        tensor::EmptyOp::create(rewriter, loc, yType.getShape(), element);
+    Value empty = emptyTensor(rewriter, loc, yType, [&](int64_t) {
+      return batchOf(rewriter, loc, input);
+    });
     init = linalg::FillOp::create(rewriter, loc, zero, empty).getResult(0);
   }
 
@@ -250,17 +259,18 @@ struct ConvLowering : OpConversionPattern<smelt::onnx::ConvOp> {
   matchAndRewrite(smelt::onnx::ConvOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     RankedTensorType resultType =
-        getStaticTensorType(*getTypeConverter(), op.getY().getType());
+        getRankedTensorType(*getTypeConverter(), op.getY().getType());
     auto inputType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
     if (!resultType || !inputType ||
         !isa<FloatType>(inputType.getElementType()))
-      return rewriter.notifyMatchFailure(op, "needs static float shapes");
+      return rewriter.notifyMatchFailure(op, "needs ranked float shapes");
     Value y = buildConvolution(rewriter, op.getLoc(), op, adaptor.getX(),
                                adaptor.getW(), adaptor.getB(), resultType,
                                namedOps);
     if (!y)
       return rewriter.notifyMatchFailure(
-          op, "needs static shapes, consistent groups and window attributes");
+          op, "needs static shapes past the batch, consistent groups and "
+              "window attributes");
     rewriter.replaceOp(op, y);
     return success();
   }

@@ -60,14 +60,12 @@ public:
     if (op->getNumResults() != 1)
       return rewriter.notifyMatchFailure(op, "expected one result");
     RankedTensorType resultType =
-        getStaticTensorType(*getTypeConverter(), op->getResult(0).getType());
+        getRankedTensorType(*getTypeConverter(), op->getResult(0).getType());
     if (!resultType)
-      return rewriter.notifyMatchFailure(op, "needs a static result shape");
-    for (Value operand : operands) {
-      auto type = dyn_cast<RankedTensorType>(operand.getType());
-      if (!type || !type.hasStaticShape())
-        return rewriter.notifyMatchFailure(op, "needs static operand shapes");
-    }
+      return rewriter.notifyMatchFailure(op, "needs a ranked result");
+    for (Value operand : operands)
+      if (!isa<RankedTensorType>(operand.getType()))
+        return rewriter.notifyMatchFailure(op, "needs ranked operands");
     // PRelu's slope of shape [C] against [N, C, ...] is the legacy
     // per-channel form (opset < 7 exports, converted): it broadcasts along
     // dimension 1, not numpy's trailing dimensions.

@@ -22,6 +22,53 @@ smelt::detail::getStaticTensorType(const TypeConverter &converter, Type type) {
   return ranked;
 }
 
+RankedTensorType
+smelt::detail::getRankedTensorType(const TypeConverter &converter, Type type) {
+  return dyn_cast_or_null<RankedTensorType>(converter.convertType(type));
+}
+
+bool smelt::detail::isStaticPastBatch(RankedTensorType type) {
+  return type && type.getRank() >= 3 &&
+         llvm::none_of(type.getShape().drop_front(), ShapedType::isDynamic);
+}
+
+Value smelt::detail::emptyTensor(OpBuilder &b, Location loc,
+                                 RankedTensorType type,
+                                 llvm::function_ref<Value(int64_t)> dynamicSize) {
+  SmallVector<Value> sizes;
+  for (int64_t d = 0; d < type.getRank(); ++d)
+    if (type.isDynamicDim(d))
+      sizes.push_back(dynamicSize(d));
+  return tensor::EmptyOp::create(b, loc, type, sizes);
+}
+
+Value smelt::detail::emptyLike(OpBuilder &b, Location loc,
+                               RankedTensorType type, Value like) {
+  return emptyTensor(b, loc, type, [&](int64_t d) -> Value {
+    return tensor::DimOp::create(b, loc, like, d);
+  });
+}
+
+Value smelt::detail::broadcastSize(OpBuilder &b, Location loc,
+                                   ValueRange operands, int64_t rank,
+                                   int64_t d) {
+  Value dynamic;
+  for (Value operand : operands) {
+    auto type = cast<RankedTensorType>(operand.getType());
+    int64_t at = d - (rank - type.getRank());
+    if (at < 0)
+      continue;
+    if (!type.isDynamicDim(at)) {
+      if (type.getDimSize(at) != 1)
+        return arith::ConstantIndexOp::create(b, loc, type.getDimSize(at));
+      continue;
+    }
+    if (!dynamic)
+      dynamic = tensor::DimOp::create(b, loc, operand, at);
+  }
+  return dynamic ? dynamic : arith::ConstantIndexOp::create(b, loc, 1);
+}
+
 Type smelt::detail::elementTypeOf(Type type) {
   if (auto shaped = dyn_cast<ShapedType>(type))
     return shaped.getElementType();
@@ -39,7 +86,8 @@ bool smelt::detail::isUnsignedElement(Type onnxType) {
 Value smelt::detail::buildBroadcastElementwise(
     OpBuilder &b, Location loc, RankedTensorType resultType,
     ValueRange operands,
-    llvm::function_ref<Value(OpBuilder &, Location, ValueRange)> body) {
+    llvm::function_ref<Value(OpBuilder &, Location, ValueRange)> body,
+    llvm::function_ref<Value(int64_t)> dynamicSize) {
   int64_t rank = resultType.getRank();
   SmallVector<AffineMap> maps;
   SmallVector<Value> inputs;
@@ -79,8 +127,10 @@ Value smelt::detail::buildBroadcastElementwise(
     maps.push_back(AffineMap::get(rank, 0, exprs, b.getContext()));
   }
   maps.push_back(b.getMultiDimIdentityMap(rank));
-  Value init = tensor::EmptyOp::create(b, loc, resultType.getShape(),
-                                       resultType.getElementType());
+  Value init = emptyTensor(b, loc, resultType, [&](int64_t d) {
+    return dynamicSize ? dynamicSize(d)
+                       : broadcastSize(b, loc, operands, rank, d);
+  });
   SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::parallel);
   auto generic = linalg::GenericOp::create(
@@ -108,7 +158,24 @@ Value smelt::detail::reshapeToStatic(OpBuilder &b, Location loc, Value value,
       if (auto groups = getReassociationIndicesForCollapse(type.getShape(),
                                                            source.getShape()))
         return tensor::ExpandShapeOp::create(b, loc, type, value, *groups);
+  } else if (source.getRank() != type.getRank()) {
+    // Dynamic dimensions: a collapse or expansion whose groups hold at most
+    // one of them each (its size then follows from the group's).
+    auto groups = getReassociationIndicesForReshape(source, type);
+    RankedTensorType wide = source.getRank() > type.getRank() ? source : type;
+    bool oneDynamicEach =
+        groups && llvm::all_of(*groups, [&](const ReassociationIndices &g) {
+          return llvm::count_if(g, [&](int64_t d) {
+                   return wide.isDynamicDim(d);
+                 }) <= 1;
+        });
+    if (oneDynamicEach && source.getRank() > type.getRank())
+      return tensor::CollapseShapeOp::create(b, loc, type, value, *groups);
+    if (oneDynamicEach)
+      return tensor::ExpandShapeOp::create(b, loc, type, value, *groups);
   }
+  if (!type.hasStaticShape())
+    return Value();
   SmallVector<int64_t> dims(type.getShape());
   auto shapeType = RankedTensorType::get({static_cast<int64_t>(dims.size())},
                                          b.getI64Type());
@@ -196,11 +263,17 @@ Value smelt::detail::reduce(
     llvm::function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
   auto type = cast<RankedTensorType>(input.getType());
   int64_t rank = type.getRank();
-  SmallVector<int64_t> shape;
+  SmallVector<int64_t> shape, kept;
   for (int64_t d = 0; d < rank; ++d)
-    if (!llvm::is_contained(axes, d))
+    if (!llvm::is_contained(axes, d)) {
       shape.push_back(type.getDimSize(d));
-  Value empty = tensor::EmptyOp::create(b, loc, shape, init.getType());
+      kept.push_back(d);
+    }
+  Value empty = emptyTensor(
+      b, loc, RankedTensorType::get(shape, init.getType()),
+      [&](int64_t d) -> Value {
+        return tensor::DimOp::create(b, loc, input, kept[d]);
+      });
   Value filled = linalg::FillOp::create(b, loc, init, empty).getResult(0);
   SmallVector<utils::IteratorType> iterators;
   for (int64_t d = 0; d < rank; ++d)

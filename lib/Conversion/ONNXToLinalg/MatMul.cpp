@@ -24,9 +24,10 @@ using namespace smelt::detail;
 
 namespace {
 
-Value zeroFilled(OpBuilder &b, Location loc, RankedTensorType type) {
-  Value init = tensor::EmptyOp::create(b, loc, type.getShape(),
-                                       type.getElementType());
+/// A zero tensor of `type`; `size(d)` gives its dynamic dimensions.
+Value zeroFilled(OpBuilder &b, Location loc, RankedTensorType type,
+                 llvm::function_ref<Value(int64_t)> size) {
+  Value init = emptyTensor(b, loc, type, size);
   Value zero = createScalarConstant(b, loc, type.getElementType(), 0.0);
   return linalg::FillOp::create(b, loc, zero, init).getResult(0);
 }
@@ -101,7 +102,29 @@ Value smelt::detail::buildMatMul(OpBuilder &b, Location loc, Value lhs,
                                  bool isUnsigned, bool named) {
   auto lhsType = cast<RankedTensorType>(lhs.getType());
   auto rhsType = cast<RankedTensorType>(rhs.getType());
-  Value init = zeroFilled(b, loc, resultType);
+  // Rows from the lhs, columns from the rhs, batch dimensions broadcast
+  // from the two operands' batch parts.
+  int64_t rank = resultType.getRank();
+  bool lhsRows = lhsType.getRank() >= 2, rhsColumns = rhsType.getRank() >= 2;
+  Value init = zeroFilled(b, loc, resultType, [&](int64_t d) -> Value {
+    if (rhsColumns && d == rank - 1)
+      return tensor::DimOp::create(b, loc, rhs, rhsType.getRank() - 1);
+    if (lhsRows && d == rank - (rhsColumns ? 2 : 1))
+      return tensor::DimOp::create(b, loc, lhs, lhsType.getRank() - 2);
+    int64_t batchRank = rank - (lhsRows ? 1 : 0) - (rhsColumns ? 1 : 0);
+    Value dynamic;
+    for (auto [v, t, matrix] : {std::tuple(lhs, lhsType, lhsRows ? 2 : 1),
+                                std::tuple(rhs, rhsType, rhsColumns ? 2 : 1)}) {
+      int64_t at = d - (batchRank - (t.getRank() - matrix));
+      if (at < 0)
+        continue;
+      if (!t.isDynamicDim(at) && t.getDimSize(at) != 1)
+        return arith::ConstantIndexOp::create(b, loc, t.getDimSize(at));
+      if (t.isDynamicDim(at) && !dynamic)
+        dynamic = tensor::DimOp::create(b, loc, v, at);
+    }
+    return dynamic ? dynamic : arith::ConstantIndexOp::create(b, loc, 1);
+  });
   if (lhsType.getRank() == 2 && rhsType.getRank() == 2)
     return contract2D(b, loc, lhs, rhs, init, isUnsigned, named);
   // One batch dimension, the same in both (no broadcasting).
@@ -173,12 +196,11 @@ struct MatMulLowering : OpConversionPattern<smelt::onnx::MatMulOp> {
   matchAndRewrite(smelt::onnx::MatMulOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     RankedTensorType resultType =
-        getStaticTensorType(*getTypeConverter(), op.getY().getType());
+        getRankedTensorType(*getTypeConverter(), op.getY().getType());
     auto lhsType = dyn_cast<RankedTensorType>(adaptor.getA().getType());
     auto rhsType = dyn_cast<RankedTensorType>(adaptor.getB().getType());
-    if (!resultType || !lhsType || !rhsType || !lhsType.hasStaticShape() ||
-        !rhsType.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    if (!resultType || !lhsType || !rhsType)
+      return rewriter.notifyMatchFailure(op, "needs ranked shapes");
     if (!innerDimensionsAgree(lhsType, rhsType))
       return rewriter.notifyMatchFailure(op, "the inner dimensions differ");
     rewriter.replaceOp(op, buildMatMul(rewriter, op.getLoc(), adaptor.getA(),
@@ -200,17 +222,21 @@ struct GemmLowering : OpConversionPattern<smelt::onnx::GemmOp> {
                   ConversionPatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     RankedTensorType resultType =
-        getStaticTensorType(*getTypeConverter(), op.getY().getType());
+        getRankedTensorType(*getTypeConverter(), op.getY().getType());
     if (!resultType || !isa<FloatType>(resultType.getElementType()))
-      return rewriter.notifyMatchFailure(op, "needs a static float result");
+      return rewriter.notifyMatchFailure(op, "needs a ranked float result");
     Type element = resultType.getElementType();
     // A transposed operand would make the inner loop stride across rows;
     // transposing it first keeps every loop contiguous.
     auto transposed = [&](Value v) -> Value {
       auto type = cast<RankedTensorType>(v.getType());
-      Value init = tensor::EmptyOp::create(
-          rewriter, loc, {type.getDimSize(1), type.getDimSize(0)},
-          type.getElementType());
+      Value init = emptyTensor(
+          rewriter, loc,
+          RankedTensorType::get({type.getDimSize(1), type.getDimSize(0)},
+                                type.getElementType()),
+          [&](int64_t d) -> Value {
+            return tensor::DimOp::create(rewriter, loc, v, 1 - d);
+          });
       return linalg::TransposeOp::create(rewriter, loc, v, init,
                                          ArrayRef<int64_t>{1, 0})
           .getResult()[0];
@@ -220,6 +246,10 @@ struct GemmLowering : OpConversionPattern<smelt::onnx::GemmOp> {
         op.getTransB() != 0 ? transposed(adaptor.getB()) : adaptor.getB();
     float alpha = op.getAlpha().convertToFloat();
     float beta = op.getBeta().convertToFloat();
+    // Rows from A', columns from B'.
+    auto productSize = [&](int64_t d) -> Value {
+      return tensor::DimOp::create(rewriter, loc, d == 0 ? a : bMatrix, d);
+    };
     Value c = adaptor.getC();
     auto cType = c ? dyn_cast<RankedTensorType>(c.getType()) : nullptr;
     if (alpha == 1.0f && cType && cType.hasStaticShape() && beta != 0.0f) {
@@ -232,13 +262,16 @@ struct GemmLowering : OpConversionPattern<smelt::onnx::GemmOp> {
               return args[0];
             return arith::MulFOp::create(
                 b, l, createScalarConstant(b, l, element, beta), args[0]);
-          });
+          },
+          productSize);
       rewriter.replaceOp(op, contract2D(rewriter, loc, a, bMatrix, init,
                                         false, namedOps));
       return success();
     }
     Value product = contract2D(rewriter, loc, a, bMatrix,
-                               zeroFilled(rewriter, loc, resultType), false,
+                               zeroFilled(rewriter, loc, resultType,
+                                          productSize),
+                               false,
                                namedOps);
     if (alpha == 1.0f && (!c || beta == 0.0f)) {
       rewriter.replaceOp(op, product);
@@ -347,7 +380,7 @@ struct EinsumLowering : OpConversionPattern<smelt::onnx::EinsumOp> {
     Location loc = op.getLoc();
     Type element = resultType.getElementType();
     bool isFloat = isa<FloatType>(element);
-    Value init = zeroFilled(rewriter, loc, resultType);
+    Value init = zeroFilled(rewriter, loc, resultType, nullptr);
     Value result =
         linalg::GenericOp::create(
             rewriter, loc, TypeRange{resultType}, inputs, ValueRange{init},

@@ -101,7 +101,30 @@ smelt::convertONNXToLinalg(Operation *root,
   target.addLegalOp<ModuleOp, UnrealizedConversionCastOp>();
 
   // A full conversion reports the first op it cannot legalize, with its
-  // location (the ONNX node's name).
+  // location (the ONNX node's name). Where that op has dimensions known only
+  // at run time, a note says how to fix them.
+  llvm::DenseSet<Location> dynamicOps;
+  root->walk([&](Operation *op) {
+    if (!isa<smelt::onnx::ONNXDialect>(op->getDialect()))
+      return;
+    auto dynamic = [](Type t) {
+      auto shaped = dyn_cast<ShapedType>(t);
+      return shaped && shaped.hasRank() && !shaped.hasStaticShape();
+    };
+    if (llvm::any_of(op->getOperandTypes(), dynamic) ||
+        llvm::any_of(op->getResultTypes(), dynamic))
+      dynamicOps.insert(op->getLoc());
+  });
+  ScopedDiagnosticHandler notes(context, [&](Diagnostic &diag) {
+    if (diag.getSeverity() == DiagnosticSeverity::Error &&
+        dynamicOps.contains(diag.getLocation()) &&
+        StringRef(diag.str()).starts_with("failed to legalize"))
+      diag.attachNote()
+          << "this op has dimensions known only at run time, which its "
+             "lowering does not take yet: fix them with smeltc "
+             "--input-shape=NAME:DIMxDIM... (input_shapes= in Python)";
+    return failure();
+  });
   return applyFullConversion(root, target, std::move(patterns));
 }
 

@@ -50,7 +50,9 @@ Value poolWindows(OpBuilder &b, Location loc, Value x, const Window &w,
   Value window = tensor::EmptyOp::create(b, loc, w.kernel, element);
   Value start = isMax ? lowestValue(b, loc, element, isUnsigned)
                       : createScalarConstant(b, loc, element, 0.0);
-  Value empty = tensor::EmptyOp::create(b, loc, resultType.getShape(), element);
+  Value empty = emptyTensor(b, loc, resultType, [&](int64_t d) -> Value {
+    return tensor::DimOp::create(b, loc, x, d);
+  });
   Value init = linalg::FillOp::create(b, loc, start, empty).getResult(0);
   if (named && isa<FloatType>(element) && spatial == 1)
     return isMax ? createWindowOp<linalg::PoolingNcwMaxOp>(b, loc, x, window,
@@ -91,10 +93,10 @@ struct MaxPoolLowering : OpConversionPattern<smelt::onnx::MaxPoolOp> {
       return rewriter.notifyMatchFailure(op, "Indices output not supported");
     auto inputType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
     RankedTensorType resultType =
-        getStaticTensorType(*getTypeConverter(), op.getY().getType());
-    if (!inputType || !inputType.hasStaticShape() || !resultType ||
-        inputType.getRank() < 3)
-      return rewriter.notifyMatchFailure(op, "needs static shapes");
+        getRankedTensorType(*getTypeConverter(), op.getY().getType());
+    if (!isStaticPastBatch(inputType) || !isStaticPastBatch(resultType))
+      return rewriter.notifyMatchFailure(op,
+                                         "needs static shapes past the batch");
     Window w;
     w.kernel = intsOf(op.getKernelShapeAttr(), 0, 1);
     if (failed(computeWindow(op, inputType, resultType, w)))
@@ -123,11 +125,11 @@ struct AveragePoolLowering : OpConversionPattern<smelt::onnx::AveragePoolOp> {
                   ConversionPatternRewriter &rewriter) const override {
     auto inputType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
     RankedTensorType resultType =
-        getStaticTensorType(*getTypeConverter(), op.getY().getType());
-    if (!inputType || !inputType.hasStaticShape() || !resultType ||
-        inputType.getRank() < 3 ||
+        getRankedTensorType(*getTypeConverter(), op.getY().getType());
+    if (!isStaticPastBatch(inputType) || !isStaticPastBatch(resultType) ||
         !isa<FloatType>(inputType.getElementType()))
-      return rewriter.notifyMatchFailure(op, "needs static float shapes");
+      return rewriter.notifyMatchFailure(
+          op, "needs float shapes static past the batch");
     Window w;
     w.kernel = intsOf(op.getKernelShapeAttr(), 0, 1);
     if (failed(computeWindow(op, inputType, resultType, w)))
@@ -156,9 +158,7 @@ struct AveragePoolLowering : OpConversionPattern<smelt::onnx::AveragePoolOp> {
     }
     Value ones = linalg::FillOp::create(
                      rewriter, loc, one,
-                     Value(tensor::EmptyOp::create(rewriter, loc,
-                                                   inputType.getShape(),
-                                                   element)))
+                     emptyLike(rewriter, loc, inputType, adaptor.getX()))
                      .getResult(0);
     bool includePad = op.getCountIncludePad() != 0;
     Value mask = padSpatial(rewriter, loc, ones, declaredBegin, declaredEnd,
@@ -188,11 +188,13 @@ struct GlobalPoolLowering : OpConversionPattern<OpTy> {
                   ConversionPatternRewriter &rewriter) const override {
     auto inputType = dyn_cast<RankedTensorType>(adaptor.getX().getType());
     RankedTensorType resultType =
-        getStaticTensorType(*this->getTypeConverter(), op.getY().getType());
-    if (!inputType || !inputType.hasStaticShape() || !resultType ||
-        inputType.getRank() < 3 ||
+        getRankedTensorType(*this->getTypeConverter(), op.getY().getType());
+    if (!inputType || !resultType || inputType.getRank() < 3 ||
+        llvm::any_of(inputType.getShape().drop_front(2),
+                     ShapedType::isDynamic) ||
         !isa<FloatType>(inputType.getElementType()))
-      return rewriter.notifyMatchFailure(op, "needs static float shapes");
+      return rewriter.notifyMatchFailure(
+          op, "needs float shapes with static spatial dimensions");
     Location loc = op.getLoc();
     Type element = inputType.getElementType();
     SmallVector<int64_t> axes;

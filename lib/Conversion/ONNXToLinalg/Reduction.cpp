@@ -32,8 +32,7 @@ Value combineWithReduced(
     llvm::function_ref<Value(OpBuilder &, Location, Value, Value)> fn) {
   auto type = cast<RankedTensorType>(full.getType());
   int64_t rank = type.getRank();
-  Value empty = tensor::EmptyOp::create(b, loc, type.getShape(),
-                                        type.getElementType());
+  Value empty = emptyLike(b, loc, type, full);
   SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank),
                                  reducedMap(rank, axes, b.getContext()),
                                  b.getMultiDimIdentityMap(rank)};
@@ -90,9 +89,8 @@ struct SoftmaxLowering : OpConversionPattern<OpTy> {
                   ConversionPatternRewriter &rewriter) const override {
     Value input = adaptor.getInput();
     auto type = dyn_cast<RankedTensorType>(input.getType());
-    if (!type || !type.hasStaticShape() ||
-        !isa<FloatType>(type.getElementType()))
-      return rewriter.notifyMatchFailure(op, "needs a static float input");
+    if (!type || !isa<FloatType>(type.getElementType()))
+      return rewriter.notifyMatchFailure(op, "needs a ranked float input");
     int64_t rank = type.getRank();
     int64_t axis = op.getAxis();
     if (axis < 0)
@@ -121,9 +119,9 @@ public:
     Value input = operands[0];
     auto type = dyn_cast<RankedTensorType>(input.getType());
     RankedTensorType resultType =
-        getStaticTensorType(*getTypeConverter(), op->getResult(0).getType());
-    if (!type || !type.hasStaticShape() || !resultType)
-      return rewriter.notifyMatchFailure(op, "needs static shapes");
+        getRankedTensorType(*getTypeConverter(), op->getResult(0).getType());
+    if (!type || !resultType)
+      return rewriter.notifyMatchFailure(op, "needs ranked shapes");
     int64_t rank = type.getRank();
     Type element = type.getElementType();
     bool isFloat = isa<FloatType>(element);
@@ -238,19 +236,37 @@ public:
     Value reduced = reduce(rewriter, loc, input, axes, init, combine);
 
     // Finish the mean, norm and logarithms elementwise.
-    int64_t count = 1;
-    for (int64_t a : axes)
-      count *= type.getDimSize(a);
     if (kind == ReduceKind::Mean || kind == ReduceKind::L2 ||
         kind == ReduceKind::LogSum || kind == ReduceKind::LogSumExp) {
+      // The element count: a constant, or read at run time where a reduced
+      // dimension is dynamic.
+      int64_t staticCount = 1;
+      Value count;
+      for (int64_t a : axes) {
+        if (!type.isDynamicDim(a)) {
+          staticCount *= type.getDimSize(a);
+          continue;
+        }
+        Value size = tensor::DimOp::create(rewriter, loc, input, a);
+        count = count ? arith::MulIOp::create(rewriter, loc, count, size)
+                      : size;
+      }
+      Value known = createScalarConstant(rewriter, loc, element, staticCount);
+      if (count) {
+        count = arith::IndexCastOp::create(rewriter, loc,
+                                           rewriter.getI64Type(), count);
+        count = arith::SIToFPOp::create(rewriter, loc, element, count);
+        count = arith::MulFOp::create(rewriter, loc, count, known);
+      } else {
+        count = known;
+      }
       auto reducedType = cast<RankedTensorType>(reduced.getType());
       reduced = buildBroadcastElementwise(
           rewriter, loc, reducedType, ValueRange{reduced},
           [&](OpBuilder &b, Location l, ValueRange args) -> Value {
             Value v = args[0];
             if (kind == ReduceKind::Mean)
-              return arith::DivFOp::create(
-                  b, l, v, createScalarConstant(b, l, element, count));
+              return arith::DivFOp::create(b, l, v, count);
             if (kind == ReduceKind::L2)
               return math::SqrtOp::create(b, l, v);
             return math::LogOp::create(b, l, v);

@@ -14,6 +14,7 @@
 #include "ONNX/ONNXDialect.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/BuiltinDialect.h"
@@ -89,17 +90,21 @@ public:
   matchAndRewrite(Operation *op, ArrayRef<Value> operands,
                   ConversionPatternRewriter &rewriter) const override {
     RankedTensorType resultType =
-        getStaticTensorType(*getTypeConverter(), op->getResult(0).getType());
+        getRankedTensorType(*getTypeConverter(), op->getResult(0).getType());
     auto inputType = dyn_cast<RankedTensorType>(operands[0].getType());
-    if (!resultType || !inputType || !inputType.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "needs static shapes");
+    if (!resultType || !inputType)
+      return rewriter.notifyMatchFailure(op, "needs ranked shapes");
     Location loc = op->getLoc();
     if (inputType == resultType) {
       rewriter.replaceOp(op, operands[0]);
       return success();
     }
-    rewriter.replaceOp(op, reshapeToStatic(rewriter, loc, operands[0],
-                                           resultType));
+    Value reshaped = reshapeToStatic(rewriter, loc, operands[0], resultType);
+    if (!reshaped)
+      return rewriter.notifyMatchFailure(
+          op, "a dynamic reshape that is not a collapse or expansion of "
+              "dimensions");
+    rewriter.replaceOp(op, reshaped);
     return success();
   }
 };
@@ -110,10 +115,10 @@ struct TransposeLowering : OpConversionPattern<smelt::onnx::TransposeOp> {
   matchAndRewrite(smelt::onnx::TransposeOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     RankedTensorType resultType =
-        getStaticTensorType(*getTypeConverter(), op.getTransposed().getType());
+        getRankedTensorType(*getTypeConverter(), op.getTransposed().getType());
     auto inputType = dyn_cast<RankedTensorType>(adaptor.getData().getType());
     if (!resultType || !inputType)
-      return rewriter.notifyMatchFailure(op, "needs static shapes");
+      return rewriter.notifyMatchFailure(op, "needs ranked shapes");
     SmallVector<int64_t> perm;
     if (auto permAttr = op.getPermAttr()) {
       for (Attribute a : permAttr)
@@ -122,9 +127,11 @@ struct TransposeLowering : OpConversionPattern<smelt::onnx::TransposeOp> {
       for (int64_t i = inputType.getRank() - 1; i >= 0; --i)
         perm.push_back(i);
     }
-    Value init = tensor::EmptyOp::create(rewriter, op.getLoc(),
-                                         resultType.getShape(),
-                                         resultType.getElementType());
+    Value init =
+        emptyTensor(rewriter, op.getLoc(), resultType, [&](int64_t d) -> Value {
+          return tensor::DimOp::create(rewriter, op.getLoc(),
+                                       adaptor.getData(), perm[d]);
+        });
     rewriter.replaceOp(op, linalg::TransposeOp::create(
                                rewriter, op.getLoc(), adaptor.getData(), init,
                                perm)
@@ -139,29 +146,50 @@ struct ConcatLowering : OpConversionPattern<smelt::onnx::ConcatOp> {
   matchAndRewrite(smelt::onnx::ConcatOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     RankedTensorType resultType =
-        getStaticTensorType(*getTypeConverter(), op.getConcatResult().getType());
+        getRankedTensorType(*getTypeConverter(), op.getConcatResult().getType());
     if (!resultType)
-      return rewriter.notifyMatchFailure(op, "needs static shapes");
+      return rewriter.notifyMatchFailure(op, "needs ranked shapes");
     int64_t rank = resultType.getRank();
     int64_t axis = op.getAxis();
     if (axis < 0)
       axis += rank;
+    for (Value input : adaptor.getInputs())
+      if (!isa<RankedTensorType>(input.getType()))
+        return rewriter.notifyMatchFailure(op, "needs ranked shapes");
     Location loc = op.getLoc();
-    Value result = tensor::EmptyOp::create(rewriter, loc, resultType.getShape(),
-                                           resultType.getElementType());
-    int64_t offset = 0;
+    // Each input goes at the sum of the sizes before it along the axis: a
+    // constant while they are static.
+    SmallVector<OpFoldResult> offsets = {rewriter.getIndexAttr(0)};
     for (Value input : adaptor.getInputs()) {
-      auto type = dyn_cast<RankedTensorType>(input.getType());
-      if (!type || !type.hasStaticShape())
-        return rewriter.notifyMatchFailure(op, "needs static shapes");
-      SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0));
-      offsets[axis] = rewriter.getIndexAttr(offset);
-      SmallVector<OpFoldResult> sizes, strides(rank, rewriter.getIndexAttr(1));
-      for (int64_t d : type.getShape())
-        sizes.push_back(rewriter.getIndexAttr(d));
-      result = tensor::InsertSliceOp::create(rewriter, loc, input, result,
-                                             offsets, sizes, strides);
-      offset += type.getDimSize(axis);
+      OpFoldResult size = tensor::getMixedSize(rewriter, loc, input, axis);
+      std::optional<int64_t> before = getConstantIntValue(offsets.back());
+      std::optional<int64_t> added = getConstantIntValue(size);
+      if (before && added) {
+        offsets.push_back(rewriter.getIndexAttr(*before + *added));
+        continue;
+      }
+      offsets.push_back(
+          arith::AddIOp::create(
+              rewriter, loc,
+              getValueOrCreateConstantIndexOp(rewriter, loc, offsets.back()),
+              getValueOrCreateConstantIndexOp(rewriter, loc, size))
+              .getResult());
+    }
+    Value first = adaptor.getInputs().front();
+    Value result =
+        emptyTensor(rewriter, loc, resultType, [&](int64_t d) -> Value {
+          if (d == axis)
+            return getValueOrCreateConstantIndexOp(rewriter, loc,
+                                                   offsets.back());
+          return tensor::DimOp::create(rewriter, loc, first, d);
+        });
+    for (auto [i, input] : llvm::enumerate(adaptor.getInputs())) {
+      SmallVector<OpFoldResult> at(rank, rewriter.getIndexAttr(0));
+      at[axis] = offsets[i];
+      SmallVector<OpFoldResult> strides(rank, rewriter.getIndexAttr(1));
+      result = tensor::InsertSliceOp::create(
+          rewriter, loc, input, result, at,
+          tensor::getMixedSizes(rewriter, loc, input), strides);
     }
     rewriter.replaceOp(op, result);
     return success();

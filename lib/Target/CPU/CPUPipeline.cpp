@@ -39,6 +39,8 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
   // The target-neutral conversion, with the CPU's int8 layouts.
   pm.addPass(createCPUConvertONNXToLinalgPass());
   pm.addPass(createCanonicalizerPass());
+  // Outputs of dynamic shape: a function that sizes them from the inputs.
+  pm.addPass(createCPUEmitShapeFunctionPass());
   // Convolutions on small maps vectorize along their channels instead.
   CPUChooseVectorDimPassOptions vectorDim;
   vectorDim.vectorBits = getCPUVectorBits(options);
@@ -62,6 +64,11 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
   outParams.modifyPublicFunctions = true;
   outParams.hoistStaticAllocs = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  // Dynamic dimensions become loops around ops of static shape, which the
+  // kernels below take.
+  CPUTileDynamicDimsPassOptions tileDynamic;
+  tileDynamic.explain = options.explainKernels;
+  pm.addNestedPass<func::FuncOp>(createCPUTileDynamicDimsPass(tileDynamic));
   // Before the memory plan: a contraction with an epilogue runs where the
   // epilogue was, and the plan must see its inputs live until then.
   CPUVectorizeContractionsPassOptions vectorize;

@@ -1,8 +1,8 @@
 //===- EmitEntryPoint.cpp - smelt-cpu-emit-entry-point ---------------------===//
 //
-// The runtime passes plain data pointers; this builds the memref descriptors
-// the compiled function expects, so the runtime needs no knowledge of MLIR's
-// calling convention.
+// The runtime passes plain data pointers and shapes; this builds the memref
+// descriptors the compiled functions expect, so the runtime needs no
+// knowledge of MLIR's calling convention.
 //
 //===----------------------------------------------------------------------===//
 
@@ -14,7 +14,6 @@
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/IR/Builders.h"
-#include "llvm/ADT/StringExtras.h"
 
 namespace smelt {
 #define GEN_PASS_DEF_CPUEMITENTRYPOINTPASS
@@ -25,27 +24,73 @@ using namespace mlir;
 
 namespace {
 
-/// The shapes of the signature's tensors, inputs then outputs.
-SmallVector<SmallVector<int64_t>> parseShapes(StringRef signature) {
-  SmallVector<SmallVector<int64_t>> shapes;
-  SmallVector<StringRef> lines;
-  signature.split(lines, '\n', -1, /*KeepEmpty=*/false);
-  for (StringRef line : lines) {
-    SmallVector<StringRef> fields;
-    line.split(fields, '\t');
-    SmallVector<int64_t> dims;
-    if (fields.size() == 4 && !fields[3].empty()) {
-      SmallVector<StringRef> parts;
-      fields[3].split(parts, ',');
-      for (StringRef p : parts) {
-        int64_t d = 0;
-        p.getAsInteger(10, d);
-        dims.push_back(d);
-      }
+/// Builds, at `b`, a memref descriptor on the stack for each of `tensors`:
+/// data pointer `data(i)`, the static dimensions as constants, the dynamic
+/// ones loaded from `dims` (every tensor's shape after the last, in order),
+/// row-major strides.
+SmallVector<Value> buildDescriptors(OpBuilder &b, Location loc,
+                                    ArrayRef<smelt::SignatureTensor> tensors,
+                                    Value dims,
+                                    llvm::function_ref<Value(unsigned)> data) {
+  MLIRContext *ctx = b.getContext();
+  auto ptrType = LLVM::LLVMPointerType::get(ctx);
+  auto i64 = IntegerType::get(ctx, 64);
+  Value one = LLVM::ConstantOp::create(b, loc, i64, 1);
+  SmallVector<Value> descriptors;
+  int64_t offset = 0;
+  for (auto [index, tensor] : llvm::enumerate(tensors)) {
+    int64_t rank = tensor.shape.size();
+    SmallVector<Type> fields = {ptrType, ptrType, i64};
+    if (rank > 0) {
+      fields.push_back(LLVM::LLVMArrayType::get(i64, rank));
+      fields.push_back(LLVM::LLVMArrayType::get(i64, rank));
     }
-    shapes.push_back(dims);
+    auto descType = LLVM::LLVMStructType::getLiteral(ctx, fields);
+    Value pointer = data(index);
+    Value desc = LLVM::UndefOp::create(b, loc, descType);
+    desc = LLVM::InsertValueOp::create(b, loc, desc, pointer,
+                                       ArrayRef<int64_t>{0});
+    desc = LLVM::InsertValueOp::create(b, loc, desc, pointer,
+                                       ArrayRef<int64_t>{1});
+    desc = LLVM::InsertValueOp::create(
+        b, loc, desc, LLVM::ConstantOp::create(b, loc, i64, 0),
+        ArrayRef<int64_t>{2});
+    // The stride is a constant until a dynamic dimension is passed.
+    int64_t staticStride = 1;
+    Value stride;
+    for (int64_t d = rank - 1; d >= 0; --d) {
+      Value size;
+      if (ShapedType::isDynamic(tensor.shape[d])) {
+        Value slot = LLVM::GEPOp::create(
+            b, loc, ptrType, i64, dims,
+            ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(offset + d)});
+        size = LLVM::LoadOp::create(b, loc, i64, slot);
+      } else {
+        size = LLVM::ConstantOp::create(b, loc, i64, tensor.shape[d]);
+      }
+      desc = LLVM::InsertValueOp::create(b, loc, desc, size,
+                                         ArrayRef<int64_t>{3, d});
+      desc = LLVM::InsertValueOp::create(
+          b, loc, desc,
+          stride ? stride
+                 : Value(LLVM::ConstantOp::create(b, loc, i64, staticStride)),
+          ArrayRef<int64_t>{4, d});
+      if (d == 0)
+        break;
+      if (!stride && !ShapedType::isDynamic(tensor.shape[d])) {
+        staticStride *= tensor.shape[d];
+        continue;
+      }
+      if (!stride)
+        stride = LLVM::ConstantOp::create(b, loc, i64, staticStride);
+      stride = LLVM::MulOp::create(b, loc, stride, size);
+    }
+    offset += rank;
+    Value storage = LLVM::AllocaOp::create(b, loc, ptrType, descType, one);
+    LLVM::StoreOp::create(b, loc, desc, storage);
+    descriptors.push_back(storage);
   }
-  return shapes;
+  return descriptors;
 }
 
 struct CPUEmitEntryPointPass
@@ -64,9 +109,10 @@ struct CPUEmitEntryPointPass
                          << " (run smelt-cpu-record-signature first)";
       return signalPassFailure();
     }
-    SmallVector<SmallVector<int64_t>> shapes = parseShapes(signature);
-    if (shapes.size() != ciface.getNumArguments()) {
-      module.emitError() << "the signature lists " << shapes.size()
+    SmallVector<smelt::SignatureTensor> tensors =
+        smelt::parseSignature(signature.getValue());
+    if (tensors.size() != ciface.getNumArguments()) {
+      module.emitError() << "the signature lists " << tensors.size()
                          << " tensors but @" << cifaceName << " takes "
                          << ciface.getNumArguments() << " arguments";
       return signalPassFailure();
@@ -76,55 +122,66 @@ struct CPUEmitEntryPointPass
     b.setInsertionPointToEnd(module.getBody());
     Location loc = module.getLoc();
     auto ptrType = LLVM::LLVMPointerType::get(ctx);
-    auto i64 = IntegerType::get(ctx, 64);
+    auto voidType = LLVM::LLVMVoidType::get(ctx);
 
     // const char smelt_model_signature[] = "...";
     smelt::exportString(b, loc, "smelt_model_signature", signature.getValue());
 
-    // void smelt_run(void **buffers)
-    auto runType = LLVM::LLVMFunctionType::get(LLVM::LLVMVoidType::get(ctx),
-                                               {ptrType});
-    auto run = LLVM::LLVMFuncOp::create(b, loc, "smelt_run", runType);
-    Block *entry = run.addEntryBlock(b);
-    b.setInsertionPointToStart(entry);
-    Value buffers = entry->getArgument(0);
-    Value one = LLVM::ConstantOp::create(b, loc, i64, 1);
-    SmallVector<Value> descriptors;
-    for (auto [index, shape] : llvm::enumerate(shapes)) {
-      int64_t rank = shape.size();
-      SmallVector<Type> fields = {ptrType, ptrType, i64};
-      if (rank > 0) {
-        fields.push_back(LLVM::LLVMArrayType::get(i64, rank));
-        fields.push_back(LLVM::LLVMArrayType::get(i64, rank));
-      }
-      auto descType = LLVM::LLVMStructType::getLiteral(ctx, fields);
-      Value slot = LLVM::GEPOp::create(
-          b, loc, ptrType, ptrType, buffers,
-          ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(index)});
-      Value data = LLVM::LoadOp::create(b, loc, ptrType, slot);
-      Value desc = LLVM::UndefOp::create(b, loc, descType);
-      desc = LLVM::InsertValueOp::create(b, loc, desc, data,
-                                         ArrayRef<int64_t>{0});
-      desc = LLVM::InsertValueOp::create(b, loc, desc, data,
-                                         ArrayRef<int64_t>{1});
-      desc = LLVM::InsertValueOp::create(
-          b, loc, desc, LLVM::ConstantOp::create(b, loc, i64, 0),
-          ArrayRef<int64_t>{2});
-      int64_t stride = 1;
-      for (int64_t d = rank - 1; d >= 0; --d) {
-        desc = LLVM::InsertValueOp::create(
-            b, loc, desc, LLVM::ConstantOp::create(b, loc, i64, shape[d]),
-            ArrayRef<int64_t>{3, d});
-        desc = LLVM::InsertValueOp::create(
-            b, loc, desc, LLVM::ConstantOp::create(b, loc, i64, stride),
-            ArrayRef<int64_t>{4, d});
-        stride *= shape[d];
-      }
-      Value storage = LLVM::AllocaOp::create(b, loc, ptrType, descType, one);
-      LLVM::StoreOp::create(b, loc, desc, storage);
-      descriptors.push_back(storage);
+    // void smelt_run(void **buffers, const int64_t *dims)
+    auto run = LLVM::LLVMFuncOp::create(
+        b, loc, "smelt_run",
+        LLVM::LLVMFunctionType::get(voidType, {ptrType, ptrType}));
+    {
+      OpBuilder::InsertionGuard guard(b);
+      Block *entry = run.addEntryBlock(b);
+      b.setInsertionPointToStart(entry);
+      Value buffers = entry->getArgument(0);
+      SmallVector<Value> descriptors = buildDescriptors(
+          b, loc, tensors, entry->getArgument(1), [&](unsigned i) -> Value {
+            Value slot = LLVM::GEPOp::create(
+                b, loc, ptrType, ptrType, buffers,
+                ArrayRef<LLVM::GEPArg>{static_cast<int32_t>(i)});
+            return LLVM::LoadOp::create(b, loc, ptrType, slot);
+          });
+      LLVM::CallOp::create(b, loc, ciface, descriptors);
+      LLVM::ReturnOp::create(b, loc, ValueRange{});
     }
-    LLVM::CallOp::create(b, loc, ciface, descriptors);
+
+    // void smelt_output_shapes(const int64_t *dims, int64_t *out): the
+    // inputs' shapes in, the outputs' dynamic dimensions out. The inputs'
+    // descriptors carry sizes only: the shape function reads no data.
+    auto shapes = module.lookupSymbol<LLVM::LLVMFuncOp>(
+        ("_mlir_ciface_" + smelt::kShapeFunctionName).str());
+    if (!shapes)
+      return;
+    SmallVector<smelt::SignatureTensor> inputs;
+    smelt::SignatureTensor out;
+    out.shape = {0};
+    for (const smelt::SignatureTensor &tensor : tensors) {
+      if (tensor.isInput)
+        inputs.push_back(tensor);
+      else
+        out.shape[0] += llvm::count(tensor.shape, ShapedType::kDynamic);
+    }
+    if (shapes.getNumArguments() != inputs.size() + 1) {
+      module.emitError() << "@" << smelt::kShapeFunctionName << " takes "
+                         << shapes.getNumArguments() << " arguments; the "
+                         << "signature has " << inputs.size() << " inputs";
+      return signalPassFailure();
+    }
+    auto outputShapes = LLVM::LLVMFuncOp::create(
+        b, loc, "smelt_output_shapes",
+        LLVM::LLVMFunctionType::get(voidType, {ptrType, ptrType}));
+    Block *entry = outputShapes.addEntryBlock(b);
+    b.setInsertionPointToStart(entry);
+    Value null = LLVM::ZeroOp::create(b, loc, ptrType);
+    SmallVector<Value> descriptors = buildDescriptors(
+        b, loc, inputs, entry->getArgument(0), [&](unsigned) { return null; });
+    descriptors.push_back(
+        buildDescriptors(b, loc, out, null, [&](unsigned) {
+          return entry->getArgument(1);
+        }).front());
+    LLVM::CallOp::create(b, loc, shapes, descriptors);
     LLVM::ReturnOp::create(b, loc, ValueRange{});
   }
 };

@@ -79,6 +79,49 @@ inline llvm::ArrayRef<char> constantBytes(mlir::Attribute value) {
   return {};
 }
 
+/// One tensor of a recorded signature (smelt-cpu-record-signature): its
+/// kind ("input" or "output"), name, runtime element type and shape, with
+/// mlir::ShapedType::kDynamic for the dimensions written '?'.
+struct SignatureTensor {
+  bool isInput = true;
+  std::string name;
+  std::string element;
+  llvm::SmallVector<int64_t> shape;
+};
+
+/// The tensors of a signature string, inputs then outputs.
+inline llvm::SmallVector<SignatureTensor> parseSignature(llvm::StringRef text) {
+  llvm::SmallVector<SignatureTensor> tensors;
+  llvm::SmallVector<llvm::StringRef> lines;
+  text.split(lines, '\n', -1, /*KeepEmpty=*/false);
+  for (llvm::StringRef line : lines) {
+    llvm::SmallVector<llvm::StringRef> fields;
+    line.split(fields, '\t');
+    SignatureTensor tensor;
+    tensor.isInput = fields[0] == "input";
+    if (fields.size() > 1)
+      tensor.name = fields[1].str();
+    if (fields.size() > 2)
+      tensor.element = fields[2].str();
+    if (fields.size() == 4 && !fields[3].empty()) {
+      llvm::SmallVector<llvm::StringRef> dims;
+      fields[3].split(dims, ',');
+      for (llvm::StringRef dim : dims) {
+        int64_t size = mlir::ShapedType::kDynamic;
+        if (dim != "?")
+          dim.getAsInteger(10, size);
+        tensor.shape.push_back(size);
+      }
+    }
+    tensors.push_back(std::move(tensor));
+  }
+  return tensors;
+}
+
+/// The function that computes a model's dynamic output dimensions from its
+/// inputs' (smelt-cpu-emit-shape-function).
+constexpr llvm::StringLiteral kShapeFunctionName = "smelt_shapes";
+
 /// `const char symbol[] = "text";` (NUL-terminated), exported for the
 /// runtime to find with dlsym.
 inline mlir::LLVM::GlobalOp exportString(mlir::OpBuilder &b,

@@ -57,10 +57,10 @@ struct CPURecordSignaturePass
                << kind << " '" << name << "' has type " << type
                << "; the CPU runtime passes only tensors";
       auto tensor = dyn_cast<RankedTensorType>(type);
-      if (!tensor || !tensor.hasStaticShape())
+      if (!tensor)
         return func.emitError()
                << kind << " '" << name << "' has type " << type
-               << "; the CPU target needs static shapes (set them with "
+               << "; the CPU target needs its rank (set its shape with "
                   "smeltc --input-shape="
                << name << ":DIMxDIM...)";
       std::string elem = runtimeTypeName(tensor.getElementType());
@@ -73,8 +73,10 @@ struct CPURecordSignaturePass
         return func.emitError() << kind << " '" << name
                                 << "' has a tab or newline in its name";
       signature += std::string(kind) + "\t" + name + "\t" + elem + "\t";
+      // A dimension known only at run time is '?'.
       for (auto [i, d] : llvm::enumerate(tensor.getShape()))
-        signature += (i ? "," : "") + std::to_string(d);
+        signature += (i ? "," : "") +
+                     (ShapedType::isDynamic(d) ? "?" : std::to_string(d));
       signature += "\n";
       return success();
     };

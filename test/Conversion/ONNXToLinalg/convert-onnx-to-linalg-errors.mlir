@@ -1,10 +1,12 @@
 // RUN: smelt-opt %s --split-input-file --convert-onnx-to-linalg --verify-diagnostics
 
-// Shapes the lowering cannot know statically are an error naming the op.
-func.func @dynamic(%a: tensor<?x3xf32>, %b: tensor<?x3xf32>) -> tensor<?x3xf32> {
-  // expected-error @+1 {{failed to legalize operation 'onnx.Add'}}
-  %0 = onnx.Add(%a, %b) : (tensor<?x3xf32>, tensor<?x3xf32>) -> tensor<?x3xf32>
-  return %0 : tensor<?x3xf32>
+// Window ops take a dynamic batch only: dynamic spatial sizes are an error
+// naming the op, with a note on how to fix them.
+func.func @dynamic(%x: tensor<1x1x?x?xf32>, %w: tensor<1x1x3x3xf32>) -> tensor<1x1x?x?xf32> {
+  // expected-error @+2 {{failed to legalize operation 'onnx.Conv'}}
+  // expected-note @+1 {{this op has dimensions known only at run time, which its lowering does not take yet: fix them with smeltc --input-shape=NAME:DIMxDIM... (input_shapes= in Python)}}
+  %0 = onnx.Conv(%x, %w) {kernel_shape = [3, 3]} : (tensor<1x1x?x?xf32>, tensor<1x1x3x3xf32>) -> tensor<1x1x?x?xf32>
+  return %0 : tensor<1x1x?x?xf32>
 }
 
 // -----

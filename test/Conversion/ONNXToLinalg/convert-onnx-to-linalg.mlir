@@ -137,3 +137,20 @@ func.func @constants() -> tensor<3xui8> {
   %0 = onnx.Constant() {value = dense<[1, 2, 255]> : tensor<3xui8>} : () -> tensor<3xui8>
   return %0 : tensor<3xui8>
 }
+
+// -----
+
+// A dynamic batch: each result's size comes from an operand's, read with
+// tensor.dim; a bias broadcast over a product's rows takes them from A.
+// CHECK-LABEL: func @dynamic_batch
+// CHECK: %[[N:.*]] = tensor.dim %arg0, %c0
+// CHECK: tensor.empty(%[[N]]) : tensor<?x3xf32>
+// CHECK: %[[M:.*]] = tensor.dim %{{.*}}, %c0
+// CHECK: tensor.empty(%[[M]]) : tensor<?x2xf32>
+// CHECK: ins(%{{.*}}, %arg1 : tensor<?x3xf32>, tensor<3x2xf32>)
+// CHECK-SAME: outs(%{{.*}} : tensor<?x2xf32>)
+func.func @dynamic_batch(%a: tensor<?x3xf32>, %w: tensor<3x2xf32>, %bias: tensor<2xf32>) -> tensor<?x2xf32> {
+  %0 = onnx.Relu(%a) : (tensor<?x3xf32>) -> tensor<?x3xf32>
+  %1 = onnx.Gemm(%0, %w, %bias) : (tensor<?x3xf32>, tensor<3x2xf32>, tensor<2xf32>) -> tensor<?x2xf32>
+  return %1 : tensor<?x2xf32>
+}

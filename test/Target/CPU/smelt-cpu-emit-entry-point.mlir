@@ -4,10 +4,13 @@
 // NUL-terminated global; smelt_run loads each buffer pointer in signature
 // order, builds a row-major descriptor (sizes 2,3; strides 3,1; offset 0;
 // a scalar gets no size or stride arrays) and passes the descriptors, in
-// the same order, to the C interface.
+// the same order, to the C interface. Static shapes read nothing from the
+// dims array (%arg1), and a model with static outputs has no
+// smelt_output_shapes.
 // CHECK-LABEL: llvm.func @_mlir_ciface_main_graph(!llvm.ptr, !llvm.ptr)
 // CHECK: llvm.mlir.global external constant @smelt_model_signature("input\09x\09f32\092,3\0Aoutput\09y\09i8\09\0A\00")
-// CHECK-LABEL: llvm.func @smelt_run(%arg0: !llvm.ptr) {
+// CHECK-LABEL: llvm.func @smelt_run(%arg0: !llvm.ptr, %arg1: !llvm.ptr) {
+// CHECK-NOT: %arg1
 // CHECK: %[[ONE:.*]] = llvm.mlir.constant(1 : i64) : i64
 // CHECK: %[[S0:.*]] = llvm.getelementptr %arg0[0] : (!llvm.ptr) -> !llvm.ptr, !llvm.ptr
 // CHECK: %[[P0:.*]] = llvm.load %[[S0]] : !llvm.ptr -> !llvm.ptr
@@ -38,8 +41,37 @@
 // CHECK: llvm.store %[[C1]], %[[Y]]
 // CHECK: llvm.call @_mlir_ciface_main_graph(%[[X]], %[[Y]]) : (!llvm.ptr, !llvm.ptr) -> ()
 // CHECK-NEXT: llvm.return
+// CHECK-NOT: smelt_output_shapes
 module attributes {smelt.signature = "input\09x\09f32\092,3\0Aoutput\09y\09i8\09\0A"} {
   llvm.func @_mlir_ciface_main_graph(!llvm.ptr, !llvm.ptr)
+}
+
+// -----
+
+// A dynamic batch: x is ?x3 and y is ?x4x5. smelt_run reads x's first size
+// from dims[0] and y's from dims[2] (after x's two dims); a stride past a
+// dynamic size is a product. smelt_output_shapes passes the inputs' sizes
+// with null data and the caller's array as a one-dimensional i64 memref of
+// one element (y's one dynamic dimension) to the shape function.
+// CHECK-LABEL: llvm.func @smelt_run(%arg0: !llvm.ptr, %arg1: !llvm.ptr) {
+// CHECK: %[[XN:.*]] = llvm.getelementptr %arg1[0] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK: %[[N:.*]] = llvm.load %[[XN]] : !llvm.ptr -> i64
+// CHECK: llvm.insertvalue %[[N]], %{{.*}}[3, 0]
+// CHECK: %[[YN:.*]] = llvm.getelementptr %arg1[2] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK: %[[M:.*]] = llvm.load %[[YN]] : !llvm.ptr -> i64
+// CHECK: %[[S:.*]] = llvm.mlir.constant(20 : i64) : i64
+// CHECK: llvm.insertvalue %[[S]], %{{.*}}[4, 0]
+// CHECK: llvm.call @_mlir_ciface_main_graph
+// CHECK-LABEL: llvm.func @smelt_output_shapes(%arg0: !llvm.ptr, %arg1: !llvm.ptr) {
+// CHECK: %[[NULL:.*]] = llvm.mlir.zero : !llvm.ptr
+// CHECK: llvm.getelementptr %arg0[0] : (!llvm.ptr) -> !llvm.ptr, i64
+// CHECK: llvm.insertvalue %arg1, %{{.*}}[0]
+// CHECK: %[[ONE:.*]] = llvm.mlir.constant(1 : i64) : i64
+// CHECK: llvm.insertvalue %[[ONE]], %{{.*}}[3, 0]
+// CHECK: llvm.call @_mlir_ciface_smelt_shapes(%{{.*}}, %{{.*}}) : (!llvm.ptr, !llvm.ptr) -> ()
+module attributes {smelt.signature = "input\09x\09f32\09?,3\0Aoutput\09y\09f32\09?,4,5\0A"} {
+  llvm.func @_mlir_ciface_main_graph(!llvm.ptr, !llvm.ptr)
+  llvm.func @_mlir_ciface_smelt_shapes(!llvm.ptr, !llvm.ptr)
 }
 
 // -----

@@ -1,4 +1,4 @@
-// RUN: smelt-opt %s --smelt-cpu-record-signature | FileCheck %s
+// RUN: smelt-opt %s --split-input-file --smelt-cpu-record-signature | FileCheck %s
 
 // One line per tensor, inputs then outputs: the ONNX name (or the kind and
 // position when there is none), the element type with its sign (ui8 is
@@ -13,4 +13,12 @@ func.func @main_graph(%x: tensor<2x3xf32> {onnx.name = "x"}, %m: tensor<4xui8>) 
   %0 = arith.constant dense<true> : tensor<i1>
   %1 = arith.constant dense<1> : tensor<2xsi16>
   return %0, %1 : tensor<i1>, tensor<2xsi16>
+}
+
+// -----
+
+// A dimension known only at run time is '?'.
+// CHECK: module attributes {smelt.signature = "input\09x\09f32\09?,3\0Aoutput\09y\09f32\09?,3\0A"}
+func.func @main_graph(%x: tensor<?x3xf32> {onnx.name = "x"}) -> (tensor<?x3xf32> {onnx.name = "y"}) {
+  return %x : tensor<?x3xf32>
 }

@@ -17,6 +17,33 @@ namespace smelt::detail {
 mlir::RankedTensorType
 getStaticTensorType(const mlir::TypeConverter &converter, mlir::Type type);
 
+/// The converted ranked tensor type of `type` (its dimensions static or
+/// not), or null when the conversion gives anything else.
+mlir::RankedTensorType
+getRankedTensorType(const mlir::TypeConverter &converter, mlir::Type type);
+
+/// `tensor.empty` of `type`; each dynamic dimension `d` takes its size
+/// from `dynamicSize(d)`.
+mlir::Value emptyTensor(mlir::OpBuilder &b, mlir::Location loc,
+                        mlir::RankedTensorType type,
+                        llvm::function_ref<mlir::Value(int64_t)> dynamicSize);
+
+/// `tensor.empty` of `type` whose dynamic dimensions are those of `like`,
+/// dimension by dimension (same rank).
+mlir::Value emptyLike(mlir::OpBuilder &b, mlir::Location loc,
+                      mlir::RankedTensorType type, mlir::Value like);
+
+/// The size of dimension `d` of a rank-`rank` numpy broadcast of
+/// `operands`: that of the first operand whose aligned dimension is not 1.
+/// A dimension unknown at compile time is taken to be the result's: one of
+/// size 1 that would broadcast at run time is not supported.
+mlir::Value broadcastSize(mlir::OpBuilder &b, mlir::Location loc,
+                          mlir::ValueRange operands, int64_t rank, int64_t d);
+
+/// Whether `type` is [N, C, spatial...] with every dimension but the batch
+/// N static: what the window ops (convolution, pooling) take.
+bool isStaticPastBatch(mlir::RankedTensorType type);
+
 /// Whether an (ONNX, unconverted) element type is an unsigned integer, or
 /// a quantized type with unsigned storage.
 bool isUnsignedElement(mlir::Type onnxType);
@@ -24,13 +51,16 @@ bool isUnsignedElement(mlir::Type onnxType);
 /// Builds `linalg.generic` over `resultType` with ONNX's multidirectional
 /// (numpy) broadcasting of `operands`: each operand is aligned to the
 /// trailing dimensions, and its size-1 dimensions repeat. `body` computes one
-/// element from one element of each operand.
+/// element from one element of each operand. The result's dynamic
+/// dimensions are the operands' (broadcastSize), or `dynamicSize`'s where
+/// given (when no operand has them: a bias spread over a product's rows).
 mlir::Value buildBroadcastElementwise(
     mlir::OpBuilder &b, mlir::Location loc, mlir::RankedTensorType resultType,
     mlir::ValueRange operands,
     llvm::function_ref<mlir::Value(mlir::OpBuilder &, mlir::Location,
                                    mlir::ValueRange)>
-        body);
+        body,
+    llvm::function_ref<mlir::Value(int64_t)> dynamicSize = nullptr);
 
 /// A scalar constant of `type` (float or integer) holding `value`.
 mlir::Value createScalarConstant(mlir::OpBuilder &b, mlir::Location loc,
@@ -46,7 +76,9 @@ mlir::Value convertScalar(mlir::OpBuilder &b, mlir::Location loc,
 using ::smelt::onnx::buildONNXOp;
 using ::smelt::onnx::isONNXOp;
 
-/// `value` (statically shaped, same element count) reshaped to `type`.
+/// `value` (same element count) reshaped to `type`. With dynamic
+/// dimensions, only a collapse or expansion whose groups hold one dynamic
+/// dimension at most; null for any other.
 mlir::Value reshapeToStatic(mlir::OpBuilder &b, mlir::Location loc,
                             mlir::Value value, mlir::RankedTensorType type);
 

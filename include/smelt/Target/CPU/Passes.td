@@ -247,6 +247,29 @@ def CPUTabulatePass : Pass<"smelt-cpu-tabulate", "::mlir::func::FuncOp"> {
                            "::mlir::tensor::TensorDialect"];
 }
 
+def CPUTileDynamicDimsPass
+    : Pass<"smelt-cpu-tile-dynamic-dims", "::mlir::func::FuncOp"> {
+  let summary = "Loop over dynamic dimensions so each op's body is static";
+  let description = [{
+    Runs on buffers, before the vector kernels. A structured op whose
+    iteration space has dimensions known only at run time (a dynamic batch)
+    that are all parallel becomes a loop over them, around the same op on
+    views of size 1 along those dimensions: the op inside has static shapes,
+    so the kernels for static shapes take it. An op with a dynamic
+    reduction dimension stays as it is (scalar loops).
+
+    With `explain-kernels`, each op left as it is gets a remark saying why.
+  }];
+  let options = [
+    Option<"explain", "explain-kernels", "bool", /*default=*/"false",
+           "Remark on each op with dynamic dimensions left untiled, with "
+           "the reason">,
+  ];
+  let dependentDialects = ["::mlir::scf::SCFDialect",
+                           "::mlir::memref::MemRefDialect",
+                           "::mlir::affine::AffineDialect"];
+}
+
 def CPUVectorizeElementwisePass
     : Pass<"smelt-cpu-vectorize-elementwise", "::mlir::func::FuncOp"> {
   let summary = "Vector loops for elementwise ops on buffers";
@@ -372,15 +395,39 @@ def CPUOutlineKernelsPass
                            "::mlir::LLVM::LLVMDialect"];
 }
 
+def CPUEmitShapeFunctionPass
+    : Pass<"smelt-cpu-emit-shape-function", "::mlir::ModuleOp"> {
+  let summary = "Compute the outputs' dynamic dimensions from the inputs'";
+  let description = [{
+    Runs on linalg on tensors, after the conversion from onnx. When an
+    output of the entry function has dimensions known only at run time, adds
+    `@smelt_shapes`: the entry function's arguments in, a `tensor<Kxi64>`
+    of those dimensions out (outputs in order, each one's dynamic dimensions
+    in order), with every computation that does not decide a size removed
+    (resolved through `tensor.dim` of each op's result). The runtime calls
+    it to size the outputs before each run at new shapes.
+
+    An output whose size depends on values computed at run time (not only
+    on the inputs' sizes) is an error naming the output and the node.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::tensor::TensorDialect"];
+}
+
 def CPUEmitEntryPointPass
     : Pass<"smelt-cpu-emit-entry-point", "::mlir::ModuleOp"> {
   let summary = "Add the runtime's entry point and signature to an LLVM-dialect module";
   let description = [{
-    Runs last, on the LLVM dialect. Adds `void smelt_run(void **buffers)`,
-    which builds a memref descriptor for each buffer (inputs, then outputs,
-    as the signature lists them) and calls the entry function's C interface,
-    and the NUL-terminated global `smelt_model_signature` that the runtime
-    reads when it loads the library.
+    Runs last, on the LLVM dialect. Adds
+    `void smelt_run(void **buffers, const int64_t *dims)`, which builds a
+    memref descriptor for each buffer (inputs, then outputs, as the
+    signature lists them) and calls the entry function's C interface, and
+    the NUL-terminated global `smelt_model_signature` that the runtime reads
+    when it loads the library. `dims` holds every tensor's shape, one after
+    the other in the same order; the descriptors read the dimensions the
+    signature writes '?' from it. When the module has `@smelt_shapes`, adds
+    `void smelt_output_shapes(const int64_t *dims, int64_t *out)`: the
+    inputs' shapes in, the outputs' dynamic dimensions out.
   }];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }

@@ -1,0 +1,38 @@
+// RUN: smelt-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(smelt-cpu-tile-dynamic-dims{explain-kernels=true}))' --verify-diagnostics | FileCheck %s
+
+// A dynamic batch becomes a loop around the same op on [1, 16] views: the
+// op inside has static shapes.
+// CHECK-LABEL: func.func @batch
+// CHECK: %[[N:.*]] = memref.dim %arg0, %c0
+// CHECK: scf.for %[[I:.*]] = %{{.*}} to %[[N]] step %{{.*}}
+// CHECK: %[[X:.*]] = memref.subview %arg0[%[[I]], 0] [1, 16] [1, 1]
+// CHECK: %[[Y:.*]] = memref.subview %arg1[%[[I]], 0] [1, 16] [1, 1]
+// CHECK: linalg.generic
+// CHECK-SAME: ins(%[[X]] : memref<1x16xf32, strided<[16, 1], offset: ?>>)
+// CHECK-SAME: outs(%[[Y]] : memref<1x16xf32, strided<[16, 1], offset: ?>>)
+#map = affine_map<(d0, d1) -> (d0, d1)>
+func.func @batch(%x: memref<?x16xf32>, %y: memref<?x16xf32>) {
+  linalg.generic {indexing_maps = [#map, #map], iterator_types = ["parallel", "parallel"]} ins(%x : memref<?x16xf32>) outs(%y : memref<?x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %e = math.exp %in : f32
+    linalg.yield %e : f32
+  }
+  return
+}
+
+// -----
+
+// A dynamic reduction stays, with a remark.
+#x = affine_map<(d0, d1) -> (d0, d1)>
+#y = affine_map<(d0, d1) -> (d0)>
+func.func @reduction(%x: memref<4x?xf32>, %y: memref<4xf32>) {
+  // CHECK-LABEL: func.func @reduction
+  // CHECK-NOT: scf.for
+  // expected-remark @+1 {{dynamic dimensions left in scalar loops: it reduces along a dimension known only at run time}}
+  linalg.generic {indexing_maps = [#x, #y], iterator_types = ["parallel", "reduction"]} ins(%x : memref<4x?xf32>) outs(%y : memref<4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %s = arith.addf %in, %out : f32
+    linalg.yield %s : f32
+  }
+  return
+}
