@@ -29,11 +29,83 @@ typedef void (*SmeltRunFn)(void **buffers, const int64_t *dims);
 typedef void (*OutputShapesFn)(const int64_t *input_dims, int64_t *out);
 typedef void (*SetThreadsFn)(int threads);
 typedef void (*BindWeightsFn)(const void *base);
+typedef void *(*ArenaAllocFn)(void *context, size_t size);
+typedef void (*ArenaFreeFn)(void *context, void *pointer);
+typedef void (*BindAllocatorFn)(void *context, ArenaAllocFn alloc,
+                                ArenaFreeFn free);
+
+/* What a model's dynamic intermediates are allocated from: blocks kept
+ * between runs, so that a run at a shape seen before reuses the memory of
+ * the last (the kernel maps no fresh pages, which costs more than the
+ * kernels do). At most kArenaBlocks are kept; a block too small for a
+ * request and unused is replaced. */
+enum { kArenaBlocks = 64 };
+typedef struct {
+  void *pointer;
+  size_t size;
+  int used;
+} ArenaBlock;
+typedef struct {
+  ArenaBlock blocks[kArenaBlocks];
+  size_t count;
+} Arena;
+
+static void *arena_alloc(void *context, size_t size) {
+  Arena *arena = context;
+  ArenaBlock *best = NULL, *small = NULL;
+  for (size_t i = 0; i < arena->count; ++i) {
+    ArenaBlock *block = &arena->blocks[i];
+    if (block->used)
+      continue;
+    if (block->size >= size && (!best || block->size < best->size))
+      best = block;
+    if (block->size < size && (!small || block->size > small->size))
+      small = block;
+  }
+  if (best) {
+    best->used = 1;
+    return best->pointer;
+  }
+  void *pointer = malloc(size ? size : 1);
+  if (!pointer)
+    return NULL;
+  ArenaBlock *slot = small;
+  if (slot)
+    free(slot->pointer);
+  else if (arena->count < kArenaBlocks)
+    slot = &arena->blocks[arena->count++];
+  if (slot) {
+    slot->pointer = pointer;
+    slot->size = size;
+    slot->used = 1;
+  }
+  return pointer;
+}
+
+static void arena_free(void *context, void *pointer) {
+  Arena *arena = context;
+  for (size_t i = 0; i < arena->count; ++i)
+    if (arena->blocks[i].pointer == pointer) {
+      arena->blocks[i].used = 0;
+      return;
+    }
+  free(pointer);
+}
+
+static void arena_release(Arena *arena) {
+  for (size_t i = 0; i < arena->count; ++i)
+    free(arena->blocks[i].pointer);
+  arena->count = 0;
+}
 
 struct SmeltModel {
   void *library;
   SmeltRunFn run;
   OutputShapesFn output_shapes; /* null when every output is static */
+  /* The library's hook for its allocations (null in libraries that do not
+   * allocate through it), and the blocks it allocated. */
+  BindAllocatorFn bind_allocator;
+  Arena arena;
   SmeltTensorInfo *tensors; /* inputs, then outputs */
   size_t num_inputs;
   size_t num_outputs;
@@ -315,6 +387,8 @@ SmeltStatus smelt_model_load(const char *path, SmeltModel **out) {
   model->library = library;
   model->run = run;
   model->output_shapes = output_shapes;
+  model->bind_allocator =
+      (BindAllocatorFn)dlsym(library, "smelt_bind_allocator");
   /* Found through the model's own dependencies (libomp), if it has any. */
   model->set_threads = (SetThreadsFn)dlsym(library, "omp_set_num_threads");
   pthread_mutex_init(&model->lock, NULL);
@@ -374,6 +448,9 @@ void smelt_model_free(SmeltModel *model) {
   if (model->owned_outputs)
     for (size_t i = 0; i < model->num_outputs; ++i)
       free(model->owned_outputs[i]);
+  if (model->bind_allocator)
+    model->bind_allocator(NULL, NULL, NULL);
+  arena_release(&model->arena);
   free(model->owned_outputs);
   free(model->owned_bytes);
   free(model->dims);
@@ -590,6 +667,10 @@ static SmeltStatus run_locked(SmeltModel *model, const void *const *inputs,
     }
     model->buffers[model->num_inputs + o] = buffer;
   }
+  /* The library is shared by every model loaded from it: its allocations
+   * go to this model's arena for this run. */
+  if (model->bind_allocator)
+    model->bind_allocator(&model->arena, arena_alloc, arena_free);
   /* OpenMP's thread count is per calling thread: set it on every call. */
   if (model->set_threads && model->threads > 0)
     model->set_threads(model->threads);

@@ -123,7 +123,11 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
   // them (SelectVNNI): lanes added across, not reduced one by one.
   kernels.addPass(vector::createLowerVectorMultiReductionPass());
   kernels.addPass(createConvertVectorToLLVMPass());
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass());
+  // Allocations (the dynamic intermediates) through the generic functions,
+  // which smelt-cpu-emit-entry-point routes to the runtime's cache.
+  FinalizeMemRefToLLVMConversionPassOptions memrefToLLVM;
+  memrefToLLVM.useGenericFunctions = true;
+  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefToLLVM));
   // Integer powers have no LLVM intrinsic: they become small functions.
   pm.addPass(createConvertMathToFuncs());
   OpPassManager &scalars = pm.nest<func::FuncOp>();

@@ -93,6 +93,104 @@ SmallVector<Value> buildDescriptors(OpBuilder &b, Location loc,
   return descriptors;
 }
 
+/// Defines the generic allocation functions MLIR's memref lowering calls
+/// (`_mlir_memref_to_llvm_alloc/_free`, declared where a function
+/// allocates) as calls through pointers the runtime sets with
+/// `void smelt_bind_allocator(void *context, void *(*alloc)(void *, size_t),
+/// void (*free)(void *, void *))`; malloc and free until it does.
+void emitAllocator(OpBuilder &b, ModuleOp module) {
+  MLIRContext *ctx = b.getContext();
+  Location loc = module.getLoc();
+  auto ptrType = LLVM::LLVMPointerType::get(ctx);
+  auto i64 = IntegerType::get(ctx, 64);
+  auto voidType = LLVM::LLVMVoidType::get(ctx);
+  auto global = [&](StringRef name) {
+    return LLVM::GlobalOp::create(b, loc, ptrType, /*isConstant=*/false,
+                                  LLVM::Linkage::Internal, name, Attribute());
+  };
+  // Zero-initialized pointers: a region that yields null.
+  for (StringRef name : {"smelt_allocator_context", "smelt_allocator_alloc",
+                         "smelt_allocator_free"}) {
+    LLVM::GlobalOp g = global(name);
+    OpBuilder::InsertionGuard guard(b);
+    Block *init = b.createBlock(&g.getInitializerRegion());
+    b.setInsertionPointToStart(init);
+    LLVM::ReturnOp::create(b, loc, LLVM::ZeroOp::create(b, loc, ptrType).getResult());
+  }
+  auto address = [&](StringRef name) {
+    return LLVM::AddressOfOp::create(b, loc, ptrType, name);
+  };
+  auto declare = [&](StringRef name, LLVM::LLVMFunctionType type) {
+    if (auto f = module.lookupSymbol<LLVM::LLVMFuncOp>(name))
+      return f;
+    return LLVM::LLVMFuncOp::create(b, loc, name, type);
+  };
+
+  // void smelt_bind_allocator(void *context, alloc, free)
+  auto bind = LLVM::LLVMFuncOp::create(
+      b, loc, "smelt_bind_allocator",
+      LLVM::LLVMFunctionType::get(voidType, {ptrType, ptrType, ptrType}));
+  {
+    OpBuilder::InsertionGuard guard(b);
+    Block *entry = bind.addEntryBlock(b);
+    b.setInsertionPointToStart(entry);
+    LLVM::StoreOp::create(b, loc, entry->getArgument(0),
+                          address("smelt_allocator_context"));
+    LLVM::StoreOp::create(b, loc, entry->getArgument(1),
+                          address("smelt_allocator_alloc"));
+    LLVM::StoreOp::create(b, loc, entry->getArgument(2),
+                          address("smelt_allocator_free"));
+    LLVM::ReturnOp::create(b, loc, ValueRange{});
+  }
+
+  LLVM::LLVMFuncOp malloc =
+      declare("malloc", LLVM::LLVMFunctionType::get(ptrType, {i64}));
+  LLVM::LLVMFuncOp free =
+      declare("free", LLVM::LLVMFunctionType::get(voidType, {ptrType}));
+  // Each generic function: the bound one when set, libc's otherwise.
+  auto define = [&](StringRef name, LLVM::LLVMFunctionType type,
+                    StringRef pointer, LLVM::LLVMFuncOp fallback) {
+    LLVM::LLVMFuncOp f = module.lookupSymbol<LLVM::LLVMFuncOp>(name);
+    if (!f)
+      f = LLVM::LLVMFuncOp::create(b, loc, name, type);
+    OpBuilder::InsertionGuard guard(b);
+    Block *entry = f.addEntryBlock(b);
+    Block *bound = b.createBlock(&f.getBody());
+    Block *unbound = b.createBlock(&f.getBody());
+    b.setInsertionPointToStart(entry);
+    Value fn = LLVM::LoadOp::create(b, loc, ptrType, address(pointer));
+    Value null = LLVM::ZeroOp::create(b, loc, ptrType);
+    Value isSet =
+        LLVM::ICmpOp::create(b, loc, LLVM::ICmpPredicate::ne, fn, null);
+    LLVM::CondBrOp::create(b, loc, isSet, bound, unbound);
+    bool returns = !isa<LLVM::LLVMVoidType>(type.getReturnType());
+    b.setInsertionPointToStart(bound);
+    Value context =
+        LLVM::LoadOp::create(b, loc, ptrType, address("smelt_allocator_context"));
+    auto boundType = LLVM::LLVMFunctionType::get(
+        type.getReturnType(), {ptrType, type.getParamType(0)});
+    SmallVector<Value> operands = {fn, context, entry->getArgument(0)};
+    auto call = LLVM::CallOp::create(b, loc, boundType, operands);
+    if (returns)
+      LLVM::ReturnOp::create(b, loc, call.getResult());
+    else
+      LLVM::ReturnOp::create(b, loc, ValueRange{});
+    b.setInsertionPointToStart(unbound);
+    auto plain = LLVM::CallOp::create(b, loc, fallback,
+                                      ValueRange{entry->getArgument(0)});
+    if (returns)
+      LLVM::ReturnOp::create(b, loc, plain.getResult());
+    else
+      LLVM::ReturnOp::create(b, loc, ValueRange{});
+  };
+  define("_mlir_memref_to_llvm_alloc",
+         LLVM::LLVMFunctionType::get(ptrType, {i64}), "smelt_allocator_alloc",
+         malloc);
+  define("_mlir_memref_to_llvm_free",
+         LLVM::LLVMFunctionType::get(voidType, {ptrType}),
+         "smelt_allocator_free", free);
+}
+
 struct CPUEmitEntryPointPass
     : smelt::impl::CPUEmitEntryPointPassBase<CPUEmitEntryPointPass> {
   void runOnOperation() override {
@@ -126,6 +224,7 @@ struct CPUEmitEntryPointPass
 
     // const char smelt_model_signature[] = "...";
     smelt::exportString(b, loc, "smelt_model_signature", signature.getValue());
+    emitAllocator(b, module);
 
     // void smelt_run(void **buffers, const int64_t *dims)
     auto run = LLVM::LLVMFuncOp::create(

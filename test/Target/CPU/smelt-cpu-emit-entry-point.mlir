@@ -9,6 +9,17 @@
 // smelt_output_shapes.
 // CHECK-LABEL: llvm.func @_mlir_ciface_main_graph(!llvm.ptr, !llvm.ptr)
 // CHECK: llvm.mlir.global external constant @smelt_model_signature("input\09x\09f32\092,3\0Aoutput\09y\09i8\09\0A\00")
+// The generic allocation functions of MLIR's memref lowering call the
+// allocator the runtime binds (its cache of blocks), malloc and free until
+// it does.
+// CHECK-LABEL: llvm.func @smelt_bind_allocator(%arg0: !llvm.ptr, %arg1: !llvm.ptr, %arg2: !llvm.ptr)
+// CHECK-LABEL: llvm.func @_mlir_memref_to_llvm_alloc(%arg0: i64) -> !llvm.ptr
+// CHECK: %[[FN:.*]] = llvm.load %{{.*}} : !llvm.ptr -> !llvm.ptr
+// CHECK: llvm.cond_br
+// CHECK: llvm.call %[[FN]](%{{.*}}, %arg0) : !llvm.ptr, (!llvm.ptr, i64) -> !llvm.ptr
+// CHECK: llvm.call @malloc(%arg0)
+// CHECK-LABEL: llvm.func @_mlir_memref_to_llvm_free(%arg0: !llvm.ptr)
+// CHECK: llvm.call @free(%arg0)
 // CHECK-LABEL: llvm.func @smelt_run(%arg0: !llvm.ptr, %arg1: !llvm.ptr) {
 // CHECK-NOT: %arg1
 // CHECK: %[[ONE:.*]] = llvm.mlir.constant(1 : i64) : i64

@@ -11,9 +11,10 @@ def CPURecordSignaturePass
   let description = [{
     Runs on the onnx-level module, before lowering changes the types: writes
     the entry function's inputs and outputs (ONNX names, element types with
-    their sign, static shapes) as the module's `smelt.signature` string, and
-    marks the entry function for a C interface. Dynamic dimensions are an
-    error that names the input (fix them with smeltc's `--input-shape`).
+    their sign, shapes with '?' for a dynamic dimension) as the module's
+    `smelt.signature` string, and marks the entry function for a C
+    interface. An unranked tensor is an error that names the input (fix its
+    shape with smeltc's `--input-shape`).
 
     The signature is one line per tensor:
     `input<TAB>name<TAB>f32<TAB>1,3,224,224`.
@@ -427,7 +428,11 @@ def CPUEmitEntryPointPass
     the other in the same order; the descriptors read the dimensions the
     signature writes '?' from it. When the module has `@smelt_shapes`, adds
     `void smelt_output_shapes(const int64_t *dims, int64_t *out)`: the
-    inputs' shapes in, the outputs' dynamic dimensions out.
+    inputs' shapes in, the outputs' dynamic dimensions out. Defines the
+    generic allocation functions of MLIR's memref lowering
+    (`_mlir_memref_to_llvm_alloc/_free`) as calls to the allocator the
+    runtime binds with `smelt_bind_allocator(context, alloc, free)` (its
+    cache of blocks, reused from run to run), malloc and free until it does.
   }];
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
