@@ -83,8 +83,13 @@ Value transposeElementwise(PatternRewriter &rewriter, Location loc, Value input,
   SmallVector<AffineMap> maps = {
       AffineMap::get(rank, 0, inputExprs, context),
       AffineMap::getMultiDimIdentityMap(rank, context)};
-  Value init =
-      tensor::EmptyOp::create(rewriter, loc, shape, type.getElementType());
+  SmallVector<Value> sizes;
+  for (unsigned i = 0; i < rank; ++i)
+    if (ShapedType::isDynamic(shape[i]))
+      sizes.push_back(tensor::DimOp::create(rewriter, loc, input, order[i]));
+  Value init = tensor::EmptyOp::create(
+      rewriter, loc, RankedTensorType::get(shape, type.getElementType()),
+      sizes);
   auto transpose = linalg::GenericOp::create(
       rewriter, loc, TypeRange{init.getType()}, ValueRange{input},
       ValueRange{init}, maps,
@@ -110,13 +115,17 @@ struct ChooseVectorDim : OpRewritePattern<linalg::GenericOp> {
     if (!isMultiplyAdd(op))
       return rewriter.notifyMatchFailure(op, "its body is not out + a * b on f32");
     SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-    if (llvm::any_of(ranges, ShapedType::isDynamic))
-      return rewriter.notifyMatchFailure(op, "its loop ranges are not static");
     OpOperand *init = op.getDpsInitOperand(0);
     AffineMap cMap = op.getMatchingIndexingMap(init);
     if (!cMap.isProjectedPermutation() || cMap.getNumResults() < 2)
       return rewriter.notifyMatchFailure(
           op, "its output is not indexed by a permutation of two or more loops");
+    // A dynamic batch (the output's first dimension) stays where it is;
+    // every other loop must be static.
+    for (auto [d, range] : llvm::enumerate(ranges))
+      if (ShapedType::isDynamic(range) && cMap.getDimPosition(0) != d)
+        return rewriter.notifyMatchFailure(
+            op, "its loop ranges are not static past the batch");
     unsigned inner = cMap.getDimPosition(cMap.getNumResults() - 1);
 
     // The constant input (B after the change) and the computed one (A).
@@ -274,8 +283,11 @@ struct ChooseVectorDim : OpRewritePattern<linalg::GenericOp> {
     Value c = init->get();
     Value cTiled;
     if (c.getDefiningOp<tensor::EmptyOp>()) {
-      cTiled = tensor::EmptyOp::create(rewriter, loc, tiledShape,
-                                       cType.getElementType());
+      // Dimension 0 stays first (the batch, when dynamic).
+      SmallVector<Value> sizes;
+      if (ShapedType::isDynamic(tiledShape[0]))
+        sizes.push_back(tensor::DimOp::create(rewriter, loc, c, 0));
+      cTiled = tensor::EmptyOp::create(rewriter, loc, tiledType, sizes);
     } else {
       cTiled = transposeElementwise(rewriter, loc, c, outOrder);
       if (split)
@@ -332,8 +344,7 @@ void mergeRows(func::FuncOp func) {
   func.walk([&](linalg::GenericOp op) {
     if (op.hasPureTensorSemantics() && op.getNumDpsInputs() == 2 &&
         op.getNumDpsInits() == 1 && op.getNumReductionLoops() > 0 &&
-        isMultiplyAdd(op) &&
-        !llvm::any_of(op.getStaticLoopRanges(), ShapedType::isDynamic))
+        isMultiplyAdd(op))
       contractions.push_back(op);
   });
   IRRewriter rewriter(func.getContext());
@@ -364,6 +375,11 @@ void mergeRows(func::FuncOp func) {
       continue;
     unsigned outer = cMap.getDimPosition(rank - 2);
     unsigned inner = cMap.getDimPosition(rank - 1);
+    // The rows merged must be static (a dynamic batch elsewhere stays).
+    SmallVector<int64_t> merged = op.getStaticLoopRanges();
+    if (ShapedType::isDynamic(merged[outer]) ||
+        ShapedType::isDynamic(merged[inner]))
+      continue;
     ReassociationIndices rows = {outer, inner};
     // Read as plain indices only (upstream's check passes over an index
     // such as a window's oh + kh, which a merged loop cannot compute).

@@ -1,10 +1,14 @@
 //===- TileDynamicDims.cpp - smelt-cpu-tile-dynamic-dims -------------------===//
 //
-// The CPU kernels are built for static shapes. An op on buffers whose
-// parallel dimensions include ones known only at run time is tiled by 1
-// along them (linalg's tiling into scf.for): the op inside the loops reads
-// and writes views of static shape, which the kernel passes then take like
-// any other.
+// The CPU kernels are built for static shapes. Ops on buffers whose only
+// dynamic dimension is a parallel one that every buffer they touch keeps
+// first (a batch) run one batch element at a time: consecutive such ops
+// over the same batch share one scf.for, and each reads and writes views of
+// one element, of static shape. The kernel passes then take them like any
+// other, and the contraction kernels still absorb the fill before them and
+// the activation after, which now sit next to them in the loop. Other ops
+// with dynamic parallel dimensions are tiled by 1 along them alone
+// (linalg's tiling).
 //
 //===----------------------------------------------------------------------===//
 
@@ -13,11 +17,14 @@
 #include "EntryFunction.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
+#include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Linalg/Transforms/Transforms.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/IRMapping.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Interfaces/SideEffectInterfaces.h"
 
 namespace smelt {
 #define GEN_PASS_DEF_CPUTILEDYNAMICDIMSPASS
@@ -28,46 +35,255 @@ using namespace mlir;
 
 namespace {
 
+/// Where the size of dimension 0 of buffer `v` comes from: the value an
+/// allocation was given, or the argument whose dimension it is, seen
+/// through reshapes that keep dimension 0 alone and through memref.dim.
+/// Two buffers with the same source have the same batch.
+Value batchSource(Value v) {
+  while (true) {
+    Operation *def = v.getDefiningOp();
+    if (auto collapse = dyn_cast_or_null<memref::CollapseShapeOp>(def)) {
+      if (collapse.getReassociationIndices().front().size() != 1)
+        return Value();
+      v = collapse.getSrc();
+      continue;
+    }
+    if (auto expand = dyn_cast_or_null<memref::ExpandShapeOp>(def)) {
+      if (expand.getReassociationIndices().front().size() != 1)
+        return Value();
+      v = expand.getSrc();
+      continue;
+    }
+    if (auto alloc = dyn_cast_or_null<memref::AllocOp>(def)) {
+      if (!alloc.getType().isDynamicDim(0))
+        return Value();
+      Value size = alloc.getDynamicSizes().front();
+      if (auto dim = size.getDefiningOp<memref::DimOp>()) {
+        std::optional<int64_t> index = dim.getConstantIndex();
+        if (index && *index == 0) {
+          v = dim.getSource();
+          continue;
+        }
+      }
+      return size;
+    }
+    if (isa<BlockArgument>(v))
+      return v;
+    return Value();
+  }
+}
+
+/// The op's one dynamic loop dimension, if it has exactly one.
+std::optional<unsigned> dynamicLoop(linalg::LinalgOp op) {
+  std::optional<unsigned> found;
+  for (auto [d, range] : llvm::enumerate(op.getStaticLoopRanges())) {
+    if (!ShapedType::isDynamic(range))
+      continue;
+    if (found)
+      return std::nullopt;
+    found = d;
+  }
+  return found;
+}
+
+/// Whether `operand` of `op` is indexed by the op's dynamic loop (as its
+/// dimension 0: opBatch checked that).
+bool isBatched(linalg::LinalgOp op, OpOperand &operand) {
+  std::optional<unsigned> batch = dynamicLoop(op);
+  AffineMap map = op.getMatchingIndexingMap(&operand);
+  return batch && isa<MemRefType>(operand.get().getType()) &&
+         map.getNumResults() > 0 &&
+         map.getResult(0) == getAffineDimExpr(*batch, op.getContext());
+}
+
+/// The batch an op runs over, when it can run one element at a time: its
+/// one dynamic loop dimension is parallel, and every buffer operand either
+/// ignores it or has it as dimension 0, with its other dimensions static.
+/// Null otherwise.
+Value opBatch(linalg::LinalgOp op) {
+  std::optional<unsigned> batch = dynamicLoop(op);
+  if (!batch || op.getIteratorTypesArray()[*batch] !=
+                    utils::IteratorType::parallel)
+    return Value();
+  Value source;
+  for (OpOperand &operand : op->getOpOperands()) {
+    auto type = dyn_cast<MemRefType>(operand.get().getType());
+    if (!type)
+      continue;
+    AffineMap map = op.getMatchingIndexingMap(&operand);
+    if (!map.isFunctionOfDim(*batch))
+      continue;
+    if (map.getNumResults() == 0 || map.getResult(0) !=
+                                        getAffineDimExpr(*batch, op.getContext()))
+      return Value();
+    for (unsigned r = 1; r < map.getNumResults(); ++r)
+      if (map.getResult(r).isFunctionOfDim(*batch))
+        return Value();
+    if (llvm::any_of(type.getShape().drop_front(), ShapedType::isDynamic) ||
+        !type.isDynamicDim(0))
+      return Value();
+    Value s = batchSource(operand.get());
+    if (!s || (source && s != source))
+      return Value();
+    source = s;
+  }
+  return source;
+}
+
+/// Ops that may sit between the ops of one batch loop: they touch no
+/// buffer's contents, so the loop may run after them.
+bool movesPast(Operation *op) {
+  return isMemoryEffectFree(op) ||
+         isa<memref::AllocOp, memref::DimOp, ViewLikeOpInterface>(op);
+}
+
 struct CPUTileDynamicDimsPass
     : smelt::impl::CPUTileDynamicDimsPassBase<CPUTileDynamicDimsPass> {
   using CPUTileDynamicDimsPassBase::CPUTileDynamicDimsPassBase;
 
   void runOnOperation() override {
+    IRRewriter rewriter(&getContext());
+    // Runs of ops over one batch, in each block of the function.
+    SmallVector<SmallVector<linalg::LinalgOp>> runs;
+    getOperation().walk([&](Block *block) {
+      SmallVector<linalg::LinalgOp> run;
+      Value runBatch;
+      auto close = [&] {
+        if (!run.empty())
+          runs.push_back(run);
+        run.clear();
+        runBatch = Value();
+      };
+      for (Operation &op : *block) {
+        auto linalgOp = dyn_cast<linalg::LinalgOp>(&op);
+        Value batch = linalgOp && linalgOp.hasPureBufferSemantics()
+                          ? opBatch(linalgOp)
+                          : Value();
+        if (batch && (!runBatch || batch == runBatch)) {
+          run.push_back(linalgOp);
+          runBatch = batch;
+          continue;
+        }
+        if (!batch && movesPast(&op))
+          continue;
+        close();
+        if (batch) {
+          run.push_back(linalgOp);
+          runBatch = batch;
+        }
+      }
+      close();
+    });
+    for (ArrayRef<linalg::LinalgOp> run : runs)
+      loopOverBatch(rewriter, run);
+
+    // What is left: tiled by 1 along its dynamic parallel dimensions.
     SmallVector<linalg::LinalgOp> ops;
     getOperation().walk([&](linalg::LinalgOp op) {
       if (op.hasPureBufferSemantics() &&
           llvm::any_of(op.getStaticLoopRanges(), ShapedType::isDynamic))
         ops.push_back(op);
     });
-    IRRewriter rewriter(&getContext());
-    for (linalg::LinalgOp op : ops) {
-      SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-      SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
-      SmallVector<int64_t> tiles(ranges.size(), 0);
-      bool reducesDynamic = false;
-      for (auto [d, range] : llvm::enumerate(ranges)) {
-        if (!ShapedType::isDynamic(range))
-          continue;
-        if (iterators[d] != utils::IteratorType::parallel)
-          reducesDynamic = true;
-        tiles[d] = 1;
+    for (linalg::LinalgOp op : ops)
+      tileAlone(rewriter, op);
+  }
+
+  /// One scf.for over the batch, after the run's last op, holding each op
+  /// of the run on views of one batch element.
+  void loopOverBatch(IRRewriter &rewriter, ArrayRef<linalg::LinalgOp> run) {
+    linalg::LinalgOp last = run.back();
+    Location loc = run.front()->getLoc();
+    rewriter.setInsertionPoint(last);
+    // The batch size: dimension 0 of a buffer the first op runs over it.
+    Value sized;
+    for (OpOperand &operand : run.front()->getOpOperands())
+      if (isBatched(run.front(), operand))
+        sized = operand.get();
+    Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
+    Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
+    Value count = memref::DimOp::create(rewriter, loc, sized, 0);
+    auto loop = scf::ForOp::create(rewriter, loc, zero, count, one);
+    rewriter.setInsertionPointToStart(loop.getBody());
+    Value index = loop.getInductionVar();
+    // One view per buffer and iteration: an op and the one that reads its
+    // result see the same value, as the kernels' fusion asks.
+    llvm::DenseMap<Value, Value> views;
+    std::function<Value(Value)> element = [&](Value v) -> Value {
+      if (Value known = views.lookup(v))
+        return known;
+      auto type = cast<MemRefType>(v.getType());
+      Value view;
+      // A reshape keeping dimension 0 alone: the same reshape of the
+      // source's element, so that reshapes between a kernel and its
+      // activation stay reshapes.
+      if (auto collapse = v.getDefiningOp<memref::CollapseShapeOp>();
+          collapse && collapse.getReassociationIndices().front().size() == 1) {
+        Value source = element(collapse.getSrc());
+        view = memref::CollapseShapeOp::create(
+            rewriter, loc, source, collapse.getReassociationIndices());
+      } else if (auto expand = v.getDefiningOp<memref::ExpandShapeOp>();
+                 expand &&
+                 expand.getReassociationIndices().front().size() == 1) {
+        Value source = element(expand.getSrc());
+        SmallVector<int64_t> shape(type.getShape());
+        shape[0] = 1;
+        auto resultType = memref::ExpandShapeOp::computeExpandedType(
+            cast<MemRefType>(source.getType()), shape,
+            expand.getReassociationIndices());
+        view = failed(resultType)
+                   ? Value()
+                   : memref::ExpandShapeOp::create(
+                         rewriter, loc, *resultType, source,
+                         expand.getReassociationIndices())
+                         .getResult();
       }
-      if (reducesDynamic) {
-        explainLeft(op, "it reduces along a dimension known only at run time");
-        continue;
+      if (!view) {
+        SmallVector<OpFoldResult> offsets(type.getRank(),
+                                          rewriter.getIndexAttr(0));
+        offsets[0] = index;
+        SmallVector<OpFoldResult> sizes = {rewriter.getIndexAttr(1)};
+        for (int64_t d : type.getShape().drop_front())
+          sizes.push_back(rewriter.getIndexAttr(d));
+        SmallVector<OpFoldResult> strides(type.getRank(),
+                                          rewriter.getIndexAttr(1));
+        view = memref::SubViewOp::create(rewriter, loc, v, offsets, sizes,
+                                         strides);
       }
-      linalg::LinalgTilingOptions options;
-      options.setTileSizes(tiles).setLoopType(
-          linalg::LinalgTilingLoopType::Loops);
-      rewriter.setInsertionPoint(op);
-      FailureOr<linalg::TiledLinalgOp> tiled =
-          linalg::tileLinalgOp(rewriter, op, options);
-      if (failed(tiled)) {
-        explainLeft(op, "linalg's tiling declined it");
-        continue;
-      }
-      rewriter.eraseOp(op);
+      views[v] = view;
+      return view;
+    };
+    for (linalg::LinalgOp op : run) {
+      IRMapping mapping;
+      for (OpOperand &operand : op->getOpOperands())
+        if (isBatched(op, operand))
+          mapping.map(operand.get(), element(operand.get()));
+      rewriter.clone(*op, mapping);
     }
+    for (linalg::LinalgOp op : run)
+      rewriter.eraseOp(op);
+  }
+
+  void tileAlone(IRRewriter &rewriter, linalg::LinalgOp op) {
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+    SmallVector<int64_t> tiles(ranges.size(), 0);
+    for (auto [d, range] : llvm::enumerate(ranges)) {
+      if (!ShapedType::isDynamic(range))
+        continue;
+      if (iterators[d] != utils::IteratorType::parallel)
+        return explainLeft(
+            op, "it reduces along a dimension known only at run time");
+      tiles[d] = 1;
+    }
+    linalg::LinalgTilingOptions options;
+    options.setTileSizes(tiles).setLoopType(
+        linalg::LinalgTilingLoopType::Loops);
+    rewriter.setInsertionPoint(op);
+    FailureOr<linalg::TiledLinalgOp> tiled =
+        linalg::tileLinalgOp(rewriter, op, options);
+    if (failed(tiled))
+      return explainLeft(op, "linalg's tiling declined it");
+    rewriter.eraseOp(op);
   }
 
   void explainLeft(linalg::LinalgOp op, StringRef why) {

@@ -36,3 +36,39 @@ func.func @reduction(%x: memref<4x?xf32>, %y: memref<4xf32>) {
   }
   return
 }
+
+// -----
+
+// Consecutive ops over the same batch share one loop (an allocation in
+// between moves past), and an op and the one that reads its result see the
+// same view, as the contraction kernels' fusion asks; a reshape keeping the
+// batch alone is applied to the element's view.
+// CHECK-LABEL: func.func @run
+// CHECK: scf.for %[[I:.*]] =
+// CHECK: %[[X:.*]] = memref.subview %arg0[%[[I]], 0] [1, 16] [1, 1]
+// CHECK: %[[T:.*]] = memref.subview %[[TMP:.*]][%[[I]], 0] [1, 16] [1, 1]
+// CHECK: linalg.generic {{.*}} ins(%[[X]] : {{.*}}) outs(%[[T]] :
+// CHECK: %[[E:.*]] = memref.expand_shape %[[T]] {{\[\[}}0], [1, 2]] output_shape [1, 4, 4]
+// CHECK: linalg.generic {{.*}} ins(%[[E]] : {{.*}}) outs(%{{.*}} :
+// CHECK-NOT: scf.for
+// CHECK: return
+#m2 = affine_map<(d0, d1) -> (d0, d1)>
+#m3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+func.func @run(%x: memref<?x16xf32>) -> memref<?x4x4xf32> {
+  %c0 = arith.constant 0 : index
+  %n = memref.dim %x, %c0 : memref<?x16xf32>
+  %t = memref.alloc(%n) : memref<?x16xf32>
+  %y = memref.alloc(%n) : memref<?x4x4xf32>
+  linalg.generic {indexing_maps = [#m2, #m2], iterator_types = ["parallel", "parallel"]} ins(%x : memref<?x16xf32>) outs(%t : memref<?x16xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %e = math.exp %in : f32
+    linalg.yield %e : f32
+  }
+  %v = memref.expand_shape %t [[0], [1, 2]] output_shape [%n, 4, 4] : memref<?x16xf32> into memref<?x4x4xf32>
+  linalg.generic {indexing_maps = [#m3, #m3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%v : memref<?x4x4xf32>) outs(%y : memref<?x4x4xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %e = math.exp %in : f32
+    linalg.yield %e : f32
+  }
+  return %y : memref<?x4x4xf32>
+}

@@ -252,12 +252,18 @@ def CPUTileDynamicDimsPass
     : Pass<"smelt-cpu-tile-dynamic-dims", "::mlir::func::FuncOp"> {
   let summary = "Loop over dynamic dimensions so each op's body is static";
   let description = [{
-    Runs on buffers, before the vector kernels. A structured op whose
-    iteration space has dimensions known only at run time (a dynamic batch)
-    that are all parallel becomes a loop over them, around the same op on
-    views of size 1 along those dimensions: the op inside has static shapes,
-    so the kernels for static shapes take it. An op with a dynamic
-    reduction dimension stays as it is (scalar loops).
+    Runs on buffers, before the vector kernels. Structured ops whose one
+    dynamic loop dimension is parallel and is dimension 0 of every buffer
+    they index by it (a batch) run one batch element at a time: consecutive
+    ones over the same batch (their buffers' sizes come from the same
+    argument or allocation size; allocations, views and pure ops between
+    them move past) share one `scf.for`, each op on views of one element,
+    of static shape, one view per buffer and iteration (a reshape keeping
+    dimension 0 alone is applied to the element's view). The kernels for
+    static shapes take them, and a contraction's fill and activation, next
+    to it in the loop, still fuse into its kernel. Any other op with dynamic
+    parallel dimensions is tiled by 1 along them (linalg's tiling); one
+    with a dynamic reduction dimension stays as it is (scalar loops).
 
     With `explain-kernels`, each op left as it is gets a remark saying why.
   }];
