@@ -37,9 +37,9 @@ typedef void (*BindAllocatorFn)(void *context, ArenaAllocFn alloc,
 /* What a model's dynamic intermediates are allocated from: blocks kept
  * between runs, so that a run at a shape seen before reuses the memory of
  * the last (the kernel maps no fresh pages, which costs more than the
- * kernels do). At most kArenaBlocks are kept; a block too small for a
+ * kernels do). At most kArenaBlocks (1024) are kept; a block too small for a
  * request and unused is replaced. */
-enum { kArenaBlocks = 64 };
+enum { kArenaBlocks = 1024 };
 typedef struct {
   void *pointer;
   size_t size;

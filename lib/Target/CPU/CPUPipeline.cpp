@@ -83,6 +83,8 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
       createCPUVectorizeElementwisePass(elementwise));
   pm.addPass(createCPUPlanMemoryPass());
   bufferization::buildBufferDeallocationPipeline(pm);
+  // Heap buffers (dynamic sizes) freed after their last use, not at the end.
+  pm.addNestedPass<func::FuncOp>(createCPUFreeEarlyPass());
   pm.addNestedPass<func::FuncOp>(createCPULowerCopiesPass());
   // The int8 kernels' dot products as vpdpbusd, after deallocation (which
   // cannot see through intrinsic calls).

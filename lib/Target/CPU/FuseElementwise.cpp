@@ -254,8 +254,7 @@ void conformToContraction(linalg::GenericOp op, OpBuilder &b) {
 /// for LLVM to vectorize (a 10 x 10 map's rows are not).
 void collapseTrailingLoops(linalg::GenericOp op, RewriterBase &rewriter) {
   if (op.getNumReductionLoops() != 0 || op.getNumLoops() < 3 ||
-      !op.hasPureTensorSemantics() ||
-      llvm::any_of(op.getStaticLoopRanges(), ShapedType::isDynamic))
+      !op.hasPureTensorSemantics())
     return;
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
   if (!llvm::all_of(maps, [](AffineMap m) { return m.isProjectedPermutation(); }) ||
@@ -278,6 +277,11 @@ void collapseTrailingLoops(linalg::GenericOp op, RewriterBase &rewriter) {
       break;
     --first;
   }
+  // The merged loops must be static (a dynamic batch before them stays).
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  while (first < last && llvm::any_of(ArrayRef(ranges).slice(first, last - first + 1),
+                                      ShapedType::isDynamic))
+    ++first;
   if (first == last)
     return;
   ReassociationIndices dims;

@@ -143,6 +143,16 @@ struct CPUTileDynamicDimsPass
 
   void runOnOperation() override {
     IRRewriter rewriter(&getContext());
+    // Copies of dynamic shape (a pad's interior, a concatenation's parts)
+    // as linalg.copy, so that they run per batch element too.
+    getOperation().walk([&](memref::CopyOp copy) {
+      auto type = dyn_cast<MemRefType>(copy.getSource().getType());
+      if (!type || type.hasStaticShape())
+        return;
+      rewriter.setInsertionPoint(copy);
+      rewriter.replaceOpWithNewOp<linalg::CopyOp>(copy, copy.getSource(),
+                                                  copy.getTarget());
+    });
     // Runs of ops over one batch, in each block of the function.
     SmallVector<SmallVector<linalg::LinalgOp>> runs;
     getOperation().walk([&](Block *block) {

@@ -46,6 +46,21 @@ def CPUConvertONNXToLinalgPass
   ];
 }
 
+def CPUFreeEarlyPass
+    : Pass<"smelt-cpu-free-early", "::mlir::func::FuncOp"> {
+  let summary = "Free each heap buffer right after its last use";
+  let description = [{
+    Runs after the buffer deallocation pipeline, which frees a function's
+    heap buffers (those of dynamic size: static ones live in the planned
+    workspace) at the end of their block. Moves each `memref.dealloc` of an
+    allocation in the same block to just after the last op there that uses
+    the buffer or anything derived from it (a view, a cast, any op with a
+    memref result that takes it), so that a run holds only the buffers it
+    still needs, not every intermediate of the model at once.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def CPULowerCopiesPass
     : Pass<"smelt-cpu-lower-copies", "::mlir::func::FuncOp"> {
   let summary = "Turn memref.copy into linalg.copy";
