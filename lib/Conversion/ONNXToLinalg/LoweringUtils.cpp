@@ -51,11 +51,12 @@ Value smelt::detail::emptyLike(OpBuilder &b, Location loc,
 
 Value smelt::detail::broadcastSize(OpBuilder &b, Location loc,
                                    ValueRange operands, int64_t rank,
-                                   int64_t d) {
+                                   int64_t d, ArrayRef<int64_t> trailing) {
   Value dynamic;
-  for (Value operand : operands) {
+  for (auto [i, operand] : llvm::enumerate(operands)) {
     auto type = cast<RankedTensorType>(operand.getType());
-    int64_t at = d - (rank - type.getRank());
+    int64_t skipped = trailing.empty() ? 0 : trailing[i];
+    int64_t at = d - (rank - (type.getRank() - skipped));
     if (at < 0)
       continue;
     if (!type.isDynamicDim(at)) {

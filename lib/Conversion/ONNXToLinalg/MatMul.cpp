@@ -112,18 +112,8 @@ Value smelt::detail::buildMatMul(OpBuilder &b, Location loc, Value lhs,
     if (lhsRows && d == rank - (rhsColumns ? 2 : 1))
       return tensor::DimOp::create(b, loc, lhs, lhsType.getRank() - 2);
     int64_t batchRank = rank - (lhsRows ? 1 : 0) - (rhsColumns ? 1 : 0);
-    Value dynamic;
-    for (auto [v, t, matrix] : {std::tuple(lhs, lhsType, lhsRows ? 2 : 1),
-                                std::tuple(rhs, rhsType, rhsColumns ? 2 : 1)}) {
-      int64_t at = d - (batchRank - (t.getRank() - matrix));
-      if (at < 0)
-        continue;
-      if (!t.isDynamicDim(at) && t.getDimSize(at) != 1)
-        return arith::ConstantIndexOp::create(b, loc, t.getDimSize(at));
-      if (t.isDynamicDim(at) && !dynamic)
-        dynamic = tensor::DimOp::create(b, loc, v, at);
-    }
-    return dynamic ? dynamic : arith::ConstantIndexOp::create(b, loc, 1);
+    return broadcastSize(b, loc, ValueRange{lhs, rhs}, batchRank, d,
+                         {lhsRows ? 2 : 1, rhsColumns ? 2 : 1});
   });
   if (lhsType.getRank() == 2 && rhsType.getRank() == 2)
     return contract2D(b, loc, lhs, rhs, init, isUnsigned, named);

@@ -154,3 +154,15 @@ func.func @dynamic_batch(%a: tensor<?x3xf32>, %w: tensor<3x2xf32>, %bias: tensor
   %1 = onnx.Gemm(%0, %w, %bias) : (tensor<?x3xf32>, tensor<3x2xf32>, tensor<2xf32>) -> tensor<?x2xf32>
   return %1 : tensor<?x2xf32>
 }
+
+// -----
+
+// A batched product with a dynamic batch: the result's batch is the lhs's
+// (the rhs has none), its rows and columns static.
+// CHECK-LABEL: func @dynamic_batched_matmul
+// CHECK: %[[N:.*]] = tensor.dim %arg0, %c0
+// CHECK: tensor.empty(%[[N]]) : tensor<?x2x4xf32>
+func.func @dynamic_batched_matmul(%a: tensor<?x2x3xf32>, %b: tensor<3x4xf32>) -> tensor<?x2x4xf32> {
+  %0 = onnx.MatMul(%a, %b) : (tensor<?x2x3xf32>, tensor<3x4xf32>) -> tensor<?x2x4xf32>
+  return %0 : tensor<?x2x4xf32>
+}

@@ -36,9 +36,12 @@ mlir::Value emptyLike(mlir::OpBuilder &b, mlir::Location loc,
 /// The size of dimension `d` of a rank-`rank` numpy broadcast of
 /// `operands`: that of the first operand whose aligned dimension is not 1.
 /// A dimension unknown at compile time is taken to be the result's: one of
-/// size 1 that would broadcast at run time is not supported.
+/// size 1 that would broadcast at run time is not supported. With
+/// `trailing`, operand i takes part with all but its last trailing[i]
+/// dimensions (a product's batch dimensions, before its matrix ones).
 mlir::Value broadcastSize(mlir::OpBuilder &b, mlir::Location loc,
-                          mlir::ValueRange operands, int64_t rank, int64_t d);
+                          mlir::ValueRange operands, int64_t rank, int64_t d,
+                          llvm::ArrayRef<int64_t> trailing = {});
 
 /// Whether `type` is [N, C, spatial...] with every dimension but the batch
 /// N static: what the window ops (convolution, pooling) take.
