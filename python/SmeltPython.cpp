@@ -92,6 +92,7 @@ compileModel(const py::dict &opts, py::object progress) {
   options.targetOptions.compileThreads = static_cast<unsigned>(compileThreads);
   options.inputShapes =
       get<std::map<std::string, std::vector<int64_t>>>(opts, "input_shapes", {});
+  options.generalCode = get<bool>(opts, "general_code", true);
   options.calibrationPath = get<std::string>(opts, "calibration", "");
   options.calibrationMethod =
       get<std::string>(opts, "calibration_method", "minmax");

@@ -386,12 +386,48 @@ LogicalResult smelt::printPipelines(const CompileOptions &options,
   return success();
 }
 
+/// Runs `steps` on the general code of a specialized compile with their
+/// diagnostics held back. When they fail, the general code is set aside
+/// (`general` becomes null) with a warning at `loc` naming the first error:
+/// the library then holds only the code for the --input-shape shapes.
+static void runOnGeneralCode(OwningOpRef<ModuleOp> &general, Location loc,
+                             llvm::function_ref<LogicalResult()> steps) {
+  std::string problem;
+  LogicalResult result = failure();
+  {
+    ScopedDiagnosticHandler capture(loc.getContext(), [&](Diagnostic &d) {
+      if (!problem.empty() || d.getSeverity() != DiagnosticSeverity::Error)
+        return success();
+      d.getLocation()->walk([&](Location inner) {
+        if (auto name = dyn_cast<NameLoc>(inner)) {
+          problem = "node '" + name.getName().str() + "': ";
+          return WalkResult::interrupt();
+        }
+        return WalkResult::advance();
+      });
+      problem += d.str();
+      return success();
+    });
+    result = steps();
+  }
+  if (succeeded(result))
+    return;
+  emitWarning(loc) << "the library holds only the code for the "
+                      "--input-shape shapes (it refuses any other): the "
+                      "general code failed: "
+                   << (problem.empty() ? "no reason given" : problem);
+  general = nullptr;
+}
+
 /// The compression of `module` (imported at the compile's shapes) as the
 /// flags ask, with what it did in `rep`. Returns success with `done` set
 /// when the compile's output (the calibration table) has been written.
+/// `general`, the model with the dimensions --input-shape fixed left open,
+/// is compressed the same way, with the statistics measured for `module`.
 static LogicalResult compress(const smelt::CompileOptions &options,
                               ModuleOp module, const Plan &plan,
-                              CompileReport &rep, bool &done) {
+                              CompileReport &rep, bool &done,
+                              OwningOpRef<ModuleOp> &general) {
   MLIRContext &context = *module.getContext();
   Location loc = UnknownLoc::get(&context);
   done = false;
@@ -461,6 +497,28 @@ static LogicalResult compress(const smelt::CompileOptions &options,
   // that each Conv's tensor means the same in both).
   OwningOpRef<ModuleOp> teacher =
       plan.divergence ? OwningOpRef<ModuleOp>(measured.clone()) : nullptr;
+  if (general)
+    runOnGeneralCode(general, loc, [&]() -> LogicalResult {
+      PassManager pm(&context);
+      if (plan.fold)
+        pm.addPass(createSmeltFoldChannelAffinePass());
+      if (plan.table) {
+        SmeltCalibratePassOptions fromTable;
+        fromTable.table = options.calibrationTablePath;
+        pm.addPass(createSmeltCalibratePass(fromTable, CalibrationHooks()));
+      }
+      if (failed(runPipeline(options, pm, *general)))
+        return failure();
+      if (plan.calibrate)
+        transferCalibration(
+            measured.lookupSymbol<func::FuncOp>(kONNXEntryName),
+            general->lookupSymbol<func::FuncOp>(kONNXEntryName));
+      PipelineHooks quiet = hooks;
+      quiet.report = nullptr;
+      PassManager quantize(&context);
+      buildQuantizationPipeline(quantize, options, quiet);
+      return runPipeline(options, quantize, *general);
+    });
   {
     PassManager pm(&context);
     buildQuantizationPipeline(pm, options, hooks);
@@ -514,6 +572,54 @@ static LogicalResult compress(const smelt::CompileOptions &options,
   return success();
 }
 
+/// emitModule, with the general code of a specialized compile (null when
+/// there is none): lowered too, and linked with `module` into one artifact
+/// that runs each call with the code for its shapes. A general code that
+/// fails to lower is set aside with a warning.
+static LogicalResult emitModules(const smelt::CompileOptions &options,
+                                 ModuleOp module,
+                                 OwningOpRef<ModuleOp> &general);
+
+/// Whether `options.emit` is code of a target (not the onnx dialect).
+static bool emitsCode(const smelt::CompileOptions &options) {
+  switch (options.emit) {
+  case EmitKind::TargetMLIR:
+  case EmitKind::LLVMIR:
+  case EmitKind::Object:
+  case EmitKind::Library:
+    return true;
+  default:
+    return false;
+  }
+}
+
+/// The model imported with the dimensions it leaves open, when
+/// --input-shape fixed some of them in `specialized` and the compile
+/// writes code: the general code of a specialized library. Null when there
+/// is none to build, or (with a warning) when the model cannot be imported
+/// without the shapes.
+static OwningOpRef<ModuleOp>
+importGeneralCode(const smelt::CompileOptions &options, ModuleOp specialized) {
+  if (options.inputShapes.empty() || !options.generalCode ||
+      !emitsCode(options))
+    return nullptr;
+  OwningOpRef<ModuleOp> general;
+  runOnGeneralCode(general, UnknownLoc::get(specialized.getContext()),
+                   [&]() -> LogicalResult {
+                     general = importONNXFile(options.inputPath,
+                                              specialized.getContext(),
+                                              ONNXImportOptions());
+                     return success(bool(general));
+                   });
+  if (!general)
+    return nullptr;
+  auto open = general->lookupSymbol<func::FuncOp>(kONNXEntryName);
+  auto fixed = specialized.lookupSymbol<func::FuncOp>(kONNXEntryName);
+  if (open && fixed && open.getFunctionType() == fixed.getFunctionType())
+    return nullptr; // --input-shape fixed nothing the model leaves open
+  return general;
+}
+
 LogicalResult smelt::compile(const CompileOptions &options,
                              MLIRContext &context, CompileReport *report) {
   registerAllTargets();
@@ -528,6 +634,7 @@ LogicalResult smelt::compile(const CompileOptions &options,
       importONNXFile(options.inputPath, &context, importOptions);
   if (!module)
     return failure();
+  OwningOpRef<ModuleOp> general = importGeneralCode(options, *module);
 
   // The report's file is opened first, so that a path that cannot be
   // written fails the compile before anything else is written (and the
@@ -549,14 +656,14 @@ LogicalResult smelt::compile(const CompileOptions &options,
   rep.quantize = options.quantize;
   if (!options.quantize.empty() || options.emit == EmitKind::Calibration) {
     bool done = false;
-    if (failed(compress(options, *module, *plan, rep, done)))
+    if (failed(compress(options, *module, *plan, rep, done, general)))
       return failure();
     if (done)
       return success();
   }
   rep.after = summarizeModel(*module);
 
-  LogicalResult written = emitModule(options, *module);
+  LogicalResult written = emitModules(options, *module, general);
   if (failed(written))
     return failure();
   if (options.outputPath != "-") {
@@ -581,8 +688,65 @@ LogicalResult smelt::compile(const CompileOptions &options,
   return success();
 }
 
+/// The target `options` names; null, with an error naming the known
+/// ones, when there is none.
+static const Target *findTarget(const CompileOptions &options,
+                                MLIRContext &context) {
+  const Target *target = lookupTarget(options.target);
+  if (target)
+    return target;
+  std::string known;
+  for (const std::string &name : getTargetNames())
+    known += (known.empty() ? "" : ", ") + name;
+  emitError(UnknownLoc::get(&context))
+      << "unknown target '" << options.target << "' (known: " << known
+      << ")";
+  return nullptr;
+}
+
+/// Runs the target's pipeline on `module`.
+static LogicalResult lower(const CompileOptions &options, const Target &target,
+                           ModuleOp module) {
+  PassManager pm(module.getContext());
+  if (options.configurePassManager &&
+      failed(options.configurePassManager(pm)))
+    return failure();
+  target.buildPipeline(pm, options.targetOptions);
+  return pm.run(module);
+}
+
+/// Writes a module that went through the target's pipeline as
+/// `options.emit` asks.
+static LogicalResult writeLowered(const CompileOptions &options,
+                                  const Target &target, ModuleOp module) {
+  MLIRContext &context = *module.getContext();
+  if (options.emit == EmitKind::TargetMLIR)
+    return writeTextOutput(context, options.outputPath, [&](auto &os) {
+      module->print(os);
+      os << "\n";
+      return success();
+    });
+  if (options.outputPath == "-") {
+    emitError(UnknownLoc::get(&context))
+        << "binary and native outputs need a file: pass -o FILE";
+    return failure();
+  }
+  ArtifactKind kind = options.emit == EmitKind::LLVMIR   ? ArtifactKind::LLVMIR
+                      : options.emit == EmitKind::Object ? ArtifactKind::Object
+                                                         : ArtifactKind::SharedLibrary;
+  return target.emitArtifact(module, kind, options.targetOptions,
+                             options.outputPath);
+}
+
 LogicalResult smelt::emitModule(const CompileOptions &options,
                                 ModuleOp module) {
+  OwningOpRef<ModuleOp> none;
+  return emitModules(options, module, none);
+}
+
+static LogicalResult emitModules(const CompileOptions &options,
+                                 ModuleOp module,
+                                 OwningOpRef<ModuleOp> &general) {
   MLIRContext &context = *module.getContext();
   switch (options.emit) {
   case EmitKind::MLIR:
@@ -611,45 +775,25 @@ LogicalResult smelt::emitModule(const CompileOptions &options,
     break;
   }
 
-  const Target *target = lookupTarget(options.target);
-  if (!target) {
-    std::string known;
-    for (const std::string &name : getTargetNames())
-      known += (known.empty() ? "" : ", ") + name;
-    emitError(UnknownLoc::get(&context))
-        << "unknown target '" << options.target << "' (known: " << known
-        << ")";
+  const Target *target = findTarget(options, context);
+  if (!target)
     return failure();
-  }
   if (options.progress && !options.progress("generating code", 0, 1))
     return emitError(UnknownLoc::get(&context)) << "compile cancelled";
   llvm::scope_exit done([&] {
     if (options.progress)
       (void)options.progress("generating code", 1, 1);
   });
-  PassManager pm(&context);
-  if (options.configurePassManager &&
-      failed(options.configurePassManager(pm)))
+  if (failed(lower(options, *target, module)))
     return failure();
-  target->buildPipeline(pm, options.targetOptions);
-  if (failed(pm.run(module)))
+  if (!general)
+    return writeLowered(options, *target, module);
+  // A specialized compile: the general code beside the specialized.
+  runOnGeneralCode(general, UnknownLoc::get(&context),
+                   [&] { return lower(options, *target, *general); });
+  if (!general)
+    return writeLowered(options, *target, module);
+  if (failed(target->linkSpecializations(*general, {module})))
     return failure();
-
-  if (options.emit == EmitKind::TargetMLIR)
-    return writeTextOutput(context, options.outputPath, [&](auto &os) {
-      module->print(os);
-      os << "\n";
-      return success();
-    });
-  if (options.outputPath == "-") {
-    emitError(UnknownLoc::get(&context))
-        << "binary and native outputs need a file: pass -o FILE";
-    return failure();
-  }
-  ArtifactKind kind = options.emit == EmitKind::LLVMIR   ? ArtifactKind::LLVMIR
-                      : options.emit == EmitKind::Object ? ArtifactKind::Object
-                                                         : ArtifactKind::SharedLibrary;
-  return target->emitArtifact(module, kind, options.targetOptions,
-                              options.outputPath);
+  return writeLowered(options, *target, *general);
 }
-

@@ -10,6 +10,8 @@
 
 #include "smelt-c/Runtime.h"
 
+#include "llvm/ADT/STLExtras.h"
+
 #include <algorithm>
 #include <cstdlib>
 #include <memory>
@@ -49,17 +51,24 @@ void smelt::measureLayerLatency(const CompileOptions &options,
   }
   std::unique_ptr<SmeltModel, ModelDeleter> model(loaded);
   // Zeros in, 64-byte aligned as compiled code prefers; a dimension the
-  // library takes at run time is given size 1 (a batch of one).
+  // library takes at run time is given its --input-shape size (the code
+  // specialized for it runs), or size 1 (a batch of one).
   std::vector<std::unique_ptr<char, decltype(&std::free)>> buffers;
   std::vector<const void *> inputs;
   for (size_t i = 0; i < smelt_model_num_inputs(model.get()); ++i) {
     const SmeltTensorInfo *info = smelt_model_input(model.get(), i);
     std::vector<int64_t> shape(info->shape, info->shape + info->rank);
-    for (int64_t &d : shape)
-      if (d < 0) {
-        d = 1;
-        report.latencyNote = "measured with each dynamic dimension 1";
+    auto given = options.inputShapes.find(info->name);
+    for (auto [d, size] : llvm::enumerate(shape)) {
+      if (size >= 0)
+        continue;
+      if (given != options.inputShapes.end() && d < given->second.size()) {
+        size = given->second[d];
+        continue;
       }
+      size = 1;
+      report.latencyNote = "measured with each dynamic dimension 1";
+    }
     smelt_model_set_input_shape(model.get(), i, shape.data(), info->rank);
     size_t bytes = smelt_model_input_bytes(model.get(), i);
     bytes = std::max<size_t>(64, (bytes + 63) / 64 * 64);

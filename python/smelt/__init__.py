@@ -63,7 +63,11 @@ Smelt's element type name (bf16 travels as uint16 bit patterns)."""
 
 # Options compile() passes to the driver, beyond its named arguments.
 _OPTIONS = {
-    "input_shapes": "fix dynamic dimensions: {name: (dims...)}",
+    "input_shapes": "code specialized for these sizes of dynamic "
+                    "dimensions: {name: (dims...)}",
+    "general_code": "with input_shapes on dynamic dimensions, also the "
+                    "code for any other size (default True; False: one "
+                    "compile, only those shapes)",
     "calibration_method": "minmax, percentile, entropy or mse",
     "percentile": "the percentile of |x| kept by calibration_method='percentile'",
     "calibration_table": "static int8 from a calibration table (JSON, as "
@@ -189,6 +193,7 @@ def _driver_options(options):
         exclude = [exclude]
     return {
         "input_shapes": shapes,
+        "general_code": bool(options.get("general_code", True)),
         "calibration_method": method,
         "percentile": float(options.get("percentile", 99.99)),
         "calibration_table": os.fspath(options.get("calibration_table", "")),
@@ -227,7 +232,7 @@ def compile(model, target="cpu", quantize=None, prune=None, calibration=None,
     prune        must be None until pruning lands in Smelt
     calibration  an iterable of samples, each a dict {input name: array},
                  or a path to an .npz file or a folder of samples
-    options      input_shapes, calibration_method, percentile,
+    options      input_shapes, general_code, calibration_method, percentile,
                  per_tensor_weights, exclude, weight_group_size,
                  weight_method, cpu, opt_level, explain_kernels, profile,
                  compile_threads, measure_divergence, progress, threads

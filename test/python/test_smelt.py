@@ -110,15 +110,38 @@ def test_dynamic_batch_runs_any_batch(digits):
     with pytest.raises(ValueError, match="'image' takes shape"):
         compiled(np.zeros((2, 1, 11, 12), np.float32))
 
-    # The digits MLP: all 397 images at once, and fixed shapes still work.
+    # input_shapes on the dynamic batch specializes: the library holds the
+    # code for 3 images beside the general code and runs each call with the
+    # code for its batch; both match PyTorch.
+    special = smelt.compile(data, input_shapes={"image": (3, 1, 12, 12)},
+                            progress=False)
+    assert special.inputs[0].shape == (None, 1, 12, 12)
+    for n in (3, 1, 64, 3):
+        x = rng.standard_normal((n, 1, 12, 12)).astype(np.float32)
+        with torch.no_grad():
+            expected = model(torch.from_numpy(x)).numpy()
+        np.testing.assert_allclose(special(x)["logits"], expected, rtol=1e-4,
+                                   atol=1e-5)
+
+    # The digits MLP: all 397 images at once; specialized for 397 it runs
+    # 397 and 5; with general_code=False only 397.
     dynamic = smelt.compile(digits["model"], progress=False)
     out = dynamic(digits["pixels"])["probabilities"]
     assert (out.argmax(1) == digits["labels"]).mean() > 0.95
+    special = smelt.compile(digits["model"],
+                            input_shapes={"pixels": (397, 64)}, progress=False)
+    assert special.inputs[0].shape == (None, 64)
+    for n in (397, 5):
+        np.testing.assert_allclose(
+            special(digits["pixels"][:n])["probabilities"], out[:n],
+            rtol=1e-5, atol=1e-6)
     fixed = smelt.compile(digits["model"], input_shapes={"pixels": (397, 64)},
-                          progress=False)
+                          general_code=False, progress=False)
     assert fixed.inputs[0].shape == (397, 64)
     np.testing.assert_allclose(fixed(digits["pixels"])["probabilities"], out,
                                rtol=1e-5, atol=1e-6)
+    with pytest.raises(ValueError, match="'pixels' takes shape"):
+        fixed(digits["pixels"][:5])
 
 
 def test_bad_inputs_name_the_input(cnn):

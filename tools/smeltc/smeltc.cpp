@@ -145,6 +145,12 @@ int main(int argc, char **argv) {
       "input-shape",
       cl::desc("Fix an input's shape, e.g. --input-shape=x:1x3x224x224"),
       cl::value_desc("name:dims"), cl::cat(category));
+  cl::opt<bool> generalCode(
+      "general-code",
+      cl::desc("With --input-shape on dimensions the model leaves open, "
+               "also build the general code, which runs any other shape "
+               "(the default; =false: only those shapes, one compile)"),
+      cl::init(true), cl::cat(category));
   mlir::registerPassManagerCLOptions();
   mlir::registerDefaultTimingManagerCLOptions();
   cl::HideUnrelatedOptions(category);
@@ -173,6 +179,7 @@ int main(int argc, char **argv) {
   options.weightMethod = weightMethod;
   options.perTensorWeights = perTensorWeights;
   options.quantizeExclude.assign(quantizeExclude.begin(), quantizeExclude.end());
+  options.generalCode = generalCode;
   options.reportPath = report;
   options.measureDivergence = !report.empty();
   options.configurePassManager = [](mlir::PassManager &pm) {

@@ -62,6 +62,11 @@ struct CompileOptions {
   /// Shapes replacing the declared shapes of named inputs (fixing dynamic
   /// dimensions).
   std::map<std::string, std::vector<int64_t>> inputShapes;
+  /// When inputShapes fix dimensions the model leaves open, the library
+  /// holds the code for those shapes and the general code, and runs each
+  /// call with the code for its shapes; false builds only the code for
+  /// those shapes (one compile; the library accepts no other shape).
+  bool generalCode = true;
   /// Calibration data (.npz or a folder of samples), and how to choose
   /// ranges from it.
   std::string calibrationPath;

@@ -63,6 +63,14 @@ public:
   virtual void buildPipeline(mlir::OpPassManager &pm,
                              const TargetOptions &options) const = 0;
 
+  /// Joins `specialized`, the same model lowered by `buildPipeline` at
+  /// fixed shapes (`--input-shape`), into `general`, lowered with the
+  /// dimensions the model leaves open: the artifact of `general` then runs
+  /// each call at one of those shapes with its code and any other call
+  /// with its own. The specialized modules are left empty.
+  virtual mlir::LogicalResult
+  linkSpecializations(mlir::ModuleOp general,
+                      llvm::ArrayRef<mlir::ModuleOp> specialized) const = 0;
   /// Writes the artifact of a module that went through `buildPipeline`.
   /// `path` is the output file (some artifacts need a linker and a file).
   virtual mlir::LogicalResult emitArtifact(mlir::ModuleOp module,

@@ -12,6 +12,9 @@
 #include "Weights.h"
 
 #include "ONNX/ONNXDialect.h"
+#include "smelt/Target/CPU/Passes.h"
+
+#include "mlir/Pass/PassManager.h"
 
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
 #include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
@@ -204,6 +207,23 @@ public:
   void buildPipeline(OpPassManager &pm,
                      const smelt::TargetOptions &options) const override {
     smelt::buildCPUPipeline(pm, options);
+  }
+
+  LogicalResult
+  linkSpecializations(ModuleOp general,
+                      ArrayRef<ModuleOp> specialized) const override {
+    // Each specialization's code, nested in the general module, is what
+    // smelt-cpu-link-specializations links.
+    OpBuilder b(general.getContext());
+    b.setInsertionPointToEnd(general.getBody());
+    for (ModuleOp spec : specialized) {
+      auto nested = ModuleOp::create(b, spec.getLoc());
+      nested.getBody()->getOperations().splice(
+          nested.getBody()->end(), spec.getBody()->getOperations());
+    }
+    PassManager pm(general.getContext());
+    pm.addPass(smelt::createCPULinkSpecializationsPass());
+    return pm.run(general);
   }
 
   LogicalResult emitArtifact(ModuleOp module, smelt::ArtifactKind kind,

@@ -24,6 +24,8 @@
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
 #include "mlir/IR/DialectResourceBlobManager.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/StringMap.h"
 #include "llvm/MC/MCAsmBackend.h"
 #include "llvm/MC/MCAsmInfo.h"
 #include "llvm/MC/MCCodeEmitter.h"
@@ -36,6 +38,8 @@
 #include "llvm/MC/TargetRegistry.h"
 #include "llvm/Target/TargetMachine.h"
 
+#include <cstring>
+
 using namespace mlir;
 
 namespace {
@@ -43,6 +47,40 @@ namespace {
 /// Constants smaller than this stay in the module.
 constexpr size_t kMinBytes = 4096;
 constexpr uint64_t kAlignment = 64;
+
+/// Makes constants with the same bytes one global, the first: the code
+/// specialized for fixed shapes holds the general code's weights again
+/// (smelt-cpu-link-specializations), and a model may hold a tensor twice.
+void mergeIdentical(ModuleOp module,
+                    std::vector<std::pair<LLVM::GlobalOp, smelt::Weight>> &found) {
+  llvm::DenseMap<size_t, SmallVector<size_t>> bySize;
+  llvm::StringMap<std::string> kept;
+  std::vector<std::pair<LLVM::GlobalOp, smelt::Weight>> unique;
+  for (auto &entry : found) {
+    ArrayRef<char> bytes = entry.second.bytes;
+    SmallVector<size_t> &same = bySize[bytes.size()];
+    auto match = llvm::find_if(same, [&](size_t i) {
+      return std::memcmp(unique[i].second.bytes.data(), bytes.data(),
+                         bytes.size()) == 0;
+    });
+    if (match == same.end()) {
+      same.push_back(unique.size());
+      unique.push_back(std::move(entry));
+      continue;
+    }
+    smelt::Weight &first = unique[*match].second;
+    first.alignment = std::max(first.alignment, entry.second.alignment);
+    kept[entry.second.symbol] = first.symbol;
+    entry.first.erase();
+  }
+  found = std::move(unique);
+  if (kept.empty())
+    return;
+  module.walk([&](LLVM::AddressOfOp op) {
+    if (auto it = kept.find(op.getGlobalName()); it != kept.end())
+      op.setGlobalName(it->second);
+  });
+}
 
 /// The constant globals worth taking out, with their bytes.
 std::vector<std::pair<LLVM::GlobalOp, smelt::Weight>>
@@ -66,6 +104,7 @@ largeConstants(ModuleOp module) {
     weight.alignment = std::max(kAlignment, global.getAlignment().value_or(1));
     found.emplace_back(global, std::move(weight));
   }
+  mergeIdentical(module, found);
   return found;
 }
 

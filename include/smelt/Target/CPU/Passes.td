@@ -458,4 +458,28 @@ def CPUEmitEntryPointPass
   let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
 }
 
+def CPULinkSpecializationsPass
+    : Pass<"smelt-cpu-link-specializations", "::mlir::ModuleOp"> {
+  let summary = "Link code specialized for fixed shapes into the general code, dispatched by shape";
+  let description = [{
+    Runs on an LLVM-dialect module that went through the CPU pipeline (the
+    general code, with dynamic dimensions) and holds, as nested
+    `builtin.module`s, the same model lowered at fixed shapes (`smeltc
+    --input-shape` on a model whose inputs have dimensions known only at
+    run time). Each nested module must have the same tensors as the outer
+    one, with sizes where the outer one has '?'.
+
+    The nested modules' definitions move into the outer module under the
+    prefix `smelt_s<N>_`, local to the library; their declarations merge
+    with the outer module's. `smelt_run` becomes a dispatcher: a call whose
+    dimensions match a specialization's fixed sizes runs that code, any
+    other call the general code. `smelt_bind_allocator` binds every
+    variant's allocator. The outer module's signature and
+    `smelt_output_shapes` serve all shapes. A profile table
+    (`--profile`) becomes one table with one slot per node, which ever
+    variant ran it.
+  }];
+  let dependentDialects = ["::mlir::LLVM::LLVMDialect"];
+}
+
 #endif // SMELT_TARGET_CPU_PASSES_TD
