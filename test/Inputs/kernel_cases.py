@@ -1,6 +1,7 @@
 """Shapes that reach every path of the CPU target's vector kernels (long
 reductions in blocks, fused activations, masked tails, stride-2 reads,
-window reductions, tiled ConvTranspose with pads), checked against NumPy in
+window reductions, depthwise convolutions with a fused bias and activation
+or at stride 2, tiled ConvTranspose with pads), checked against NumPy in
 float64.
 
     kernel_cases.py make DIR      # DIR/kernels.onnx and one NAME.npy per input
@@ -34,6 +35,12 @@ QB = f32(8)
 T = f32(1, 4, 9, 11)       # ConvTranspose 2x2 stride 2 pads 1
 TW = f32(4, 6, 2, 2)
 TB = f32(6)
+D = f32(1, 24, 14, 14)     # depthwise 3x3 pads 1 + bias + Relu, masked tail
+DW = f32(24, 1, 3, 3)
+DB = f32(24)
+E = f32(2, 16, 15, 15)     # depthwise 5x5 stride 2 pads 2, batch 2
+EW = f32(16, 1, 5, 5)
+EB = f32(16)
 
 
 def reference():
@@ -56,7 +63,13 @@ def reference():
                                                  w[:, :, i, j].astype(np.float64))
         return y[:, :, pad:2 * h - pad, pad:2 * wd - pad]
 
+    def depthwise(x, w, b, stride, pad):
+        return np.concatenate([conv(x[:, c:c + 1], w[c:c + 1], b[c:c + 1], stride, pad)
+                               for c in range(x.shape[1])], axis=1)
+
     return {
+        "depthwise_relu": np.maximum(depthwise(D, DW, DB, 1, 1), 0),
+        "depthwise_s2": depthwise(E, EW, EB, 2, 2),
         "gemm_relu": np.maximum(A.astype(np.float64) @ B.T.astype(np.float64) + C, 0),
         "batched": X.astype(np.float64) @ W.astype(np.float64),
         "pooled": max_pool(P.astype(np.float64), 3, 2),
@@ -67,8 +80,14 @@ def reference():
 
 def make(folder):
     inits = [numpy_helper.from_array(v, n) for n, v in
-             [("B", B), ("C", C), ("W", W), ("QW", QW), ("QB", QB), ("TW", TW), ("TB", TB)]]
+             [("B", B), ("C", C), ("W", W), ("QW", QW), ("QB", QB), ("TW", TW), ("TB", TB),
+              ("DW", DW), ("DB", DB), ("EW", EW), ("EB", EB)]]
     nodes = [
+        helper.make_node("Conv", ["D", "DW", "DB"], ["d"], kernel_shape=[3, 3],
+                         pads=[1, 1, 1, 1], group=24),
+        helper.make_node("Relu", ["d"], ["depthwise_relu"]),
+        helper.make_node("Conv", ["E", "EW", "EB"], ["depthwise_s2"], kernel_shape=[5, 5],
+                         strides=[2, 2], pads=[2, 2, 2, 2], group=16),
         helper.make_node("Gemm", ["A", "B", "C"], ["g"], transB=1),
         helper.make_node("Relu", ["g"], ["gemm_relu"]),
         helper.make_node("MatMul", ["X", "W"], ["batched"]),
@@ -79,7 +98,7 @@ def make(folder):
         helper.make_node("ConvTranspose", ["T", "TW", "TB"], ["deconv"], kernel_shape=[2, 2],
                          strides=[2, 2], pads=[1, 1, 1, 1]),
     ]
-    inputs = {"A": A, "X": X, "P": P, "Q": Q, "T": T}
+    inputs = {"A": A, "X": X, "P": P, "Q": Q, "T": T, "D": D, "E": E}
     save(folder, "kernels", nodes, inputs, reference(), inits)
 
 
