@@ -14,7 +14,9 @@
 #include "smelt/Transforms/Passes.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/AttrTypeSubElements.h"
 #include "mlir/IR/BuiltinAttributes.h"
+#include "mlir/IR/DialectResourceBlobManager.h"
 #include "mlir/IR/Diagnostics.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
@@ -25,6 +27,7 @@
 #include "llvm/Support/ToolOutputFile.h"
 
 #include <chrono>
+#include <cstring>
 
 using namespace mlir;
 using namespace smelt;
@@ -593,6 +596,42 @@ static bool emitsCode(const smelt::CompileOptions &options) {
   }
 }
 
+/// Points the constants of `general` at those of `specialized` with the
+/// same type and bytes (the model's initializers, imported twice), and
+/// frees its own copies: a specialized compile holds its weights once.
+static void shareWeights(ModuleOp specialized, ModuleOp general) {
+  llvm::DenseMap<size_t, SmallVector<DenseResourceElementsAttr>> bySize;
+  specialized.walk([&](Operation *op) {
+    op->getAttrDictionary().walk([&](DenseResourceElementsAttr attr) {
+      if (AsmResourceBlob *blob = attr.getRawHandle().getBlob())
+        bySize[blob->getData().size()].push_back(attr);
+    });
+  });
+  SmallVector<DenseResourceElementsHandle> replaced;
+  AttrTypeReplacer replacer;
+  replacer.addReplacement(
+      [&](DenseResourceElementsAttr attr) -> std::optional<Attribute> {
+        AsmResourceBlob *blob = attr.getRawHandle().getBlob();
+        if (!blob)
+          return std::nullopt;
+        ArrayRef<char> bytes = blob->getData();
+        for (DenseResourceElementsAttr candidate : bySize.lookup(bytes.size())) {
+          ArrayRef<char> other = candidate.getRawHandle().getBlob()->getData();
+          if (candidate.getType() == attr.getType() &&
+              (other.data() == bytes.data() ||
+               std::memcmp(other.data(), bytes.data(), bytes.size()) == 0)) {
+            if (candidate != attr)
+              replaced.push_back(attr.getRawHandle());
+            return candidate;
+          }
+        }
+        return std::nullopt;
+      });
+  general.walk([&](Operation *op) { replacer.replaceElementsIn(op); });
+  for (DenseResourceElementsHandle handle : replaced)
+    handle.getResource()->setBlob(AsmResourceBlob());
+}
+
 /// The model imported with the dimensions it leaves open, when
 /// --input-shape fixed some of them in `specialized` and the compile
 /// writes code: the general code of a specialized library. Null when there
@@ -617,6 +656,7 @@ importGeneralCode(const smelt::CompileOptions &options, ModuleOp specialized) {
   auto fixed = specialized.lookupSymbol<func::FuncOp>(kONNXEntryName);
   if (open && fixed && open.getFunctionType() == fixed.getFunctionType())
     return nullptr; // --input-shape fixed nothing the model leaves open
+  shareWeights(specialized, *general);
   return general;
 }
 
