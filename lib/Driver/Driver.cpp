@@ -392,9 +392,11 @@ LogicalResult smelt::printPipelines(const CompileOptions &options,
 /// Runs `steps` on the general code of a specialized compile with their
 /// diagnostics held back. When they fail, the general code is set aside
 /// (`general` becomes null) with a warning at `loc` naming the first error:
-/// the library then holds only the code for the --input-shape shapes.
-static void runOnGeneralCode(OwningOpRef<ModuleOp> &general, Location loc,
-                             llvm::function_ref<LogicalResult()> steps) {
+/// the library then holds only the code for the --input-shape shapes. Fails
+/// only when the compile was cancelled.
+static LogicalResult runOnGeneralCode(OwningOpRef<ModuleOp> &general,
+                                      Location loc,
+                                      llvm::function_ref<LogicalResult()> steps) {
   std::string problem;
   LogicalResult result = failure();
   {
@@ -414,12 +416,15 @@ static void runOnGeneralCode(OwningOpRef<ModuleOp> &general, Location loc,
     result = steps();
   }
   if (succeeded(result))
-    return;
+    return success();
+  general = nullptr;
+  if (llvm::StringRef(problem).ends_with("cancelled"))
+    return emitError(loc) << problem;
   emitWarning(loc) << "the library holds only the code for the "
                       "--input-shape shapes (it refuses any other): the "
                       "general code failed: "
                    << (problem.empty() ? "no reason given" : problem);
-  general = nullptr;
+  return success();
 }
 
 /// The compression of `module` (imported at the compile's shapes) as the
@@ -500,8 +505,8 @@ static LogicalResult compress(const smelt::CompileOptions &options,
   // that each Conv's tensor means the same in both).
   OwningOpRef<ModuleOp> teacher =
       plan.divergence ? OwningOpRef<ModuleOp>(measured.clone()) : nullptr;
-  if (general)
-    runOnGeneralCode(general, loc, [&]() -> LogicalResult {
+  if (general &&
+      failed(runOnGeneralCode(general, loc, [&]() -> LogicalResult {
       PassManager pm(&context);
       if (plan.fold)
         pm.addPass(createSmeltFoldChannelAffinePass());
@@ -521,7 +526,8 @@ static LogicalResult compress(const smelt::CompileOptions &options,
       PassManager quantize(&context);
       buildQuantizationPipeline(quantize, options, quiet);
       return runPipeline(options, quantize, *general);
-    });
+    })))
+    return failure();
   {
     PassManager pm(&context);
     buildQuantizationPipeline(pm, options, hooks);
@@ -643,13 +649,13 @@ importGeneralCode(const smelt::CompileOptions &options, ModuleOp specialized) {
       !emitsCode(options))
     return nullptr;
   OwningOpRef<ModuleOp> general;
-  runOnGeneralCode(general, UnknownLoc::get(specialized.getContext()),
-                   [&]() -> LogicalResult {
-                     general = importONNXFile(options.inputPath,
-                                              specialized.getContext(),
-                                              ONNXImportOptions());
-                     return success(bool(general));
-                   });
+  (void)runOnGeneralCode(general, UnknownLoc::get(specialized.getContext()),
+                         [&]() -> LogicalResult {
+                           general = importONNXFile(options.inputPath,
+                                                    specialized.getContext(),
+                                                    ONNXImportOptions());
+                           return success(bool(general));
+                         });
   if (!general)
     return nullptr;
   auto open = general->lookupSymbol<func::FuncOp>(kONNXEntryName);
@@ -829,8 +835,10 @@ static LogicalResult emitModules(const CompileOptions &options,
   if (!general)
     return writeLowered(options, *target, module);
   // A specialized compile: the general code beside the specialized.
-  runOnGeneralCode(general, UnknownLoc::get(&context),
-                   [&] { return lower(options, *target, *general); });
+  if (failed(runOnGeneralCode(general, UnknownLoc::get(&context), [&] {
+        return lower(options, *target, *general);
+      })))
+    return failure();
   if (!general)
     return writeLowered(options, *target, module);
   if (failed(target->linkSpecializations(*general, {module})))
