@@ -427,6 +427,28 @@ static LogicalResult runOnGeneralCode(OwningOpRef<ModuleOp> &general,
   return success();
 }
 
+/// Does to `compiled`, an import of the model other than `measured`, what
+/// the preparation did to that one: the same folding, and its statistics
+/// (read from the table again, or carried over by tensor name).
+static LogicalResult prepareLike(const smelt::CompileOptions &options,
+                                 const Plan &plan, ModuleOp measured,
+                                 ModuleOp compiled) {
+  PassManager pm(compiled.getContext());
+  if (plan.fold)
+    pm.addPass(createSmeltFoldChannelAffinePass());
+  if (plan.table) {
+    SmeltCalibratePassOptions fromTable;
+    fromTable.table = options.calibrationTablePath;
+    pm.addPass(createSmeltCalibratePass(fromTable, CalibrationHooks()));
+  }
+  if (failed(runPipeline(options, pm, compiled)))
+    return failure();
+  if (plan.calibrate)
+    transferCalibration(measured.lookupSymbol<func::FuncOp>(kONNXEntryName),
+                        compiled.lookupSymbol<func::FuncOp>(kONNXEntryName));
+  return success();
+}
+
 /// The compression of `module` (imported at the compile's shapes) as the
 /// flags ask, with what it did in `rep`. Returns success with `done` set
 /// when the compile's output (the calibration table) has been written.
@@ -481,23 +503,8 @@ static LogicalResult compress(const smelt::CompileOptions &options,
       return success();
     });
   }
-  if (shaped) {
-    // The compiled module: folded like the measured one, and given its
-    // statistics.
-    PassManager pm(&context);
-    if (plan.fold)
-      pm.addPass(createSmeltFoldChannelAffinePass());
-    if (plan.table) {
-      SmeltCalibratePassOptions fromTable;
-      fromTable.table = options.calibrationTablePath;
-      pm.addPass(createSmeltCalibratePass(fromTable, CalibrationHooks()));
-    }
-    if (failed(runPipeline(options, pm, module)))
-      return failure();
-    if (plan.calibrate)
-      transferCalibration(measured.lookupSymbol<func::FuncOp>(kONNXEntryName),
-                          module.lookupSymbol<func::FuncOp>(kONNXEntryName));
-  }
+  if (shaped && failed(prepareLike(options, plan, measured, module)))
+    return failure();
   int64_t folded = before - countNodes(module);
 
   // The teacher of the divergence measurement: the float model as it was
@@ -507,20 +514,8 @@ static LogicalResult compress(const smelt::CompileOptions &options,
       plan.divergence ? OwningOpRef<ModuleOp>(measured.clone()) : nullptr;
   if (general &&
       failed(runOnGeneralCode(general, loc, [&]() -> LogicalResult {
-      PassManager pm(&context);
-      if (plan.fold)
-        pm.addPass(createSmeltFoldChannelAffinePass());
-      if (plan.table) {
-        SmeltCalibratePassOptions fromTable;
-        fromTable.table = options.calibrationTablePath;
-        pm.addPass(createSmeltCalibratePass(fromTable, CalibrationHooks()));
-      }
-      if (failed(runPipeline(options, pm, *general)))
+      if (failed(prepareLike(options, plan, measured, *general)))
         return failure();
-      if (plan.calibrate)
-        transferCalibration(
-            measured.lookupSymbol<func::FuncOp>(kONNXEntryName),
-            general->lookupSymbol<func::FuncOp>(kONNXEntryName));
       PipelineHooks quiet = hooks;
       quiet.report = nullptr;
       PassManager quantize(&context);

@@ -136,6 +136,21 @@ inline mlir::LLVM::GlobalOp exportString(mlir::OpBuilder &b,
                                       b.getStringAttr(terminated));
 }
 
+/// An exported, writable global of `type` that starts as zeros (a profile
+/// table, a counter).
+inline mlir::LLVM::GlobalOp exportZeros(mlir::OpBuilder &b, mlir::Location loc,
+                                        llvm::StringRef symbol,
+                                        mlir::Type type) {
+  auto global = mlir::LLVM::GlobalOp::create(b, loc, type, /*isConstant=*/false,
+                                             mlir::LLVM::Linkage::External,
+                                             symbol, mlir::Attribute());
+  mlir::OpBuilder::InsertionGuard guard(b);
+  b.createBlock(&global.getInitializerRegion());
+  mlir::LLVM::ReturnOp::create(
+      b, loc, mlir::ValueRange{mlir::LLVM::ZeroOp::create(b, loc, type)});
+  return global;
+}
+
 } // namespace smelt
 
 #endif // SMELT_LIB_TARGET_CPU_ENTRYFUNCTION_H

@@ -179,15 +179,7 @@ void writeProfile(ModuleOp module, const Profile &profile) {
   b.setInsertionPoint(table);
   auto type = LLVM::LLVMArrayType::get(i64, std::max<size_t>(
                                                 profile.names.size(), 1));
-  auto grown = LLVM::GlobalOp::create(b, loc, type, /*isConstant=*/false,
-                                      LLVM::Linkage::External, kProfileNs,
-                                      Attribute());
-  {
-    OpBuilder::InsertionGuard guard(b);
-    b.createBlock(&grown.getInitializerRegion());
-    LLVM::ReturnOp::create(b, loc,
-                           ValueRange{LLVM::ZeroOp::create(b, loc, type)});
-  }
+  smelt::exportZeros(b, loc, kProfileNs, type);
   table.erase();
   module.lookupSymbol<LLVM::GlobalOp>(kProfileCount)
       .setValueAttr(b.getI64IntegerAttr(profile.names.size()));

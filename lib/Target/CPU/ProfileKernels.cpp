@@ -112,19 +112,10 @@ struct CPUProfileKernelsPass
 
     // The exported tables.
     b.setInsertionPointToEnd(module.getBody());
-    auto zeroInitialized = [&](StringRef symbol, Type type) {
-      auto global = LLVM::GlobalOp::create(b, loc, type, /*isConstant=*/false,
-                                           LLVM::Linkage::External, symbol,
-                                           Attribute());
-      OpBuilder::InsertionGuard guard(b);
-      b.createBlock(&global.getInitializerRegion());
-      LLVM::ReturnOp::create(b, loc,
-                             ValueRange{LLVM::ZeroOp::create(b, loc, type)});
-    };
     auto slotsType = LLVM::LLVMArrayType::get(i64, std::max<size_t>(
                                                        names.size(), 1));
-    zeroInitialized("smelt_profile_ns", slotsType);
-    zeroInitialized("smelt_profile_runs", i64);
+    smelt::exportZeros(b, loc, "smelt_profile_ns", slotsType);
+    smelt::exportZeros(b, loc, "smelt_profile_runs", i64);
     LLVM::GlobalOp::create(b, loc, i64, /*isConstant=*/true,
                            LLVM::Linkage::External, "smelt_profile_count",
                            b.getI64IntegerAttr(names.size()));
