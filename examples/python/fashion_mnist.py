@@ -51,8 +51,9 @@ print("train", train.shape, "test", test.shape)
 # %% [markdown]
 # ## Compile the float model
 #
-# The model's batch dimension is dynamic; the CPU target compiles static
-# shapes, so `input_shapes` fixes it at 100 images per call.
+# The model's batch dimension is dynamic; `input_shapes` specializes the
+# code for 100 images per call (the library still runs any other batch,
+# with its general code).
 
 # %%
 BATCH = 100
