@@ -143,7 +143,9 @@ int main(int argc, char **argv) {
                                 cl::cat(category));
   cl::list<std::string> inputShapes(
       "input-shape",
-      cl::desc("Fix an input's shape, e.g. --input-shape=x:1x3x224x224"),
+      cl::desc("Code specialized for an input's shape, e.g. "
+               "--input-shape=x:1x3x224x224 (with the general code for "
+               "other shapes where the model's dims are dynamic)"),
       cl::value_desc("name:dims"), cl::cat(category));
   cl::opt<bool> generalCode(
       "general-code",
