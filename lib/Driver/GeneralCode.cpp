@@ -25,10 +25,11 @@ using namespace mlir;
 using namespace smelt;
 
 /// Runs `steps` on the general code of a specialized compile with their
-/// diagnostics held back. When they fail, the general code is set aside
-/// (`general` becomes null) with a warning at `loc` naming the first error:
-/// the library then holds only the code for the --input-shape shapes. Fails
-/// only when the compile was cancelled.
+/// errors and warnings held back; remarks (--explain-kernels') pass through
+/// with a note saying they are the general code's. When the steps fail, the
+/// general code is set aside (`general` becomes null) with a warning at `loc`
+/// naming the first error: the library then holds only the code for the
+/// --input-shape shapes. Fails only when the compile was cancelled.
 LogicalResult smelt::detail::runOnGeneralCode(
     OwningOpRef<ModuleOp> &general, Location loc,
     llvm::function_ref<LogicalResult()> steps) {
@@ -36,6 +37,11 @@ LogicalResult smelt::detail::runOnGeneralCode(
   LogicalResult result = failure();
   {
     ScopedDiagnosticHandler capture(loc.getContext(), [&](Diagnostic &d) {
+      if (d.getSeverity() == DiagnosticSeverity::Remark) {
+        d.attachNote() << "in the general code (the code for shapes other "
+                          "than --input-shape's)";
+        return failure(); // on to the handlers outside
+      }
       if (!problem.empty() || d.getSeverity() != DiagnosticSeverity::Error)
         return success();
       d.getLocation()->walk([&](Location inner) {

@@ -12,10 +12,11 @@
 namespace smelt::detail {
 
 /// Runs `steps` on the general code of a specialized compile with their
-/// diagnostics held back. When they fail, the general code is set aside
-/// (`general` becomes null) with a warning at `loc` naming the first error:
-/// the library then holds only the code for the --input-shape shapes. Fails
-/// only when the compile was cancelled.
+/// errors and warnings held back; remarks (--explain-kernels') pass through
+/// with a note saying they are the general code's. When the steps fail, the
+/// general code is set aside (`general` becomes null) with a warning at `loc`
+/// naming the first error: the library then holds only the code for the
+/// --input-shape shapes. Fails only when the compile was cancelled.
 mlir::LogicalResult
 runOnGeneralCode(mlir::OwningOpRef<mlir::ModuleOp> &general,
                  mlir::Location loc,
