@@ -64,6 +64,7 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
   outParams.modifyPublicFunctions = true;
   outParams.hoistStaticAllocs = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
+  pm.addNestedPass<func::FuncOp>(createCPUWriteResultsInPlacePass());
   // Dynamic dimensions become loops around ops of static shape, which the
   // kernels below take.
   CPUTileDynamicDimsPassOptions tileDynamic;

@@ -61,6 +61,30 @@ def CPUFreeEarlyPass
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def CPUWriteResultsInPlacePass
+    : Pass<"smelt-cpu-write-results-in-place", "::mlir::func::FuncOp"> {
+  let summary = "Compute each result in its out-parameter, not in a buffer "
+                "copied there";
+  let description = [{
+    `buffer-results-to-out-params` hoists a result's allocation into the
+    caller's buffer only when the function returns the allocation itself;
+    a result returned through reshapes (`memref.expand_shape`,
+    `collapse_shape`, `reshape`, `cast`: a Conv's output computed as
+    `[N, G, C, H*W]` and returned as `[N, C, H, W]`) is computed in a
+    buffer of its own and copied at the end. This pass takes those copies
+    away: where a function's top block copies such a view of a static,
+    identity-layout allocation of that block into an out-parameter that
+    nothing else uses, the allocation becomes a view of the out-parameter
+    (flattened, then expanded to the allocation's shape: reshapes keep the
+    row-major order) and the copy goes. Any other copy is left as it is.
+
+    The result's buffer is then written while the inputs are still read:
+    a caller's output buffers must not overlap its inputs (the runtime's
+    and the Python module's never do).
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect"];
+}
+
 def CPULowerCopiesPass
     : Pass<"smelt-cpu-lower-copies", "::mlir::func::FuncOp"> {
   let summary = "Turn memref.copy into linalg.copy";
