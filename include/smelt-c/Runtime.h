@@ -113,7 +113,8 @@ size_t smelt_model_output_bytes(const SmeltModel *model, size_t index);
  * Runs the model. `inputs` holds one buffer per input, `outputs` one per
  * output, each dense, row-major, of the shape smelt_model_input_shape and
  * smelt_model_output_shape give (for static models, the SmeltTensorInfo's).
- * An output buffer may be null: the runtime then allocates it, and
+ * Outputs are computed in place while the inputs are read: an output buffer
+ * must not overlap an input or another output. An output buffer may be null: the runtime then allocates it, and
  * smelt_model_output_buffer returns it until the next run or free.
  */
 SmeltStatus smelt_model_run(SmeltModel *model, const void *const *inputs,
