@@ -51,6 +51,7 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
   pm.addPass(createCSEPass());
   pm.addNestedPass<func::FuncOp>(createCPUTabulatePass());
   pm.addPass(createCanonicalizerPass());
+  pm.addNestedPass<func::FuncOp>(createCPUUnshareDestinationsPass());
 
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
@@ -64,7 +65,7 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
   outParams.modifyPublicFunctions = true;
   outParams.hoistStaticAllocs = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
-  pm.addNestedPass<func::FuncOp>(createCPUWriteResultsInPlacePass());
+  pm.addNestedPass<func::FuncOp>(createCPUElideCopiesPass());
   // Dynamic dimensions become loops around ops of static shape, which the
   // kernels below take.
   CPUTileDynamicDimsPassOptions tileDynamic;

@@ -236,14 +236,15 @@ void conformToContraction(linalg::GenericOp op, OpBuilder &b) {
       SmallVector<utils::IteratorType>(cRank, utils::IteratorType::parallel));
   IRMapping mapping;
   op.getRegion().cloneInto(&conformed.getRegion(), mapping);
-  SmallVector<int64_t> shape(resultType.getShape());
-  auto shapeType = RankedTensorType::get({static_cast<int64_t>(shape.size())},
-                                         b.getI64Type());
-  Value reshaped = tensor::ReshapeOp::create(
-      b, loc, resultType, conformed.getResult(0),
-      arith::ConstantOp::create(b, loc,
-                                DenseElementsAttr::get(shapeType,
-                                                       ArrayRef(shape))));
+  // Back to the op's shape by the groups both shapes share: collapses and
+  // expansions, which bufferize to views of any layout (a Concat computes
+  // its inputs in slices of its result).
+  Value reshaped = conformed.getResult(0);
+  if (cGroups.size() != static_cast<size_t>(cRank))
+    reshaped = tensor::CollapseShapeOp::create(b, loc, reshaped, cGroups);
+  if (eGroups.size() != static_cast<size_t>(eType.getRank()))
+    reshaped = tensor::ExpandShapeOp::create(b, loc, resultType, reshaped,
+                                             eGroups);
   op.getResult(0).replaceAllUsesWith(reshaped);
   op.erase();
 }

@@ -92,14 +92,14 @@ func.func @dequantize_twice(%x: tensor<4x64xi8>) -> (tensor<4xf32>, tensor<4x64x
 // A contraction's [1, 1, 4, 64] result read as [1, 4, 8, 8] with one
 // scale per channel: the elementwise op is rewritten to iterate the
 // contraction's own shape (what its kernel fuses as an epilogue), the scale
-// moving to the channel dim, and its result reshaped back (through the
-// [1, 4, 64] its pixels were merged into first).
+// moving to the channel dim, and its result reshaped back by the groups of
+// dims both shapes share (collapsed to [1, 4, 64], then expanded).
 // CHECK-LABEL: func.func @epilogue_in_contraction_shape
 // CHECK: %[[C:.*]] = linalg.generic
 // CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]
 // CHECK: %[[E:.*]] = linalg.generic {indexing_maps = [#[[ID4:.*]], #[[CH:.*]], #[[ID4]]]
 // CHECK-SAME: ins(%[[C]], %{{.*}} : tensor<1x1x4x64xf32>, tensor<4xf32>)
-// CHECK: %[[R:.*]] = tensor.reshape %[[E]]({{.*}}) : (tensor<1x1x4x64xf32>, tensor<3xi64>) -> tensor<1x4x64xf32>
+// CHECK: %[[R:.*]] = tensor.collapse_shape %[[E]] {{\[}}[0], [1, 2], [3]] : tensor<1x1x4x64xf32> into tensor<1x4x64xf32>
 // CHECK: tensor.expand_shape %[[R]] {{.*}} into tensor<1x4x8x8xf32>
 #a = affine_map<(d0, d1, d2, d3, d4) -> (d2, d4)>
 #b = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d4, d3)>

@@ -61,26 +61,36 @@ def CPUFreeEarlyPass
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
-def CPUWriteResultsInPlacePass
-    : Pass<"smelt-cpu-write-results-in-place", "::mlir::func::FuncOp"> {
-  let summary = "Compute each result in its out-parameter, not in a buffer "
-                "copied there";
+def CPUElideCopiesPass
+    : Pass<"smelt-cpu-elide-copies", "::mlir::func::FuncOp"> {
+  let summary = "Compute a buffer that is only copied into a view of another "
+                "in that view";
   let description = [{
-    `buffer-results-to-out-params` hoists a result's allocation into the
-    caller's buffer only when the function returns the allocation itself;
-    a result returned through reshapes (`memref.expand_shape`,
-    `collapse_shape`, `reshape`, `cast`: a Conv's output computed as
-    `[N, G, C, H*W]` and returned as `[N, C, H, W]`) is computed in a
-    buffer of its own and copied at the end. This pass takes those copies
-    away: where a function's top block copies such a view of a static,
-    identity-layout allocation of that block into an out-parameter that
-    nothing else uses, the allocation becomes a view of the out-parameter
-    (flattened, then expanded to the allocation's shape: reshapes keep the
-    row-major order) and the copy goes. Any other copy is left as it is.
+    Bufferization computes a Concat's inputs in buffers of their own and
+    copies each into its slice of the result; `buffer-results-to-out-params`
+    hoists a result's allocation into the caller's buffer only when the
+    function returns the allocation itself, so a result returned through
+    reshapes (a Conv's output computed as `[N, G, C, H*W]` and returned as
+    `[N, C, H, W]`) is copied at the end. This pass takes such copies away.
 
-    The result's buffer is then written while the inputs are still read:
-    a caller's output buffers must not overlap its inputs (the runtime's
-    and the Python module's never do).
+    For each `memref.copy` of the function's top block whose source is a
+    static, identity-layout allocation of that block seen through dense
+    views (`expand_shape`, `collapse_shape`, `reshape`, `cast`), and whose
+    target is a view of another allocation of the block or of an argument:
+    when nothing uses the allocation after the copy, and nothing between the
+    allocation and the copy touches the part of the target's buffer the
+    copy writes (each use is bounded by the `subview` it goes through:
+    slices that do not intersect are apart), the allocation becomes the
+    target seen through the source's views inverted, and the copy goes.
+    The target's buffer and views move up to the allocation where they came
+    later. The uses take the new layout (a slice is strided): linalg ops,
+    loads, stores, transfers and views, which get their types recomputed; a
+    use of another kind, or a view that the layout cannot take (a collapse
+    of dims that are not contiguous), leaves the copy as it is.
+
+    A result's buffer is then written while the inputs are still read: a
+    caller's output buffers must not overlap its inputs (the runtime's and
+    the Python module's never do).
   }];
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
@@ -285,6 +295,30 @@ def CPUTabulatePass : Pass<"smelt-cpu-tabulate", "::mlir::func::FuncOp"> {
   let dependentDialects = ["::mlir::arith::ArithDialect",
                            "::mlir::linalg::LinalgDialect",
                            "::mlir::tensor::TensorDialect"];
+}
+
+def CPUUnshareDestinationsPass
+    : Pass<"smelt-cpu-unshare-destinations", "::mlir::func::FuncOp"> {
+  let summary = "Give each op that writes into a tensor its own destination";
+  let description = [{
+    Runs last before bufferization. CSE merges equal values that several
+    ops then write into as their destination (a DPS init, an
+    `insert_slice`'s dest): every `tensor.empty` of one type, and the
+    broadcast that starts each contraction where the parameters are equal
+    (a model whose biases are all zero). One-shot bufferization then gives
+    one writer the buffer and each other a copy of it, and computes later
+    values in a buffer an earlier one was computed in, which keeps
+    `smelt-cpu-elide-copies` from computing the earlier one in its
+    consumer's buffer.
+
+    Each use as a destination in the defining op's block, but the first,
+    gets a copy of the op made just before the writer: of a `tensor.empty`
+    (any use), and of a linalg op that writes its result from scratch out of
+    smaller values (no reduction, its destination not read: a fill, a
+    broadcast). The memory plan shares bytes between buffers whose lifetimes
+    do not overlap, so no memory is lost.
+  }];
+  let dependentDialects = ["::mlir::tensor::TensorDialect"];
 }
 
 def CPUTileDynamicDimsPass

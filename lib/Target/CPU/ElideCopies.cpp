@@ -1,0 +1,349 @@
+//===- ElideCopies.cpp - smelt-cpu-elide-copies ----------------------------===//
+//
+// A buffer computed only to be copied whole into a view of another buffer
+// (a Concat's input into its slice of the result, a result into its
+// out-parameter) is computed in that view instead, and the copy goes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "smelt/Target/CPU/Passes.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/Vector/IR/VectorOps.h"
+
+namespace smelt {
+#define GEN_PASS_DEF_CPUELIDECOPIESPASS
+#include "smelt/Target/CPU/Passes.h.inc"
+} // namespace smelt
+
+using namespace mlir;
+
+namespace {
+
+/// Whether `type` is a static buffer in row-major order without gaps.
+bool isDense(Type type) {
+  auto memref = dyn_cast<MemRefType>(type);
+  return memref && memref.hasStaticShape() && memref.getLayout().isIdentity();
+}
+
+/// Whether each index of `type` is at an offset known at compile time.
+bool hasStaticLayout(MemRefType type) {
+  if (!type || !type.hasStaticShape())
+    return false;
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  return succeeded(type.getStridesAndOffset(strides, offset)) &&
+         !ShapedType::isDynamic(offset) &&
+         !llvm::any_of(strides, ShapedType::isDynamic);
+}
+
+/// The ops that make a new view of their first operand's bytes.
+bool isView(Operation *op) {
+  return isa<memref::SubViewOp, memref::ExpandShapeOp, memref::CollapseShapeOp,
+             memref::ReshapeOp, memref::CastOp>(op);
+}
+
+/// The allocation of `top` that `view` reshapes, through dense views only,
+/// with those views from the allocation out; null when it is anything else.
+memref::AllocOp reshapedAllocation(Value view, Block &top,
+                                   SmallVectorImpl<Operation *> &chain) {
+  while (Operation *def = view.getDefiningOp()) {
+    if (!isDense(view.getType()))
+      return nullptr;
+    if (auto alloc = dyn_cast<memref::AllocOp>(def)) {
+      std::reverse(chain.begin(), chain.end());
+      return alloc->getBlock() == &top ? alloc : nullptr;
+    }
+    if (!isView(def) || isa<memref::SubViewOp>(def))
+      return nullptr;
+    chain.push_back(def);
+    view = def->getOperand(0);
+  }
+  return nullptr;
+}
+
+/// The buffer `view` is a view of (an allocation or an argument of `top`),
+/// with those views from the buffer out; null when it is anything else.
+Value rootOf(Value view, Block &top, SmallVectorImpl<Operation *> &chain) {
+  while (Operation *def = view.getDefiningOp()) {
+    if (isa<memref::AllocOp>(def)) {
+      std::reverse(chain.begin(), chain.end());
+      return def->getBlock() == &top ? view : Value();
+    }
+    if (!isView(def) || def->getBlock() != &top)
+      return Value();
+    chain.push_back(def);
+    view = def->getOperand(0);
+  }
+  auto arg = dyn_cast<BlockArgument>(view);
+  std::reverse(chain.begin(), chain.end());
+  return arg && arg.getOwner() == &top ? view : Value();
+}
+
+/// The elements of a buffer that a view of it may touch, as an interval per
+/// dimension of the buffer: the slice the view is taken from, or the whole
+/// buffer.
+struct Box {
+  SmallVector<int64_t> first, last;
+
+  bool isDisjointFrom(const Box &other) const {
+    if (first.empty() || other.first.empty())
+      return false; // the whole buffer
+    for (size_t d = 0; d < first.size(); ++d)
+      if (last[d] < other.first[d] || other.last[d] < first[d])
+        return true;
+    return false;
+  }
+};
+
+/// The box of the buffer `root` that `view` (a view of it) may touch.
+Box boxOf(Value view, Value root) {
+  memref::SubViewOp slice;
+  for (Value v = view; v != root; v = v.getDefiningOp()->getOperand(0))
+    if (auto subview = v.getDefiningOp<memref::SubViewOp>())
+      slice = subview;
+  Box box;
+  if (!slice || slice.getSource() != root ||
+      ShapedType::isDynamicShape(slice.getStaticOffsets()) ||
+      ShapedType::isDynamicShape(slice.getStaticSizes()) ||
+      ShapedType::isDynamicShape(slice.getStaticStrides()))
+    return box;
+  for (auto [offset, size, stride] :
+       llvm::zip(slice.getStaticOffsets(), slice.getStaticSizes(),
+                 slice.getStaticStrides())) {
+    box.first.push_back(offset);
+    box.last.push_back(offset + (size - 1) * stride);
+  }
+  return box;
+}
+
+/// Every use of `buffer` or of a view of it, but for views and
+/// deallocations, with the value used.
+void collectAccesses(Value buffer,
+                     SmallVectorImpl<std::pair<OpOperand *, Value>> &out) {
+  SmallVector<Value> worklist = {buffer};
+  while (!worklist.empty()) {
+    Value v = worklist.pop_back_val();
+    for (OpOperand &use : v.getUses()) {
+      Operation *user = use.getOwner();
+      if (isView(user) && use.getOperandNumber() == 0)
+        worklist.push_back(user->getResult(0));
+      else if (!isa<memref::DeallocOp>(user))
+        out.push_back({&use, v});
+    }
+  }
+}
+
+/// `buffer` (dense) seen as a dense buffer of `type`, as many elements.
+Value viewAs(OpBuilder &b, Location loc, Value buffer, MemRefType type) {
+  auto from = cast<MemRefType>(buffer.getType());
+  auto all = [](int64_t rank) {
+    ReassociationIndices group;
+    for (int64_t d = 0; d < rank; ++d)
+      group.push_back(d);
+    return SmallVector<ReassociationIndices>{group};
+  };
+  Value flat = buffer;
+  if (from.getRank() != 1)
+    flat = memref::CollapseShapeOp::create(b, loc, buffer, all(from.getRank()));
+  if (type.getRank() == 1)
+    return flat;
+  return memref::ExpandShapeOp::create(b, loc, type, flat, all(type.getRank()));
+}
+
+/// The type of `target` seen through the inverse of `chain` (dense views
+/// of a buffer, from it out), and with `b` that view built; none when a
+/// view cannot be inverted on `target`'s layout.
+FailureOr<Value> viewThroughInverse(OpBuilder *b, Location loc, Value target,
+                                    ArrayRef<Operation *> chain,
+                                    MemRefType &type) {
+  Value current = target;
+  type = cast<MemRefType>(target.getType());
+  for (Operation *op : llvm::reverse(chain)) {
+    auto sourceType = cast<MemRefType>(op->getOperand(0).getType());
+    if (auto expand = dyn_cast<memref::ExpandShapeOp>(op)) {
+      auto groups = expand.getReassociationIndices();
+      if (!memref::CollapseShapeOp::isGuaranteedCollapsible(type, groups))
+        return failure();
+      type = memref::CollapseShapeOp::computeCollapsedType(type, groups);
+      if (b)
+        current = memref::CollapseShapeOp::create(*b, loc, current, groups);
+    } else if (auto collapse = dyn_cast<memref::CollapseShapeOp>(op)) {
+      auto groups = collapse.getReassociationIndices();
+      FailureOr<MemRefType> expanded = memref::ExpandShapeOp::computeExpandedType(
+          type, sourceType.getShape(), groups);
+      if (failed(expanded))
+        return failure();
+      type = *expanded;
+      if (b)
+        current = memref::ExpandShapeOp::create(*b, loc, sourceType.getShape(),
+                                                current, groups);
+    } else if (isa<memref::CastOp>(op)) {
+      if (type.getShape() != sourceType.getShape())
+        return failure();
+    } else {
+      // A reshape: a dense buffer is its elements in order, in any shape.
+      if (!isDense(type))
+        return failure();
+      if (b)
+        current = viewAs(*b, loc, current, sourceType);
+      type = sourceType;
+    }
+  }
+  return current;
+}
+
+/// The types the uses of `value` take when it becomes a value of `type`
+/// (views recomputed for the new layout), in `types`; false when a use
+/// cannot take a buffer of another layout.
+bool retypedUses(Value value, MemRefType type,
+                 SmallVectorImpl<std::pair<Value, MemRefType>> &types) {
+  types.push_back({value, type});
+  for (Operation *user : value.getUsers()) {
+    if (isa<linalg::LinalgOp, memref::CopyOp, memref::DeallocOp,
+            memref::LoadOp, memref::StoreOp, memref::DimOp,
+            vector::TransferReadOp, vector::TransferWriteOp>(user))
+      continue;
+    MemRefType next;
+    if (auto collapse = dyn_cast<memref::CollapseShapeOp>(user)) {
+      auto groups = collapse.getReassociationIndices();
+      if (!memref::CollapseShapeOp::isGuaranteedCollapsible(type, groups))
+        return false;
+      next = memref::CollapseShapeOp::computeCollapsedType(type, groups);
+    } else if (auto expand = dyn_cast<memref::ExpandShapeOp>(user)) {
+      FailureOr<MemRefType> expanded = memref::ExpandShapeOp::computeExpandedType(
+          type, expand.getResultType().getShape(),
+          expand.getReassociationIndices());
+      if (failed(expanded))
+        return false;
+      next = *expanded;
+    } else if (auto subview = dyn_cast<memref::SubViewOp>(user)) {
+      next = memref::SubViewOp::inferRankReducedResultType(
+          subview.getType().getShape(), type, subview.getMixedOffsets(),
+          subview.getMixedSizes(), subview.getMixedStrides());
+    } else {
+      return false;
+    }
+    if (!retypedUses(user->getResult(0), next, types))
+      return false;
+  }
+  return true;
+}
+
+struct CPUElideCopiesPass
+    : smelt::impl::CPUElideCopiesPassBase<CPUElideCopiesPass> {
+  using Base::Base;
+
+  /// Computes the buffer that `copy` copies from in its target instead,
+  /// when nothing can tell; returns whether it did.
+  bool elide(memref::CopyOp copy, Block &top) {
+    SmallVector<Operation *> sourceChain, targetChain;
+    // A copy of bytes onto themselves (a view of a buffer to the same view
+    // of it, once its source was computed there) does nothing.
+    SmallVector<Operation *> unused;
+    Value sourceRoot = rootOf(copy.getSource(), top, unused);
+    auto sourceType = dyn_cast<MemRefType>(copy.getSource().getType());
+    if (sourceRoot && sourceRoot == rootOf(copy.getTarget(), top, unused) &&
+        sourceType == copy.getTarget().getType() && hasStaticLayout(sourceType)) {
+      copy.erase();
+      return true;
+    }
+    memref::AllocOp alloc =
+        reshapedAllocation(copy.getSource(), top, sourceChain);
+    if (!alloc)
+      return false;
+    Value root = rootOf(copy.getTarget(), top, targetChain);
+    auto targetType = dyn_cast<MemRefType>(copy.getTarget().getType());
+    MemRefType type = alloc.getType();
+    // Rank 0 has no flat view; a scalar's copy costs nothing anyway.
+    if (!root || root == alloc.getResult() || !targetType ||
+        !targetType.hasStaticShape() || !type.getRank() ||
+        type.getElementType() != targetType.getElementType() ||
+        type.getMemorySpace() != targetType.getMemorySpace())
+      return false;
+    // The buffer lives from its allocation to the copy: nothing uses it
+    // after, and nothing in between touches the bytes of the target that it
+    // will take.
+    SmallVector<Value> views = {alloc.getResult()};
+    for (size_t i = 0; i < views.size(); ++i)
+      for (OpOperand &use : views[i].getUses()) {
+        Operation *user = top.findAncestorOpInBlock(*use.getOwner());
+        if (!user || user->hasTrait<OpTrait::IsTerminator>() ||
+            isa<func::CallOp>(user))
+          return false;
+        if (isa<memref::DeallocOp>(use.getOwner()))
+          continue;
+        if (copy->isBeforeInBlock(user))
+          return false;
+        if (isView(use.getOwner()))
+          views.push_back(use.getOwner()->getResult(0));
+      }
+    Box taken = boxOf(copy.getTarget(), root);
+    SmallVector<std::pair<OpOperand *, Value>> accesses;
+    collectAccesses(root, accesses);
+    for (auto [use, value] : accesses) {
+      Operation *user = top.findAncestorOpInBlock(*use->getOwner());
+      if (!user)
+        return false;
+      if (user == copy || user->isBeforeInBlock(alloc) ||
+          copy->isBeforeInBlock(user))
+        continue;
+      if (!boxOf(value, root).isDisjointFrom(taken))
+        return false;
+    }
+    // The target's views must be there before the buffer is first written:
+    // they move up, with the allocation they view, where it is later.
+    SmallVector<Operation *> moved;
+    if (Operation *def = root.getDefiningOp())
+      moved.push_back(def);
+    llvm::append_range(moved, targetChain);
+    for (Operation *op : moved) {
+      if (op->isBeforeInBlock(alloc))
+        continue;
+      for (Value operand : op->getOperands())
+        if (Operation *def = operand.getDefiningOp();
+            def && !def->isBeforeInBlock(alloc) && !llvm::is_contained(moved, def))
+          return false;
+    }
+    // A dry run first: the IR changes only once everything fits.
+    MemRefType viewType;
+    SmallVector<std::pair<Value, MemRefType>> types;
+    if (failed(viewThroughInverse(nullptr, alloc.getLoc(), copy.getTarget(),
+                                  sourceChain, viewType)) ||
+        viewType.getShape() != type.getShape() ||
+        (viewType != type && !retypedUses(alloc.getResult(), viewType, types)))
+      return false;
+    for (Operation *op : moved)
+      if (!op->isBeforeInBlock(alloc))
+        op->moveBefore(alloc);
+    OpBuilder b(alloc);
+    Value view = *viewThroughInverse(&b, alloc.getLoc(), copy.getTarget(),
+                                     sourceChain, viewType);
+    for (auto [value, newType] : types)
+      if (value != alloc.getResult())
+        value.setType(newType);
+    // A view is not freed: the buffer it views is.
+    for (Value v : views)
+      for (Operation *user : llvm::make_early_inc_range(v.getUsers()))
+        if (isa<memref::DeallocOp>(user))
+          user->erase();
+    alloc.replaceAllUsesWith(view);
+    alloc.erase();
+    copy.erase();
+    return true;
+  }
+
+  void runOnOperation() override {
+    func::FuncOp func = getOperation();
+    if (func.isExternal())
+      return;
+    Block &top = func.getBody().front();
+    SmallVector<memref::CopyOp> copies(top.getOps<memref::CopyOp>());
+    for (memref::CopyOp copy : copies)
+      elide(copy, top);
+  }
+};
+
+} // namespace
