@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Transforms/RegionUtils.h"
 
 namespace smelt {
 #define GEN_PASS_DEF_CPUELIDECOPIESPASS
@@ -45,12 +46,28 @@ bool isView(Operation *op) {
              memref::ReshapeOp, memref::CastOp>(op);
 }
 
+/// Whether `use` makes a view of the buffer it uses.
+bool isViewUse(OpOperand &use) {
+  return isView(use.getOwner()) && use.getOperandNumber() == 0;
+}
+
+/// Whether `use` is one whose effect on the buffer this pass knows: a view,
+/// a linalg op, a load, store, transfer, copy, dim or deallocation. Any
+/// other use (a call, a loop's or branch's operand, a view of another
+/// kind) may make aliases the pass cannot follow.
+bool isKnownUse(OpOperand &use) {
+  return isViewUse(use) ||
+         isa<linalg::LinalgOp, memref::LoadOp, memref::StoreOp, memref::CopyOp,
+             memref::DimOp, memref::DeallocOp, vector::TransferReadOp,
+             vector::TransferWriteOp>(use.getOwner());
+}
+
 /// The allocation of `top` that `view` reshapes, through dense views only,
 /// with those views from the allocation out; null when it is anything else.
 memref::AllocOp reshapedAllocation(Value view, Block &top,
                                    SmallVectorImpl<Operation *> &chain) {
   while (Operation *def = view.getDefiningOp()) {
-    if (!isDense(view.getType()))
+    if (!isDense(view.getType()) || !cast<MemRefType>(view.getType()).getRank())
       return nullptr;
     if (auto alloc = dyn_cast<memref::AllocOp>(def)) {
       std::reverse(chain.begin(), chain.end());
@@ -105,7 +122,10 @@ Box boxOf(Value view, Value root) {
     if (auto subview = v.getDefiningOp<memref::SubViewOp>())
       slice = subview;
   Box box;
+  // Index boxes apart are bytes apart when the buffer's layout is the
+  // identity (an allocation, an argument) and the slice's strides positive.
   if (!slice || slice.getSource() != root ||
+      !cast<MemRefType>(root.getType()).getLayout().isIdentity() ||
       ShapedType::isDynamicShape(slice.getStaticOffsets()) ||
       ShapedType::isDynamicShape(slice.getStaticSizes()) ||
       ShapedType::isDynamicShape(slice.getStaticStrides()))
@@ -113,14 +133,17 @@ Box boxOf(Value view, Value root) {
   for (auto [offset, size, stride] :
        llvm::zip(slice.getStaticOffsets(), slice.getStaticSizes(),
                  slice.getStaticStrides())) {
+    if (stride <= 0)
+      return Box();
     box.first.push_back(offset);
     box.last.push_back(offset + (size - 1) * stride);
   }
   return box;
 }
 
-/// Every use of `buffer` or of a view of it, but for views and
-/// deallocations, with the value used.
+/// Every use of `buffer` or of a view of it, but for views, with the
+/// value used (a deallocation counts: it writes all of it, as far as
+/// readers are concerned).
 void collectAccesses(Value buffer,
                      SmallVectorImpl<std::pair<OpOperand *, Value>> &out) {
   SmallVector<Value> worklist = {buffer};
@@ -128,12 +151,46 @@ void collectAccesses(Value buffer,
     Value v = worklist.pop_back_val();
     for (OpOperand &use : v.getUses()) {
       Operation *user = use.getOwner();
-      if (isView(user) && use.getOperandNumber() == 0)
+      if (isViewUse(use))
         worklist.push_back(user->getResult(0));
-      else if (!isa<memref::DeallocOp>(user))
+      else
         out.push_back({&use, v});
     }
   }
+}
+
+/// Whether `use` only reads the buffer it uses.
+bool isRead(OpOperand &use) {
+  Operation *user = use.getOwner();
+  if (auto linalgOp = dyn_cast<linalg::LinalgOp>(user))
+    return linalgOp.isDpsInput(&use);
+  if (auto copy = dyn_cast<memref::CopyOp>(user))
+    return &use == &copy.getSourceMutable();
+  return isa<memref::LoadOp, vector::TransferReadOp, memref::DimOp>(user);
+}
+
+/// Whether `use` is a linalg op of `before`'s block writing all of `root`
+/// from scalars that are there before `before`, reading no memory.
+bool isFreshWrite(OpOperand &use, Value root, Operation *before) {
+  auto linalgOp = dyn_cast<linalg::LinalgOp>(use.getOwner());
+  if (!linalgOp || use.get() != root || linalgOp->getBlock() != before->getBlock() ||
+      linalgOp.getNumDpsInits() != 1 || !linalgOp.isDpsInit(&use) ||
+      linalgOp.payloadUsesValueFromOperand(&use) ||
+      linalgOp.getNumReductionLoops() != 0 ||
+      !linalgOp.getMatchingIndexingMap(&use).isPermutation())
+    return false;
+  SetVector<Value> used;
+  getUsedValuesDefinedAbove(linalgOp->getRegions(), used);
+  used.insert(linalgOp->operand_begin(), linalgOp->operand_end());
+  return llvm::all_of(used, [&](Value value) {
+    if (value == root)
+      return true;
+    if (isa<BaseMemRefType>(value.getType()))
+      return false;
+    Operation *def = value.getDefiningOp();
+    return !def || (def->getBlock() == before->getBlock() &&
+                    def->isBeforeInBlock(before));
+  });
 }
 
 /// `buffer` (dense) seen as a dense buffer of `type`, as many elements.
@@ -259,53 +316,84 @@ struct CPUElideCopiesPass
     MemRefType type = alloc.getType();
     // Rank 0 has no flat view; a scalar's copy costs nothing anyway.
     if (!root || root == alloc.getResult() || !targetType ||
-        !targetType.hasStaticShape() || !type.getRank() ||
+        !targetType.hasStaticShape() || !type.getRank() || !targetType.getRank() ||
         type.getElementType() != targetType.getElementType() ||
         type.getMemorySpace() != targetType.getMemorySpace())
       return false;
-    // The buffer lives from its allocation to the copy: nothing uses it
-    // after, and nothing in between touches the bytes of the target that it
-    // will take.
+    // After the copy, the buffer is only read, and nothing writes the part
+    // of the target it takes before the last of those reads. Before the
+    // copy, nothing touches that part from the allocation on but a first
+    // write of the whole target's buffer that reads nothing of it (a Pad's
+    // fill): that one moves up to before the allocation.
     SmallVector<Value> views = {alloc.getResult()};
+    Operation *lastRead = copy;
     for (size_t i = 0; i < views.size(); ++i)
       for (OpOperand &use : views[i].getUses()) {
         Operation *user = top.findAncestorOpInBlock(*use.getOwner());
-        if (!user || user->hasTrait<OpTrait::IsTerminator>() ||
-            isa<func::CallOp>(user))
+        if (!user || !isKnownUse(use))
           return false;
         if (isa<memref::DeallocOp>(use.getOwner()))
           continue;
-        if (copy->isBeforeInBlock(user))
-          return false;
-        if (isView(use.getOwner()))
+        if (isViewUse(use)) {
           views.push_back(use.getOwner()->getResult(0));
+          continue;
+        }
+        if (copy->isBeforeInBlock(user)) {
+          if (!isRead(use))
+            return false;
+          if (lastRead->isBeforeInBlock(user))
+            lastRead = user;
+        }
       }
     Box taken = boxOf(copy.getTarget(), root);
     SmallVector<std::pair<OpOperand *, Value>> accesses;
     collectAccesses(root, accesses);
+    Operation *fill = nullptr;
     for (auto [use, value] : accesses) {
       Operation *user = top.findAncestorOpInBlock(*use->getOwner());
-      if (!user)
+      // Returned at the end, it is read after everything else.
+      if (isa<func::ReturnOp>(use->getOwner()) && user == use->getOwner())
+        continue;
+      if (!user || !isKnownUse(*use))
         return false;
       if (user == copy || user->isBeforeInBlock(alloc) ||
-          copy->isBeforeInBlock(user))
+          boxOf(value, root).isDisjointFrom(taken))
         continue;
-      if (!boxOf(value, root).isDisjointFrom(taken))
+      if (copy->isBeforeInBlock(user)) {
+        if (!lastRead->isBeforeInBlock(user) && !isRead(*use))
+          return false;
+        continue;
+      }
+      if (fill || !isFreshWrite(*use, root, alloc))
         return false;
+      fill = user;
     }
+    if (fill)
+      for (auto [use, value] : accesses)
+        if (Operation *user = top.findAncestorOpInBlock(*use->getOwner());
+            user != fill && user->isBeforeInBlock(fill))
+          return false;
     // The target's views must be there before the buffer is first written:
     // they move up, with the allocation they view, where it is later.
     SmallVector<Operation *> moved;
     if (Operation *def = root.getDefiningOp())
       moved.push_back(def);
     llvm::append_range(moved, targetChain);
+    if (fill)
+      moved.push_back(fill);
     for (Operation *op : moved) {
       if (op->isBeforeInBlock(alloc))
         continue;
-      for (Value operand : op->getOperands())
-        if (Operation *def = operand.getDefiningOp();
-            def && !def->isBeforeInBlock(alloc) && !llvm::is_contained(moved, def))
+      for (Value operand : op->getOperands()) {
+        Operation *def = operand.getDefiningOp();
+        if (def && llvm::is_contained(moved, def))
+          continue;
+        // What a moved op reads must not change in between (a reshape's
+        // shape buffer may be written there).
+        if (isa<BaseMemRefType>(operand.getType()) ||
+            (def && !def->isBeforeInBlock(alloc)))
           return false;
+      }
     }
     // A dry run first: the IR changes only once everything fits.
     MemRefType viewType;

@@ -97,7 +97,10 @@ struct CPUUnshareDestinationsPass
     // The first writer keeps the original; each other one gets a copy of
     // the op, made where it writes. Starts first: their copies read the
     // same tensor.empty, which is then unshared with the rest.
-    for (Operation *op : starts) {
+    // Last first: a start that writes into another (a broadcast into a
+    // fill) is copied before the one it writes into, whose copies then go
+    // to each of those as well.
+    for (Operation *op : llvm::reverse(starts)) {
       SmallVector<std::pair<OpOperand *, SmallVector<Operation *>>> uses;
       bool others = false;
       collectUses(op, uses, others);

@@ -76,6 +76,46 @@ func.func @concat(%x: memref<2x4x3x5xf32>, %y: memref<2x6x15xf32>) -> memref<2x1
 
 // -----
 
+// A Pad's input: the padded buffer, and the fill of its border that comes
+// first, move up to before the input is computed, which is computed in the
+// padded buffer's interior. The input is still read after the copy (by an
+// op that does not write the interior): it is read there.
+
+// CHECK-LABEL: func.func @pad
+// CHECK: %[[P:.*]] = memref.alloc() : memref<2x6x7xf32>
+// CHECK: %[[IN:.*]] = memref.subview %[[P]][0, 1, 1] [2, 4, 5] [1, 1, 1]
+// CHECK: linalg.map outs(%[[P]] : memref<2x6x7xf32>)
+// CHECK-NOT: memref.alloc
+// CHECK: linalg.generic {{.*}} outs(%[[IN]] : memref<2x4x5xf32, strided<[42, 7, 1], offset: 8>>)
+// CHECK-NOT: memref.copy
+// CHECK: linalg.generic {{.*}} ins(%[[IN]] : memref<2x4x5xf32, strided<[42, 7, 1], offset: 8>>) outs(%{{.*}} : memref<2x4x5xf32>)
+// CHECK: return %[[P]]
+#id3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+func.func @pad(%x: memref<2x4x5xf32>, %y: memref<2x4x5xf32>) -> memref<2x6x7xf32> {
+  %zero = arith.constant 0.0 : f32
+  %a = memref.alloc() : memref<2x4x5xf32>
+  linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%x : memref<2x4x5xf32>) outs(%a : memref<2x4x5xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %n = arith.negf %in : f32
+    linalg.yield %n : f32
+  }
+  %p = memref.alloc() : memref<2x6x7xf32>
+  linalg.map outs(%p : memref<2x6x7xf32>)
+    (%init: f32) {
+      linalg.yield %zero : f32
+    }
+  %interior = memref.subview %p[0, 1, 1] [2, 4, 5] [1, 1, 1] : memref<2x6x7xf32> to memref<2x4x5xf32, strided<[42, 7, 1], offset: 8>>
+  memref.copy %a, %interior : memref<2x4x5xf32> to memref<2x4x5xf32, strided<[42, 7, 1], offset: 8>>
+  linalg.generic {indexing_maps = [#id3, #id3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%a : memref<2x4x5xf32>) outs(%y : memref<2x4x5xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %n = arith.negf %in : f32
+    linalg.yield %n : f32
+  }
+  return %p : memref<2x6x7xf32>
+}
+
+// -----
+
 // An out-parameter written again after the copy: the buffer still becomes
 // it (the store lands on the computed values, as it did on the copied ones).
 
@@ -96,24 +136,31 @@ func.func @written_after(%a: memref<8x4xf32>) {
 
 // -----
 
-// The copies stay: where the buffer is read after the copy, where the
-// target's part is read or written while the buffer is live, where the
+// The copies stay: where the buffer is written after the copy, where the
+// target's part is read or written while the buffer is live (before the
+// copy, or after it while the buffer is still read), where the
 // source is an input, a slice (not dense), allocated inside a loop, or
 // reached through a view of dynamic shape, where a use of the buffer cannot
-// take a strided layout (a reshape), and where the buffer's view cannot be
-// taken of the target (dims merged that are apart in a slice).
+// take a strided layout (a reshape), where the buffer's view cannot be
+// taken of the target (dims merged that are apart in a slice), and where the
+// buffer is aliased by an op the pass does not follow.
 
 // CHECK-LABEL: func.func @kept
-// CHECK-COUNT-8: memref.copy
+// CHECK-COUNT-10: memref.copy
 // CHECK-NOT: memref.copy
-func.func @kept(%in: memref<8x4xf32>, %a: memref<8x4xf32>, %b: memref<4x4xf32>, %c: memref<8x4xf32>, %d: memref<2x4xf32>, %e: memref<2x4xf32>, %f: memref<8x4xf32>) -> (memref<4x8xf32>, memref<4x8xf32>) {
+func.func @kept(%in: memref<8x4xf32>, %a: memref<8x4xf32>, %b: memref<4x4xf32>, %c: memref<8x4xf32>, %d: memref<2x4xf32>, %e: memref<2x4xf32>, %f: memref<8x4xf32>, %g: memref<8x4xf32>, %h: memref<8x4xf32>) -> (memref<4x8xf32>, memref<4x8xf32>) {
   %zero = arith.constant 0.0 : f32
   %c0 = arith.constant 0 : index
   %c1 = arith.constant 1 : index
   %read = memref.alloc() : memref<8x4xf32>
   linalg.fill ins(%zero : f32) outs(%read : memref<8x4xf32>)
   memref.copy %read, %a : memref<8x4xf32> to memref<8x4xf32>
-  %later = memref.load %read[%c0, %c0] : memref<8x4xf32>
+  memref.store %zero, %read[%c0, %c0] : memref<8x4xf32>
+  %read2 = memref.alloc() : memref<8x4xf32>
+  linalg.fill ins(%zero : f32) outs(%read2 : memref<8x4xf32>)
+  memref.copy %read2, %g : memref<8x4xf32> to memref<8x4xf32>
+  memref.store %zero, %g[%c1, %c1] : memref<8x4xf32>
+  %later = memref.load %read2[%c0, %c0] : memref<8x4xf32>
   memref.store %later, %f[%c0, %c0] : memref<8x4xf32>
   %touched = memref.alloc() : memref<8x4xf32>
   linalg.fill ins(%zero : f32) outs(%touched : memref<8x4xf32>)
@@ -150,5 +197,17 @@ func.func @kept(%in: memref<8x4xf32>, %a: memref<8x4xf32>, %b: memref<4x4xf32>, 
   linalg.fill ins(%zero : f32) outs(%all : memref<16xf32>)
   %right = memref.subview %wide[0, 4] [4, 4] [1, 1] : memref<4x8xf32> to memref<4x4xf32, strided<[8, 1], offset: 4>>
   memref.copy %square, %right : memref<4x4xf32> to memref<4x4xf32, strided<[8, 1], offset: 4>>
+  // A buffer aliased by an op the pass does not follow (an scf.if's
+  // result, written after the copy).
+  %aliased = memref.alloc() : memref<8x4xf32>
+  linalg.fill ins(%zero : f32) outs(%aliased : memref<8x4xf32>)
+  %true = arith.constant true
+  %either = scf.if %true -> memref<8x4xf32> {
+    scf.yield %aliased : memref<8x4xf32>
+  } else {
+    scf.yield %in : memref<8x4xf32>
+  }
+  memref.copy %aliased, %h : memref<8x4xf32> to memref<8x4xf32>
+  memref.store %zero, %either[%c0, %c0] : memref<8x4xf32>
   return %cat, %wide : memref<4x8xf32>, memref<4x8xf32>
 }

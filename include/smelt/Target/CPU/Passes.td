@@ -76,17 +76,24 @@ def CPUElideCopiesPass
     For each `memref.copy` of the function's top block whose source is a
     static, identity-layout allocation of that block seen through dense
     views (`expand_shape`, `collapse_shape`, `reshape`, `cast`), and whose
-    target is a view of another allocation of the block or of an argument:
-    when nothing uses the allocation after the copy, and nothing between the
-    allocation and the copy touches the part of the target's buffer the
-    copy writes (each use is bounded by the `subview` it goes through:
-    slices that do not intersect are apart), the allocation becomes the
-    target seen through the source's views inverted, and the copy goes.
+    target is a view of another allocation of the block or of an argument,
+    the allocation becomes the target seen through the source's views
+    inverted, and the copy goes, when nothing can tell:
+    * after the copy the allocation is only read, and nothing writes the
+      part of the target's buffer the copy writes before the last of those
+      reads;
+    * from the allocation to the copy nothing touches that part, but a
+      first write of the whole target's buffer from scalars alone (a Pad's
+      fill), which moves up to before the allocation; each use is bounded
+      by the `subview` of the buffer it goes through, and slices that do
+      not intersect are apart;
+    * every use of both buffers is a view, a linalg op, a load, store,
+      transfer, copy, dim or deallocation (anything else may alias them).
     The target's buffer and views move up to the allocation where they came
-    later. The uses take the new layout (a slice is strided): linalg ops,
-    loads, stores, transfers and views, which get their types recomputed; a
-    use of another kind, or a view that the layout cannot take (a collapse
-    of dims that are not contiguous), leaves the copy as it is.
+    later. The uses take the new layout (a slice is strided): views get
+    their types recomputed; a view that the layout cannot take (a collapse
+    of dims that are not contiguous) leaves the copy as it is. A copy of a
+    view onto the same view of the same buffer is erased.
 
     A result's buffer is then written while the inputs are still read: a
     caller's output buffers must not overlap its inputs (the runtime's and
@@ -313,7 +320,7 @@ def CPUUnshareDestinationsPass
 
     Each use as a destination in the defining op's block, but the first,
     gets a copy of the op made just before the writer: of a `tensor.empty`
-    (any use), and of a linalg op that writes its result from scratch out of
+    (any use in its block), and of a linalg op that writes its result from scratch out of
     smaller values (no reduction, its destination not read: a fill, a
     broadcast). The memory plan shares bytes between buffers whose lifetimes
     do not overlap, so no memory is lost.
