@@ -8,6 +8,7 @@
 #include "ONNXModelLoader.h"
 
 #include "ONNXTensorImport.h"
+#include "ShapePropagation.h"
 
 #include "onnx/checker.h"
 #include "onnx/defs/parser.h"
@@ -394,6 +395,25 @@ bool loadModel(llvm::StringRef bytes, bool textual, llvm::StringRef modelDir,
     ::onnx::shape_inference::InferShapes(
         model, ::onnx::OpSchemaRegistry::Instance(), strict);
   } catch (const std::exception &strictError) {
+    try {
+      ::onnx::ShapeInferenceOptions lenient(/*check_type=*/true,
+                                            /*error_mode=*/0,
+                                            /*enable_data_propagation=*/true);
+      ::onnx::shape_inference::InferShapes(
+          model, ::onnx::OpSchemaRegistry::Instance(), lenient);
+    } catch (const std::exception &e) {
+      error = "ONNX shape inference fails: " + oneLine(e.what());
+      return false;
+    }
+  }
+  // Reshapes whose targets ONNX's data propagation could not follow get
+  // their shapes from ours; inference then carries them on (each round
+  // can shape the Reshapes that read the last ones' results). A round
+  // changes something or ends the loop; each node changes at most twice.
+  int rounds = 2 * model.graph().node_size() + 1;
+  for (int round = 0;
+       round < rounds && propagateReshapeShapes(*model.mutable_graph());
+       ++round) {
     try {
       ::onnx::ShapeInferenceOptions lenient(/*check_type=*/true,
                                             /*error_mode=*/0,

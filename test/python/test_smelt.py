@@ -88,6 +88,42 @@ def test_onnx_backend_cases(case):
     np.testing.assert_allclose(out, expected, rtol=1e-4, atol=1e-5)
 
 
+class ChannelShuffle(torch.nn.Module):
+    """ShuffleNet v2's unit: its Reshape targets and Slice bounds are
+    computed from the input's shape (Shape, Gather, Div, Cast, Concat),
+    which ONNX 1.12's inference cannot follow with a dynamic batch."""
+
+    def __init__(self):
+        super().__init__()
+        torch.manual_seed(0)
+        self.conv = torch.nn.Conv2d(4, 4, 1)
+
+    def forward(self, x):
+        n, c, h, w = x.size()
+        x = x.view(n, 2, c // 2, h, w).transpose(1, 2).contiguous()
+        x = x.view(n, -1, h, w)
+        a, b = x.chunk(2, dim=1)
+        return torch.cat((a, torch.relu(self.conv(b))), dim=1)
+
+
+def test_shapes_computed_from_a_dynamic_batch():
+    """Sizes computed from static dims become constants and Reshape targets
+    with the batch in them give their results' shapes: one library runs
+    batches 1 and 5, matching PyTorch."""
+    model = ChannelShuffle().eval()
+    data = export(model, torch.zeros(2, 8, 3, 5),
+                  dynamic_axes={"image": {0: "N"}, "logits": {0: "N"}})
+    compiled = smelt.compile(data, progress=False)
+    assert compiled.outputs[0].shape == (None, 8, 3, 5)
+    rng = np.random.default_rng(5)
+    for n in (1, 5):
+        x = rng.standard_normal((n, 8, 3, 5)).astype(np.float32)
+        with torch.no_grad():
+            expected = model(torch.from_numpy(x)).numpy()
+        np.testing.assert_allclose(compiled(x)["logits"], expected, rtol=1e-5,
+                                   atol=1e-6)
+
+
 def test_dynamic_batch_runs_any_batch(digits):
     """Compiled without input_shapes, a model exported with a dynamic batch
     keeps it: one library runs batches 1, 3 and 64 (and 3 again), each

@@ -196,7 +196,19 @@ struct ConcatLowering : OpConversionPattern<smelt::onnx::ConcatOp> {
   }
 };
 
-/// Shape and Size of statically shaped inputs are constants.
+/// The size of `value`'s dimension `d` as an i64: a constant where it is
+/// static, read from the tensor where it is not.
+Value dimAsI64(OpBuilder &b, Location loc, Value value, int64_t d) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (!type.isDynamicDim(d))
+    return arith::ConstantOp::create(b, loc,
+                                     b.getI64IntegerAttr(type.getDimSize(d)));
+  return arith::IndexCastOp::create(b, loc, b.getI64Type(),
+                                    tensor::DimOp::create(b, loc, value, d));
+}
+
+/// Shape and Size: constants where the input's shape is static, computed
+/// from its dimensions at run time where it is not.
 struct ShapeLowering : OpConversionPattern<smelt::onnx::ShapeOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -205,8 +217,8 @@ struct ShapeLowering : OpConversionPattern<smelt::onnx::ShapeOp> {
     auto inputType = dyn_cast<RankedTensorType>(adaptor.getData().getType());
     RankedTensorType resultType =
         getStaticTensorType(*getTypeConverter(), op.getShape().getType());
-    if (!inputType || !inputType.hasStaticShape() || !resultType)
-      return rewriter.notifyMatchFailure(op, "needs a static input shape");
+    if (!inputType || !resultType)
+      return rewriter.notifyMatchFailure(op, "needs a ranked input");
     int64_t rank = inputType.getRank();
     auto clampIndex = [&](int64_t i) {
       if (i < 0)
@@ -215,11 +227,21 @@ struct ShapeLowering : OpConversionPattern<smelt::onnx::ShapeOp> {
     };
     int64_t start = clampIndex(op.getStart());
     int64_t end = op.getEndAttr() ? clampIndex(*op.getEnd()) : rank;
-    SmallVector<int64_t> dims;
+    if (resultType.getRank() != 1 ||
+        resultType.getDimSize(0) != std::max<int64_t>(0, end - start))
+      return rewriter.notifyMatchFailure(op, "result type does not match");
+    if (inputType.hasStaticShape()) {
+      SmallVector<int64_t> dims;
+      for (int64_t i = start; i < end; ++i)
+        dims.push_back(inputType.getDimSize(i));
+      rewriter.replaceOpWithNewOp<arith::ConstantOp>(
+          op, resultType, DenseElementsAttr::get(resultType, ArrayRef(dims)));
+      return success();
+    }
+    SmallVector<Value> dims;
     for (int64_t i = start; i < end; ++i)
-      dims.push_back(inputType.getDimSize(i));
-    rewriter.replaceOpWithNewOp<arith::ConstantOp>(
-        op, resultType, DenseElementsAttr::get(resultType, ArrayRef(dims)));
+      dims.push_back(dimAsI64(rewriter, op.getLoc(), adaptor.getData(), i));
+    rewriter.replaceOpWithNewOp<tensor::FromElementsOp>(op, resultType, dims);
     return success();
   }
 };
@@ -232,11 +254,21 @@ struct SizeLowering : OpConversionPattern<smelt::onnx::SizeOp> {
     auto inputType = dyn_cast<RankedTensorType>(adaptor.getData().getType());
     RankedTensorType resultType =
         getStaticTensorType(*getTypeConverter(), op.getSize().getType());
-    if (!inputType || !inputType.hasStaticShape() || !resultType)
-      return rewriter.notifyMatchFailure(op, "needs a static input shape");
-    rewriter.replaceOpWithNewOp<arith::ConstantOp>(
-        op, resultType,
-        DenseElementsAttr::get(resultType, inputType.getNumElements()));
+    if (!inputType || !resultType || resultType.getNumElements() != 1)
+      return rewriter.notifyMatchFailure(op, "needs a ranked input");
+    if (inputType.hasStaticShape()) {
+      rewriter.replaceOpWithNewOp<arith::ConstantOp>(
+          op, resultType,
+          DenseElementsAttr::get(resultType, inputType.getNumElements()));
+      return success();
+    }
+    Location loc = op.getLoc();
+    Value size = arith::ConstantOp::create(rewriter, loc,
+                                           rewriter.getI64IntegerAttr(1));
+    for (int64_t d = 0; d < inputType.getRank(); ++d)
+      size = arith::MulIOp::create(
+          rewriter, loc, size, dimAsI64(rewriter, loc, adaptor.getData(), d));
+    rewriter.replaceOpWithNewOp<tensor::FromElementsOp>(op, resultType, size);
     return success();
   }
 };

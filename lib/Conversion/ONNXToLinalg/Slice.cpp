@@ -32,7 +32,7 @@ struct SliceLowering : OpConversionPattern<smelt::onnx::SliceOp> {
     RankedTensorType resultType = staticResult(
         *getTypeConverter(), op, 0, ValueRange{adaptor.getData()});
     if (!resultType)
-      return rewriter.notifyMatchFailure(op, "needs static shapes");
+      return lowerAlongStaticAxes(op, adaptor, rewriter);
     auto type = cast<RankedTensorType>(adaptor.getData().getType());
     int64_t rank = type.getRank();
     auto starts = getConstantInts(adaptor.getStarts());
@@ -75,6 +75,59 @@ struct SliceLowering : OpConversionPattern<smelt::onnx::SliceOp> {
                            }
                            return tensor::ExtractOp::create(b, l, data, src);
                          }));
+    return success();
+  }
+
+  /// Data with dimensions known only at run time (a dynamic batch), sliced
+  /// with constant bounds along static axes: a `tensor.extract_slice` (a
+  /// view once bufferized), the other dimensions whole.
+  LogicalResult lowerAlongStaticAxes(smelt::onnx::SliceOp op,
+                                     OpAdaptor adaptor,
+                                     ConversionPatternRewriter &rewriter) const {
+    Value data = adaptor.getData();
+    auto type = dyn_cast<RankedTensorType>(data.getType());
+    if (!type)
+      return rewriter.notifyMatchFailure(op, "needs a ranked input");
+    int64_t rank = type.getRank();
+    auto starts = getConstantInts(adaptor.getStarts());
+    auto ends = getConstantInts(adaptor.getEnds());
+    std::optional<SmallVector<int64_t>> axes, steps;
+    if (Value v = adaptor.getAxes())
+      axes = getConstantInts(v);
+    if (Value v = adaptor.getSteps())
+      steps = getConstantInts(v);
+    if (!starts || !ends || starts->size() != ends->size() ||
+        (adaptor.getAxes() && (!axes || axes->size() != starts->size())) ||
+        (adaptor.getSteps() && (!steps || steps->size() != starts->size())))
+      return rewriter.notifyMatchFailure(
+          op, "needs static shapes, or constant bounds on a dynamic input");
+    Location loc = op.getLoc();
+    SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)),
+        strides(rank, rewriter.getIndexAttr(1));
+    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, data);
+    SmallVector<int64_t> shape(type.getShape());
+    for (size_t i = 0; i < starts->size(); ++i) {
+      int64_t axis = normalizeAxis(axes ? (*axes)[i] : i, rank);
+      if (axis < 0 || axis >= rank)
+        return rewriter.notifyMatchFailure(op, "axis out of range");
+      int64_t dim = type.getDimSize(axis);
+      int64_t step = steps ? (*steps)[i] : 1;
+      if (ShapedType::isDynamic(dim) || step <= 0)
+        return rewriter.notifyMatchFailure(
+            op, "slices a dimension known only at run time, or backwards");
+      int64_t start = (*starts)[i], end = (*ends)[i];
+      start = std::clamp<int64_t>(start < 0 ? start + dim : start, 0, dim);
+      end = std::clamp<int64_t>(end < 0 ? end + dim : end, 0, dim);
+      int64_t size = end > start ? (end - start + step - 1) / step : 0;
+      offsets[axis] = rewriter.getIndexAttr(start);
+      strides[axis] = rewriter.getIndexAttr(step);
+      sizes[axis] = rewriter.getIndexAttr(size);
+      shape[axis] = size;
+    }
+    auto resultType = RankedTensorType::get(shape, type.getElementType());
+    rewriter.replaceOp(op, tensor::ExtractSliceOp::create(
+                               rewriter, loc, resultType, data, offsets, sizes,
+                               strides));
     return success();
   }
 
