@@ -4,6 +4,7 @@
 
 #include "llvm/ADT/STLExtras.h"
 
+#include <climits>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -111,15 +112,19 @@ bool isStatic(const ::onnx::TypeProto &type) {
 
 Element arithmetic(const std::string &op, const Element &a, const Element &b) {
   if (a.kind == Element::Constant && b.kind == Element::Constant) {
-    if (op == "Add")
-      return Element::constant(a.value + b.value);
-    if (op == "Sub")
-      return Element::constant(a.value - b.value);
-    if (op == "Mul")
-      return Element::constant(a.value * b.value);
-    if (b.value != 0)
-      return Element::constant(a.value / b.value);
-    return {};
+    // Integer Div truncates, as ONNX's does; what overflows is unknown.
+    int64_t result = 0;
+    bool overflow =
+        op == "Add"   ? __builtin_add_overflow(a.value, b.value, &result)
+        : op == "Sub" ? __builtin_sub_overflow(a.value, b.value, &result)
+        : op == "Mul" ? __builtin_mul_overflow(a.value, b.value, &result)
+                      : (b.value == 0 ||
+                         (a.value == INT64_MIN && b.value == -1));
+    if (overflow)
+      return {};
+    if (op == "Div")
+      result = a.value / b.value;
+    return Element::constant(result);
   }
   // A named size stays itself through the identities.
   bool one = b.kind == Element::Constant && b.value == 1;
@@ -133,6 +138,31 @@ Element arithmetic(const std::string &op, const Element &a, const Element &b) {
   return {};
 }
 
+bool isDefaultDomain(const ::onnx::NodeProto &node) {
+  return node.domain().empty() || node.domain() == "ai.onnx";
+}
+
+/// The axes of a Squeeze or Unsqueeze: its attribute (before opset 13) or
+/// its constant second input; none when they are not known.
+std::optional<std::vector<int64_t>>
+axesOf(const ::onnx::NodeProto &node,
+       const std::map<std::string, Sizes> &known) {
+  if (const ::onnx::AttributeProto *a = attribute(node, "axes"))
+    return std::vector<int64_t>(a->ints().begin(), a->ints().end());
+  if (node.input_size() < 2)
+    return std::vector<int64_t>();
+  auto it = known.find(node.input(1));
+  if (it == known.end())
+    return std::nullopt;
+  std::vector<int64_t> axes;
+  for (const Element &e : it->second.elements) {
+    if (e.kind != Element::Constant)
+      return std::nullopt;
+    axes.push_back(e.value);
+  }
+  return axes;
+}
+
 /// What `node` computes, where it computes sizes from known ones.
 std::optional<Sizes>
 evaluate(const ::onnx::NodeProto &node,
@@ -144,6 +174,8 @@ evaluate(const ::onnx::NodeProto &node,
     auto it = known.find(node.input(i));
     return it == known.end() ? nullptr : &it->second;
   };
+  if (!isDefaultDomain(node))
+    return std::nullopt;
   const std::string &op = node.op_type();
   if (op == "Constant") {
     const ::onnx::AttributeProto *value = attribute(node, "value");
@@ -176,9 +208,14 @@ evaluate(const ::onnx::NodeProto &node,
     return x ? std::optional<Sizes>(*x) : std::nullopt;
   }
   if (op == "Unsqueeze" || op == "Squeeze") {
+    // Only between a scalar and one element: axes [0] (or [-1]; a
+    // Squeeze may name none).
     const Sizes *x = input(0);
-    if (!x || (op == "Unsqueeze") != x->scalar ||
-        (op == "Squeeze" && x->elements.size() != 1))
+    std::optional<std::vector<int64_t>> axes = axesOf(node, known);
+    if (!x || !axes || (op == "Unsqueeze") != x->scalar ||
+        (op == "Squeeze" && x->elements.size() != 1) ||
+        axes->size() > 1 || (op == "Unsqueeze" && axes->empty()) ||
+        (axes->size() == 1 && axes->front() != 0 && axes->front() != -1))
       return std::nullopt;
     Sizes sizes = *x;
     sizes.scalar = op == "Squeeze";
@@ -302,6 +339,9 @@ bool smelt::detail::propagateReshapeShapes(::onnx::GraphProto &graph) {
     types[v.name()] = &v.type();
   for (const auto &v : graph.output())
     types[v.name()] = &v.type();
+  std::set<std::string> outputs;
+  for (const auto &v : graph.output())
+    outputs.insert(v.name());
   std::map<std::string, Sizes> known;
   for (const ::onnx::TensorProto &t : graph.initializer())
     if (std::optional<Sizes> sizes = constantSizes(t))
@@ -311,7 +351,10 @@ bool smelt::detail::propagateReshapeShapes(::onnx::GraphProto &graph) {
   bool folded = false;
   for (::onnx::NodeProto &node : *graph.mutable_node()) {
     if (node.op_type() == "Reshape" && node.input_size() == 2 &&
-        node.output_size() == 1 && node.domain().empty()) {
+        node.output_size() == 1 && isDefaultDomain(node)) {
+      // A graph output's declared type is what inference keeps.
+      if (outputs.count(node.output(0)))
+        continue;
       auto type = types.find(node.output(0));
       auto inputType = types.find(node.input(0));
       auto target = known.find(node.input(1));
@@ -361,7 +404,7 @@ bool smelt::detail::propagateReshapeShapes(::onnx::GraphProto &graph) {
       added.push_back(std::move(info));
       continue;
     }
-    if (node.output_size() != 1)
+    if (node.output_size() != 1 || node.output(0).empty())
       continue;
     std::optional<Sizes> sizes = evaluate(node, known, types);
     if (!sizes)

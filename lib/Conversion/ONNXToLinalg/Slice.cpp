@@ -18,6 +18,7 @@
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
+#include "mlir/IR/TypeUtilities.h"
 
 using namespace mlir;
 using namespace smelt::detail;
@@ -101,15 +102,13 @@ struct SliceLowering : OpConversionPattern<smelt::onnx::SliceOp> {
         (adaptor.getSteps() && (!steps || steps->size() != starts->size())))
       return rewriter.notifyMatchFailure(
           op, "needs static shapes, or constant bounds on a dynamic input");
-    Location loc = op.getLoc();
-    SmallVector<OpFoldResult> offsets(rank, rewriter.getIndexAttr(0)),
-        strides(rank, rewriter.getIndexAttr(1));
-    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, data);
-    SmallVector<int64_t> shape(type.getShape());
+    SmallVector<int64_t> shape(type.getShape()), offset(rank, 0),
+        stride(rank, 1);
+    SmallVector<bool> sliced(rank, false);
     for (size_t i = 0; i < starts->size(); ++i) {
       int64_t axis = normalizeAxis(axes ? (*axes)[i] : i, rank);
-      if (axis < 0 || axis >= rank)
-        return rewriter.notifyMatchFailure(op, "axis out of range");
+      if (axis < 0 || axis >= rank || sliced[axis])
+        return rewriter.notifyMatchFailure(op, "axis out of range or repeated");
       int64_t dim = type.getDimSize(axis);
       int64_t step = steps ? (*steps)[i] : 1;
       if (ShapedType::isDynamic(dim) || step <= 0)
@@ -118,16 +117,31 @@ struct SliceLowering : OpConversionPattern<smelt::onnx::SliceOp> {
       int64_t start = (*starts)[i], end = (*ends)[i];
       start = std::clamp<int64_t>(start < 0 ? start + dim : start, 0, dim);
       end = std::clamp<int64_t>(end < 0 ? end + dim : end, 0, dim);
-      int64_t size = end > start ? (end - start + step - 1) / step : 0;
-      offsets[axis] = rewriter.getIndexAttr(start);
-      strides[axis] = rewriter.getIndexAttr(step);
-      sizes[axis] = rewriter.getIndexAttr(size);
+      int64_t size = end > start ? 1 + (end - start - 1) / step : 0;
+      // An empty slice starts at 0: an offset at the end is out of bounds.
+      offset[axis] = size ? start : 0;
+      stride[axis] = step;
       shape[axis] = size;
+      sliced[axis] = true;
     }
-    auto resultType = RankedTensorType::get(shape, type.getElementType());
-    rewriter.replaceOp(op, tensor::ExtractSliceOp::create(
-                               rewriter, loc, resultType, data, offsets, sizes,
-                               strides));
+    auto sliceType = RankedTensorType::get(shape, type.getElementType());
+    RankedTensorType declared =
+        getRankedTensorType(*getTypeConverter(), op->getResult(0).getType());
+    if (declared && (declared.getRank() != sliceType.getRank() ||
+                     failed(verifyCompatibleShape(declared, sliceType))))
+      return rewriter.notifyMatchFailure(
+          op, "the slice's shape differs from the declared one");
+    Location loc = op.getLoc();
+    SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(rewriter, loc, data);
+    for (int64_t d = 0; d < rank; ++d)
+      if (sliced[d])
+        sizes[d] = rewriter.getIndexAttr(shape[d]);
+    Value slice = tensor::ExtractSliceOp::create(
+        rewriter, loc, sliceType, data, getAsIndexOpFoldResult(getContext(), offset),
+        sizes, getAsIndexOpFoldResult(getContext(), stride));
+    if (declared && declared != sliceType)
+      slice = tensor::CastOp::create(rewriter, loc, declared, slice);
+    rewriter.replaceOp(op, slice);
     return success();
   }
 
