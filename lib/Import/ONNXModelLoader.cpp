@@ -327,6 +327,22 @@ private:
   std::map<std::string, std::string> bytes;
 };
 
+/// ONNX's shape inference typing what it can; false, saying why in
+/// `error`, when it throws even so.
+bool inferLeniently(::onnx::ModelProto &model, std::string &error) {
+  try {
+    ::onnx::ShapeInferenceOptions lenient(/*check_type=*/true,
+                                          /*error_mode=*/0,
+                                          /*enable_data_propagation=*/true);
+    ::onnx::shape_inference::InferShapes(
+        model, ::onnx::OpSchemaRegistry::Instance(), lenient);
+    return true;
+  } catch (const std::exception &e) {
+    error = "ONNX shape inference fails: " + oneLine(e.what());
+    return false;
+  }
+}
+
 bool loadModel(llvm::StringRef bytes, bool textual, llvm::StringRef modelDir,
                int targetOpset,
                const std::map<std::string, std::vector<int64_t>> &inputShapes,
@@ -395,16 +411,8 @@ bool loadModel(llvm::StringRef bytes, bool textual, llvm::StringRef modelDir,
     ::onnx::shape_inference::InferShapes(
         model, ::onnx::OpSchemaRegistry::Instance(), strict);
   } catch (const std::exception &strictError) {
-    try {
-      ::onnx::ShapeInferenceOptions lenient(/*check_type=*/true,
-                                            /*error_mode=*/0,
-                                            /*enable_data_propagation=*/true);
-      ::onnx::shape_inference::InferShapes(
-          model, ::onnx::OpSchemaRegistry::Instance(), lenient);
-    } catch (const std::exception &e) {
-      error = "ONNX shape inference fails: " + oneLine(e.what());
+    if (!inferLeniently(model, error))
       return false;
-    }
   }
   // Reshapes whose targets ONNX's data propagation could not follow get
   // their shapes from ours; inference then carries them on (each round
@@ -413,18 +421,9 @@ bool loadModel(llvm::StringRef bytes, bool textual, llvm::StringRef modelDir,
   int rounds = 2 * model.graph().node_size() + 1;
   for (int round = 0;
        round < rounds && propagateReshapeShapes(*model.mutable_graph());
-       ++round) {
-    try {
-      ::onnx::ShapeInferenceOptions lenient(/*check_type=*/true,
-                                            /*error_mode=*/0,
-                                            /*enable_data_propagation=*/true);
-      ::onnx::shape_inference::InferShapes(
-          model, ::onnx::OpSchemaRegistry::Instance(), lenient);
-    } catch (const std::exception &e) {
-      error = "ONNX shape inference fails: " + oneLine(e.what());
+       ++round)
+    if (!inferLeniently(model, error))
       return false;
-    }
-  }
   return detached.restore(model, error);
 }
 

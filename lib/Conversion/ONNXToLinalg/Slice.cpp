@@ -25,6 +25,23 @@ using namespace smelt::detail;
 
 namespace {
 
+/// A Slice's starts, ends and (where given) axes and steps, when all are
+/// constants.
+bool constantBounds(smelt::onnx::SliceOp::Adaptor adaptor,
+                    std::optional<SmallVector<int64_t>> &starts,
+                    std::optional<SmallVector<int64_t>> &ends,
+                    std::optional<SmallVector<int64_t>> &axes,
+                    std::optional<SmallVector<int64_t>> &steps) {
+  starts = getConstantInts(adaptor.getStarts());
+  ends = getConstantInts(adaptor.getEnds());
+  if (Value v = adaptor.getAxes())
+    axes = getConstantInts(v);
+  if (Value v = adaptor.getSteps())
+    steps = getConstantInts(v);
+  return starts && ends && (!adaptor.getAxes() || axes) &&
+         (!adaptor.getSteps() || steps);
+}
+
 struct SliceLowering : OpConversionPattern<smelt::onnx::SliceOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -36,15 +53,8 @@ struct SliceLowering : OpConversionPattern<smelt::onnx::SliceOp> {
       return lowerAlongStaticAxes(op, adaptor, rewriter);
     auto type = cast<RankedTensorType>(adaptor.getData().getType());
     int64_t rank = type.getRank();
-    auto starts = getConstantInts(adaptor.getStarts());
-    auto ends = getConstantInts(adaptor.getEnds());
-    std::optional<SmallVector<int64_t>> axes, steps;
-    if (Value v = adaptor.getAxes())
-      axes = getConstantInts(v);
-    if (Value v = adaptor.getSteps())
-      steps = getConstantInts(v);
-    if (!starts || !ends || (adaptor.getAxes() && !axes) ||
-        (adaptor.getSteps() && !steps))
+    std::optional<SmallVector<int64_t>> starts, ends, axes, steps;
+    if (!constantBounds(adaptor, starts, ends, axes, steps))
       return lowerWithRuntimeOperands(op, adaptor, rewriter, resultType);
     SmallVector<int64_t> offset(rank, 0), stride(rank, 1);
     for (size_t i = 0; i < starts->size(); ++i) {
@@ -90,16 +100,11 @@ struct SliceLowering : OpConversionPattern<smelt::onnx::SliceOp> {
     if (!type)
       return rewriter.notifyMatchFailure(op, "needs a ranked input");
     int64_t rank = type.getRank();
-    auto starts = getConstantInts(adaptor.getStarts());
-    auto ends = getConstantInts(adaptor.getEnds());
-    std::optional<SmallVector<int64_t>> axes, steps;
-    if (Value v = adaptor.getAxes())
-      axes = getConstantInts(v);
-    if (Value v = adaptor.getSteps())
-      steps = getConstantInts(v);
-    if (!starts || !ends || starts->size() != ends->size() ||
-        (adaptor.getAxes() && (!axes || axes->size() != starts->size())) ||
-        (adaptor.getSteps() && (!steps || steps->size() != starts->size())))
+    std::optional<SmallVector<int64_t>> starts, ends, axes, steps;
+    if (!constantBounds(adaptor, starts, ends, axes, steps) ||
+        starts->size() != ends->size() ||
+        (axes && axes->size() != starts->size()) ||
+        (steps && steps->size() != starts->size()))
       return rewriter.notifyMatchFailure(
           op, "needs static shapes, or constant bounds on a dynamic input");
     SmallVector<int64_t> shape(type.getShape()), offset(rank, 0),
