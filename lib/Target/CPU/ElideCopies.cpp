@@ -296,13 +296,12 @@ struct CPUElideCopiesPass
   /// Computes the buffer that `copy` copies from in its target instead,
   /// when nothing can tell; returns whether it did.
   bool elide(memref::CopyOp copy, Block &top) {
-    SmallVector<Operation *> sourceChain, targetChain;
+    SmallVector<Operation *> sourceChain, targetChain, sourceViews;
+    Value root = rootOf(copy.getTarget(), top, targetChain);
     // A copy of bytes onto themselves (a view of a buffer to the same view
     // of it, once its source was computed there) does nothing.
-    SmallVector<Operation *> unused;
-    Value sourceRoot = rootOf(copy.getSource(), top, unused);
     auto sourceType = dyn_cast<MemRefType>(copy.getSource().getType());
-    if (sourceRoot && sourceRoot == rootOf(copy.getTarget(), top, unused) &&
+    if (root && root == rootOf(copy.getSource(), top, sourceViews) &&
         sourceType == copy.getTarget().getType() && hasStaticLayout(sourceType)) {
       copy.erase();
       return true;
@@ -311,7 +310,6 @@ struct CPUElideCopiesPass
         reshapedAllocation(copy.getSource(), top, sourceChain);
     if (!alloc)
       return false;
-    Value root = rootOf(copy.getTarget(), top, targetChain);
     auto targetType = dyn_cast<MemRefType>(copy.getTarget().getType());
     MemRefType type = alloc.getType();
     // Rank 0 has no flat view; a scalar's copy costs nothing anyway.
