@@ -84,6 +84,13 @@ void collectUses(Operation *start,
   }
 }
 
+/// Whether `a`'s owner comes before `b`'s in their block (uses by one op
+/// are in no order).
+bool isBefore(OpOperand *a, OpOperand *b) {
+  Operation *x = a->getOwner(), *y = b->getOwner();
+  return x != y && x->isBeforeInBlock(y);
+}
+
 struct CPUUnshareDestinationsPass
     : smelt::impl::CPUUnshareDestinationsPassBase<CPUUnshareDestinationsPass> {
   void runOnOperation() override {
@@ -95,9 +102,9 @@ struct CPUUnshareDestinationsPass
         starts.push_back(op);
     });
     // The first writer keeps the original; each other one gets a copy of
-    // the op, made where it writes. Starts first: their copies read the
-    // same tensor.empty, which is then unshared with the rest.
-    // Last first: a start that writes into another (a broadcast into a
+    // the op, made where it writes. Starts before empties (their copies
+    // read the same tensor.empty, unshared with the rest after), and the
+    // last start first: one that writes into another (a broadcast into a
     // fill) is copied before the one it writes into, whose copies then go
     // to each of those as well.
     for (Operation *op : llvm::reverse(starts)) {
@@ -105,7 +112,7 @@ struct CPUUnshareDestinationsPass
       bool others = false;
       collectUses(op, uses, others);
       llvm::sort(uses, [](const auto &a, const auto &b) {
-        return a.first->getOwner()->isBeforeInBlock(b.first->getOwner());
+        return isBefore(a.first, b.first);
       });
       // Where something only reads the value, it keeps the original.
       size_t kept = others ? 0 : 1;
@@ -130,10 +137,7 @@ struct CPUUnshareDestinationsPass
           uses.push_back(&use);
       if (uses.size() < 2)
         continue;
-      llvm::sort(uses, [](OpOperand *a, OpOperand *b) {
-        Operation *x = a->getOwner(), *y = b->getOwner();
-        return x != y && x->isBeforeInBlock(y);
-      });
+      llvm::sort(uses, isBefore);
       for (OpOperand *use : llvm::drop_begin(uses)) {
         OpBuilder b(use->getOwner());
         use->set(b.clone(*op)->getResult(0));
