@@ -737,3 +737,60 @@ func.func @param_in_merged_dims(%w: tensor<4x3xf32>, %x: tensor<1x1x3x64xf32>, %
   } -> tensor<1x4x8x8xf32>
   return %2 : tensor<1x4x8x8xf32>
 }
+
+// -----
+
+// A SiLU feeding a global pooling's sum stays apart (the sum runs as
+// scalar loops, where the exp would be a libm call per element); a cheap
+// scaling feeding the same kind of sum fuses into it.
+#nchw = affine_map<(n, c, h, w) -> (n, c, h, w)>
+#nc = affine_map<(n, c, h, w) -> (n, c)>
+// CHECK-LABEL: func.func @transcendental_into_reduction
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel"]
+// CHECK: math.exp
+// CHECK: arith.divf
+// CHECK: linalg.yield
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "reduction", "reduction"]
+// CHECK-NOT: math.exp
+// CHECK: arith.addf
+// CHECK: linalg.yield
+// CHECK: linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "reduction", "reduction"]
+// CHECK: arith.mulf
+// CHECK: arith.addf
+// CHECK: linalg.yield
+func.func @transcendental_into_reduction(%x: tensor<1x64x7x7xf32>, %init: tensor<1x64xf32>) -> (tensor<1x64xf32>, tensor<1x64xf32>) {
+  %one = arith.constant 1.0 : f32
+  %half = arith.constant 0.5 : f32
+  %e = tensor.empty() : tensor<1x64x7x7xf32>
+  %silu = linalg.generic {indexing_maps = [#nchw, #nchw], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<1x64x7x7xf32>) outs(%e : tensor<1x64x7x7xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %n = arith.negf %in : f32
+    %x1 = math.exp %n : f32
+    %d = arith.addf %x1, %one : f32
+    %s = arith.divf %in, %d : f32
+    linalg.yield %s : f32
+  } -> tensor<1x64x7x7xf32>
+  %sum = linalg.generic {indexing_maps = [#nchw, #nc], iterator_types = ["parallel", "parallel", "reduction", "reduction"]}
+      ins(%silu : tensor<1x64x7x7xf32>) outs(%init : tensor<1x64xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %r = arith.addf %acc, %in : f32
+    linalg.yield %r : f32
+  } -> tensor<1x64xf32>
+  %scaled = linalg.generic {indexing_maps = [#nchw, #nchw], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : tensor<1x64x7x7xf32>) outs(%e : tensor<1x64x7x7xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %s = arith.mulf %in, %half : f32
+    linalg.yield %s : f32
+  } -> tensor<1x64x7x7xf32>
+  %sum2 = linalg.generic {indexing_maps = [#nchw, #nc], iterator_types = ["parallel", "parallel", "reduction", "reduction"]}
+      ins(%scaled : tensor<1x64x7x7xf32>) outs(%init : tensor<1x64xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %r = arith.addf %acc, %in : f32
+    linalg.yield %r : f32
+  } -> tensor<1x64xf32>
+  return %sum, %sum2 : tensor<1x64xf32>, tensor<1x64xf32>
+}

@@ -228,7 +228,11 @@ def CPUFuseElementwisePass
     (the operand's indexing map is a permutation), and contractions are
     never reshaped. Fusing an activation into a matmul or convolution would
     recompute it for every output that reads it, and would hide the
-    contraction from `smelt-cpu-vectorize-contractions`.
+    contraction from `smelt-cpu-vectorize-contractions`. And a producer
+    that calls a transcendental (`math.exp`, `math.tanh`...) or divides
+    does not fuse into a reduction: reductions other than contractions run
+    as plain scalar loops, where each element would pay a libm call that
+    the vectorized elementwise loops do as a polynomial on 16 lanes.
   }];
   let dependentDialects = ["::mlir::linalg::LinalgDialect",
                            "::mlir::tensor::TensorDialect",
