@@ -62,8 +62,9 @@ bool isCheapWidening(linalg::GenericOp op) {
 /// polynomials on vectors; on scalars they are libm calls) or divides.
 bool hasVectorOnlyMath(linalg::GenericOp op) {
   return llvm::any_of(op.getBody()->getOperations(), [](Operation &inner) {
+    Dialect *dialect = inner.getDialect();
     return isa<arith::DivFOp>(inner) ||
-           inner.getDialect()->getNamespace() == "math";
+           (dialect && dialect->getNamespace() == "math");
   });
 }
 
@@ -72,9 +73,9 @@ bool shouldFuse(OpOperand *fused) {
   if (!producer || !producer->hasOneUse() || hasReduction(producer))
     return false;
   Operation *consumer = fused->getOwner();
-  // Into a reduction that is not a contraction (a GlobalAveragePool, a
-  // Softmax's sum) a transcendental does not fuse: those reductions run as
-  // plain loops, one element at a time, where the function would be a libm
+  // Into a reduction (a GlobalAveragePool, a Softmax's sum; a contraction's
+  // operands are not permutations and never fuse) a transcendental does not
+  // fuse: those reductions run as plain loops, one element at a time, where the function would be a libm
   // call per element. Left apart it runs in the vectorized elementwise
   // loops, and the reduction reads its result (one more pass over memory,
   // against a call per element: SiLU into an efficientnet_b0 pooling took
