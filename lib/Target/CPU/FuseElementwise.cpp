@@ -75,11 +75,11 @@ bool shouldFuse(OpOperand *fused) {
   Operation *consumer = fused->getOwner();
   // Into a reduction (a GlobalAveragePool, a Softmax's sum; a contraction's
   // operands are not permutations and never fuse) a transcendental does not
-  // fuse: those reductions run as plain loops, one element at a time, where the function would be a libm
-  // call per element. Left apart it runs in the vectorized elementwise
-  // loops, and the reduction reads its result (one more pass over memory,
-  // against a call per element: SiLU into an efficientnet_b0 pooling took
-  // 0.74 ms of scalar exp on 1280x7x7).
+  // fuse: those reductions run as plain loops, one element at a time, where
+  // the function would be a libm call per element. Left apart it runs in the
+  // vectorized elementwise loops, and the reduction reads its result (one
+  // more pass over memory, against a call per element: SiLU into an
+  // efficientnet_b0 pooling took 0.74 ms of scalar exp on 1280x7x7).
   if (auto producerGeneric = dyn_cast<linalg::GenericOp>(producer))
     if (hasReduction(consumer) && hasVectorOnlyMath(producerGeneric))
       return false;
