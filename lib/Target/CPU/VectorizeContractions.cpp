@@ -26,6 +26,7 @@
 #include "smelt/Target/CPU/Passes.h"
 
 #include "ContractionKernel.h"
+#include "VectorizeElementwise.h"
 
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
@@ -66,7 +67,12 @@ struct CPUVectorizeContractionsPass
         found.push_back(*k);
         return;
       }
-      if (explain && op.getNumReductionLoops() > 0) {
+      // A reduction that is no product of two inputs and that the
+      // elementwise pass runs in vectors (a pooling, a LayerNorm's sums) is
+      // on its fast path; a product's is the kernel's.
+      if (explain && op.getNumReductionLoops() > 0 &&
+          (linalg::isaContractionOpInterface(op) ||
+           !vectorizesElementwise(op, vectorBits))) {
         // The reason that matters is the one of the kernel for its type.
         bool integer = isa<IntegerType>(
             getElementTypeOrSelf(op.getDpsInits()[0].getType()));

@@ -17,6 +17,7 @@
 
 #include "BufferLayout.h"
 #include "ParallelCost.h"
+#include "VectorizeElementwise.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -50,21 +51,44 @@ struct Operand {
   unsigned dim = 0;   // Transposed: the loop the input is contiguous along
 };
 
-/// The reads of each input, or none (with the reason in `whyNot`) when the
-/// op is not an elementwise generic this pass handles.
-std::optional<SmallVector<Operand>> classify(linalg::GenericOp op,
-                                             int64_t lanes,
-                                             std::string *whyNot = nullptr) {
-  auto decline = [&](std::string reason) -> std::optional<SmallVector<Operand>> {
+/// How the loops of the op run.
+enum class Form {
+  /// No reduction loop: each vector of the output is computed and stored.
+  Elementwise,
+  /// Reduction loops outside a parallel innermost loop: at each point the
+  /// output vector is read, updated and written back. Each output element
+  /// sees its terms in the original order, so nothing reassociates.
+  OuterReduction,
+  /// The innermost loop reduces: each row accumulates into a vector of
+  /// partial results, combined across lanes at the end of the row with the
+  /// output's value, then the last partial vector's elements one by one.
+  /// Sums reassociate (as every vectorized reduction does, ONNX Runtime's
+  /// among them); maxima and minima are exact.
+  InnerReduction,
+};
+
+struct Plan {
+  Form form = Form::Elementwise;
+  SmallVector<Operand> reads;
+  vector::CombiningKind kind = vector::CombiningKind::ADD; // InnerReduction
+  TypedAttr neutral;                                       // InnerReduction
+};
+
+/// The plan for the op, or none (with the reason in `whyNot`) when the op
+/// is not an elementwise op or a reduction this pass handles.
+std::optional<Plan> classify(linalg::GenericOp op, int64_t lanes,
+                             std::string *whyNot = nullptr) {
+  auto decline = [&](std::string reason) -> std::optional<Plan> {
     if (whyNot)
       *whyNot = std::move(reason);
     return std::nullopt;
   };
   if (!op.hasPureBufferSemantics() || op.getNumDpsInits() != 1 ||
-      op.getNumReductionLoops() != 0 || op.getNumLoops() == 0 ||
-      op.payloadUsesValueFromOperand(op.getDpsInitOperand(0)))
-    return decline("not an elementwise op on buffers");
+      op.getNumLoops() == 0)
+    return decline("not an op on buffers with one output");
   unsigned last = op.getNumLoops() - 1;
+  MLIRContext *context = op.getContext();
+  AffineExpr innermost = getAffineDimExpr(last, context);
   SmallVector<int64_t> bounds = op.getStaticLoopRanges();
   if (llvm::any_of(bounds, ShapedType::isDynamic))
     return decline("its loop ranges are not static");
@@ -72,17 +96,62 @@ std::optional<SmallVector<Operand>> classify(linalg::GenericOp op,
     return decline("its rows of " + std::to_string(bounds[last]) +
                    " elements are shorter than one vector of " +
                    std::to_string(lanes) + " lanes");
-  auto outType = dyn_cast<MemRefType>(op.getDpsInitOperand(0)->get().getType());
-  AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
-  if (!outType || !hasUnitInnerStride(outType) || !outMap.isPermutation() ||
-      outMap.getResults().back() != getAffineDimExpr(last, op.getContext()))
+  OpOperand *init = op.getDpsInitOperand(0);
+  auto outType = dyn_cast<MemRefType>(init->get().getType());
+  AffineMap outMap = op.getMatchingIndexingMap(init);
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  Plan plan;
+  if (op.getNumReductionLoops() == 0) {
+    if (!outMap.isPermutation())
+      return decline("its output is not indexed by a permutation of its "
+                     "loops");
+  } else {
+    // Each parallel loop indexes the output once and no reduction loop
+    // does: output elements are independent, and splitting a parallel
+    // loop across threads races on nothing.
+    if (!outMap.isProjectedPermutation() ||
+        outMap.getNumResults() != op.getNumParallelLoops())
+      return decline("its output is not indexed by exactly its parallel "
+                     "loops");
+    plan.form = linalg::isReductionIterator(iterators[last])
+                    ? Form::InnerReduction
+                    : Form::OuterReduction;
+  }
+  if (plan.form == Form::InnerReduction) {
+    // The body ends in out = combine(x, out), out read nowhere else.
+    BlockArgument acc = op.getMatchingBlockArgument(init);
+    Operation *combiner =
+        op.getBody()->getTerminator()->getOperand(0).getDefiningOp();
+    if (!combiner || combiner->getBlock() != op.getBody() ||
+        !acc.hasOneUse() || *acc.getUsers().begin() != combiner ||
+        combiner->getNumOperands() != 2)
+      return decline("its innermost loop reduces, but not as out = "
+                     "combine(out, x) with out read once");
+    std::optional<vector::CombiningKind> kind =
+        linalg::getCombinerOpKind(combiner);
+    std::optional<TypedAttr> neutral = arith::getNeutralElement(combiner);
+    if (!kind || !neutral)
+      return decline(("its innermost loop reduces with " +
+                      combiner->getName().getStringRef() +
+                      ", which has no vector reduction")
+                         .str());
+    plan.kind = *kind;
+    plan.neutral = *neutral;
+    // -0.0 is addf's neutral element (x + -0.0 = x for x = -0.0 too),
+    // where arith's is 0.0.
+    if (auto zero = dyn_cast<FloatAttr>(plan.neutral);
+        zero && *kind == vector::CombiningKind::ADD)
+      plan.neutral = FloatAttr::get(zero.getType(), -0.0);
+  } else if (!outType || !hasUnitInnerStride(outType) ||
+             outMap.getResults().back() != innermost) {
     return decline("its output is not contiguous along its innermost loop");
+  }
   // Bytes and wider (i1 buffers hold a byte per element, vectors of i1 a
   // bit), and arith or math ops that LLVM lowers on vectors.
   auto storable = [](Type t) {
     return t.isIntOrFloat() && t.getIntOrFloatBitWidth() >= 8;
   };
-  if (!storable(outType.getElementType()))
+  if (!outType || !storable(outType.getElementType()))
     return decline("its output's elements are narrower than a byte");
   for (Operation &inner : op.getBody()->without_terminator()) {
     bool vectorMath =
@@ -97,7 +166,6 @@ std::optional<SmallVector<Operand>> classify(linalg::GenericOp op,
                       ", which has no vector form here")
                          .str());
   }
-  SmallVector<Operand> reads;
   std::optional<unsigned> transposedDim;
   for (OpOperand *input : op.getDpsInputOperands()) {
     auto type = dyn_cast<MemRefType>(input->get().getType());
@@ -109,14 +177,14 @@ std::optional<SmallVector<Operand>> classify(linalg::GenericOp op,
       if (!e.isFunctionOfDim(last))
         continue;
       bool isLast = i + 1 == map.getNumResults();
-      if (isLast && e == getAffineDimExpr(last, op.getContext())) {
+      if (isLast && e == innermost) {
         r.read = Read::Contiguous;
         continue;
       }
       // The innermost loop as a plain outer index of an input whose own
       // innermost index is another loop: a transpose.
       auto inner = dyn_cast<AffineDimExpr>(map.getResults().back());
-      if (!isLast && e == getAffineDimExpr(last, op.getContext()) && inner &&
+      if (!isLast && e == innermost && inner &&
           inner.getPosition() != last) {
         r.read = Read::Transposed;
         r.dim = inner.getPosition();
@@ -126,8 +194,8 @@ std::optional<SmallVector<Operand>> classify(linalg::GenericOp op,
       auto k = div ? dyn_cast<AffineConstantExpr>(div.getRHS())
                    : AffineConstantExpr();
       if (!isLast || !div || div.getKind() != AffineExprKind::FloorDiv || !k ||
-          div.getLHS() != getAffineDimExpr(last, op.getContext()) ||
-          k.getValue() <= 1 || lanes % k.getValue() != 0)
+          div.getLHS() != innermost || k.getValue() <= 1 ||
+          lanes % k.getValue() != 0)
         return decline("an input reads the innermost loop other than "
                        "contiguously, transposed, or as i floordiv k (k "
                        "dividing the lanes)");
@@ -137,7 +205,15 @@ std::optional<SmallVector<Operand>> classify(linalg::GenericOp op,
     if (r.read != Read::Broadcast && !hasUnitInnerStride(type))
       return decline(
           "an input read along the innermost loop is not contiguous");
+    if (plan.form == Form::InnerReduction && r.read != Read::Broadcast &&
+        r.read != Read::Contiguous)
+      return decline("an input reads the reduced innermost loop other than "
+                     "contiguously");
     if (r.read == Read::Transposed) {
+      // Tiles reorder the points of the loop they block, which a
+      // reduction's order forbids.
+      if (plan.form != Form::Elementwise)
+        return decline("an input is read transposed in a reduction");
       if (transposedDim && *transposedDim != r.dim)
         return decline("two inputs are read transposed along different "
                        "loops");
@@ -149,9 +225,9 @@ std::optional<SmallVector<Operand>> classify(linalg::GenericOp op,
                        std::to_string(lanes) + " lanes");
       transposedDim = r.dim;
     }
-    reads.push_back(r);
+    plan.reads.push_back(r);
   }
-  return reads;
+  return plan;
 }
 
 /// The indices at which `map` reads for loop indices `ivs`.
@@ -170,11 +246,14 @@ SmallVector<Value> indicesOf(OpBuilder &b, Location loc, AffineMap map,
 }
 
 /// One point of the op (a vector of `lanes` results along the innermost
-/// loop, or one scalar result) at loop indices `at`. `given` holds, per
-/// input, a value already loaded (a transposed tile's column) or null.
-void emitPoint(OpBuilder &b, Location loc, linalg::GenericOp op,
-               ArrayRef<Operand> reads, ArrayRef<Value> at, int64_t lanes,
-               bool vector, ArrayRef<Value> given) {
+/// loop, or one scalar result) at loop indices `at`: the value its body
+/// yields. `given` holds, per input, a value already loaded (a transposed
+/// tile's column) or null; `acc` the value the body reads as the output
+/// (a reduction's partial result), or null to read the output's own
+/// element(s) where the body reads them.
+Value computePoint(OpBuilder &b, Location loc, linalg::GenericOp op,
+                   ArrayRef<Operand> reads, ArrayRef<Value> at, int64_t lanes,
+                   bool vector, ArrayRef<Value> given, Value acc = {}) {
   Block *body = op.getBody();
   IRMapping mapping;
   for (auto [input, r, known] :
@@ -206,6 +285,18 @@ void emitPoint(OpBuilder &b, Location loc, linalg::GenericOp op,
     }
     mapping.map(body->getArgument(input->getOperandNumber()), v);
   }
+  OpOperand *init = op.getDpsInitOperand(0);
+  BlockArgument out = op.getMatchingBlockArgument(init);
+  if (!acc && !out.use_empty()) {
+    SmallVector<Value> indices =
+        indicesOf(b, loc, op.getMatchingIndexingMap(init), at);
+    acc = vector ? Value(vector::LoadOp::create(
+                       b, loc, VectorType::get({lanes}, out.getType()),
+                       init->get(), indices))
+                 : Value(memref::LoadOp::create(b, loc, init->get(), indices));
+  }
+  if (acc)
+    mapping.map(out, acc);
   for (Operation &inner : body->without_terminator()) {
     if (!vector) {
       b.clone(inner, mapping);
@@ -228,17 +319,31 @@ void emitPoint(OpBuilder &b, Location loc, linalg::GenericOp op,
     mapping.map(inner.getResults(), cloned->getResults());
   }
   Value result = mapping.lookupOrDefault(body->getTerminator()->getOperand(0));
+  if (vector && !isa<VectorType>(result.getType()))
+    result = vector::BroadcastOp::create(
+        b, loc, VectorType::get({lanes}, result.getType()), result);
+  return result;
+}
+
+/// `value` (a vector along the innermost loop, or a scalar) stored into the
+/// op's output at loop indices `at`.
+void storePoint(OpBuilder &b, Location loc, linalg::GenericOp op,
+                ArrayRef<Value> at, Value value) {
   OpOperand *init = op.getDpsInitOperand(0);
   SmallVector<Value> indices =
       indicesOf(b, loc, op.getMatchingIndexingMap(init), at);
-  if (vector) {
-    if (!isa<VectorType>(result.getType()))
-      result = vector::BroadcastOp::create(
-          b, loc, VectorType::get({lanes}, result.getType()), result);
-    vector::StoreOp::create(b, loc, result, init->get(), indices);
-  } else {
-    memref::StoreOp::create(b, loc, result, init->get(), indices);
-  }
+  if (isa<VectorType>(value.getType()))
+    vector::StoreOp::create(b, loc, value, init->get(), indices);
+  else
+    memref::StoreOp::create(b, loc, value, init->get(), indices);
+}
+
+/// computePoint, stored.
+void emitPoint(OpBuilder &b, Location loc, linalg::GenericOp op,
+               ArrayRef<Operand> reads, ArrayRef<Value> at, int64_t lanes,
+               bool vector, ArrayRef<Value> given) {
+  storePoint(b, loc, op, at,
+             computePoint(b, loc, op, reads, at, lanes, vector, given));
 }
 
 /// The transpose of `rows` (n vectors of n lanes, n a power of two): lane r
@@ -289,8 +394,11 @@ void buildNest(OpBuilder &b, Location loc, ArrayRef<unsigned> dims,
 }
 
 /// The loop of `dims` that runs on several threads (ParallelCost.h): the
-/// outermost of two iterations or more, when the op writes enough.
-std::optional<unsigned> splitLoop(ArrayRef<unsigned> dims,
+/// outermost of two iterations or more, when the op writes enough and no
+/// reduction loop of two iterations or more comes before it (a parallel
+/// region per step of a reduction would cost more than it saves).
+std::optional<unsigned> splitLoop(linalg::GenericOp op,
+                                  ArrayRef<unsigned> dims,
                                   ArrayRef<int64_t> bounds,
                                   ArrayRef<int64_t> step, bool parallel) {
   if (!parallel)
@@ -298,19 +406,88 @@ std::optional<unsigned> splitLoop(ArrayRef<unsigned> dims,
   int64_t elements = 1;
   for (int64_t bound : bounds)
     elements *= bound;
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   for (unsigned d : dims) {
     int64_t iterations = (bounds[d] + step[d] - 1) / step[d];
     if (iterations < 2)
       continue;
-    if (!worthSplitting(elements, kParallelMinElements, iterations))
+    if (linalg::isReductionIterator(iterators[d]) ||
+        !worthSplitting(elements, kParallelMinElements, iterations))
       return std::nullopt;
     return d;
   }
   return std::nullopt;
 }
 
-void vectorize(linalg::GenericOp op, ArrayRef<Operand> reads, int64_t lanes,
+/// The loops of `op` but the innermost, parallel ones first: a reduction's
+/// terms keep their order for each output element, and the loop split
+/// across threads can be one that writes apart.
+SmallVector<unsigned> outerLoops(linalg::GenericOp op) {
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  SmallVector<unsigned> outer;
+  for (bool reductions : {false, true})
+    for (unsigned d = 0; d + 1 < iterators.size(); ++d)
+      if (linalg::isReductionIterator(iterators[d]) == reductions)
+        outer.push_back(d);
+  return outer;
+}
+
+/// An innermost reduction: per point of the outer loops, one vector of
+/// partial results along the row, then those combined with the output's
+/// element, then the row's last elements one at a time.
+void vectorizeInnerReduction(linalg::GenericOp op, const Plan &plan,
+                             int64_t lanes, bool parallel) {
+  OpBuilder b(op);
+  Location loc = op.getLoc();
+  SmallVector<int64_t> bounds = op.getStaticLoopRanges();
+  unsigned rank = bounds.size(), last = rank - 1;
+  int64_t full = bounds[last] - bounds[last] % lanes;
+  SmallVector<unsigned> outer = outerLoops(op);
+  SmallVector<int64_t> lower(rank, 0), upper(bounds), step(rank, 1);
+  SmallVector<Value> at(rank);
+  buildNest(b, loc, outer, lower, upper, step, at,
+            splitLoop(op, outer, bounds, step, parallel));
+  OpOperand *init = op.getDpsInitOperand(0);
+  // The output map reads no reduction loop, so `at[last]` is not needed.
+  SmallVector<Value> indices =
+      indicesOf(b, loc, op.getMatchingIndexingMap(init), at);
+  Value start = memref::LoadOp::create(b, loc, init->get(), indices);
+  auto type = VectorType::get({lanes}, start.getType());
+  Value neutral = arith::ConstantOp::create(
+      b, loc, DenseElementsAttr::get(type, cast<Attribute>(plan.neutral)));
+  SmallVector<Value> none(plan.reads.size());
+  auto row = [&](int64_t from, int64_t to, int64_t by, Value initial,
+                 bool vector) -> Value {
+    auto loop = scf::ForOp::create(
+        b, loc, arith::ConstantIndexOp::create(b, loc, from),
+        arith::ConstantIndexOp::create(b, loc, to),
+        arith::ConstantIndexOp::create(b, loc, by), ValueRange{initial},
+        [&](OpBuilder &nested, Location l, Value iv, ValueRange args) {
+          SmallVector<Value> point(at);
+          point[last] = iv;
+          scf::YieldOp::create(nested, l,
+                               computePoint(nested, l, op, plan.reads, point,
+                                            lanes, vector, none, args[0]));
+        });
+    return loop.getResult(0);
+  };
+  Value partial = row(0, full, lanes, neutral, /*vector=*/true);
+  arith::FastMathFlags reassoc = isa<FloatType>(start.getType())
+                                     ? arith::FastMathFlags::reassoc
+                                     : arith::FastMathFlags::none;
+  Value result =
+      vector::ReductionOp::create(b, loc, plan.kind, partial, start, reassoc);
+  if (full < bounds[last])
+    result = row(full, bounds[last], 1, result, /*vector=*/false);
+  memref::StoreOp::create(b, loc, result, init->get(), indices);
+  op.erase();
+}
+
+void vectorize(linalg::GenericOp op, const Plan &plan, int64_t lanes,
                bool parallel) {
+  if (plan.form == Form::InnerReduction)
+    return vectorizeInnerReduction(op, plan, lanes, parallel);
+  ArrayRef<Operand> reads = plan.reads;
   OpBuilder b(op);
   Location loc = op.getLoc();
   SmallVector<int64_t> bounds = op.getStaticLoopRanges();
@@ -321,9 +498,7 @@ void vectorize(linalg::GenericOp op, ArrayRef<Operand> reads, int64_t lanes,
   for (const Operand &r : reads)
     if (r.read == Read::Transposed)
       tile = r.dim;
-  SmallVector<unsigned> outer;
-  for (unsigned d = 0; d < last; ++d)
-    outer.push_back(d);
+  SmallVector<unsigned> outer = outerLoops(op);
   SmallVector<int64_t> lower(rank, 0), upper(bounds), step(rank, 1);
   SmallVector<Value> at(rank);
 
@@ -337,7 +512,7 @@ void vectorize(linalg::GenericOp op, ArrayRef<Operand> reads, int64_t lanes,
     vectorUpper[last] = full;
     vectorStep[last] = lanes;
     std::optional<unsigned> split =
-        splitLoop(all, vectorUpper, vectorStep, parallel);
+        splitLoop(op, all, vectorUpper, vectorStep, parallel);
     buildNest(b, loc, outer, lower, upper, step, at, split);
     {
       OpBuilder::InsertionGuard guard(b);
@@ -372,7 +547,7 @@ void vectorize(linalg::GenericOp op, ArrayRef<Operand> reads, int64_t lanes,
     upper[j] = blocks;
     step[j] = lanes;
     buildNest(b, loc, outer, lower, upper, step, at,
-              splitLoop(outer, upper, step, parallel));
+              splitLoop(op, outer, upper, step, parallel));
     Value jBlock = at[j];
     {
       OpBuilder::InsertionGuard guard(b);
@@ -438,9 +613,8 @@ struct CPUVectorizeElementwisePass
           CPUVectorizeElementwisePass> {
   using Base::Base;
   void runOnOperation() override {
-    // 32-bit lanes fill a register; narrower types use the same count.
-    int64_t lanes = std::max<int64_t>(4, vectorBits / 32);
-    SmallVector<std::pair<linalg::GenericOp, SmallVector<Operand>>> work;
+    int64_t lanes = smelt::detail::elementwiseLanes(vectorBits);
+    SmallVector<std::pair<linalg::GenericOp, Plan>> work;
     // Transposes (of a graph input, or what fusion left alone) are
     // elementwise generics with a permuted read.
     SmallVector<linalg::TransposeOp> transposes;
@@ -455,14 +629,26 @@ struct CPUVectorizeElementwisePass
     }
     getOperation().walk([&](linalg::GenericOp op) {
       std::string whyNot;
-      if (auto reads = classify(op, lanes, &whyNot))
-        work.emplace_back(op, *reads);
-      else if (explain && op.getNumReductionLoops() == 0)
-        op.emitRemark() << "scalar elementwise loop: " << whyNot;
+      if (std::optional<Plan> plan = classify(op, lanes, &whyNot))
+        work.emplace_back(op, std::move(*plan));
+      else if (explain)
+        op.emitRemark() << (op.getNumReductionLoops() ? "scalar reduction loop: "
+                                                      : "scalar elementwise loop: ")
+                        << whyNot;
     });
-    for (auto &[op, reads] : work)
-      vectorize(op, reads, lanes, parallel);
+    for (auto &[op, plan] : work)
+      vectorize(op, plan, lanes, parallel);
   }
 };
 
 } // namespace
+
+int64_t smelt::detail::elementwiseLanes(unsigned vectorBits) {
+  // 32-bit lanes fill a register; narrower types use the same count.
+  return std::max<int64_t>(4, vectorBits / 32);
+}
+
+bool smelt::detail::vectorizesElementwise(linalg::GenericOp op,
+                                          unsigned vectorBits) {
+  return classify(op, elementwiseLanes(vectorBits)).has_value();
+}

@@ -103,12 +103,18 @@ func.func @on_tensors(%x: tensor<4x32xf32>, %y: tensor<4x32xf32>, %out: tensor<4
 
 // -----
 
-// The body reads the output's old value (an accumulation): not a plain
-// elementwise op.
+// The body reads the output's old value (an accumulation): each vector of
+// the output is loaded, updated and stored.
 // CHECK-LABEL: func.func @reads_output
-// CHECK-NOT: vector.
-// CHECK: linalg.generic
-// CHECK-NOT: vector.
+// CHECK: scf.for
+// CHECK: scf.for
+// CHECK-DAG: %[[X:.*]] = vector.load %arg0{{.*}} : memref<4x32xf32>, vector<16xf32>
+// CHECK-DAG: %[[Y:.*]] = vector.load %arg1{{.*}} : memref<4x32xf32>, vector<16xf32>
+// CHECK-DAG: %[[O:.*]] = vector.load %arg2{{.*}} : memref<4x32xf32>, vector<16xf32>
+// CHECK: %[[S:.*]] = arith.addf %[[X]], %[[Y]] : vector<16xf32>
+// CHECK: %[[T:.*]] = arith.addf %[[S]], %[[O]] : vector<16xf32>
+// CHECK: vector.store %[[T]], %arg2
+// CHECK-NOT: linalg.generic
 #id = affine_map<(d0, d1) -> (d0, d1)>
 func.func @reads_output(%x: memref<4x32xf32>, %y: memref<4x32xf32>, %out: memref<4x32xf32>) {
   linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
@@ -123,16 +129,106 @@ func.func @reads_output(%x: memref<4x32xf32>, %y: memref<4x32xf32>, %out: memref
 
 // -----
 
-// A row sum has a reduction loop: not elementwise.
+// A row sum (a pooling over the innermost dim, a LayerNorm's mean): per
+// row, 37 = 2 * 16 + 5 elements into one vector of partial sums from -0.0
+// (the neutral element of addf), reduced across lanes (reassociated) onto
+// the output's value, then the last 5 elements one at a time.
 // CHECK-LABEL: func.func @reduction
-// CHECK-NOT: vector.
-// CHECK: linalg.generic
-// CHECK-NOT: vector.
+// CHECK: scf.for %[[I:[a-z0-9]+]] =
+// CHECK: %[[START:.*]] = memref.load %arg1[%[[I]]]
+// CHECK: %[[ZERO:.*]] = arith.constant dense<-0.000000e+00> : vector<16xf32>
+// CHECK: %[[PART:.*]] = scf.for %[[J:[a-z0-9]+]] = %{{.*}} to %c32{{.*}} step %c16{{.*}} iter_args(%[[ACC:.*]] = %[[ZERO]]) -> (vector<16xf32>)
+// CHECK: %[[V:.*]] = vector.load %arg0[%[[I]], %[[J]]] : memref<4x37xf32>, vector<16xf32>
+// CHECK: %[[NEXT:.*]] = arith.addf %[[V]], %[[ACC]] : vector<16xf32>
+// CHECK: scf.yield %[[NEXT]]
+// CHECK: %[[ROW:.*]] = vector.reduction <add>, %[[PART]], %[[START]] fastmath<reassoc> : vector<16xf32> into f32
+// CHECK: %[[ALL:.*]] = scf.for %{{.*}} = %c32{{.*}} to %c37{{.*}} step %c1{{.*}} iter_args(%{{.*}} = %[[ROW]]) -> (f32)
+// CHECK: memref.load %arg0
+// CHECK: arith.addf {{.*}} : f32
+// CHECK: memref.store %[[ALL]], %arg1[%[[I]]]
+// CHECK-NOT: linalg.generic
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #row = affine_map<(d0, d1) -> (d0)>
-func.func @reduction(%x: memref<4x32xf32>, %out: memref<4xf32>) {
+func.func @reduction(%x: memref<4x37xf32>, %out: memref<4xf32>) {
   linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]}
-      ins(%x : memref<4x32xf32>) outs(%out : memref<4xf32>) {
+      ins(%x : memref<4x37xf32>) outs(%out : memref<4xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %s = arith.addf %a, %o : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A maximum over the innermost dim of (x - m), m broadcast per row (a
+// Softmax's first step): the partials start at -inf, the reduction is
+// exact (no fastmath).
+// CHECK-LABEL: func.func @row_maximum
+// CHECK: arith.constant dense<0xFF800000> : vector<16xf32>
+// CHECK: scf.for
+// CHECK: memref.load %arg1
+// CHECK: vector.broadcast
+// CHECK: arith.subf {{.*}} : vector<16xf32>
+// CHECK: arith.maximumf {{.*}} : vector<16xf32>
+// CHECK: vector.reduction <maximumf>, %{{.*}}, %{{.*}} : vector<16xf32> into f32
+// CHECK-NOT: linalg.generic
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+func.func @row_maximum(%x: memref<4x32xf32>, %m: memref<4xf32>, %out: memref<4xf32>) {
+  linalg.generic {indexing_maps = [#id, #row, #row], iterator_types = ["parallel", "reduction"]}
+      ins(%x, %m : memref<4x32xf32>, memref<4xf32>) outs(%out : memref<4xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %d = arith.subf %a, %b : f32
+    %s = arith.maximumf %o, %d : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A sum over the outer dim of a [64, 48] buffer into 48 outputs (a pooling
+// of a channel-innermost map): the innermost loop is parallel, so each
+// vector of the output is read, updated and written at every row, and
+// nothing reassociates. The reduction loop comes after the parallel ones
+// (here none of more than one iteration besides the vector loop, which is
+// not split under a reduction).
+// CHECK-LABEL: func.func @outer_reduction
+// CHECK-NOT: scf.parallel
+// CHECK: scf.for
+// CHECK: scf.for %[[R:.*]] =
+// CHECK: scf.for %[[C:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK: %[[X:.*]] = vector.load %arg0[%{{.*}}, %[[R]], %[[C]]] : memref<1x64x48xf32>, vector<16xf32>
+// CHECK: %[[O:.*]] = vector.load %arg1[%{{.*}}, %[[C]]] : memref<1x48xf32>, vector<16xf32>
+// CHECK: %[[S:.*]] = arith.addf %[[O]], %[[X]] : vector<16xf32>
+// CHECK: vector.store %[[S]], %arg1[%{{.*}}, %[[C]]]
+// CHECK-NOT: linalg.generic
+#in = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#out = affine_map<(d0, d1, d2) -> (d0, d2)>
+func.func @outer_reduction(%x: memref<1x64x48xf32>, %out: memref<1x48xf32>) {
+  linalg.generic {indexing_maps = [#in, #out], iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%x : memref<1x64x48xf32>) outs(%out : memref<1x48xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %s = arith.addf %o, %a : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A large row sum splits its rows (a parallel loop) across threads, never
+// its reduction.
+// CHECK-LABEL: func.func @parallel_rows
+// CHECK: scf.parallel
+// CHECK: scf.for {{.*}} iter_args
+// CHECK: vector.reduction <add>
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+func.func @parallel_rows(%x: memref<512x128xf32>, %out: memref<512xf32>) {
+  linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]}
+      ins(%x : memref<512x128xf32>) outs(%out : memref<512xf32>) {
   ^bb0(%a: f32, %o: f32):
     %s = arith.addf %a, %o : f32
     linalg.yield %s : f32

@@ -380,11 +380,20 @@ def CPUVectorizeElementwisePass
     VL x VL tiles, transposed in registers with log2(VL) rounds of
     shuffles.
 
+    Reductions vectorize too. An innermost reduction loop (the body folds
+    each element into the output with one combining op: add, mul, max,
+    min, and, or, xor) runs as a vector accumulator started from the
+    combining op's neutral element, folded once per output point by
+    `vector.reduction` (reassociating, for floats) into the stored value,
+    with a scalar tail. A reduction over an outer loop keeps the innermost
+    parallel loop in vectors: each output vector is loaded, combined and
+    stored. Inputs read transposed are declined in reductions.
+
     With `parallel`, the outermost loop of more than one iteration of an
     op writing at least 2^15 elements becomes an `scf.parallel`.
 
-    With `explain-kernels`, each elementwise generic left scalar gets a
-    remark saying why.
+    With `explain-kernels`, each elementwise or reduction generic left
+    scalar gets a remark saying why.
   }];
   let options = [
     Option<"vectorBits", "vector-bits", "unsigned", /*default=*/"256",
