@@ -7,6 +7,7 @@
 #include "smelt/Conversion/Passes.h"
 #include "smelt/Export/ONNXExport.h"
 #include "smelt/Import/ONNXImport.h"
+#include "smelt/Import/Passes.h"
 #include "smelt/Target/CPU/CPUModelExecutor.h"
 #include "smelt/Target/CPU/CPUTarget.h"
 #include "smelt/Transforms/Passes.h"
@@ -51,6 +52,7 @@ void smelt::registerAllPasses() {
   mlir::registerCSEPass();
   mlir::registerSymbolDCEPass();
   smelt::registerSmeltConversionPasses();
+  smelt::registerSmeltImportPasses();
   smelt::registerSmeltTransformsPasses();
   smelt::registerCPUPipeline();
   registerAllTargets();

@@ -9,6 +9,7 @@
 #include "ONNX/ONNXDialect.h"
 #include "smelt/Export/ONNXExport.h"
 #include "smelt/Import/ONNXImport.h"
+#include "smelt/Import/Passes.h"
 #include "smelt/InitAll.h"
 #include "smelt/Target/CPU/CPUModelExecutor.h"
 #include "smelt/Target/Target.h"
@@ -30,6 +31,7 @@
 
 using namespace mlir;
 using namespace smelt;
+using smelt::detail::cloneGeneralCode;
 using smelt::detail::importGeneralCode;
 using smelt::detail::runOnGeneralCode;
 
@@ -217,6 +219,22 @@ void buildPreparationPipeline(OpPassManager &pm,
   pm.addPass(createSmeltCalibratePass(calibrate, std::move(calibration)));
 }
 
+/// --input-shape, fixed in the IR after the preparation (nothing when the
+/// compile gives no shapes).
+void buildSpecialization(OpPassManager &pm,
+                         const smelt::CompileOptions &options) {
+  if (options.inputShapes.empty())
+    return;
+  SmeltSpecializeShapesPassOptions specialize;
+  for (const auto &[name, dims] : options.inputShapes) {
+    std::string entry = name + ":";
+    for (size_t i = 0; i < dims.size(); ++i)
+      entry += (i ? "x" : "") + std::to_string(dims[i]);
+    specialize.shapes.push_back(entry);
+  }
+  pm.addPass(createSmeltSpecializeShapesPass(specialize));
+}
+
 /// The quantizer `options.quantize` names.
 void buildQuantizationPipeline(OpPassManager &pm,
                                const smelt::CompileOptions &options,
@@ -359,8 +377,10 @@ smelt::getCompressionPipeline(const CompileOptions &options,
   PassManager pm(&context, ModuleOp::getOperationName());
   PipelineHooks hooks;
   buildPreparationPipeline(pm, options, *plan, hooks);
-  if (options.emit != EmitKind::Calibration)
+  if (options.emit != EmitKind::Calibration) {
+    buildSpecialization(pm, options);
     buildQuantizationPipeline(pm, options, hooks);
+  }
   std::string text;
   llvm::raw_string_ostream os(text);
   pm.printAsTextualPipeline(os);
@@ -390,33 +410,14 @@ LogicalResult smelt::printPipelines(const CompileOptions &options,
   return success();
 }
 
-/// Does to `compiled`, an import of the model other than `measured`, what
-/// the preparation did to that one: the same folding, and its statistics
-/// (read from the table again, or carried over by tensor name).
-static LogicalResult prepareLike(const smelt::CompileOptions &options,
-                                 const Plan &plan, ModuleOp measured,
-                                 ModuleOp compiled) {
-  PassManager pm(compiled.getContext());
-  if (plan.fold)
-    pm.addPass(createSmeltFoldChannelAffinePass());
-  if (plan.table) {
-    SmeltCalibratePassOptions fromTable;
-    fromTable.table = options.calibrationTablePath;
-    pm.addPass(createSmeltCalibratePass(fromTable, CalibrationHooks()));
-  }
-  if (failed(runPipeline(options, pm, compiled)))
-    return failure();
-  if (plan.calibrate)
-    transferCalibration(measured.lookupSymbol<func::FuncOp>(kONNXEntryName),
-                        compiled.lookupSymbol<func::FuncOp>(kONNXEntryName));
-  return success();
-}
-
-/// The compression of `module` (imported at the compile's shapes) as the
-/// flags ask, with what it did in `rep`. Returns success with `done` set
-/// when the compile's output (the calibration table) has been written.
-/// `general`, the model with the dimensions --input-shape fixed left open,
-/// is compressed the same way, with the statistics measured for `module`.
+/// The compression of `module` as the flags ask, with what it did in
+/// `rep`. `module` is the model imported once with its dimensions open:
+/// the preparation (folding, calibration, which runs at the samples'
+/// shapes) writes its statistics on it, and --input-shape then specializes
+/// it in the IR, statistics and all. `general` becomes the general code of a
+/// specialized compile (a copy taken before the specialization), quantized
+/// the same way. Returns success with `done` set when the compile's output
+/// (the calibration table) has been written.
 static LogicalResult compress(const smelt::CompileOptions &options,
                               ModuleOp module, const Plan &plan,
                               CompileReport &rep, bool &done,
@@ -429,34 +430,15 @@ static LogicalResult compress(const smelt::CompileOptions &options,
   hooks.progress = options.progress;
   hooks.report = &rep.quantization;
 
-  // The model runs on the data at the shapes of one sample. When those are
-  // not the module's, it is imported again at them (until shapes can be
-  // specialized in the IR), calibrated there, and its statistics carried
-  // over by tensor name, as a calibration table would carry them.
-  OwningOpRef<ModuleOp> shaped;
-  if (plan.calibrate || plan.divergence) {
-    auto shapes = sampleShapesIfDifferent(options, module);
-    if (failed(shapes))
-      return failure();
-    if (*shapes) {
-      ONNXImportOptions importOptions;
-      importOptions.inputShapes = **shapes;
-      shaped = importONNXFile(options.inputPath, &context, importOptions);
-      if (!shaped)
-        return failure();
-    }
-  }
-  ModuleOp measured = shaped ? *shaped : module;
-
   int64_t before = countNodes(module);
   {
     PassManager pm(&context);
     buildPreparationPipeline(pm, options, plan, hooks);
-    if (failed(runPipeline(options, pm, measured)))
+    if (failed(runPipeline(options, pm, module)))
       return failure();
   }
   if (options.emit == EmitKind::Calibration) {
-    auto func = measured.lookupSymbol<func::FuncOp>(kONNXEntryName);
+    auto func = module.lookupSymbol<func::FuncOp>(kONNXEntryName);
     done = true;
     return writeTextOutput(context, options.outputPath, [&](auto &os) {
       os << formatCalibrationTable(collectCalibration(func),
@@ -466,25 +448,47 @@ static LogicalResult compress(const smelt::CompileOptions &options,
       return success();
     });
   }
-  if (shaped && failed(prepareLike(options, plan, measured, module)))
-    return failure();
   int64_t folded = before - countNodes(module);
 
   // The teacher of the divergence measurement: the float model as it was
   // measured (folded as the student is: exact in float up to rounding, so
-  // that each Conv's tensor means the same in both).
+  // that each Conv's tensor means the same in both). Its dims stay open;
+  // the executor runs it at the samples' shapes.
   OwningOpRef<ModuleOp> teacher =
-      plan.divergence ? OwningOpRef<ModuleOp>(measured.clone()) : nullptr;
+      plan.divergence ? OwningOpRef<ModuleOp>(module.clone()) : nullptr;
+  // The student at the samples' shapes, where --input-shape fixes others:
+  // the open module quantized apart.
+  OwningOpRef<ModuleOp> student;
+  if (!options.inputShapes.empty()) {
+    general = cloneGeneralCode(options, module);
+    if (plan.divergence)
+      student = module.clone();
+    PassManager pm(&context);
+    buildSpecialization(pm, options);
+    if (failed(runPipeline(options, pm, module)))
+      return failure();
+    auto fixed = module.lookupSymbol<func::FuncOp>(kONNXEntryName);
+    if (general) {
+      auto open = general->lookupSymbol<func::FuncOp>(kONNXEntryName);
+      if (open && fixed && open.getFunctionType() == fixed.getFunctionType())
+        general = nullptr; // --input-shape fixed nothing the model leaves open
+    }
+    if (student) {
+      auto shapes = sampleShapesIfDifferent(options, module);
+      if (failed(shapes))
+        return failure();
+      if (!*shapes)
+        student = nullptr; // the specialized module runs the samples
+    }
+  }
   if (general &&
       failed(runOnGeneralCode(general, loc, [&]() -> LogicalResult {
-      if (failed(prepareLike(options, plan, measured, *general)))
-        return failure();
-      PipelineHooks quiet = hooks;
-      quiet.report = nullptr;
-      PassManager quantize(&context);
-      buildQuantizationPipeline(quantize, options, quiet);
-      return runPipeline(options, quantize, *general);
-    })))
+        PipelineHooks quiet = hooks;
+        quiet.report = nullptr;
+        PassManager quantize(&context);
+        buildQuantizationPipeline(quantize, options, quiet);
+        return runPipeline(options, quantize, *general);
+      })))
     return failure();
   {
     PassManager pm(&context);
@@ -506,24 +510,22 @@ static LogicalResult compress(const smelt::CompileOptions &options,
       problems.push_back(d.str());
       return success();
     });
-    ModuleOp student = module;
-    if (shaped) {
-      // The student at the data's shapes: the measured module quantized
-      // the same way.
+    ModuleOp measured = module;
+    if (student) {
       PipelineHooks quiet = hooks;
       quiet.report = nullptr;
       PassManager pm(&context);
       buildQuantizationPipeline(pm, options, quiet);
-      student = measured;
+      measured = *student;
       if (failed(pm.run(measured)))
-        student = nullptr;
+        measured = nullptr;
     }
-    if (student) {
+    if (measured) {
       DivergenceOptions measure;
       measure.dataPath = options.calibrationPath;
       measure.executor = hooks.executor;
       measure.progress = options.progress;
-      divergence = measureDivergence(*teacher, student, measure);
+      divergence = measureDivergence(*teacher, measured, measure);
     }
   }
   if (succeeded(divergence)) {
@@ -537,6 +539,43 @@ static LogicalResult compress(const smelt::CompileOptions &options,
     emitWarning(loc) << "the divergence was not measured: " << problem;
   }
   return success();
+}
+
+/// The model imported at --input-shape (a compile that does not compress).
+static OwningOpRef<ModuleOp>
+importAtInputShapes(const smelt::CompileOptions &options,
+                    MLIRContext &context) {
+  ONNXImportOptions importOptions;
+  importOptions.inputShapes = options.inputShapes;
+  return importONNXFile(options.inputPath, &context, importOptions);
+}
+
+/// The model for compression: imported with the dimensions --input-shape
+/// fixes left open. A model that cannot be imported so (ONNX's inference
+/// needs the shapes) is imported at --input-shape, with a warning: its
+/// calibration data must then come at those shapes.
+static OwningOpRef<ModuleOp>
+importForCompression(const smelt::CompileOptions &options,
+                     MLIRContext &context) {
+  if (options.inputShapes.empty())
+    return importONNXFile(options.inputPath, &context);
+  std::string problem;
+  OwningOpRef<ModuleOp> open;
+  {
+    ScopedDiagnosticHandler hold(&context, [&](Diagnostic &d) {
+      if (d.getSeverity() == DiagnosticSeverity::Error && problem.empty())
+        problem = d.str();
+      return success();
+    });
+    open = importONNXFile(options.inputPath, &context);
+  }
+  if (open)
+    return open;
+  emitWarning(FileLineColLoc::get(&context, options.inputPath, 0, 0))
+      << "the model cannot be imported with its dimensions open ("
+      << (problem.empty() ? "no reason given" : problem)
+      << "); it is compressed at the --input-shape shapes only";
+  return importAtInputShapes(options, context);
 }
 
 /// emitModule, with the general code of a specialized compile (null when
@@ -555,13 +594,17 @@ LogicalResult smelt::compile(const CompileOptions &options,
   FailureOr<Plan> plan = planCompression(options, loc);
   if (failed(plan))
     return failure();
-  ONNXImportOptions importOptions;
-  importOptions.inputShapes = options.inputShapes;
-  OwningOpRef<ModuleOp> module =
-      importONNXFile(options.inputPath, &context, importOptions);
+  // A compressed compile imports the model once, with its dimensions open,
+  // and fixes --input-shape in the IR after calibration (see compress).
+  bool compresses =
+      !options.quantize.empty() || options.emit == EmitKind::Calibration;
+  OwningOpRef<ModuleOp> module = compresses
+                                     ? importForCompression(options, context)
+                                     : importAtInputShapes(options, context);
   if (!module)
     return failure();
-  OwningOpRef<ModuleOp> general = importGeneralCode(options, *module);
+  OwningOpRef<ModuleOp> general =
+      compresses ? nullptr : importGeneralCode(options, *module);
 
   // The report's file is opened first, so that a path that cannot be
   // written fails the compile before anything else is written (and the
@@ -589,6 +632,9 @@ LogicalResult smelt::compile(const CompileOptions &options,
       return success();
   }
   rep.after = summarizeModel(*module);
+  // The model's inputs and outputs as compiled (at --input-shape).
+  rep.before.inputs = rep.after.inputs;
+  rep.before.outputs = rep.after.outputs;
 
   LogicalResult written = emitModules(options, *module, general);
   if (failed(written))

@@ -146,3 +146,11 @@ smelt::detail::importGeneralCode(const CompileOptions &options,
   return general;
 }
 
+
+OwningOpRef<ModuleOp>
+smelt::detail::cloneGeneralCode(const CompileOptions &options, ModuleOp open) {
+  if (options.inputShapes.empty() || !options.generalCode ||
+      !emitsCode(options))
+    return nullptr;
+  return OwningOpRef<ModuleOp>(open.clone());
+}

@@ -30,6 +30,13 @@ runOnGeneralCode(mlir::OwningOpRef<mlir::ModuleOp> &general,
 mlir::OwningOpRef<mlir::ModuleOp>
 importGeneralCode(const CompileOptions &options, mlir::ModuleOp specialized);
 
+/// A copy of `open`, the model imported with its dimensions open, for the
+/// general code of a specialized compile, taken before --input-shape
+/// specializes `open` in place. Null when the compile builds none (no
+/// --input-shape, --general-code=false, or no code emitted).
+mlir::OwningOpRef<mlir::ModuleOp>
+cloneGeneralCode(const CompileOptions &options, mlir::ModuleOp open);
+
 } // namespace smelt::detail
 
 #endif // SMELT_LIB_DRIVER_GENERALCODE_H

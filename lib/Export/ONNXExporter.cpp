@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "smelt/Export/ONNXExport.h"
+#include "smelt/Export/ONNXModelExport.h"
 
 #include "ONNX/ONNXDialect.h"
 #include "smelt/Import/ONNXImport.h"
@@ -70,12 +71,17 @@ int32_t exportElementType(Type type) {
 
 class ModelExporter {
 public:
-  explicit ModelExporter(ModuleOp module) : module(module) {}
+  ModelExporter(ModuleOp module, const smelt::ONNXExportOptions &options)
+      : module(module), options(options) {}
 
   LogicalResult exportModel(::onnx::ModelProto &model);
+  const llvm::DenseMap<Value, std::string> &valueNames() const {
+    return names;
+  }
 
 private:
-  LogicalResult exportType(Type type, ::onnx::TypeProto &proto, Location loc);
+  LogicalResult exportType(Type type, ::onnx::TypeProto &proto, Location loc,
+                           bool withShape = true);
   LogicalResult exportTensor(ElementsAttr attr, TensorProto &proto,
                              Location loc);
   LogicalResult exportBlock(Block &block, ::onnx::GraphProto &graph,
@@ -115,13 +121,14 @@ private:
   }
 
   ModuleOp module;
+  smelt::ONNXExportOptions options;
   llvm::DenseMap<Value, std::string> names;
   llvm::StringSet<> used;
   llvm::StringSet<> usedNodeNames;
 };
 
 LogicalResult ModelExporter::exportType(Type type, ::onnx::TypeProto &proto,
-                                        Location loc) {
+                                        Location loc, bool withShape) {
   if (auto tensor = dyn_cast<TensorType>(type)) {
     int32_t elem = exportElementType(tensor.getElementType());
     if (elem == TensorProto::UNDEFINED)
@@ -129,7 +136,8 @@ LogicalResult ModelExporter::exportType(Type type, ::onnx::TypeProto &proto,
                             << " has no ONNX equivalent";
     auto *t = proto.mutable_tensor_type();
     t->set_elem_type(elem);
-    if (auto ranked = dyn_cast<RankedTensorType>(tensor)) {
+    if (auto ranked = dyn_cast<RankedTensorType>(tensor);
+        ranked && withShape) {
       auto *shape = t->mutable_shape();
       for (int64_t d : ranked.getShape()) {
         auto *dim = shape->add_dim();
@@ -141,14 +149,17 @@ LogicalResult ModelExporter::exportType(Type type, ::onnx::TypeProto &proto,
   }
   if (auto seq = dyn_cast<smelt::onnx::SeqType>(type))
     return exportType(seq.getElementType(),
-                      *proto.mutable_sequence_type()->mutable_elem_type(), loc);
+                      *proto.mutable_sequence_type()->mutable_elem_type(), loc,
+                      withShape);
   if (auto opt = dyn_cast<smelt::onnx::OptType>(type))
     return exportType(opt.getElementType(),
-                      *proto.mutable_optional_type()->mutable_elem_type(), loc);
+                      *proto.mutable_optional_type()->mutable_elem_type(), loc,
+                      withShape);
   if (auto map = dyn_cast<smelt::onnx::MapType>(type)) {
     auto *m = proto.mutable_map_type();
     m->set_key_type(exportElementType(map.getKeyType()));
-    return exportType(map.getValueType(), *m->mutable_value_type(), loc);
+    return exportType(map.getValueType(), *m->mutable_value_type(), loc,
+                      withShape);
   }
   return emitError(loc) << "type " << type << " has no ONNX equivalent";
 }
@@ -165,6 +176,16 @@ LogicalResult ModelExporter::exportTensor(ElementsAttr attr, TensorProto &proto,
     proto.add_dims(d);
   int64_t count = type.getNumElements();
 
+  // What the importer detaches while inference runs (kDetachBytes there).
+  constexpr int64_t kShapeOnlyBytes = 64 * 1024;
+  if (options.forShapeInference && !isa<DenseStringElementsAttr>(attr) &&
+      count * (type.getElementType().isIntOrFloat()
+                   ? std::max<int64_t>(1, type.getElementTypeBitWidth() / 8)
+                   : 16) >=
+          kShapeOnlyBytes) {
+    proto.set_raw_data(std::string(1, '\0'));
+    return success();
+  }
   if (auto resource = dyn_cast<DenseResourceElementsAttr>(attr)) {
     AsmResourceBlob *blob = resource.getRawHandle().getBlob();
     if (!blob)
@@ -382,6 +403,8 @@ LogicalResult ModelExporter::exportOp(Operation *op,
   }
 
   // Intermediate values keep their types, so a round trip keeps shapes.
+  if (options.forShapeInference)
+    return success();
   for (Value result : op->getResults()) {
     ::onnx::ValueInfoProto *info = graph.add_value_info();
     info->set_name(nameOf(result));
@@ -419,7 +442,7 @@ LogicalResult ModelExporter::exportBlock(Block &block,
         ::onnx::ValueInfoProto *output = graph.add_output();
         output->set_name(name);
         if (failed(exportType(value.getType(), *output->mutable_type(),
-                              op.getLoc())))
+                              op.getLoc(), !options.forShapeInference)))
           return failure();
       }
       continue;
@@ -500,10 +523,21 @@ LogicalResult ModelExporter::exportModel(::onnx::ModelProto &model) {
 
 } // namespace
 
+LogicalResult
+smelt::exportONNXModel(ModuleOp module, ::onnx::ModelProto &model,
+                       const ONNXExportOptions &options,
+                       llvm::DenseMap<Value, std::string> *names) {
+  ModelExporter exporter(module, options);
+  if (failed(exporter.exportModel(model)))
+    return failure();
+  if (names)
+    *names = exporter.valueNames();
+  return success();
+}
+
 LogicalResult smelt::exportONNX(ModuleOp module, llvm::raw_ostream &os) {
   ::onnx::ModelProto model;
-  ModelExporter exporter(module);
-  if (failed(exporter.exportModel(model)))
+  if (failed(exportONNXModel(module, model)))
     return failure();
   std::string bytes;
   if (!model.SerializeToString(&bytes))

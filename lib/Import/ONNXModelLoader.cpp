@@ -343,6 +343,8 @@ bool inferLeniently(::onnx::ModelProto &model, std::string &error) {
   }
 }
 
+bool inferAllShapes(::onnx::ModelProto &model, std::string &error);
+
 bool loadModel(llvm::StringRef bytes, bool textual, llvm::StringRef modelDir,
                int targetOpset,
                const std::map<std::string, std::vector<int64_t>> &inputShapes,
@@ -400,6 +402,14 @@ bool loadModel(llvm::StringRef bytes, bool textual, llvm::StringRef modelDir,
     }
   }
 
+  if (!inferAllShapes(model, error))
+    return false;
+  return detached.restore(model, error);
+}
+
+/// ONNX's shape inference over `model`, then Smelt's Reshape targets (see
+/// inferONNXShapes).
+bool inferAllShapes(::onnx::ModelProto &model, std::string &error) {
   // Strict inference first; where ONNX's inference itself has gaps (optional
   // and sequence types in ONNX 1.12), lenient inference still types what it
   // can, and the importer reports any value left without a type. Conflicts
@@ -424,7 +434,7 @@ bool loadModel(llvm::StringRef bytes, bool textual, llvm::StringRef modelDir,
        ++round)
     if (!inferLeniently(model, error))
       return false;
-  return detached.restore(model, error);
+  return true;
 }
 
 } // namespace
@@ -441,6 +451,18 @@ bool smelt::detail::loadONNXModel(
     error = "cannot load the model: " + oneLine(e.what());
   } catch (...) {
     error = "cannot load the model: unknown error in ONNX";
+  }
+  return false;
+}
+
+bool smelt::detail::inferONNXShapes(::onnx::ModelProto &model,
+                                    std::string &error) {
+  try {
+    return inferAllShapes(model, error);
+  } catch (const std::exception &e) {
+    error = "ONNX shape inference fails: " + oneLine(e.what());
+  } catch (...) {
+    error = "ONNX shape inference fails: unknown error in ONNX";
   }
   return false;
 }

@@ -31,6 +31,12 @@ bool loadONNXModel(
     const std::map<std::string, std::vector<int64_t>> &inputShapes,
     ::onnx::ModelProto &model, std::string &error);
 
+/// Runs ONNX's shape inference (with data propagation) over `model` again,
+/// as the import does, with the Reshape targets ONNX cannot follow evaluated
+/// by Smelt (ShapePropagation.h): size computations that follow from static
+/// dims become Constant nodes. On failure returns false and says why.
+bool inferONNXShapes(::onnx::ModelProto &model, std::string &error);
+
 /// The schema of `opType` in `domain` at the newest version not above
 /// `opsetVersion`, or null.
 const ::onnx::OpSchema *lookupONNXSchema(llvm::StringRef opType,

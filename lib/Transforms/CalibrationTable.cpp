@@ -185,24 +185,6 @@ bool isF32Tensor(Value v) {
 
 } // namespace
 
-void smelt::transferCalibration(func::FuncOp from, func::FuncOp to) {
-  NamedValues targets(to);
-  for (BlockArgument arg : from.getArguments())
-    if (CalibrationAttr stats = getCalibration(arg))
-      if (auto name = from.getArgAttrOfType<StringAttr>(arg.getArgNumber(),
-                                                        "onnx.name"))
-        if (Value v = targets.lookup(name.getValue(), 0, /*input=*/true);
-            isF32Tensor(v))
-          setCalibration(v, stats);
-  for (Operation &op : from.getBody().front())
-    for (OpResult result : op.getResults())
-      if (CalibrationAttr stats = getCalibration(result))
-        if (Value v = targets.lookup(nodeName(&op), result.getResultNumber(),
-                                     /*input=*/false);
-            isF32Tensor(v))
-          setCalibration(v, stats);
-}
-
 LogicalResult smelt::applyCalibrationTable(func::FuncOp func,
                                            llvm::StringRef path) {
   MLIRContext *ctx = func.getContext();

@@ -11,8 +11,9 @@ using namespace smelt::detail;
 namespace {
 bool isMeasurable(Type type) {
   auto tensor = dyn_cast<RankedTensorType>(type);
-  return tensor && tensor.hasStaticShape() && tensor.getElementType().isF32() &&
-         tensor.getNumElements() > 0;
+  // Dynamic sizes are known when the executor runs the samples.
+  return tensor && tensor.getElementType().isF32() &&
+         (!tensor.hasStaticShape() || tensor.getNumElements() > 0);
 }
 } // namespace
 

@@ -34,7 +34,7 @@ struct Tap {
   int64_t opIndex = -1;
 };
 
-/// Adds every static f32 result of `func`'s top-level ops (and its f32
+/// Adds every ranked f32 result of `func`'s top-level ops (and its f32
 /// inputs) to its outputs, after the original ones; returns the taps in
 /// output order.
 std::vector<Tap> instrument(mlir::func::FuncOp func);

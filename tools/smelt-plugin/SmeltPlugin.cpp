@@ -8,8 +8,9 @@
 //
 // The dialect plugin adds the onnx and smelt dialects (the upstream
 // dialects Smelt's pipelines use are mlir-opt's own); the pass plugin
-// registers Smelt's compression passes, its conversions and the
-// smelt-cpu-pipeline (not upstream's, which mlir-opt has). Calibration from
+// registers Smelt's compression passes, smelt-specialize-shapes, its
+// conversions and the smelt-cpu-pipeline (not upstream's, which mlir-opt
+// has). Calibration from
 // sample data needs a model executor, which the plugin leaves out: a
 // pipeline here reads its statistics from a calibration table.
 //
@@ -18,6 +19,7 @@
 #include "ONNX/ONNXDialect.h"
 #include "Smelt/SmeltDialect.h"
 #include "smelt/Conversion/Passes.h"
+#include "smelt/Import/Passes.h"
 #include "smelt/Target/CPU/CPUTarget.h"
 #include "smelt/Transforms/Passes.h"
 
@@ -39,6 +41,7 @@ extern "C" LLVM_ATTRIBUTE_WEAK mlir::PassPluginLibraryInfo
 mlirGetPassPluginInfo() {
   return {MLIR_PLUGIN_API_VERSION, "Smelt", LLVM_VERSION_STRING, []() {
             smelt::registerSmeltConversionPasses();
+            smelt::registerSmeltImportPasses();
             smelt::registerSmeltTransformsPasses();
             smelt::registerCPUPipeline();
           }};

@@ -92,11 +92,6 @@ std::string formatCalibrationTable(const std::vector<TensorRange> &ranges,
 mlir::LogicalResult applyCalibrationTable(mlir::func::FuncOp func,
                                           llvm::StringRef path);
 
-/// Gives each value of `to` the statistics of the value of `from` that the
-/// same node and result produce (inputs by name), as a table would: `from`
-/// is the same model imported at other shapes.
-void transferCalibration(mlir::func::FuncOp from, mlir::func::FuncOp to);
-
 } // namespace smelt
 
 #endif // SMELT_TRANSFORMS_CALIBRATION_H

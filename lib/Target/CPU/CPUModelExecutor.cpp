@@ -1,6 +1,7 @@
 //===- CPUModelExecutor.cpp - Running a module on this CPU ----------------===//
 //
-// Samples read once and cut to the model's input shapes; the module
+// Samples read once and cut to the model's input shapes (or, where those
+// are open, to the data's, with the module specialized to them); the module
 // compiled by the CPU target into a temporary library, loaded through the
 // C runtime (which keeps no file open), with each sample's buffers bound to
 // its inputs once.
@@ -8,6 +9,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "smelt/Target/CPU/CPUModelExecutor.h"
+#include "smelt/Import/SpecializeShapes.h"
 #include "smelt/Target/CPU/CPUTarget.h"
 
 #include "smelt/Runner/TensorFile.h"
@@ -201,11 +203,16 @@ bool smelt::calibrationInputShapes(
 
 namespace {
 
-FailureOr<std::vector<Sample>> loadModelSamples(func::FuncOp func,
-                                                llvm::StringRef dataPath,
-                                                Location loc) {
-  std::map<std::string, std::vector<int64_t>> shapes;
+/// Reads the samples at `dataPath` for `func`'s inputs into `samples`, and
+/// the shapes they are cut to into `shapes`: an input's static shape, or,
+/// where it has dynamic dimensions, the shape of one sample in the data.
+LogicalResult
+loadModelSamples(func::FuncOp func, llvm::StringRef dataPath, Location loc,
+                 std::vector<Sample> &samples,
+                 std::map<std::string, std::vector<int64_t>> &shapes) {
   std::set<std::string> floatInputs;
+  std::map<std::string, int64_t> openRanks;
+  std::map<std::string, RankedTensorType> open;
   for (unsigned i = 0; i < func.getNumArguments(); ++i) {
     auto name = func.getArgAttrOfType<StringAttr>(i, "onnx.name");
     auto type = dyn_cast<RankedTensorType>(func.getArgumentTypes()[i]);
@@ -213,16 +220,38 @@ FailureOr<std::vector<Sample>> loadModelSamples(func::FuncOp func,
       continue;
     if (type.getElementType().isF32())
       floatInputs.insert(name.str());
-    if (!type.hasStaticShape())
-      return emitError(loc)
-             << "input '" << name.getValue()
-             << "' has dynamic dimensions; give the shape of one sample "
-                "with --input-shape="
-             << name.getValue() << ":DIMxDIM...";
-    shapes[name.str()] = std::vector<int64_t>(type.getShape().begin(), type.getShape().end());
+    if (type.hasStaticShape()) {
+      shapes[name.str()].assign(type.getShape().begin(), type.getShape().end());
+      continue;
+    }
+    openRanks[name.str()] = type.getRank();
+    open[name.str()] = type;
   }
-  std::vector<Sample> samples;
   std::string error;
+  if (!open.empty()) {
+    std::map<std::string, std::vector<int64_t>> found;
+    if (!calibrationInputShapes(dataPath, openRanks, found, error))
+      return emitError(loc) << error;
+    for (const auto &[name, type] : open) {
+      auto it = found.find(name);
+      if (it == found.end()) {
+        // The data has nothing for it: reading the samples says so (with
+        // the names it has), as for a static input.
+        std::vector<int64_t> &dims = shapes[name];
+        for (int64_t d : type.getShape())
+          dims.push_back(ShapedType::isDynamic(d) ? 1 : d);
+        continue;
+      }
+      bool fits = it->second.size() == static_cast<size_t>(type.getRank());
+      for (int64_t i = 0; fits && i < type.getRank(); ++i)
+        fits = type.isDynamicDim(i) || type.getDimSize(i) == it->second[i];
+      if (!fits)
+        return emitError(loc)
+               << "'" << dataPath << "' holds samples of input '" << name
+               << "' that do not fit its type " << type;
+      shapes[name] = it->second;
+    }
+  }
   if (!loadSamples(dataPath, shapes, samples, error))
     return emitError(loc) << error;
   // Double-precision samples for a float input (NumPy's default type) are
@@ -242,7 +271,7 @@ FailureOr<std::vector<Sample>> loadModelSamples(func::FuncOp func,
       tensor.bytes = std::move(narrowed);
       tensor.elementType = "f32";
     }
-  return samples;
+  return success();
 }
 
 using ModelHandle = std::unique_ptr<SmeltModel, void (*)(SmeltModel *)>;
@@ -310,10 +339,10 @@ bindSamples(SmeltModel *model, const std::vector<Sample> &samples,
 
 class CPUSampleSet : public SampleSet {
 public:
-  explicit CPUSampleSet(std::vector<Sample> samples)
-      : samples(std::move(samples)) {}
   size_t size() const override { return samples.size(); }
   std::vector<Sample> samples;
+  /// Each input's shape in every sample.
+  std::map<std::string, std::vector<int64_t>> shapes;
 };
 
 class CPULoadedModel : public LoadedModel {
@@ -354,21 +383,27 @@ public:
   FailureOr<std::unique_ptr<SampleSet>>
   readSamples(llvm::StringRef path, func::FuncOp entry,
               Location loc) const override {
-    FailureOr<std::vector<Sample>> samples = loadModelSamples(entry, path, loc);
-    if (failed(samples))
+    auto samples = std::make_unique<CPUSampleSet>();
+    if (failed(loadModelSamples(entry, path, loc, samples->samples,
+                                samples->shapes)))
       return failure();
-    return std::unique_ptr<SampleSet>(
-        std::make_unique<CPUSampleSet>(std::move(*samples)));
+    return std::unique_ptr<SampleSet>(std::move(samples));
   }
 
+  /// A module with dimensions open runs at the samples' shapes: it is
+  /// specialized to them first (the samples may come from a model with a
+  /// dynamic batch, or from data shaped unlike `--input-shape`).
   FailureOr<std::unique_ptr<LoadedModel>>
   load(OwningOpRef<ModuleOp> module, const SampleSet &samples,
        Location loc) const override {
+    const auto &set = static_cast<const CPUSampleSet &>(samples);
+    if (failed(specializeShapes(*module, set.shapes)))
+      return failure();
     FailureOr<ModelHandle> model = compileAndLoad(*module, options, loc);
     if (failed(model))
       return failure();
-    FailureOr<std::vector<std::vector<const void *>>> buffers = bindSamples(
-        model->get(), static_cast<const CPUSampleSet &>(samples).samples, loc);
+    FailureOr<std::vector<std::vector<const void *>>> buffers =
+        bindSamples(model->get(), set.samples, loc);
     if (failed(buffers))
       return failure();
     return std::unique_ptr<LoadedModel>(
