@@ -210,16 +210,10 @@ struct GlobalPoolLowering : OpConversionPattern<OpTy> {
         return arith::MaximumFOp::create(b, l, x, acc);
       return arith::AddFOp::create(b, l, acc, x);
     };
-    // The outer spatial dims first, into rows along the innermost one: that
-    // loop is parallel and vectorizes, where one long reduction would run
-    // one element at a time (floats do not reassociate).
+    // One reduction over every spatial dim: the CPU target merges loops
+    // that every operand reads as one contiguous run (H * W), and
+    // vectorizes along them, or along the channels when they are innermost.
     Value input = adaptor.getX();
-    int64_t rank = inputType.getRank();
-    if (rank > 3 && inputType.getDimSize(rank - 1) > 1) {
-      input = reduce(rewriter, loc, input, ArrayRef(axes).drop_back(), init,
-                     combine);
-      axes = {2};
-    }
     Value reduced = reduce(rewriter, loc, input, axes, init, combine);
     if (!isMax) {
       auto reducedType = cast<RankedTensorType>(reduced.getType());

@@ -273,10 +273,15 @@ void conformToContraction(linalg::GenericOp op, OpBuilder &b) {
 /// Merges the trailing loops of an elementwise op that every operand
 /// reads contiguously or not at all ([N, C, H, W] with per-channel
 /// parameters iterates [N, C, H*W]): the innermost loop is then long enough
-/// for LLVM to vectorize (a 10 x 10 map's rows are not).
+/// to fill vectors (a 10 x 10 map's rows are not). A reduction merges its
+/// trailing reduction loops the same way (a global pooling over H and W
+/// reduces one run of H*W).
 void collapseTrailingLoops(linalg::GenericOp op, RewriterBase &rewriter) {
-  if (op.getNumReductionLoops() != 0 || op.getNumLoops() < 3 ||
-      !op.hasPureTensorSemantics())
+  if (op.getNumLoops() < 3 || !op.hasPureTensorSemantics())
+    return;
+  SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+  bool reduces = op.getNumReductionLoops() != 0;
+  if (reduces && !linalg::isReductionIterator(iterators.back()))
     return;
   SmallVector<AffineMap> maps = op.getIndexingMapsArray();
   if (!llvm::all_of(maps, [](AffineMap m) { return m.isProjectedPermutation(); }) ||
@@ -291,7 +296,7 @@ void collapseTrailingLoops(linalg::GenericOp op, RewriterBase &rewriter) {
         return op.getMatchingIndexingMap(input).isFunctionOfDim(last);
       }))
     return;
-  while (first > 1) {
+  while (first > 1 && iterators[first - 1] == iterators[last]) {
     ReassociationIndices dims;
     for (int64_t d = first - 1; d <= last; ++d)
       dims.push_back(d);

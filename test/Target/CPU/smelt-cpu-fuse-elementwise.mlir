@@ -740,9 +740,11 @@ func.func @param_in_merged_dims(%w: tensor<4x3xf32>, %x: tensor<1x1x3x64xf32>, %
 
 // -----
 
-// A SiLU feeding a global pooling's sum stays apart (the sum runs as
-// scalar loops, where the exp would be a libm call per element); a cheap
-// scaling feeding the same kind of sum fuses into it.
+// A SiLU feeding a global pooling's sum stays apart (a sum left to scalar
+// loops would make the exp a libm call per element); a cheap scaling
+// feeding the same kind of sum fuses into it. Both sums reduce H and W as
+// one run of 49 elements: trailing reduction loops that every operand
+// reads contiguously merge, as an elementwise op's trailing loops do.
 #nchw = affine_map<(n, c, h, w) -> (n, c, h, w)>
 #nc = affine_map<(n, c, h, w) -> (n, c)>
 // CHECK-LABEL: func.func @transcendental_into_reduction
@@ -751,13 +753,14 @@ func.func @param_in_merged_dims(%w: tensor<4x3xf32>, %x: tensor<1x1x3x64xf32>, %
 // CHECK: math.exp
 // CHECK: arith.divf
 // CHECK: linalg.yield
+// CHECK: tensor.collapse_shape {{.*}} {{\[}}[0], [1], [2, 3]] : tensor<1x64x7x7xf32> into tensor<1x64x49xf32>
 // CHECK: linalg.generic
-// CHECK-SAME: iterator_types = ["parallel", "parallel", "reduction", "reduction"]
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "reduction"]
 // CHECK-NOT: math.exp
 // CHECK: arith.addf
 // CHECK: linalg.yield
 // CHECK: linalg.generic
-// CHECK-SAME: iterator_types = ["parallel", "parallel", "reduction", "reduction"]
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "reduction"]
 // CHECK: arith.mulf
 // CHECK: arith.addf
 // CHECK: linalg.yield
@@ -793,4 +796,33 @@ func.func @transcendental_into_reduction(%x: tensor<1x64x7x7xf32>, %init: tensor
     linalg.yield %r : f32
   } -> tensor<1x64xf32>
   return %sum, %sum2 : tensor<1x64xf32>, tensor<1x64xf32>
+}
+
+// -----
+
+// Reduction loops merge only at the end of the loop nest and only where
+// every operand reads them as one run: a sum over H with W innermost, and a
+// sum over both read through a transpose (W outer in memory), keep theirs.
+#nchw2 = affine_map<(n, c, h, w) -> (n, c, h, w)>
+#ncw = affine_map<(n, c, h, w) -> (n, c, w)>
+#nchw_t = affine_map<(n, c, h, w) -> (n, c, w, h)>
+#nc2 = affine_map<(n, c, h, w) -> (n, c)>
+// CHECK-LABEL: func.func @reductions_kept
+// CHECK-NOT: tensor.collapse_shape
+// CHECK: iterator_types = ["parallel", "parallel", "reduction", "parallel"]
+// CHECK: iterator_types = ["parallel", "parallel", "reduction", "reduction"]
+func.func @reductions_kept(%x: tensor<1x64x7x7xf32>, %rows: tensor<1x64x7xf32>, %init: tensor<1x64xf32>) -> (tensor<1x64x7xf32>, tensor<1x64xf32>) {
+  %sum = linalg.generic {indexing_maps = [#nchw2, #ncw], iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
+      ins(%x : tensor<1x64x7x7xf32>) outs(%rows : tensor<1x64x7xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %r = arith.addf %acc, %in : f32
+    linalg.yield %r : f32
+  } -> tensor<1x64x7xf32>
+  %sum2 = linalg.generic {indexing_maps = [#nchw_t, #nc2], iterator_types = ["parallel", "parallel", "reduction", "reduction"]}
+      ins(%x : tensor<1x64x7x7xf32>) outs(%init : tensor<1x64xf32>) {
+  ^bb0(%in: f32, %acc: f32):
+    %r = arith.addf %acc, %in : f32
+    linalg.yield %r : f32
+  } -> tensor<1x64xf32>
+  return %sum, %sum2 : tensor<1x64x7xf32>, tensor<1x64xf32>
 }
