@@ -243,7 +243,9 @@ struct BatchNormLowering
   }
 };
 
-/// Dropout at inference: the input passes; the mask, if asked for, is true.
+/// Dropout at inference, or in training mode with a ratio of 0 (which drops
+/// nothing: PyTorch exports attention's dropout so): the input passes; the
+/// mask, if asked for, is true.
 struct DropoutLowering : OpConversionPattern<smelt::onnx::DropoutOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
@@ -251,8 +253,14 @@ struct DropoutLowering : OpConversionPattern<smelt::onnx::DropoutOp> {
                   ConversionPatternRewriter &rewriter) const override {
     if (Value training = adaptor.getTrainingMode()) {
       auto flag = getConstantInts(training);
-      if (!flag || (!flag->empty() && (*flag)[0] != 0))
-        return rewriter.notifyMatchFailure(op, "training mode not supported");
+      std::optional<SmallVector<double>> ratio;
+      if (Value r = adaptor.getRatio())
+        ratio = getConstantFloats(r);
+      bool dropsNothing = ratio && ratio->size() == 1 && (*ratio)[0] == 0.0;
+      if (!flag || (!flag->empty() && (*flag)[0] != 0 && !dropsNothing))
+        return rewriter.notifyMatchFailure(
+            op, "training mode with a ratio other than a constant 0 is not "
+                "supported");
     }
     SmallVector<Value> results = {adaptor.getData()};
     if (Value mask = op.getMask()) {

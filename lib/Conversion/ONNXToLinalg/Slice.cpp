@@ -259,13 +259,18 @@ struct SplitLowering : OpConversionPattern<smelt::onnx::SplitOp> {
 };
 
 /// Pad: constant, reflect and edge modes, by where each result element
-/// comes from.
+/// comes from. A constant-mode Pad by constant non-negative amounts is a
+/// `tensor.pad` (any dims, dynamic ones included): a fill and a copy of the
+/// interior once bufferized, and nothing at all where the pads are zeros
+/// (a window attention's pads when the map divides into windows).
 struct PadLowering : OpConversionPattern<smelt::onnx::PadOp> {
   using OpConversionPattern::OpConversionPattern;
   LogicalResult
   matchAndRewrite(smelt::onnx::PadOp op, OpAdaptor adaptor,
                   ConversionPatternRewriter &rewriter) const override {
     Value data = adaptor.getData();
+    if (succeeded(padByConstants(op, adaptor, rewriter)))
+      return success();
     RankedTensorType resultType =
         staticResult(*getTypeConverter(), op, 0, ValueRange{data});
     if (!resultType)
@@ -342,6 +347,54 @@ struct PadLowering : OpConversionPattern<smelt::onnx::PadOp> {
                                                          padValue);
                            return v;
                          }));
+    return success();
+  }
+
+  LogicalResult padByConstants(smelt::onnx::PadOp op, OpAdaptor adaptor,
+                               ConversionPatternRewriter &rewriter) const {
+    Value data = adaptor.getData();
+    auto type = dyn_cast<RankedTensorType>(data.getType());
+    std::optional<SmallVector<int64_t>> pads =
+        getConstantInts(adaptor.getPads());
+    if (!type || op.getMode() != "constant" || !pads ||
+        pads->size() != static_cast<size_t>(2 * type.getRank()) ||
+        llvm::any_of(*pads, [](int64_t p) { return p < 0; }))
+      return failure();
+    auto resultType = dyn_cast_or_null<RankedTensorType>(
+        getTypeConverter()->convertType(op.getOutput().getType()));
+    if (!resultType || resultType.getRank() != type.getRank())
+      return failure();
+    Location loc = op.getLoc();
+    int64_t rank = type.getRank();
+    SmallVector<OpFoldResult> low, high;
+    SmallVector<int64_t> shape;
+    for (int64_t d = 0; d < rank; ++d) {
+      low.push_back(rewriter.getIndexAttr((*pads)[d]));
+      high.push_back(rewriter.getIndexAttr((*pads)[rank + d]));
+      int64_t size = type.getDimSize(d);
+      shape.push_back(ShapedType::isDynamic(size)
+                          ? size
+                          : size + (*pads)[d] + (*pads)[rank + d]);
+    }
+    if (llvm::all_of(*pads, [](int64_t p) { return p == 0; })) {
+      Value same = data;
+      if (same.getType() != resultType)
+        same = tensor::CastOp::create(rewriter, loc, resultType, same);
+      rewriter.replaceOp(op, same);
+      return success();
+    }
+    Value padValue;
+    if (Value cv = adaptor.getConstantValue())
+      padValue = tensor::ExtractOp::create(rewriter, loc, cv, ValueRange{});
+    else
+      padValue =
+          createScalarConstant(rewriter, loc, type.getElementType(), 0.0);
+    Value padded = tensor::PadOp::create(
+        rewriter, loc, RankedTensorType::get(shape, type.getElementType()),
+        data, low, high, padValue);
+    if (padded.getType() != resultType)
+      padded = tensor::CastOp::create(rewriter, loc, resultType, padded);
+    rewriter.replaceOp(op, padded);
     return success();
   }
 };

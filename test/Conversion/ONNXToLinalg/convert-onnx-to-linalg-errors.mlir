@@ -53,3 +53,15 @@ func.func @qlinear_matmul_inner_dimensions(%a: tensor<3x4xui8>, %b: tensor<5x2xi
   %y = onnx.QLinearMatMul(%a, %s, %az, %b, %s, %bz, %s, %az) : (tensor<3x4xui8>, tensor<f32>, tensor<ui8>, tensor<5x2xi8>, tensor<f32>, tensor<i8>, tensor<f32>, tensor<ui8>) -> tensor<3x2xui8>
   return %y : tensor<3x2xui8>
 }
+
+// -----
+
+// Dropout in training mode with a ratio other than a constant 0 would draw
+// random numbers: an error naming the op.
+func.func @dropout_training(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %r = onnx.Constant() {value = dense<0.5> : tensor<f32>} : () -> tensor<f32>
+  %t = onnx.Constant() {value = dense<true> : tensor<i1>} : () -> tensor<i1>
+  // expected-error @+1 {{failed to legalize operation 'onnx.Dropout'}}
+  %y = onnx.Dropout(%x, %r, %t) {operandSegmentSizes = array<i32: 1, 1, 1>, seed = 0 : i64} : (tensor<2x3xf32>, tensor<f32>, tensor<i1>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}

@@ -122,3 +122,48 @@ func.func @scatter_max_unsigned(%d: tensor<4xui8>, %i: tensor<2xi64>, %u: tensor
   %0 = onnx.ScatterElements(%d, %i, %u) {reduction = "max"} : (tensor<4xui8>, tensor<2xi64>, tensor<2xui8>) -> tensor<4xui8>
   return %0 : tensor<4xui8>
 }
+
+// -----
+
+// Dropout in training mode with a constant ratio of 0 drops nothing
+// (PyTorch exports attention's dropout so): the input passes.
+// CHECK-LABEL: func @dropout_training_zero_ratio
+// CHECK-NOT: onnx.Dropout
+// CHECK: return %arg0
+func.func @dropout_training_zero_ratio(%x: tensor<2x3xf32>) -> tensor<2x3xf32> {
+  %r = onnx.Constant() {value = dense<0.0> : tensor<f32>} : () -> tensor<f32>
+  %t = onnx.Constant() {value = dense<true> : tensor<i1>} : () -> tensor<i1>
+  %y = onnx.Dropout(%x, %r, %t) {operandSegmentSizes = array<i32: 1, 1, 1>, seed = 0 : i64} : (tensor<2x3xf32>, tensor<f32>, tensor<i1>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
+
+// -----
+
+// A constant-mode Pad by constant amounts is a tensor.pad of the pad value,
+// a dynamic batch included; zero pads leave the input as it is.
+// CHECK-LABEL: func @pad_constant
+// CHECK: %[[V:.*]] = tensor.extract %arg1[]
+// CHECK: tensor.pad %arg0 low[0, 1, 0] high[0, 2, 3]
+// CHECK: tensor.yield %[[V]]
+// CHECK: to tensor<?x6x7xf32>
+// CHECK-NOT: tensor.pad
+// CHECK: return
+func.func @pad_constant(%x: tensor<?x3x4xf32>, %v: tensor<f32>) -> (tensor<?x6x7xf32>, tensor<?x3x4xf32>) {
+  %p = onnx.Constant() {value = dense<[0, 1, 0, 0, 2, 3]> : tensor<6xi64>} : () -> tensor<6xi64>
+  %y = onnx.Pad(%x, %p, %v) {mode = "constant"} : (tensor<?x3x4xf32>, tensor<6xi64>, tensor<f32>) -> tensor<?x6x7xf32>
+  %z = onnx.Constant() {value = dense<0> : tensor<6xi64>} : () -> tensor<6xi64>
+  %w = onnx.Pad(%x, %z) {mode = "constant"} : (tensor<?x3x4xf32>, tensor<6xi64>) -> tensor<?x3x4xf32>
+  return %y, %w : tensor<?x6x7xf32>, tensor<?x3x4xf32>
+}
+
+// -----
+
+// Negative pads crop: the element-by-element form, which takes them.
+// CHECK-LABEL: func @pad_negative
+// CHECK-NOT: tensor.pad
+// CHECK: linalg.generic
+func.func @pad_negative(%x: tensor<2x5xf32>) -> tensor<2x3xf32> {
+  %p = onnx.Constant() {value = dense<[0, -1, 0, -1]> : tensor<4xi64>} : () -> tensor<4xi64>
+  %y = onnx.Pad(%x, %p) {mode = "constant"} : (tensor<2x5xf32>, tensor<4xi64>) -> tensor<2x3xf32>
+  return %y : tensor<2x3xf32>
+}
