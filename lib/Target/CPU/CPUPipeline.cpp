@@ -66,6 +66,7 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
   outParams.hoistStaticAllocs = true;
   pm.addPass(bufferization::createBufferResultsToOutParamsPass(outParams));
   pm.addNestedPass<func::FuncOp>(createCPUElideCopiesPass());
+  pm.addNestedPass<func::FuncOp>(createCPUFillBordersPass());
   // Dynamic dimensions become loops around ops of static shape, which the
   // kernels below take.
   CPUTileDynamicDimsPassOptions tileDynamic;

@@ -102,6 +102,33 @@ def CPUElideCopiesPass
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def CPUFillBordersPass
+    : Pass<"smelt-cpu-fill-borders", "::mlir::func::FuncOp"> {
+  let summary = "Fill only the borders of a padded buffer";
+  let description = [{
+    A `tensor.pad` bufferizes to a fill of the whole padded buffer with the
+    pad value, then a write of its interior (a copy of the unpadded input,
+    or the producer computing into it where smelt-cpu-elide-copies let it).
+    The interior's part of the fill is dead: for a 3x3 depthwise convolution
+    on 48 channels of 112x112, the fill of the 114x114 buffer is a third of
+    what the Pad costs.
+
+    For each fill (`linalg.fill`, or a linalg op with no inputs and parallel
+    loops that yields a value from outside) of a static, identity-layout
+    buffer, this pass finds the first op after it in its block that uses
+    the buffer or a view of it other than to make a view. When that op
+    overwrites a unit-stride, static `subview` of the buffer (a
+    `memref.copy` into it, or a linalg op whose one output it is, whose
+    loops are all parallel, whose output map is a permutation and whose body
+    does not read the output) and reads nothing else of the buffer, the fill
+    becomes `linalg.fill`s of the slabs outside that subview: for each dim,
+    the part before and the part after the interior, at the interior's
+    extent in the dims before it and whole in the dims after.
+  }];
+  let dependentDialects = ["::mlir::memref::MemRefDialect",
+                           "::mlir::linalg::LinalgDialect"];
+}
+
 def CPULowerCopiesPass
     : Pass<"smelt-cpu-lower-copies", "::mlir::func::FuncOp"> {
   let summary = "Turn memref.copy into linalg.copy";

@@ -1,0 +1,132 @@
+// RUN: smelt-opt %s --split-input-file --smelt-cpu-fill-borders | FileCheck %s
+
+// A Pad's fill, then the copy of its interior: the fill covers only the
+// slabs around the interior (rows above and below, columns left and right).
+// CHECK-LABEL: func.func @copied_interior
+// CHECK-NOT: linalg.map
+// CHECK-DAG: %[[TOP:.*]] = memref.subview %[[B:.*]][0, 0, 0, 0] [1, 2, 1, 6] [1, 1, 1, 1]
+// CHECK-DAG: %[[BOTTOM:.*]] = memref.subview %[[B]][0, 0, 5, 0] [1, 2, 1, 6] [1, 1, 1, 1]
+// CHECK-DAG: %[[LEFT:.*]] = memref.subview %[[B]][0, 0, 1, 0] [1, 2, 4, 1] [1, 1, 1, 1]
+// CHECK-DAG: %[[RIGHT:.*]] = memref.subview %[[B]][0, 0, 1, 5] [1, 2, 4, 1] [1, 1, 1, 1]
+// CHECK-DAG: linalg.fill ins(%{{.*}} : f32) outs(%[[TOP]]
+// CHECK-DAG: linalg.fill ins(%{{.*}} : f32) outs(%[[BOTTOM]]
+// CHECK-DAG: linalg.fill ins(%{{.*}} : f32) outs(%[[LEFT]]
+// CHECK-DAG: linalg.fill ins(%{{.*}} : f32) outs(%[[RIGHT]]
+// CHECK: memref.copy
+func.func @copied_interior(%x: memref<1x2x4x4xf32>, %y: memref<1x2x6x6xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %b = memref.alloc() : memref<1x2x6x6xf32>
+  linalg.map outs(%b : memref<1x2x6x6xf32>) (%init: f32) {
+    linalg.yield %zero : f32
+  }
+  %in = memref.subview %b[0, 0, 1, 1] [1, 2, 4, 4] [1, 1, 1, 1] : memref<1x2x6x6xf32> to memref<1x2x4x4xf32, strided<[72, 36, 6, 1], offset: 7>>
+  memref.copy %x, %in : memref<1x2x4x4xf32> to memref<1x2x4x4xf32, strided<[72, 36, 6, 1], offset: 7>>
+  memref.copy %b, %y : memref<1x2x6x6xf32> to memref<1x2x6x6xf32>
+  return
+}
+
+// -----
+
+// The producer computes into the interior itself (a linalg op that does not
+// read its output): the same, with one side of padding only.
+// CHECK-LABEL: func.func @computed_interior
+// CHECK: %[[S:.*]] = memref.subview %{{.*}}[0, 3] [2, 2] [1, 1]
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[S]]
+// CHECK-NOT: linalg.fill
+// CHECK: linalg.generic
+func.func @computed_interior(%x: memref<2x3xf32>, %y: memref<2x5xf32>) {
+  %lowest = arith.constant -1.0 : f32
+  %b = memref.alloc() : memref<2x5xf32>
+  linalg.fill ins(%lowest : f32) outs(%b : memref<2x5xf32>)
+  %in = memref.subview %b[0, 0] [2, 3] [1, 1] : memref<2x5xf32> to memref<2x3xf32, strided<[5, 1]>>
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+      ins(%x : memref<2x3xf32>) outs(%in : memref<2x3xf32, strided<[5, 1]>>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.addf %a, %a : f32
+    linalg.yield %r : f32
+  }
+  memref.copy %b, %y : memref<2x5xf32> to memref<2x5xf32>
+  return
+}
+
+// -----
+
+// The whole buffer is read before the interior is written: the fill stays.
+// CHECK-LABEL: func.func @read_first
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : memref<2x5xf32>)
+func.func @read_first(%x: memref<2x3xf32>, %y: memref<2x5xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %b = memref.alloc() : memref<2x5xf32>
+  linalg.fill ins(%zero : f32) outs(%b : memref<2x5xf32>)
+  memref.copy %b, %y : memref<2x5xf32> to memref<2x5xf32>
+  %in = memref.subview %b[0, 1] [2, 3] [1, 1] : memref<2x5xf32> to memref<2x3xf32, strided<[5, 1], offset: 1>>
+  memref.copy %x, %in : memref<2x3xf32> to memref<2x3xf32, strided<[5, 1], offset: 1>>
+  return
+}
+
+// -----
+
+// The first writer of the interior reads what it overwrites (an
+// accumulation): the fill stays.
+// CHECK-LABEL: func.func @accumulated
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : memref<2x5xf32>)
+func.func @accumulated(%x: memref<2x3xf32>, %y: memref<2x5xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %b = memref.alloc() : memref<2x5xf32>
+  linalg.fill ins(%zero : f32) outs(%b : memref<2x5xf32>)
+  %in = memref.subview %b[0, 1] [2, 3] [1, 1] : memref<2x5xf32> to memref<2x3xf32, strided<[5, 1], offset: 1>>
+  linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]}
+      ins(%x : memref<2x3xf32>) outs(%in : memref<2x3xf32, strided<[5, 1], offset: 1>>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.addf %a, %o : f32
+    linalg.yield %r : f32
+  }
+  memref.copy %b, %y : memref<2x5xf32> to memref<2x5xf32>
+  return
+}
+
+// -----
+
+// An interior with a stride (every other column) leaves gaps: the fill
+// stays. So does a fill whose value is computed inside its body.
+// CHECK-LABEL: func.func @strided_interior
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : memref<2x6xf32>)
+// CHECK: linalg.map
+func.func @strided_interior(%x: memref<2x3xf32>, %y: memref<2x6xf32>, %z: memref<2x6xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %b = memref.alloc() : memref<2x6xf32>
+  linalg.fill ins(%zero : f32) outs(%b : memref<2x6xf32>)
+  %in = memref.subview %b[0, 0] [2, 3] [1, 2] : memref<2x6xf32> to memref<2x3xf32, strided<[6, 2]>>
+  memref.copy %x, %in : memref<2x3xf32> to memref<2x3xf32, strided<[6, 2]>>
+  memref.copy %b, %y : memref<2x6xf32> to memref<2x6xf32>
+  %c = memref.alloc() : memref<2x6xf32>
+  linalg.map outs(%c : memref<2x6xf32>) (%init: f32) {
+    %one = arith.constant 1.0 : f32
+    linalg.yield %one : f32
+  }
+  %in2 = memref.subview %c[0, 0] [2, 3] [1, 1] : memref<2x6xf32> to memref<2x3xf32, strided<[6, 1]>>
+  memref.copy %x, %in2 : memref<2x3xf32> to memref<2x3xf32, strided<[6, 1]>>
+  memref.copy %c, %z : memref<2x6xf32> to memref<2x6xf32>
+  return
+}
+
+// -----
+
+// A buffer of dynamic shape, and a fill of a view rather than of the
+// buffer: both stay.
+// CHECK-LABEL: func.func @dynamic
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : memref<?x5xf32>)
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : memref<2x5xf32, strided<[5, 1], offset: 5>>)
+func.func @dynamic(%x: memref<?x3xf32>, %n: index, %w: memref<2x3xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %b = memref.alloc(%n) : memref<?x5xf32>
+  linalg.fill ins(%zero : f32) outs(%b : memref<?x5xf32>)
+  %in = memref.subview %b[0, 1] [%n, 3] [1, 1] : memref<?x5xf32> to memref<?x3xf32, strided<[5, 1], offset: 1>>
+  memref.copy %x, %in : memref<?x3xf32> to memref<?x3xf32, strided<[5, 1], offset: 1>>
+  %c = memref.alloc() : memref<3x5xf32>
+  %rows = memref.subview %c[1, 0] [2, 5] [1, 1] : memref<3x5xf32> to memref<2x5xf32, strided<[5, 1], offset: 5>>
+  linalg.fill ins(%zero : f32) outs(%rows : memref<2x5xf32, strided<[5, 1], offset: 5>>)
+  %in2 = memref.subview %c[1, 1] [2, 3] [1, 1] : memref<3x5xf32> to memref<2x3xf32, strided<[5, 1], offset: 6>>
+  memref.copy %w, %in2 : memref<2x3xf32> to memref<2x3xf32, strided<[5, 1], offset: 6>>
+  return
+}
