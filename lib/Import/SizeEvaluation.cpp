@@ -232,7 +232,7 @@ std::optional<Sizes> slice(const Sizes &data,
   std::vector<int64_t> begin(rank, 0), step(rank, 1), shape = data.shape;
   for (size_t i = 0; i < starts.size(); ++i) {
     std::optional<int64_t> axis = normalizeAxis(axes[i], rank);
-    if (!axis || steps[i] == 0)
+    if (!axis || steps[i] == 0 || steps[i] == INT64_MIN)
       return std::nullopt;
     int64_t dim = data.shape[*axis], s = starts[i], e = ends[i], k = steps[i];
     auto clampTo = [&](int64_t v, int64_t lo, int64_t hi) {
@@ -241,11 +241,11 @@ std::optional<Sizes> slice(const Sizes &data,
     if (k > 0) {
       s = clampTo(s, 0, dim);
       e = clampTo(e, 0, dim);
-      shape[*axis] = e > s ? (e - s + k - 1) / k : 0;
+      shape[*axis] = e > s ? (e - s - 1) / k + 1 : 0;
     } else {
       s = clampTo(s, 0, dim - 1);
       e = clampTo(e, -1, dim - 1);
-      shape[*axis] = s > e ? (s - e - k - 1) / -k : 0;
+      shape[*axis] = s > e ? (s - e - 1) / -k + 1 : 0;
     }
     begin[*axis] = s;
     step[*axis] = k;
@@ -596,8 +596,8 @@ std::optional<Sizes> reshape(const NodeSizes &in) {
       if (inferred >= 0)
         return std::nullopt;
       inferred = i;
-    } else if (d < 0) {
-      return std::nullopt;
+    } else if (d < 0 || d > kMaxElements) {
+      return std::nullopt; // no small tensor has such a dim
     } else {
       product *= d;
     }
