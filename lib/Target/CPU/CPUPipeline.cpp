@@ -77,6 +77,7 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
   CPUVectorizeContractionsPassOptions vectorize;
   vectorize.vectorBits = getCPUVectorBits(options);
   vectorize.explain = options.explainKernels;
+  vectorize.dot4 = cpuHasFeature(options, "+avx512vnni");
   pm.addNestedPass<func::FuncOp>(
       createCPUVectorizeContractionsPass(vectorize));
   CPUVectorizeElementwisePassOptions elementwise;

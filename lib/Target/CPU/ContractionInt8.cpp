@@ -2,7 +2,10 @@
 //
 // The reduction of an int8 kernel (u8 x s8 into int32, B packed four k to
 // a column): portable four-way dot products, which smelt-cpu-select-vnni
-// turns into AVX-512 VNNI where the target has it.
+// turns into AVX-512 VNNI where the target has it. Where it has none, each
+// step sums pairs only (vpmaddwd's form: adjacent products, no shuffles)
+// into accumulators of twice the lanes, and each output adds its pair once
+// the reduction is done.
 //
 //===----------------------------------------------------------------------===//
 
@@ -21,8 +24,10 @@ Value KernelEmitter::dot4(OpBuilder &b, Location loc, Value acc, Value u,
   Value product = arith::MulIOp::create(
       b, loc, arith::ExtUIOp::create(b, loc, wide, u),
       arith::ExtSIOp::create(b, loc, wide, sgn));
+  int64_t group = fourWay ? 4 : 2;
   Value grouped = vector::ShapeCastOp::create(
-      b, loc, VectorType::get({lanes, 4}, b.getI32Type()), product);
+      b, loc, VectorType::get({lanes * 4 / group, group}, b.getI32Type()),
+      product);
   return vector::MultiDimReductionOp::create(
       b, loc, grouped, acc, ArrayRef<bool>{false, true},
       vector::CombiningKind::ADD);
@@ -106,7 +111,14 @@ SmallVector<Value> KernelEmitter::int8Reduction(OpBuilder &b, Location loc,
     }
     return result;
   };
+  // Pair sums start at zero; the outputs' own starts join at the end.
   SmallVector<Value> sums(acc.begin(), acc.end());
+  if (!fourWay) {
+    auto pairs = VectorType::get({lanes * 2}, b.getI32Type());
+    Value zero = arith::ConstantOp::create(
+        b, loc, cast<TypedAttr>(b.getZeroAttr(pairs)));
+    sums.assign(acc.size(), zero);
+  }
   if (full > 0) {
     auto loop = scf::ForOp::create(
         b, loc, arith::ConstantIndexOp::create(b, loc, 0),
@@ -121,5 +133,12 @@ SmallVector<Value> KernelEmitter::int8Reduction(OpBuilder &b, Location loc,
     sums = groupStep(b, arith::ConstantIndexOp::create(b, loc, full), sums,
                      rest);
   dims[kDim] = Value();
+  if (!fourWay)
+    for (auto [sum, start] : llvm::zip(sums, acc))
+      sum = vector::MultiDimReductionOp::create(
+          b, loc,
+          vector::ShapeCastOp::create(
+              b, loc, VectorType::get({lanes, 2}, b.getI32Type()), sum),
+          start, ArrayRef<bool>{false, true}, vector::CombiningKind::ADD);
   return sums;
 }

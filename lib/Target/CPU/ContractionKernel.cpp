@@ -30,7 +30,7 @@ static int64_t workOf(const Contraction &k) {
 }
 
 KernelEmitter::KernelEmitter(const Contraction &k, unsigned vectorBits,
-                             bool parallel)
+                             bool parallel, bool dot4)
     : k(k),
       // Small kernels stay on one thread (ParallelCost.h); the loop that
       // splits is the outermost one of two iterations or more (forRange).
@@ -43,7 +43,7 @@ KernelEmitter::KernelEmitter(const Contraction &k, unsigned vectorBits,
                                      .getElementTypeBitWidth()))),
       // Accumulators that fit the vector registers beside the operands:
       // 32 registers with AVX-512, 16 otherwise.
-      registers(vectorBits >= 512 ? 24 : 12) {}
+      registers(vectorBits >= 512 ? 24 : 12), fourWay(dot4) {}
 
 void KernelEmitter::emit(OpBuilder &b) {
   Location loc = k.op->getLoc();

@@ -123,7 +123,8 @@ mlir::LogicalResult emitColumnPacking(mlir::linalg::GenericOp op,
 /// of int8 dot products (ContractionInt8.cpp).
 class KernelEmitter {
 public:
-  KernelEmitter(const Contraction &k, unsigned vectorBits, bool parallel);
+  KernelEmitter(const Contraction &k, unsigned vectorBits, bool parallel,
+                bool dot4 = true);
 
   void emit(mlir::OpBuilder &b);
 
@@ -233,6 +234,9 @@ private:
   bool finalBlock = true;
   int64_t lanes;
   int64_t registers;
+  /// Whether int8 steps reduce each group of four k at once (a dot-product
+  /// instruction does) or keep pair sums until the reduction ends.
+  bool fourWay;
   /// The current value of each loop dimension while emitting.
   llvm::SmallVector<mlir::Value> dims;
 };

@@ -126,7 +126,7 @@ struct CPUVectorizeContractionsPass
                             getElementTypeOrSelf(k.epilogueOutput.getType())),
             k.epilogueOutput, 0, cType.getShape(), strides);
       }
-      KernelEmitter(k, vectorBits, parallel).emit(rewriter);
+      KernelEmitter(k, vectorBits, parallel, dot4).emit(rewriter);
       rewriter.eraseOp(k.op);
       if (k.epilogue)
         rewriter.eraseOp(k.epilogue);

@@ -1,5 +1,6 @@
 // RUN: smelt-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(smelt-cpu-vectorize-contractions{vector-bits=512}))' | FileCheck %s
 // RUN: smelt-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(smelt-cpu-vectorize-contractions{vector-bits=256 parallel=false}))' | FileCheck %s --check-prefix=AVX2
+// RUN: smelt-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(smelt-cpu-vectorize-contractions{vector-bits=256 parallel=false byte-dot-product=false}))' | FileCheck %s --check-prefix=PAIRS
 
 // The byte side of smelt-cpu-vectorize-contractions: the packed u8 x s8
 // products and convolutions (dot products four k at a time, at 512 bits),
@@ -68,6 +69,16 @@ func.func @integer_window_of_input(%x: memref<1x2x32x32xi8>, %w: memref<2x2xi8>,
 // AVX2-NOT: linalg.generic
 // AVX2: arith.extsi {{.*}} : vector<32xi8> to vector<32xi32>
 // AVX2: vector.multi_reduction <add>, {{.*}} [1] : vector<8x4xi32> to vector<8xi32>
+// Without a byte dot product, each step sums pairs into 16 lanes (no
+// shuffles: vpmaddwd's layout), started at zero; the pairs of each output
+// join its start once the reduction is done.
+// PAIRS-LABEL: func.func @int8_matmul
+// PAIRS: arith.constant dense<0> : vector<16xi32>
+// PAIRS: scf.for
+// PAIRS: vector.multi_reduction <add>, {{.*}} [1] : vector<16x2xi32> to vector<16xi32>
+// PAIRS: scf.yield
+// PAIRS: vector.multi_reduction <add>, {{.*}} [1] : vector<8x2xi32> to vector<8xi32>
+// PAIRS: vector.store
 #a = affine_map<(m, n, k) -> (m, k)>
 #b = affine_map<(m, n, k) -> (k floordiv 4, n, k mod 4)>
 #c = affine_map<(m, n, k) -> (m, n)>

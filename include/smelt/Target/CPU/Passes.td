@@ -297,6 +297,12 @@ def CPUVectorizeContractionsPass
     Option<"explain", "explain-kernels", "bool", /*default=*/"false",
            "Remark on each contraction left without a vector kernel, with "
            "the reason (its location names the ONNX node)">,
+    Option<"dot4", "byte-dot-product", "bool", /*default=*/"true",
+           "The target has a four-way byte dot product (AVX-512 VNNI's "
+           "vpdpbusd, which smelt-cpu-select-vnni selects): int8 kernels "
+           "sum each group of four k at every step. Without it they keep "
+           "sums of pairs (vpmaddwd's form, no shuffles) and add each "
+           "output's pairs once, after the reduction">,
   ];
   let dependentDialects = ["::mlir::affine::AffineDialect",
                            "::mlir::arith::ArithDialect",
