@@ -296,12 +296,8 @@ struct PadLowering : OpConversionPattern<smelt::onnx::PadOp> {
             rewriter, loc, rewriter.getIndexType(), raw));
       }
     }
-    Type element = resultType.getElementType();
-    Value padValue;
-    if (Value cv = adaptor.getConstantValue())
-      padValue = tensor::ExtractOp::create(rewriter, loc, cv, ValueRange{});
-    else
-      padValue = createScalarConstant(rewriter, loc, element, 0.0);
+    Value padValue =
+        padScalar(rewriter, loc, adaptor, resultType.getElementType());
     rewriter.replaceOp(
         op, buildIndexed(rewriter, loc, resultType,
                          [&](OpBuilder &b, Location l, ValueRange idx) -> Value {
@@ -350,6 +346,14 @@ struct PadLowering : OpConversionPattern<smelt::onnx::PadOp> {
     return success();
   }
 
+  /// The constant mode's value: the optional third input, or zero.
+  static Value padScalar(OpBuilder &b, Location loc, OpAdaptor adaptor,
+                         Type element) {
+    if (Value cv = adaptor.getConstantValue())
+      return tensor::ExtractOp::create(b, loc, cv, ValueRange{});
+    return createScalarConstant(b, loc, element, 0.0);
+  }
+
   LogicalResult padByConstants(smelt::onnx::PadOp op, OpAdaptor adaptor,
                                ConversionPatternRewriter &rewriter) const {
     Value data = adaptor.getData();
@@ -365,33 +369,24 @@ struct PadLowering : OpConversionPattern<smelt::onnx::PadOp> {
     if (!resultType || resultType.getRank() != type.getRank())
       return failure();
     Location loc = op.getLoc();
-    int64_t rank = type.getRank();
-    SmallVector<OpFoldResult> low, high;
-    SmallVector<int64_t> shape;
-    for (int64_t d = 0; d < rank; ++d) {
-      low.push_back(rewriter.getIndexAttr((*pads)[d]));
-      high.push_back(rewriter.getIndexAttr((*pads)[rank + d]));
-      int64_t size = type.getDimSize(d);
-      shape.push_back(ShapedType::isDynamic(size)
-                          ? size
-                          : size + (*pads)[d] + (*pads)[rank + d]);
+    Value padded = data;
+    if (llvm::any_of(*pads, [](int64_t p) { return p != 0; })) {
+      int64_t rank = type.getRank();
+      SmallVector<OpFoldResult> low, high;
+      SmallVector<int64_t> shape;
+      for (int64_t d = 0; d < rank; ++d) {
+        low.push_back(rewriter.getIndexAttr((*pads)[d]));
+        high.push_back(rewriter.getIndexAttr((*pads)[rank + d]));
+        int64_t size = type.getDimSize(d);
+        shape.push_back(ShapedType::isDynamic(size)
+                            ? size
+                            : size + (*pads)[d] + (*pads)[rank + d]);
+      }
+      padded = tensor::PadOp::create(
+          rewriter, loc, RankedTensorType::get(shape, type.getElementType()),
+          data, low, high,
+          padScalar(rewriter, loc, adaptor, type.getElementType()));
     }
-    if (llvm::all_of(*pads, [](int64_t p) { return p == 0; })) {
-      Value same = data;
-      if (same.getType() != resultType)
-        same = tensor::CastOp::create(rewriter, loc, resultType, same);
-      rewriter.replaceOp(op, same);
-      return success();
-    }
-    Value padValue;
-    if (Value cv = adaptor.getConstantValue())
-      padValue = tensor::ExtractOp::create(rewriter, loc, cv, ValueRange{});
-    else
-      padValue =
-          createScalarConstant(rewriter, loc, type.getElementType(), 0.0);
-    Value padded = tensor::PadOp::create(
-        rewriter, loc, RankedTensorType::get(shape, type.getElementType()),
-        data, low, high, padValue);
     if (padded.getType() != resultType)
       padded = tensor::CastOp::create(rewriter, loc, resultType, padded);
     rewriter.replaceOp(op, padded);

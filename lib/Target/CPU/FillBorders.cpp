@@ -63,20 +63,20 @@ bool overwrites(Operation *op, Value target) {
              .use_empty();
 }
 
-/// The buffer's views, transitively.
+/// The ops that make a new view of their first operand's bytes.
+bool isView(Operation *op) {
+  return isa<memref::SubViewOp, memref::ExpandShapeOp, memref::CollapseShapeOp,
+             memref::CastOp>(op);
+}
+
+/// The buffer and its views, transitively.
 SmallVector<Value> viewsOf(Value buffer) {
   SmallVector<Value> values = {buffer};
   for (size_t i = 0; i < values.size(); ++i)
     for (Operation *user : values[i].getUsers())
-      if (isa<memref::SubViewOp, memref::ExpandShapeOp,
-              memref::CollapseShapeOp, memref::CastOp>(user))
+      if (isView(user))
         values.push_back(user->getResult(0));
   return values;
-}
-
-bool isView(Operation *op) {
-  return isa<memref::SubViewOp, memref::ExpandShapeOp, memref::CollapseShapeOp,
-             memref::CastOp>(op);
 }
 
 /// Replaces `fill` of `buffer` by fills of the parts of `buffer` outside
@@ -94,7 +94,8 @@ void fillBordersOnly(linalg::LinalgOp fill) {
   // view of it) other than to make a view.
   Block *block = fill->getBlock();
   Operation *first = nullptr;
-  for (Value view : viewsOf(buffer))
+  SmallVector<Value> views = viewsOf(buffer);
+  for (Value view : views)
     for (Operation *user : view.getUsers()) {
       if (user == fill.getOperation() || isView(user))
         continue;
@@ -120,7 +121,6 @@ void fillBordersOnly(linalg::LinalgOp fill) {
       ShapedType::isDynamicShape(interior.getStaticSizes()) ||
       interior.getSourceType().getRank() != interior.getType().getRank())
     return;
-  SmallVector<Value> views = viewsOf(buffer);
   for (Value operand : first->getOperands())
     if (operand != interior.getResult() && llvm::is_contained(views, operand))
       return;
