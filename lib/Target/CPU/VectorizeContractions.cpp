@@ -69,14 +69,19 @@ struct CPUVectorizeContractionsPass
       }
       // A reduction that is no product of two inputs and that the
       // elementwise pass runs in vectors (a pooling, a LayerNorm's sums) is
-      // on its fast path; a product's is the kernel's.
-      if (explain && op.getNumReductionLoops() > 0 &&
-          (linalg::isaContractionOpInterface(op) ||
-           !vectorizesElementwise(op, vectorBits))) {
+      // on its fast path; a product's is the kernel's, and one that runs
+      // as a vector reduction instead (a pooling of a product) says so.
+      if (explain && op.getNumReductionLoops() > 0) {
+        bool product = linalg::isaContractionOpInterface(op);
+        bool inVectors = vectorizesElementwise(op, vectorBits);
+        if (!product && inVectors)
+          return;
         // The reason that matters is the one of the kernel for its type.
         bool integer = isa<IntegerType>(
             getElementTypeOrSelf(op.getDpsInits()[0].getType()));
-        op.emitRemark() << "no vector kernel, plain loops: "
+        op.emitRemark() << (inVectors ? "no contraction kernel, a vector "
+                                        "reduction instead: "
+                                      : "no vector kernel, plain loops: ")
                         << (integer ? notInt8 : notF32);
       }
     });

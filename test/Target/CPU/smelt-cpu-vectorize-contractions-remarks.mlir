@@ -38,12 +38,13 @@ func.func @dynamic(%a: memref<?x8xf32>, %b: memref<8x16xf32>, %c: memref<?x16xf3
 
 // -----
 
-// An int8 product whose B is not in the packed layout: the int8 reason.
+// An int8 product whose B is not in the packed layout: the int8 reason, and
+// that it runs as a vector reduction (along n) instead of a kernel.
 #mk = affine_map<(m, k, n) -> (m, k)>
 #kn = affine_map<(m, k, n) -> (k, n)>
 #mn = affine_map<(m, k, n) -> (m, n)>
 func.func @unpacked_int8(%a: memref<4x8xi8>, %b: memref<8x16xi8>, %c: memref<4x16xi32>) {
-  // expected-remark @+1 {{no vector kernel, plain loops: no input is packed four k to a lane ([K/4, N, 4], smelt-cpu-convert-onnx-to-linalg's layout)}}
+  // expected-remark @+1 {{no contraction kernel, a vector reduction instead: no input is packed four k to a lane ([K/4, N, 4], smelt-cpu-convert-onnx-to-linalg's layout)}}
   linalg.generic {indexing_maps = [#mk, #kn, #mn], iterator_types = ["parallel", "reduction", "parallel"]}
       ins(%a, %b : memref<4x8xi8>, memref<8x16xi8>) outs(%c : memref<4x16xi32>) {
   ^bb0(%x: i8, %y: i8, %acc: i32):
