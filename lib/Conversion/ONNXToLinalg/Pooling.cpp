@@ -210,11 +210,10 @@ struct GlobalPoolLowering : OpConversionPattern<OpTy> {
         return arith::MaximumFOp::create(b, l, x, acc);
       return arith::AddFOp::create(b, l, acc, x);
     };
-    // One reduction over every spatial dim: the CPU target merges loops
-    // that every operand reads as one contiguous run (H * W), and
-    // vectorizes along them, or along the channels when they are innermost.
-    Value input = adaptor.getX();
-    Value reduced = reduce(rewriter, loc, input, axes, init, combine);
+    // One reduction over every spatial dim: the CPU target merges the
+    // loops that every operand reads as one contiguous run (H * W) and
+    // vectorizes along that run.
+    Value reduced = reduce(rewriter, loc, adaptor.getX(), axes, init, combine);
     if (!isMax) {
       auto reducedType = cast<RankedTensorType>(reduced.getType());
       reduced = buildBroadcastElementwise(
