@@ -333,6 +333,39 @@ struct ChooseVectorDim : OpRewritePattern<linalg::GenericOp> {
   int64_t maxPlane;
 };
 
+/// The broadcast that initializes a contraction's output (its bias), its
+/// two innermost dimensions merged the way the contraction's are about to
+/// be: the kernel then starts its registers from the bias
+/// (smelt::detail::findPrologue) instead of reading back a full-size
+/// broadcast that a reshape hides from it, one write and one read of the
+/// whole output saved. A fill needs nothing (upstream folds a reshape of a
+/// fill); anything else read elsewhere or not a plain broadcast stays.
+void collapseInitProducer(RewriterBase &rewriter, Value init, unsigned rank) {
+  auto producer = init.getDefiningOp<linalg::GenericOp>();
+  if (!producer || !producer->hasOneUse() || producer.getNumDpsInputs() != 1 ||
+      producer.getNumReductionLoops() != 0 ||
+      !producer.getMatchingIndexingMap(producer.getDpsInitOperand(0))
+           .isIdentity())
+    return;
+  Block &body = producer.getRegion().front();
+  if (!llvm::hasSingleElement(body) ||
+      body.getTerminator()->getOperand(0) != body.getArgument(0))
+    return;
+  ReassociationIndices rows = {static_cast<int64_t>(rank - 2),
+                               static_cast<int64_t>(rank - 1)};
+  SmallVector<int64_t> ranges = producer.getStaticLoopRanges();
+  if (ShapedType::isDynamic(ranges[rank - 2]) ||
+      ShapedType::isDynamic(ranges[rank - 1]) ||
+      !linalg::areDimSequencesPreserved(producer.getIndexingMapsArray(),
+                                        {rows}))
+    return;
+  rewriter.setInsertionPoint(producer);
+  FailureOr<linalg::CollapseResult> collapsed =
+      linalg::collapseOpIterationDims(producer, {rows}, rewriter);
+  if (succeeded(collapsed))
+    rewriter.replaceOp(producer, collapsed->results);
+}
+
 /// A pointwise convolution's rows as one: its 1x1 window loops dropped
 /// (they run once) and its output's two innermost loops merged where
 /// every operand reads them as one contiguous run ([C, OH, OW] read at
@@ -393,6 +426,7 @@ void mergeRows(func::FuncOp func) {
         !llvm::all_of(op.getIndexingMapsArray(), plainReads) ||
         !linalg::areDimSequencesPreserved(op.getIndexingMapsArray(), {rows}))
       continue;
+    collapseInitProducer(rewriter, op.getDpsInitOperand(0)->get(), rank);
     rewriter.setInsertionPoint(op);
     FailureOr<linalg::CollapseResult> collapsed =
         linalg::collapseOpIterationDims(op, {rows}, rewriter);

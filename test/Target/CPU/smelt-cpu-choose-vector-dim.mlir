@@ -199,3 +199,49 @@ func.func @pointwise_rows(%x: tensor<1x1x8x56x56xf32>, %init: tensor<1x1x64x56x5
   } -> tensor<1x1x64x56x56xf32>
   return %0 : tensor<1x1x64x56x56xf32>
 }
+
+// -----
+
+// The bias broadcast that initializes a pointwise convolution merges its
+// rows with it: the contraction's output is the broadcast itself, not a
+// reshape of a full-size one (the kernel starts its registers from the
+// bias). A broadcast that something else reads stays as it is.
+// CHECK-DAG: #[[BIAS:.*]] = affine_map<(d0, d1, d2, d3) -> (d1, d2)>
+// CHECK-DAG: #[[ID:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+// CHECK-LABEL: func.func @pointwise_bias
+// CHECK: %[[B:.*]] = linalg.generic {indexing_maps = [#[[BIAS]], #[[ID]]], iterator_types = ["parallel", "parallel", "parallel", "parallel"]} ins(%{{.*}} : tensor<1x64xf32>) outs(%{{.*}} : tensor<1x1x64x3136xf32>)
+// CHECK: linalg.generic
+// CHECK-SAME: outs(%[[B]] : tensor<1x1x64x3136xf32>)
+// CHECK-LABEL: func.func @pointwise_bias_shared
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<1x1x64x56x56xf32>)
+// CHECK: tensor.collapse_shape {{.*}} : tensor<1x1x64x56x56xf32> into tensor<1x1x64x3136xf32>
+func.func @pointwise_bias(%x: tensor<1x1x8x56x56xf32>, %bias: tensor<1x64xf32>) -> tensor<1x1x64x56x56xf32> {
+  %w = arith.constant dense<1.0> : tensor<1x64x8x1x1xf32>
+  %e = tensor.empty() : tensor<1x1x64x56x56xf32>
+  %init = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4) -> (d1, d2)>, affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3, d4)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%bias : tensor<1x64xf32>) outs(%e : tensor<1x1x64x56x56xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x1x64x56x56xf32>
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d3, d4 + d6, d5 + d7)>, affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d1, d2, d3, d4, d5)>, affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d2, d6, d7)>], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "parallel", "parallel"]} ins(%x, %w : tensor<1x1x8x56x56xf32>, tensor<1x64x8x1x1xf32>) outs(%init : tensor<1x1x64x56x56xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x1x64x56x56xf32>
+  return %0 : tensor<1x1x64x56x56xf32>
+}
+func.func @pointwise_bias_shared(%x: tensor<1x1x8x56x56xf32>, %bias: tensor<1x64xf32>) -> (tensor<1x1x64x56x56xf32>, tensor<1x1x64x56x56xf32>) {
+  %w = arith.constant dense<1.0> : tensor<1x64x8x1x1xf32>
+  %e = tensor.empty() : tensor<1x1x64x56x56xf32>
+  %init = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4) -> (d1, d2)>, affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3, d4)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]} ins(%bias : tensor<1x64xf32>) outs(%e : tensor<1x1x64x56x56xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    linalg.yield %in : f32
+  } -> tensor<1x1x64x56x56xf32>
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d3, d4 + d6, d5 + d7)>, affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d1, d2, d3, d4, d5)>, affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d2, d6, d7)>], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "parallel", "parallel"]} ins(%x, %w : tensor<1x1x8x56x56xf32>, tensor<1x64x8x1x1xf32>) outs(%init : tensor<1x1x64x56x56xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x1x64x56x56xf32>
+  return %0, %init : tensor<1x1x64x56x56xf32>, tensor<1x1x64x56x56xf32>
+}
