@@ -106,6 +106,26 @@ class ChannelShuffle(torch.nn.Module):
         return torch.cat((a, torch.relu(self.conv(b))), dim=1)
 
 
+@pytest.mark.parametrize("size,stride", [(10, 1), (14, 2), (28, 1), (9, 2)])
+def test_inverted_residual_block_matches_pytorch(size, stride):
+    """MobileNet v2's block: a pointwise convolution whose rows run as one
+    (its [C, H * W] result stored row by row into the padded buffer of the
+    depthwise convolution that follows, a vector crossing rows at every
+    size here but 16's multiples), ReLU6, a 3x3 depthwise one, a pointwise
+    projection."""
+    torch.manual_seed(size)
+    model = torch.nn.Sequential(
+        torch.nn.Conv2d(8, 24, 1), torch.nn.ReLU6(),
+        torch.nn.Conv2d(24, 24, 3, stride=stride, padding=1, groups=24),
+        torch.nn.ReLU6(), torch.nn.Conv2d(24, 8, 1)).eval()
+    x = torch.randn(2, 8, size, size, generator=torch.Generator().manual_seed(2))
+    compiled = smelt.compile(export(model, x), progress=False)
+    with torch.no_grad():
+        expected = model(x).numpy()
+    np.testing.assert_allclose(compiled(x.numpy())["logits"], expected, rtol=1e-5,
+                               atol=1e-5)
+
+
 def test_shapes_computed_from_a_dynamic_batch():
     """Sizes computed from static dims become constants and Reshape targets
     with the batch in them give their results' shapes: one library runs

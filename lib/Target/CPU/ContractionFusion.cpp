@@ -304,3 +304,153 @@ void smelt::detail::findEpilogue(Contraction &k) {
   k.epilogue = e;
   k.epilogueOutput = out;
 }
+
+namespace {
+
+/// The buffer whose bytes `v` views, through any chain of views.
+Value rootOf(Value v) {
+  while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
+    v = view.getViewSource();
+  return v;
+}
+
+/// The box of `rootType` (static, in row-major order) that a view of it
+/// covers, per dimension [first, end), when the view is a window of it:
+/// same rank and strides, a static offset.
+std::optional<SmallVector<std::pair<int64_t, int64_t>>>
+windowOf(MemRefType viewType, MemRefType rootType) {
+  SmallVector<int64_t> strides, rootStrides;
+  int64_t offset, rootOffset;
+  if (!viewType || !viewType.hasStaticShape() ||
+      viewType.getRank() != rootType.getRank() ||
+      failed(viewType.getStridesAndOffset(strides, offset)) ||
+      failed(rootType.getStridesAndOffset(rootStrides, rootOffset)) ||
+      strides != rootStrides || ShapedType::isDynamic(offset) ||
+      rootOffset != 0)
+    return std::nullopt;
+  SmallVector<std::pair<int64_t, int64_t>> box;
+  for (auto [d, stride] : llvm::enumerate(strides)) {
+    int64_t first = offset / stride % rootType.getDimSize(d);
+    box.push_back({first, first + viewType.getDimSize(d)});
+  }
+  return box;
+}
+
+bool disjoint(ArrayRef<std::pair<int64_t, int64_t>> a,
+              ArrayRef<std::pair<int64_t, int64_t>> b) {
+  for (auto [x, y] : llvm::zip(a, b))
+    if (x.second <= y.first || y.second <= x.first)
+      return true;
+  return false;
+}
+
+} // namespace
+
+void smelt::detail::findPitchedStore(Contraction &k) {
+  if (!k.epilogue || k.int8)
+    return;
+  Value out = k.epilogueOutput;
+  auto outType = dyn_cast<MemRefType>(out.getType());
+  auto cType = cast<MemRefType>(k.c.getType());
+  MLIRContext *ctx = k.op.getContext();
+  if (!outType || !outType.getElementType().isF32() ||
+      !outType.getLayout().isIdentity() ||
+      outType.getShape() != cType.getShape() ||
+      !out.getDefiningOp<memref::AllocOp>() || k.cMap.getNumResults() == 0 ||
+      k.cMap.getResults().back() != getAffineDimExpr(k.n, ctx))
+    return;
+  // The output's only reader: one reshape that splits n into [H, W], whose
+  // only reader is the copy.
+  memref::ExpandShapeOp expand;
+  for (Operation *user : out.getUsers()) {
+    if (user == k.epilogue.getOperation())
+      continue;
+    auto e = dyn_cast<memref::ExpandShapeOp>(user);
+    if (!e || expand)
+      return;
+    expand = e;
+  }
+  unsigned rank = outType.getRank();
+  if (!expand || !expand->hasOneUse() ||
+      expand.getReassociationIndices().size() != rank ||
+      expand.getReassociationIndices().back().size() != 2)
+    return;
+  for (unsigned r = 0; r + 1 < rank; ++r)
+    if (expand.getReassociationIndices()[r].size() != 1)
+      return;
+  auto copy = dyn_cast<memref::CopyOp>(*expand->getUsers().begin());
+  Block *block = k.op->getBlock();
+  if (!copy || copy.getSource() != expand.getResult() ||
+      copy->getBlock() != block || !k.epilogue->isBeforeInBlock(copy))
+    return;
+  Value view = copy.getTarget();
+  auto viewType = cast<MemRefType>(view.getType());
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (!viewType.hasStaticShape() ||
+      failed(viewType.getStridesAndOffset(strides, offset)) ||
+      ShapedType::isDynamic(offset) ||
+      llvm::any_of(strides, ShapedType::isDynamic) || strides.back() != 1)
+    return;
+  // At most three rows in one vector of 16 lanes.
+  int64_t width = viewType.getShape().back();
+  int64_t pitch = strides[rank - 1];
+  if (width < 8 || pitch < width)
+    return;
+  // The view comes from an allocation of this block by views of static
+  // windows, which can move up to where the kernel runs.
+  Value root = rootOf(view);
+  auto alloc = root.getDefiningOp<memref::AllocOp>();
+  if (!alloc || alloc->getBlock() != block || alloc->getNumOperands() != 0 ||
+      !alloc.getType().getLayout().isIdentity())
+    return;
+  for (Value v = view; v != root;) {
+    Operation *def = v.getDefiningOp();
+    if (def->getBlock() != block || def->getNumOperands() != 1)
+      return;
+    v = def->getOperand(0);
+  }
+  std::optional<SmallVector<std::pair<int64_t, int64_t>>> interior =
+      windowOf(viewType, alloc.getType());
+  if (!interior)
+    return;
+  // Up to the copy, only fills of other windows touch the buffer (the
+  // Pad's borders): the kernel may write the interior before them.
+  for (Operation *op = k.epilogue->getNextNode(); op != copy.getOperation();
+       op = op->getNextNode()) {
+    if (isa<ViewLikeOpInterface>(op) || isMemoryEffectFree(op))
+      continue;
+    WalkResult touches = op->walk([&](Operation *nested) {
+      for (Value operand : nested->getOperands()) {
+        if (!isa<MemRefType>(operand.getType()) || rootOf(operand) != root)
+          continue;
+        auto fill = dyn_cast<linalg::FillOp>(nested);
+        std::optional<SmallVector<std::pair<int64_t, int64_t>>> box =
+            fill && fill.getOutputs()[0] == operand
+                ? windowOf(cast<MemRefType>(operand.getType()),
+                           alloc.getType())
+                : std::nullopt;
+        if (!box || !disjoint(*box, *interior))
+          return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    if (touches.wasInterrupted())
+      return;
+  }
+  // Nothing before the kernel uses the buffer, through any view.
+  SmallVector<Value> aliases = {root};
+  for (size_t i = 0; i < aliases.size(); ++i)
+    for (Operation *user : aliases[i].getUsers()) {
+      if (isa<ViewLikeOpInterface>(user)) {
+        aliases.push_back(user->getResult(0));
+        continue;
+      }
+      Operation *at = block->findAncestorOpInBlock(*user);
+      if (!at || at->isBeforeInBlock(k.epilogue))
+        return;
+    }
+  k.pitched = Contraction::PitchedStore{
+      copy, view, width, pitch,
+      SmallVector<int64_t>(strides.begin(), strides.begin() + rank - 1)};
+}

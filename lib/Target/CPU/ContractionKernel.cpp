@@ -141,6 +141,21 @@ void KernelEmitter::emit(OpBuilder &b) {
     packedRows = memref::CollapseShapeOp::create(
         b, loc, MemRefType::get(shape, type.getElementType()), k.b, groups);
   }
+  if (k.pitched) {
+    auto type = cast<MemRefType>(k.pitched->view.getType());
+    SmallVector<int64_t> strides;
+    int64_t offset;
+    (void)type.getStridesAndOffset(strides, offset);
+    int64_t extent = 1;
+    for (auto [size, stride] : llvm::zip(type.getShape(), strides))
+      extent += (size - 1) * stride;
+    pitchedRows = memref::ReinterpretCastOp::create(
+        b, loc,
+        MemRefType::get({extent}, type.getElementType(),
+                        StridedLayoutAttr::get(b.getContext(), offset, {1})),
+        k.pitched->view, offset, ArrayRef<int64_t>{extent},
+        ArrayRef<int64_t>{1});
+  }
   loops(b, loc, outer, 0, [&](OpBuilder &b) {
     if (!blocked)
       return columns(b);
@@ -366,6 +381,11 @@ void KernelEmitter::store(OpBuilder &b, Location loc, Value m0, int64_t mr,
         v = applyEpilogue(b, loc, v, at,
                           tailLanes && j == nv - 1 ? tailMask : Value());
         target = k.epilogueOutput;
+        if (k.pitched) {
+          storePitched(b, loc, v, at,
+                       tailLanes && j == nv - 1 ? tailMask : Value());
+          continue;
+        }
       }
       if (tailLanes == 1 && j == nv - 1) {
         // One lane as a scalar: LLVM 22's x86 backend stores a masked
@@ -378,4 +398,65 @@ void KernelEmitter::store(OpBuilder &b, Location loc, Value m0, int64_t mr,
       else
         vector::StoreOp::create(b, loc, v, target, at);
     }
+}
+
+void KernelEmitter::storePitched(OpBuilder &b, Location loc, Value v,
+                                 ArrayRef<Value> at, Value tailMask) {
+  const Contraction::PitchedStore &p = *k.pitched;
+  auto index = [&](int64_t c) {
+    return arith::ConstantIndexOp::create(b, loc, c).getResult();
+  };
+  Value n = at.back();
+  Value row = arith::DivUIOp::create(b, loc, n, index(p.width));
+  Value column = arith::RemUIOp::create(b, loc, n, index(p.width));
+  Value linear = arith::AddIOp::create(
+      b, loc, arith::MulIOp::create(b, loc, row, index(p.pitch)), column);
+  for (auto [i, stride] : llvm::enumerate(p.strides))
+    linear = arith::AddIOp::create(
+        b, loc, linear,
+        arith::MulIOp::create(b, loc, at[i], index(stride)));
+  // n runs in whole vectors from 0: with rows a multiple of them, no
+  // vector crosses a row.
+  if (p.width % lanes == 0) {
+    if (tailMask)
+      vector::MaskedStoreOp::create(b, loc, pitchedRows, linear, tailMask, v);
+    else
+      vector::StoreOp::create(b, loc, v, pitchedRows, linear);
+    return;
+  }
+  // Each lane's column in its first row, and the rows a vector touches.
+  auto i32Vector = VectorType::get({lanes}, b.getI32Type());
+  SmallVector<int32_t> iota;
+  for (int64_t l = 0; l < lanes; ++l)
+    iota.push_back(static_cast<int32_t>(l));
+  Value columns = arith::AddIOp::create(
+      b, loc,
+      vector::BroadcastOp::create(
+          b, loc, i32Vector,
+          arith::IndexCastOp::create(b, loc, b.getI32Type(), column)),
+      arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(i32Vector, ArrayRef(iota))));
+  auto bound = [&](int64_t c) {
+    return arith::ConstantOp::create(
+        b, loc,
+        DenseElementsAttr::get(i32Vector, static_cast<int32_t>(c)));
+  };
+  int64_t pieces = (lanes - 1 + p.width - 1) / p.width + 1;
+  for (int64_t piece = 0; piece < pieces; ++piece) {
+    Value mask = tailMask;
+    auto both = [&](Value m) {
+      mask = mask ? arith::AndIOp::create(b, loc, mask, m).getResult() : m;
+    };
+    if (piece > 0)
+      both(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::sge, columns,
+                                 bound(piece * p.width)));
+    if (piece + 1 < pieces)
+      both(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, columns,
+                                 bound((piece + 1) * p.width)));
+    Value at = piece ? Value(arith::AddIOp::create(
+                           b, loc, linear,
+                           index(piece * (p.pitch - p.width))))
+                     : linear;
+    vector::MaskedStoreOp::create(b, loc, pitchedRows, at, mask, v);
+  }
 }

@@ -71,6 +71,20 @@ struct Contraction {
   bool int8 = false;
   /// Which operand is the unsigned one (A, or else B).
   bool aUnsigned = false;
+  /// Where the epilogue's output goes instead when it was computed only to
+  /// be copied into a strided view that splits its innermost dimension n
+  /// into rows of `width` elements `pitch` apart (a pointwise
+  /// convolution's flattened [C, H * W] result into the interior of the
+  /// [C, H + 2, W + 2] buffer of the Pad that follows): the kernel stores
+  /// each row there itself and the copy goes (findPitchedStore). `view` is
+  /// the copy's target; `strides` its strides for C's other dimensions.
+  struct PitchedStore {
+    mlir::Operation *copy;
+    mlir::Value view;
+    int64_t width, pitch;
+    llvm::SmallVector<int64_t> strides;
+  };
+  std::optional<PitchedStore> pitched;
 };
 
 /// Coefficients of a linear affine expression: one per dimension, then the
@@ -105,6 +119,13 @@ void findPrologue(Contraction &k);
 /// else, element for element, as the next op with memory effects, and is
 /// the output's last reader; its body made of elementwise scalar ops.
 void findEpilogue(Contraction &k);
+
+/// The copy of a float epilogue's output, and nothing else, into a view
+/// with its rows apart (see Contraction::PitchedStore), when the kernel can
+/// store there instead: the view's ops may move up to the kernel, and what
+/// runs in between touches none of the view's bytes (the Pad's border
+/// fills write around them).
+void findPitchedStore(Contraction &k);
 
 /// The column packing of an int8 convolution (buildPackedInt8Conv's copy):
 /// out[n, g, oh, ow, j] = x[..., oh*s + .., ow*s + ..] over
@@ -200,6 +221,14 @@ private:
                             llvm::SmallVector<mlir::Value> at, int64_t active,
                             mlir::Value zeros);
 
+  /// A vector of finished outputs at C's indices `at` (the last one n),
+  /// `active` lanes of it, stored through the pitched view: n is row
+  /// n / width, column n % width there, and a vector that runs past a row
+  /// goes on at the next one, `pitch - width` elements further on (one
+  /// masked store per row it touches).
+  void storePitched(mlir::OpBuilder &b, mlir::Location loc, mlir::Value v,
+                    llvm::ArrayRef<mlir::Value> at, mlir::Value tailMask);
+
   /// What the prologue would have written to C at the current block: its
   /// fill value, or its input read along n or broadcast.
   mlir::Value startValue(mlir::OpBuilder &b, mlir::Location loc,
@@ -221,6 +250,9 @@ private:
   bool parallelPending;
   /// An int8 contraction's packed operand as [ceil(K/4), N * 4].
   mlir::Value packedRows;
+  /// The pitched view (Contraction::PitchedStore) as one dimension from
+  /// its first element.
+  mlir::Value pitchedRows;
   /// Reduction blocking: the block of the first reduction dimension the
   /// kernels being emitted cover (all of it when kBlockLength is 0), and
   /// whether it is the last one.

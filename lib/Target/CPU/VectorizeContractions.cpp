@@ -58,6 +58,7 @@ struct CPUVectorizeContractionsPass
       if (std::optional<Contraction> k = matchContraction(op, &notF32)) {
         findEpilogue(*k);
         findPrologue(*k);
+        findPitchedStore(*k);
         found.push_back(*k);
         return;
       }
@@ -131,12 +132,35 @@ struct CPUVectorizeContractionsPass
                             getElementTypeOrSelf(k.epilogueOutput.getType())),
             k.epilogueOutput, 0, cType.getShape(), strides);
       }
+      if (k.pitched) {
+        // The view the kernel stores into, from its allocation on, moves up
+        // to the kernel (findPitchedStore checked that it can).
+        SmallVector<Operation *> chain;
+        for (Value v = k.pitched->view; Operation *def = v.getDefiningOp();
+             v = def->getNumOperands() ? def->getOperand(0) : Value()) {
+          chain.push_back(def);
+          if (!def->getNumOperands())
+            break;
+        }
+        for (Operation *def : llvm::reverse(chain))
+          if (k.epilogue->isBeforeInBlock(def))
+            def->moveBefore(k.epilogue);
+      }
       KernelEmitter(k, vectorBits, parallel, dot4).emit(rewriter);
       rewriter.eraseOp(k.op);
       if (k.epilogue)
         rewriter.eraseOp(k.epilogue);
       if (k.prologue)
         rewriter.eraseOp(k.prologue);
+      if (k.pitched) {
+        // The copy, its reshape and the buffer it copied go.
+        Operation *expand = k.pitched->copy->getOperand(0).getDefiningOp();
+        rewriter.eraseOp(k.pitched->copy);
+        rewriter.eraseOp(expand);
+        if (Operation *alloc = k.epilogueOutput.getDefiningOp();
+            alloc && alloc->use_empty())
+          rewriter.eraseOp(alloc);
+      }
     }
   }
 };
