@@ -45,6 +45,74 @@ Value sliceAt(OpBuilder &b, Location loc, Value value, unsigned d, Value at) {
   return memref::SubViewOp::create(b, loc, value, offsets, sizes, strides);
 }
 
+/// How many of `type`'s innermost dimensions it holds without gaps, in
+/// row-major order (dimensions of size 1 aside).
+unsigned contiguousInner(MemRefType type) {
+  SmallVector<int64_t> strides;
+  int64_t offset;
+  if (!type.hasStaticShape() ||
+      failed(type.getStridesAndOffset(strides, offset)))
+    return 0;
+  int64_t expected = 1;
+  unsigned depth = 0;
+  for (int64_t d = type.getRank() - 1; d >= 0; --d) {
+    if (type.getDimSize(d) != 1 && strides[d] != expected)
+      break;
+    expected *= type.getDimSize(d);
+    ++depth;
+  }
+  return depth;
+}
+
+/// Elements in a run below which a copy's rows go element by element
+/// rather than by memcpy, whose call costs about as much as copying them.
+constexpr int64_t kMinMemcpyRun = 64;
+
+/// A copy by the fastest means its layouts allow: one memcpy when both
+/// sides are contiguous (a Concat's input into its channels of the result;
+/// memref.copy of two such buffers becomes llvm.memcpy), loops over the
+/// outer dimensions around a memcpy of each contiguous run of at least
+/// kMinMemcpyRun elements, else loops (linalg.copy) down to the element.
+void emitCopy(OpBuilder &b, Location loc, Value from, Value to) {
+  auto fromType = cast<MemRefType>(from.getType());
+  auto toType = cast<MemRefType>(to.getType());
+  unsigned rank = toType.getRank();
+  unsigned depth =
+      std::min(contiguousInner(fromType), contiguousInner(toType));
+  if (rank && depth == rank) {
+    memref::CopyOp::create(b, loc, from, to);
+    return;
+  }
+  int64_t run = 1;
+  for (unsigned d = rank - depth; d < rank; ++d)
+    run *= toType.getDimSize(d);
+  if (!depth || run < kMinMemcpyRun) {
+    linalg::CopyOp::create(b, loc, from, to);
+    return;
+  }
+  // One loop per outer dimension, then the run.
+  std::function<void(OpBuilder &, unsigned, Value, Value)> nest =
+      [&](OpBuilder &b, unsigned d, Value from, Value to) {
+        if (d == rank - depth) {
+          memref::CopyOp::create(b, loc, from, to);
+          return;
+        }
+        auto index = [&](int64_t v) -> Value {
+          return arith::ConstantIndexOp::create(b, loc, v);
+        };
+        scf::ForOp::create(
+            b, loc, index(0), index(toType.getDimSize(d)), index(1),
+            ValueRange{},
+            [&](OpBuilder &b, Location loc, Value iv, ValueRange) {
+              Value fromSlice = sliceAt(b, loc, from, d, iv);
+              Value toSlice = sliceAt(b, loc, to, d, iv);
+              nest(b, d + 1, fromSlice, toSlice);
+              scf::YieldOp::create(b, loc);
+            });
+      };
+  nest(b, 0, from, to);
+}
+
 struct CPULowerCopiesPass
     : smelt::impl::CPULowerCopiesPassBase<CPULowerCopiesPass> {
   using Base::Base;
@@ -64,8 +132,8 @@ struct CPULowerCopiesPass
       std::optional<unsigned> d = splitDimension(type);
       // Parallel regions do not nest (ParallelCost.h).
       if (!parallel || !d || copy->getParentOfType<scf::ParallelOp>()) {
-        rewriter.replaceOpWithNewOp<linalg::CopyOp>(copy, copy.getSource(),
-                                                    copy.getTarget());
+        emitCopy(rewriter, copy.getLoc(), copy.getSource(), copy.getTarget());
+        rewriter.eraseOp(copy);
         continue;
       }
       Location loc = copy.getLoc();
@@ -78,7 +146,7 @@ struct CPULowerCopiesPass
           [&](OpBuilder &b, Location loc, ValueRange ivs) {
             Value from = sliceAt(b, loc, copy.getSource(), *d, ivs[0]);
             Value to = sliceAt(b, loc, copy.getTarget(), *d, ivs[0]);
-            linalg::CopyOp::create(b, loc, from, to);
+            emitCopy(b, loc, from, to);
           });
       rewriter.eraseOp(copy);
     }
