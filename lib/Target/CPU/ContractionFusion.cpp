@@ -60,12 +60,61 @@ bool sameGlobal(Value a, Value b) {
   return ga && gb && ga.getName() == gb.getName();
 }
 
+/// The buffer whose bytes `v` views, through any chain of views.
+Value rootOf(Value v) {
+  while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
+    v = view.getViewSource();
+  return v;
+}
+
+/// The box of `rootType` (static, in row-major order) that a view of it
+/// covers, per dimension [first, end), when the view is a window of it:
+/// same rank and strides, a static offset.
+std::optional<SmallVector<std::pair<int64_t, int64_t>>>
+windowOf(MemRefType viewType, MemRefType rootType) {
+  SmallVector<int64_t> strides, rootStrides;
+  int64_t offset, rootOffset;
+  if (!viewType || !viewType.hasStaticShape() ||
+      viewType.getRank() != rootType.getRank() ||
+      failed(viewType.getStridesAndOffset(strides, offset)) ||
+      failed(rootType.getStridesAndOffset(rootStrides, rootOffset)) ||
+      strides != rootStrides || ShapedType::isDynamic(offset) ||
+      rootOffset != 0)
+    return std::nullopt;
+  SmallVector<std::pair<int64_t, int64_t>> box;
+  for (auto [d, stride] : llvm::enumerate(strides)) {
+    int64_t first = offset / stride % rootType.getDimSize(d);
+    if (first + viewType.getDimSize(d) > rootType.getDimSize(d))
+      return std::nullopt; // not a window: it wraps around a row
+    box.push_back({first, first + viewType.getDimSize(d)});
+  }
+  return box;
+}
+
+bool disjoint(ArrayRef<std::pair<int64_t, int64_t>> a,
+              ArrayRef<std::pair<int64_t, int64_t>> b) {
+  for (auto [x, y] : llvm::zip(a, b))
+    if (x.second <= y.first || y.second <= x.first)
+      return true;
+  return false;
+}
+
 /// Whether the two buffers may share bytes. Distinct roots never do: the
 /// entry function's arguments are distinct caller buffers.
 bool mayOverlap(Value a, Value b) {
   Extent ea = extentOf(a), eb = extentOf(b);
   if (ea.root != eb.root && !sameGlobal(ea.root, eb.root))
     return false;
+  // Two windows of one buffer (a Pad's border and its interior).
+  if (auto rootType = dyn_cast<MemRefType>(ea.root.getType());
+      rootType && rootType.hasStaticShape() &&
+      rootType.getLayout().isIdentity() && rootOf(a) == ea.root &&
+      rootOf(b) == ea.root) {
+    auto wa = windowOf(dyn_cast<MemRefType>(a.getType()), rootType);
+    auto wb = windowOf(dyn_cast<MemRefType>(b.getType()), rootType);
+    if (wa && wb)
+      return !disjoint(*wa, *wb);
+  }
   if (!ea.bytes || !eb.bytes)
     return true;
   return ea.bytes->first < eb.bytes->second &&
@@ -305,46 +354,6 @@ void smelt::detail::findEpilogue(Contraction &k) {
   k.epilogueOutput = out;
 }
 
-namespace {
-
-/// The buffer whose bytes `v` views, through any chain of views.
-Value rootOf(Value v) {
-  while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
-    v = view.getViewSource();
-  return v;
-}
-
-/// The box of `rootType` (static, in row-major order) that a view of it
-/// covers, per dimension [first, end), when the view is a window of it:
-/// same rank and strides, a static offset.
-std::optional<SmallVector<std::pair<int64_t, int64_t>>>
-windowOf(MemRefType viewType, MemRefType rootType) {
-  SmallVector<int64_t> strides, rootStrides;
-  int64_t offset, rootOffset;
-  if (!viewType || !viewType.hasStaticShape() ||
-      viewType.getRank() != rootType.getRank() ||
-      failed(viewType.getStridesAndOffset(strides, offset)) ||
-      failed(rootType.getStridesAndOffset(rootStrides, rootOffset)) ||
-      strides != rootStrides || ShapedType::isDynamic(offset) ||
-      rootOffset != 0)
-    return std::nullopt;
-  SmallVector<std::pair<int64_t, int64_t>> box;
-  for (auto [d, stride] : llvm::enumerate(strides)) {
-    int64_t first = offset / stride % rootType.getDimSize(d);
-    box.push_back({first, first + viewType.getDimSize(d)});
-  }
-  return box;
-}
-
-bool disjoint(ArrayRef<std::pair<int64_t, int64_t>> a,
-              ArrayRef<std::pair<int64_t, int64_t>> b) {
-  for (auto [x, y] : llvm::zip(a, b))
-    if (x.second <= y.first || y.second <= x.first)
-      return true;
-  return false;
-}
-
-} // namespace
 
 void smelt::detail::findPitchedStore(Contraction &k) {
   if (!k.epilogue || k.int8)

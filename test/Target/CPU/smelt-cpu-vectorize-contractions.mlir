@@ -1469,3 +1469,45 @@ func.func @pitched_rows_overwritten(%w: memref<4x3xf32>, %x: memref<3x100xf32>, 
   memref.copy %pad, %out : memref<4x12x12xf32> to memref<4x12x12xf32>
   return
 }
+
+// -----
+
+// A Pad's border fills run between a convolution and the activation that
+// writes the padded buffer's interior: they write other windows of that
+// buffer, so the activation is still the kernel's epilogue.
+// CHECK-LABEL: func.func @epilogue_past_border_fills
+// CHECK: vector.fma
+// CHECK: arith.maximumf {{.*}} : vector<16xf32>
+// CHECK: vector.maskedstore %{{.*}} : memref<4x10x10xf32, strided<[144, 12, 1], offset: 13>>
+// CHECK-NOT: linalg.generic
+#a = affine_map<(m, k, h, w) -> (m, k)>
+#b = affine_map<(m, k, h, w) -> (k, h, w)>
+#c = affine_map<(m, k, h, w) -> (m, h, w)>
+#id = affine_map<(m, h, w) -> (m, h, w)>
+func.func @epilogue_past_border_fills(%w: memref<4x3xf32>, %x: memref<3x10x10xf32>, %out: memref<4x12x12xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<4x10x10xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<4x10x10xf32>)
+  linalg.generic {indexing_maps = [#a, #b, #c],
+                  iterator_types = ["parallel", "reduction", "parallel", "parallel"]}
+      ins(%w, %x : memref<4x3xf32>, memref<3x10x10xf32>) outs(%c : memref<4x10x10xf32>) {
+  ^bb0(%p: f32, %q: f32, %acc: f32):
+    %m = arith.mulf %p, %q : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  %pad = memref.alloc() : memref<4x12x12xf32>
+  %top = memref.subview %pad[0, 0, 0] [4, 1, 12] [1, 1, 1] : memref<4x12x12xf32> to memref<4x1x12xf32, strided<[144, 12, 1]>>
+  linalg.fill ins(%zero : f32) outs(%top : memref<4x1x12xf32, strided<[144, 12, 1]>>)
+  %left = memref.subview %pad[0, 1, 0] [4, 10, 1] [1, 1, 1] : memref<4x12x12xf32> to memref<4x10x1xf32, strided<[144, 12, 1], offset: 12>>
+  linalg.fill ins(%zero : f32) outs(%left : memref<4x10x1xf32, strided<[144, 12, 1], offset: 12>>)
+  %in = memref.subview %pad[0, 1, 1] [4, 10, 10] [1, 1, 1] : memref<4x12x12xf32> to memref<4x10x10xf32, strided<[144, 12, 1], offset: 13>>
+  linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%c : memref<4x10x10xf32>) outs(%in : memref<4x10x10xf32, strided<[144, 12, 1], offset: 13>>) {
+  ^bb0(%v: f32, %o: f32):
+    %r = arith.maximumf %v, %zero : f32
+    linalg.yield %r : f32
+  }
+  memref.copy %pad, %out : memref<4x12x12xf32> to memref<4x12x12xf32>
+  return
+}
