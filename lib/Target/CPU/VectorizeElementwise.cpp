@@ -230,6 +230,50 @@ std::optional<Plan> classify(linalg::GenericOp op, int64_t lanes,
   return plan;
 }
 
+/// For a reduction whose innermost loop reduces while its output, and every
+/// input that reads it, runs contiguously along some parallel loop d (a
+/// global pooling of a result with its channels innermost, [HW, C] summed
+/// over HW), the loop order with d moved innermost: the op then runs as an
+/// OuterReduction in vectors along d. Each output element still sees its
+/// terms in the same order (the reduction loops keep theirs), so nothing
+/// changes but the speed. None when the op is already in a good order.
+std::optional<SmallVector<unsigned>> outerReductionOrder(linalg::GenericOp op) {
+  if (!op.hasPureBufferSemantics() || op.getNumDpsInits() != 1 ||
+      op.getNumReductionLoops() == 0 || op.getNumLoops() < 2)
+    return std::nullopt;
+  unsigned last = op.getNumLoops() - 1;
+  if (!linalg::isReductionIterator(op.getIteratorTypesArray()[last]))
+    return std::nullopt;
+  AffineMap outMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  if (!outMap.getNumResults())
+    return std::nullopt;
+  auto inner = dyn_cast<AffineDimExpr>(outMap.getResults().back());
+  if (!inner)
+    return std::nullopt;
+  unsigned d = inner.getPosition();
+  bool readsReducedAcross = false;
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    AffineMap map = op.getMatchingIndexingMap(input);
+    if (!map.getNumResults())
+      continue;
+    for (auto [i, e] : llvm::enumerate(map.getResults())) {
+      bool isLast = i + 1 == map.getNumResults();
+      if (e.isFunctionOfDim(d) && (!isLast || e != inner))
+        return std::nullopt; // not contiguous along d
+      if (e.isFunctionOfDim(last) && !isLast)
+        readsReducedAcross = true;
+    }
+  }
+  if (!readsReducedAcross)
+    return std::nullopt;
+  SmallVector<unsigned> order;
+  for (unsigned l = 0; l <= last; ++l)
+    if (l != d)
+      order.push_back(l);
+  order.push_back(d);
+  return order;
+}
+
 /// The indices at which `map` reads for loop indices `ivs`.
 SmallVector<Value> indicesOf(OpBuilder &b, Location loc, AffineMap map,
                              ValueRange ivs) {
@@ -627,6 +671,16 @@ struct CPUVectorizeElementwisePass
       rewriter.setInsertionPoint(op);
       (void)linalg::generalizeNamedOp(rewriter, op);
     }
+    SmallVector<linalg::GenericOp> reductions;
+    getOperation().walk([&](linalg::GenericOp op) {
+      if (outerReductionOrder(op))
+        reductions.push_back(op);
+    });
+    for (linalg::GenericOp op : reductions) {
+      rewriter.setInsertionPoint(op);
+      (void)linalg::interchangeGenericOp(rewriter, op,
+                                         *outerReductionOrder(op));
+    }
     getOperation().walk([&](linalg::GenericOp op) {
       std::string whyNot;
       if (std::optional<Plan> plan = classify(op, lanes, &whyNot))
@@ -650,5 +704,17 @@ int64_t smelt::detail::elementwiseLanes(unsigned vectorBits) {
 
 bool smelt::detail::vectorizesElementwise(linalg::GenericOp op,
                                           unsigned vectorBits) {
-  return classify(op, elementwiseLanes(vectorBits)).has_value();
+  std::optional<SmallVector<unsigned>> order = outerReductionOrder(op);
+  if (!order)
+    return classify(op, elementwiseLanes(vectorBits)).has_value();
+  // Classified as the pass will run it: interchanged, on a copy.
+  IRRewriter rewriter(op.getContext());
+  rewriter.setInsertionPoint(op);
+  auto copy = cast<linalg::GenericOp>(rewriter.clone(*op));
+  FailureOr<linalg::GenericOp> interchanged =
+      linalg::interchangeGenericOp(rewriter, copy, *order);
+  bool inVectors = succeeded(interchanged) &&
+                   classify(*interchanged, elementwiseLanes(vectorBits));
+  rewriter.eraseOp(succeeded(interchanged) ? *interchanged : copy);
+  return inVectors;
 }

@@ -218,6 +218,36 @@ func.func @outer_reduction(%x: memref<1x64x48xf32>, %out: memref<1x48xf32>) {
 
 // -----
 
+// The same sum written with the reduction innermost (a global pooling of
+// a convolution's [HW, C] result, the ReLU fused, loops (c, hw)): the
+// input runs contiguously along the output's loop, so the two loops swap
+// and it runs as above, each output's terms still in order.
+// CHECK-LABEL: func.func @reduction_across_rows
+// CHECK: scf.for
+// CHECK: scf.for %[[R:.*]] =
+// CHECK: scf.for %[[C:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK-DAG: %[[X:.*]] = vector.load %arg0[%{{.*}}, %[[R]], %[[C]]] : memref<1x64x48xf32>, vector<16xf32>
+// CHECK-DAG: %[[O:.*]] = vector.load %arg1[%{{.*}}, %[[C]]] : memref<1x48xf32>, vector<16xf32>
+// CHECK: %[[Y:.*]] = arith.maximumf %[[X]], %{{.*}} : vector<16xf32>
+// CHECK: %[[S:.*]] = arith.addf %[[O]], %[[Y]] : vector<16xf32>
+// CHECK: vector.store %[[S]], %arg1[%{{.*}}, %[[C]]]
+// CHECK-NOT: linalg.generic
+#in = affine_map<(d0, d1, d2) -> (d0, d2, d1)>
+#out = affine_map<(d0, d1, d2) -> (d0, d1)>
+func.func @reduction_across_rows(%x: memref<1x64x48xf32>, %out: memref<1x48xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.generic {indexing_maps = [#in, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x : memref<1x64x48xf32>) outs(%out : memref<1x48xf32>) {
+  ^bb0(%a: f32, %o: f32):
+    %r = arith.maximumf %a, %zero : f32
+    %s = arith.addf %o, %r : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
 // A large row sum splits its rows (a parallel loop) across threads, never
 // its reduction.
 // CHECK-LABEL: func.func @parallel_rows
