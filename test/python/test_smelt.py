@@ -126,6 +126,30 @@ def test_inverted_residual_block_matches_pytorch(size, stride):
                                atol=1e-5)
 
 
+class PooledResidual(torch.nn.Module):
+    """ResNet's last block and pooling: a 1x1 convolution on a 7x7 map
+    (computed with its channels innermost), the residual added, ReLU, the
+    global average pool over both layouts at once."""
+
+    def __init__(self):
+        super().__init__()
+        torch.manual_seed(3)
+        self.conv = torch.nn.Conv2d(128, 128, 1)
+
+    def forward(self, x):
+        return torch.relu(self.conv(x) + x).mean(dim=(2, 3))
+
+
+def test_pooled_residual_block_matches_pytorch():
+    model = PooledResidual().eval()
+    x = torch.randn(2, 128, 7, 7, generator=torch.Generator().manual_seed(4))
+    compiled = smelt.compile(export(model, x), progress=False)
+    with torch.no_grad():
+        expected = model(x).numpy()
+    np.testing.assert_allclose(compiled(x.numpy())["logits"], expected, rtol=1e-5,
+                               atol=1e-6)
+
+
 def test_shapes_computed_from_a_dynamic_batch():
     """Sizes computed from static dims become constants and Reshape targets
     with the batch in them give their results' shapes: one library runs

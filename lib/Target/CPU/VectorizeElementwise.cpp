@@ -210,10 +210,9 @@ std::optional<Plan> classify(linalg::GenericOp op, int64_t lanes,
       return decline("an input reads the reduced innermost loop other than "
                      "contiguously");
     if (r.read == Read::Transposed) {
-      // Tiles reorder the points of the loop they block, which a
-      // reduction's order forbids.
-      if (plan.form != Form::Elementwise)
-        return decline("an input is read transposed in a reduction");
+      // (In an outer reduction a tile's points still reach each output
+      // element in order: the tile's rows go one after the other, and the
+      // reduction loops stay outside the tiles.)
       if (transposedDim && *transposedDim != r.dim)
         return decline("two inputs are read transposed along different "
                        "loops");
@@ -230,13 +229,15 @@ std::optional<Plan> classify(linalg::GenericOp op, int64_t lanes,
   return plan;
 }
 
-/// For a reduction whose innermost loop reduces while its output, and every
-/// input that reads it, runs contiguously along some parallel loop d (a
-/// global pooling of a result with its channels innermost, [HW, C] summed
-/// over HW), the loop order with d moved innermost: the op then runs as an
-/// OuterReduction in vectors along d. Each output element still sees its
-/// terms in the same order (the reduction loops keep theirs), so nothing
-/// changes but the speed. None when the op is already in a good order.
+/// For a reduction whose innermost loop reduces while its output runs
+/// contiguously along some parallel loop d and an input reads the reduced
+/// loop across its rows (a global pooling of a result with its channels
+/// innermost, [HW, C] summed over HW), the loop order with d moved
+/// innermost: the op then runs as an OuterReduction in vectors along d,
+/// inputs laid out the other way ([C, HW]: a residual) read as transposed
+/// tiles. Each output element still sees its terms in the same order (the
+/// reduction loops keep theirs), so nothing changes but the speed. None
+/// when the op is already in a good order.
 std::optional<SmallVector<unsigned>> outerReductionOrder(linalg::GenericOp op) {
   if (!op.hasPureBufferSemantics() || op.getNumDpsInits() != 1 ||
       op.getNumReductionLoops() == 0 || op.getNumLoops() < 2)
@@ -256,13 +257,9 @@ std::optional<SmallVector<unsigned>> outerReductionOrder(linalg::GenericOp op) {
     AffineMap map = op.getMatchingIndexingMap(input);
     if (!map.getNumResults())
       continue;
-    for (auto [i, e] : llvm::enumerate(map.getResults())) {
-      bool isLast = i + 1 == map.getNumResults();
-      if (e.isFunctionOfDim(d) && (!isLast || e != inner))
-        return std::nullopt; // not contiguous along d
-      if (e.isFunctionOfDim(last) && !isLast)
+    for (auto [i, e] : llvm::enumerate(map.getResults()))
+      if (e.isFunctionOfDim(last) && i + 1 != map.getNumResults())
         readsReducedAcross = true;
-    }
   }
   if (!readsReducedAcross)
     return std::nullopt;

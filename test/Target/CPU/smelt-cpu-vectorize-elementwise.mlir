@@ -248,6 +248,36 @@ func.func @reduction_across_rows(%x: memref<1x64x48xf32>, %out: memref<1x48xf32>
 
 // -----
 
+// The same with a residual laid out the other way ([48, 64]: contiguous
+// along the reduced loop) added before the pooling: it is read in 16 x 16
+// tiles transposed in registers, whose rows go one after the other, so
+// each output still sums its 64 terms in order.
+// CHECK-LABEL: func.func @pooled_sum_of_two_layouts
+// CHECK: scf.for
+// CHECK: scf.for %[[R:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK: scf.for %[[C:.*]] = %{{.*}} to %{{.*}} step %{{.*}} {
+// CHECK-COUNT-16: vector.load %arg1[%{{.*}}, %{{.*}}, %[[R]]] : memref<1x48x64xf32>, vector<16xf32>
+// CHECK: vector.shuffle
+// CHECK: vector.load %arg0[%{{.*}}, %[[R]], %[[C]]] : memref<1x64x48xf32>, vector<16xf32>
+// CHECK: arith.addf {{.*}} : vector<16xf32>
+// CHECK: vector.store {{.*}}, %arg2[%{{.*}}, %[[C]]]
+// CHECK-NOT: linalg.generic
+#in = affine_map<(d0, d1, d2) -> (d0, d2, d1)>
+#res = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#out = affine_map<(d0, d1, d2) -> (d0, d1)>
+func.func @pooled_sum_of_two_layouts(%x: memref<1x64x48xf32>, %y: memref<1x48x64xf32>, %out: memref<1x48xf32>) {
+  linalg.generic {indexing_maps = [#in, #res, #out], iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%x, %y : memref<1x64x48xf32>, memref<1x48x64xf32>) outs(%out : memref<1x48xf32>) {
+  ^bb0(%a: f32, %b: f32, %o: f32):
+    %v = arith.addf %a, %b : f32
+    %s = arith.addf %o, %v : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
 // A large row sum splits its rows (a parallel loop) across threads, never
 // its reduction.
 // CHECK-LABEL: func.func @parallel_rows
