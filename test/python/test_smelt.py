@@ -112,12 +112,23 @@ def test_inverted_residual_block_matches_pytorch(size, stride):
     (its [C, H * W] result stored row by row into the padded buffer of the
     depthwise convolution that follows, a vector crossing rows at every
     size here but 16's multiples), ReLU6, a 3x3 depthwise one, a pointwise
-    projection."""
+    projection, and at stride 1 the residual (added by the projection's
+    kernel, read with its flattened shape)."""
     torch.manual_seed(size)
-    model = torch.nn.Sequential(
+    block = torch.nn.Sequential(
         torch.nn.Conv2d(8, 24, 1), torch.nn.ReLU6(),
         torch.nn.Conv2d(24, 24, 3, stride=stride, padding=1, groups=24),
         torch.nn.ReLU6(), torch.nn.Conv2d(24, 8, 1)).eval()
+
+    class Block(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.block = block
+
+        def forward(self, x):
+            return self.block(x) + x if stride == 1 else self.block(x)
+
+    model = Block().eval()
     x = torch.randn(2, 8, size, size, generator=torch.Generator().manual_seed(2))
     compiled = smelt.compile(export(model, x), progress=False)
     with torch.no_grad():

@@ -270,9 +270,22 @@ void smelt::detail::findEpilogue(Contraction &k) {
   // Other inputs (scales, zero points) are read at C's indices, so the
   // epilogue must iterate C's own shape; each either does not vary along
   // the innermost dimension (one value per row) or runs along it.
+  // Through a reshape, they must be read element for element too (a
+  // residual): the kernel reads them with C's shape.
   bool sameShape = readType.getShape() == cType.getShape();
-  if (e.getNumDpsInputs() > 1 && !sameShape)
-    return;
+  if (e.getNumDpsInputs() > 1 && !sameShape) {
+    if (!cType.getLayout().isIdentity() || !cType.hasStaticShape())
+      return;
+    for (unsigned i = 1; i < e.getNumDpsInputs(); ++i) {
+      OpOperand *operand = e.getDpsInputOperand(i);
+      auto type = dyn_cast<MemRefType>(operand->get().getType());
+      if (!type || !type.hasStaticShape() || !type.getLayout().isIdentity() ||
+          type.getNumElements() != cType.getNumElements() ||
+          !e.getMatchingIndexingMap(operand).isIdentity())
+        return;
+    }
+    k.reshapedInputs = true;
+  }
   unsigned rank = readType.getRank();
   for (OpOperand &operand : e->getOpOperands()) {
     AffineMap map = e.getMatchingIndexingMap(&operand);

@@ -57,6 +57,12 @@ struct Contraction {
   /// `epilogueOutput` instead of C.
   mutable mlir::linalg::GenericOp epilogue;
   mlir::Value epilogueOutput;
+  /// When the epilogue reads C through a reshape (a flattened pointwise
+  /// convolution's [C, H * W] seen as [C, H, W]), its other inputs, read
+  /// element for element like C, seen with C's shape (input i + 1 of the
+  /// epilogue is epilogueInputs[i], read at C's indices); empty otherwise.
+  bool reshapedInputs = false;
+  llvm::SmallVector<mlir::Value> epilogueInputs;
   /// The op that last wrote all of C before the contraction, when it is a
   /// fill or a broadcast (the bias): the kernel starts its registers from
   /// the fill value or from `prologueInput` read through `prologueMap` (in

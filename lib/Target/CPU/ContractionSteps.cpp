@@ -116,6 +116,11 @@ Value KernelEmitter::applyEpilogue(OpBuilder &b, Location loc, Value v,
   for (unsigned i = 1; i < e.getNumDpsInputs(); ++i) {
     OpOperand *operand = e.getDpsInputOperand(i);
     AffineMap map = e.getMatchingIndexingMap(operand);
+    Value source = operand->get();
+    if (!k.epilogueInputs.empty()) {
+      source = k.epilogueInputs[i - 1];
+      map = AffineMap::getMultiDimIdentityMap(at.size(), e.getContext());
+    }
     SmallVector<Value> indices;
     for (AffineExpr expr : map.getResults()) {
       if (auto dim = dyn_cast<AffineDimExpr>(expr))
@@ -132,16 +137,16 @@ Value KernelEmitter::applyEpilogue(OpBuilder &b, Location loc, Value v,
     if (!alongRow) {
       loaded = vector::BroadcastOp::create(
           b, loc, vectorOf(element),
-          memref::LoadOp::create(b, loc, operand->get(), indices));
+          memref::LoadOp::create(b, loc, source, indices));
     } else if (tailMask) {
       Value none = arith::ConstantOp::create(
           b, loc, cast<TypedAttr>(b.getZeroAttr(vectorOf(element))));
       loaded = vector::MaskedLoadOp::create(b, loc, vectorOf(element),
-                                            operand->get(), indices,
+                                            source, indices,
                                             tailMask, none);
     } else {
-      loaded = vector::LoadOp::create(b, loc, vectorOf(element),
-                                      operand->get(), indices);
+      loaded = vector::LoadOp::create(b, loc, vectorOf(element), source,
+                                      indices);
     }
     mapping.map(body.getArgument(i), loaded);
   }

@@ -126,11 +126,17 @@ struct CPUVectorizeContractionsPass
         SmallVector<int64_t> strides(cType.getRank(), 1);
         for (int64_t d = cType.getRank() - 2; d >= 0; --d)
           strides[d] = strides[d + 1] * cType.getDimSize(d + 1);
-        k.epilogueOutput = memref::ReinterpretCastOp::create(
-            rewriter, k.op.getLoc(),
-            MemRefType::get(cType.getShape(),
-                            getElementTypeOrSelf(k.epilogueOutput.getType())),
-            k.epilogueOutput, 0, cType.getShape(), strides);
+        auto seenAsC = [&](Value v) -> Value {
+          return memref::ReinterpretCastOp::create(
+              rewriter, k.op.getLoc(),
+              MemRefType::get(cType.getShape(), getElementTypeOrSelf(v.getType())),
+              v, 0, cType.getShape(), strides);
+        };
+        k.epilogueOutput = seenAsC(k.epilogueOutput);
+        if (k.reshapedInputs)
+          for (unsigned i = 1; i < k.epilogue.getNumDpsInputs(); ++i)
+            k.epilogueInputs.push_back(
+                seenAsC(k.epilogue.getDpsInputOperand(i)->get()));
       }
       if (k.pitched) {
         // The view the kernel stores into, from its allocation on, moves up

@@ -1511,3 +1511,45 @@ func.func @epilogue_past_border_fills(%w: memref<4x3xf32>, %x: memref<3x10x10xf3
   memref.copy %pad, %out : memref<4x12x12xf32> to memref<4x12x12xf32>
   return
 }
+
+// -----
+
+// A flattened pointwise convolution ([4, 100]) whose activation reads it
+// as [4, 10, 10] and adds a residual of that shape: the residual is read
+// with C's shape too, so the add and the ReLU are still the epilogue.
+// CHECK-LABEL: func.func @residual_through_reshape
+// CHECK-DAG: %[[OUT:.*]] = memref.reinterpret_cast %arg3 to offset: [0], sizes: [4, 100], strides: [100, 1]
+// CHECK-DAG: %[[RES:.*]] = memref.reinterpret_cast %arg2 to offset: [0], sizes: [4, 100], strides: [100, 1]
+// CHECK: vector.fma
+// CHECK: vector.load %[[RES]]
+// CHECK: arith.addf {{.*}} : vector<16xf32>
+// CHECK: arith.maximumf {{.*}} : vector<16xf32>
+// CHECK: vector.store {{.*}}, %[[OUT]]
+// CHECK-NOT: linalg.generic
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+#id = affine_map<(m, h, w) -> (m, h, w)>
+func.func @residual_through_reshape(%w: memref<4x3xf32>, %x: memref<3x100xf32>, %res: memref<4x10x10xf32>, %out: memref<4x10x10xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %c = memref.alloc() : memref<4x100xf32>
+  linalg.fill ins(%zero : f32) outs(%c : memref<4x100xf32>)
+  linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%w, %x : memref<4x3xf32>, memref<3x100xf32>) outs(%c : memref<4x100xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  %rows = memref.expand_shape %c [[0], [1, 2]] output_shape [4, 10, 10] : memref<4x100xf32> into memref<4x10x10xf32>
+  linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%rows, %res : memref<4x10x10xf32>, memref<4x10x10xf32>) outs(%out : memref<4x10x10xf32>) {
+  ^bb0(%v: f32, %r: f32, %o: f32):
+    %t = arith.addf %v, %r : f32
+    %u = arith.maximumf %t, %zero : f32
+    linalg.yield %u : f32
+  }
+  memref.dealloc %c : memref<4x100xf32>
+  return
+}
