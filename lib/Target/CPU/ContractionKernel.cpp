@@ -106,12 +106,21 @@ void KernelEmitter::emit(OpBuilder &b) {
   auto columns = [&](OpBuilder &b) {
     int64_t nr = nv * lanes;
     int64_t nFull = nSize / nr * nr;
+    bool armed = parallelPending;
     forRange(b, loc, 0, nFull, nr, [&](OpBuilder &b, Value n0) {
       loops(b, loc, inner, 0, [&](OpBuilder &b) {
         rows(b, loc, mSize, rowBlock(mSize, nv), n0, nv, 0);
       });
     });
     if (int64_t rest = nSize - nFull) {
+      // The last columns split across threads too when the full blocks
+      // did and they are worth it on their own (a 14x14 map's 196 outputs
+      // are 6 blocks of 32 and 4 more: run on one thread, those 4 would
+      // cost as much as three blocks' share).
+      if (nFull)
+        parallelPending = armed && worthSplitting(workOf(k) / nSize * rest,
+                                                  kParallelMinMultiplyAdds,
+                                                  /*iterations=*/2);
       Value n0 = arith::ConstantIndexOp::create(b, loc, nFull);
       int64_t restVectors = (rest + lanes - 1) / lanes;
       loops(b, loc, inner, 0, [&](OpBuilder &b) {

@@ -1553,3 +1553,28 @@ func.func @residual_through_reshape(%w: memref<4x3xf32>, %x: memref<3x100xf32>, 
   memref.dealloc %c : memref<4x100xf32>
   return
 }
+
+// -----
+
+// 196 columns (a 14x14 map) are 6 blocks of 32 and 4 more; with 672 rows
+// and 112 terms those 4 are worth a second parallel loop (their rows)
+// rather than running on one thread after the others.
+// CHECK-LABEL: func.func @parallel_column_tail
+// CHECK: scf.parallel ({{.*}}) = ({{.*}}) to (%c192) step (%c32)
+// CHECK: scf.parallel ({{.*}}) = ({{.*}}) to (%c672{{.*}}) step (%c12
+// AVX2-LABEL: func.func @parallel_column_tail
+// AVX2-NOT: scf.parallel
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+func.func @parallel_column_tail(%a: memref<672x112xf32>, %b: memref<112x196xf32>, %c: memref<672x196xf32>) {
+  linalg.generic {indexing_maps = [#mk, #kn, #mn],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<672x112xf32>, memref<112x196xf32>) outs(%c : memref<672x196xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
