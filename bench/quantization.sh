@@ -57,6 +57,10 @@ echo "== the QDQ model Smelt exports, in ONNX Runtime (64 test images)"
 /usr/bin/python3 -c "import numpy as np; np.save('$work/x64.npy', np.load('$work/test_00.npy')[:64])"
 smelt_q=$("$run" "$work/int8_64.so" --input "image=$work/x64.npy" --output-dir "$work/smelt_q" --threads 1 --bench "$runs" | awk '{print $2}')
 smelt_f=$("$run" "$work/float_64.so" --input "image=$work/x64.npy" --output-dir "$work/smelt_f" --threads 1 --bench "$runs" | awk '{print $2}')
+# The same int8 code for AVX2 machines (no AVX-512, no VNNI: issue 12's
+# second int8 bar), beside the same ONNX Runtime.
+"$smeltc" "$work/int8_qdq.onnx" --cpu=x86-64-v3 -o "$work/int8_64_avx2.so"
+smelt_q2=$("$run" "$work/int8_64_avx2.so" --input "image=$work/x64.npy" --threads 1 --bench "$runs" | awk '{print $2}')
 ort_q=$(node "$here/ort_run.js" "$work/int8_qdq.onnx" image "$work/x64.npy" "$work/ort_q" 1 "$runs" | awk '{print $3}')
 /usr/bin/python3 - "$work" <<'PY'
 import sys, numpy as np, onnx
@@ -77,6 +81,7 @@ print("logits: max abs diff %.3g, one quantization step %.3g: %s" % (diff, step,
 print("same classes: %s" % ("yes" if (mine.argmax(1) == ort.argmax(1)).all() else "no"))
 PY
 printf 'latency (1 thread, 64 images): smelt float %s ms, smelt int8 %s ms, ORT int8 QDQ %s ms\n' "$smelt_f" "$smelt_q" "$ort_q"
+/usr/bin/python3 -c "print('smelt int8 / ORT int8: %.2f on this CPU, %.2f as x86-64-v3 (AVX2: $smelt_q2 ms); bar 0.8' % ($smelt_q / $ort_q, $smelt_q2 / $ort_q))"
 echo
 echo "== sizes"
 ls -l "$model" "$work/int8_qdq.onnx" "$work/float_64.so" "$work/int8_64.so" | awk '{printf "%10d  %s\n", $5, $NF}'
@@ -101,6 +106,9 @@ if [ -f "$det" ]; then
   done
   f=$("$run" "$work/det_float.so" --input "x=$text/text_4.npy" --threads 1 --bench "$runs" | awk '{print $2}')
   q=$("$run" "$work/det_int8.so" --input "x=$text/text_4.npy" --threads 1 --bench "$runs" | awk '{print $2}')
+  "$smeltc" "$det" --input-shape=x:1x3x320x320 --quantize=int8 --cpu=x86-64-v3 \
+    --calibration="$work/det_calibration" -o "$work/det_int8_avx2.so" 2>/dev/null
+  q2=$("$run" "$work/det_int8_avx2.so" --input "x=$text/text_4.npy" --threads 1 --bench "$runs" | awk '{print $2}')
   o=$(node "$here/ort_run.js" "$work/det_qdq.onnx" x "$text/text_4.npy" "$work/det_ort" 1 "$runs" | awk '{print $3}')
   of=$(node "$here/ort_run.js" "$det" x "$text/text_4.npy" "$work/det_ortf" 1 "$runs" | awk '{print $3}')
   /usr/bin/python3 -c "
@@ -114,7 +122,8 @@ o = np.fromfile('$work/det_ort.sigmoid_0.tmp_0.bin', np.float32).reshape(1, 1, 3
 s = np.load('$work/det_q4/sigmoid_0.tmp_0.npy')
 print('text mask (prob > 0.3) IoU int8 vs float: mean %.3f, min %.3f; mean |prob diff| %.4f' % (np.mean(ious), np.min(ious), np.mean(diffs)))
 print('ONNX Runtime on the QDQ export vs Smelt int8 (image 4): max |diff| %.2g' % float(np.abs(o - s).max()))
-print('latency: Smelt float %s ms, Smelt int8 %s ms (%.2fx); ONNX Runtime: QDQ model %s ms, float model %s ms' % ('$f', '$q', $f / $q, '$o', '$of'))"
+print('latency: Smelt float %s ms, Smelt int8 %s ms (%.2fx); ONNX Runtime: QDQ model %s ms, float model %s ms' % ('$f', '$q', $f / $q, '$o', '$of'))
+print('smelt int8 / ORT int8: %.2f on this CPU, %.2f as x86-64-v3 (AVX2: $q2 ms); bar 0.8' % ($q / $o, $q2 / $o))"
 else
   echo "(run bench/run.sh first: it fetches the detector)"
 fi
