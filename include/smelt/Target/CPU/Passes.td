@@ -131,16 +131,22 @@ def CPUFillBordersPass
 
 def CPULowerCopiesPass
     : Pass<"smelt-cpu-lower-copies", "::mlir::func::FuncOp"> {
-  let summary = "Turn memref.copy into linalg.copy";
+  let summary = "Copies as memcpy where their layouts allow, else loops";
   let description = [{
     A `memref.copy` between strided buffers would become a call to
     `memrefCopy` from MLIR's C runner utilities, which a compiled model does
-    not link. As `linalg.copy` it becomes loops like any other linalg op.
+    not link; between two contiguous buffers it becomes `llvm.memcpy`.
+    So a copy contiguous on both sides (a Concat's input into its channels
+    of the result) stays one `memref.copy`; one whose innermost dimensions
+    are contiguous on both sides in runs of at least 64 elements (a row
+    into a padded buffer's interior) becomes loops over the outer
+    dimensions around a `memref.copy` of each run; any other (short rows,
+    dynamic shapes) becomes a `linalg.copy`, loops down to the element.
 
     With `parallel`, a static copy of at least 2^15 elements (a Concat's
     or a Pad's, outside any parallel loop) runs as an `scf.parallel` over
-    its outermost dimension of two or more, one `linalg.copy` of a slice
-    per iteration.
+    its outermost dimension of two or more, one copy of a slice per
+    iteration, lowered as above.
   }];
   let options = [
     Option<"parallel", "parallel", "bool", /*default=*/"true",
@@ -280,8 +286,19 @@ def CPUVectorizeContractionsPass
     path; edges use shorter blocks and masked vectors. Other generics are
     left alone.
 
+    The fill or broadcast that initializes the output starts the registers,
+    and the elementwise op that reads the finished output (an activation,
+    a residual added, a requantization) is applied to them before they are
+    stored: two static windows of one buffer (a Pad's border fills and its
+    interior) do not keep them apart. When that op's result is only copied
+    into a view that splits the innermost dimension into rows `pitch`
+    elements apart (a flattened pointwise convolution's [C, H * W] into a
+    padded [C, H + 2, W + 2] interior), the kernel stores each row there
+    with masked stores and the copy goes.
+
     The outermost loop of each kernel that runs more than once becomes an
-    `scf.parallel`: its iterations write disjoint blocks of the output.
+    `scf.parallel`: its iterations write disjoint blocks of the output;
+    the last partial column block gets its own when it is worth it.
     Kernels of fewer than 2^18 multiply-adds stay sequential: an OpenMP
     region costs more than splitting them saves.
     With `explain-kernels`, every generic with a reduction that takes no
@@ -420,7 +437,12 @@ def CPUVectorizeElementwisePass
     `vector.reduction` (reassociating, for floats) into the stored value,
     with a scalar tail. A reduction over an outer loop keeps the innermost
     parallel loop in vectors: each output vector is loaded, combined and
-    stored. Inputs read transposed are declined in reductions.
+    stored, inputs read transposed as tiles whose rows go in order (no
+    reassociation). An innermost reduction whose output runs along
+    another loop that an input reads across the reduced one (a global
+    pooling of a [HW, C] result) first swaps that loop innermost and runs
+    as an outer reduction. Inputs read transposed are declined in
+    innermost reductions.
 
     With `parallel`, the outermost loop of more than one iteration of an
     op writing at least 2^15 elements becomes an `scf.parallel`.
