@@ -137,6 +137,22 @@ def test_inverted_residual_block_matches_pytorch(size, stride):
                                atol=1e-5)
 
 
+@pytest.mark.parametrize("batch", [1, 3, 12])
+def test_classifier_in_weight_panels_matches_pytorch(batch):
+    """A classifier head (Gemm with transB, 512 -> 1000) whose weights go
+    in panels of columns at compile time, read one contiguous panel per
+    column block, then a MatMul by a constant [1000, 96]."""
+    torch.manual_seed(batch)
+    model = torch.nn.Sequential(torch.nn.Linear(512, 1000), torch.nn.ReLU(),
+                                torch.nn.Linear(1000, 96, bias=False)).eval()
+    x = torch.randn(batch, 512, generator=torch.Generator().manual_seed(6))
+    compiled = smelt.compile(export(model, x), progress=False)
+    with torch.no_grad():
+        expected = model(x).numpy()
+    np.testing.assert_allclose(compiled(x.numpy())["logits"], expected, rtol=1e-5,
+                               atol=1e-5)
+
+
 class PooledResidual(torch.nn.Module):
     """ResNet's last block and pooling: a 1x1 convolution on a 7x7 map
     (computed with its channels innermost), the residual added, ReLU, the

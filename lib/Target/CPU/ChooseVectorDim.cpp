@@ -435,6 +435,152 @@ void mergeRows(func::FuncOp func) {
   }
 }
 
+/// Whether `v` is known at compile time: a constant seen through reshapes,
+/// or a transpose of one (Gemm's transB), which
+/// smelt-cpu-fold-constant-transposes folds.
+bool isWeight(Value v) {
+  if (smelt::constantThroughReshapes(v))
+    return true;
+  auto transpose = v.getDefiningOp<linalg::TransposeOp>();
+  return transpose && smelt::constantThroughReshapes(transpose.getInput());
+}
+
+/// A product whose constant operand B [K, N] the kernel reads along N (a
+/// Gemm's or MatMul's weights) with its columns in panels: B becomes
+/// [N / nr, K, nr] (folded at compile time) and the product gains a loop
+/// over panels outside the kernel's columns. Each column block of the
+/// kernel then streams one contiguous panel, where it read nr columns of
+/// every row, a page apart on a wide matrix: a classifier's weights at
+/// batch 1 stream from memory at the DRAM's pace, not its strided one's.
+/// nr is the kernel's column block (lanes times its vectors per row for
+/// this many rows) or the largest divisor of N below it; matrices that
+/// stay in cache, or N in one panel, are left alone.
+void packWeightPanels(func::FuncOp func, int64_t lanes) {
+  SmallVector<linalg::GenericOp> products;
+  func.walk([&](linalg::GenericOp op) {
+    if (op.hasPureTensorSemantics() && op.getNumDpsInputs() == 2 &&
+        op.getNumDpsInits() == 1 && op.getNumReductionLoops() == 1 &&
+        isMultiplyAdd(op))
+      products.push_back(op);
+  });
+  IRRewriter rewriter(func.getContext());
+  for (linalg::GenericOp op : products) {
+    SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+    if (llvm::any_of(ranges, ShapedType::isDynamic))
+      continue;
+    AffineMap cMap = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+    if (!cMap.isProjectedPermutation() || cMap.getNumResults() == 0)
+      continue;
+    unsigned n = cMap.getDimPosition(cMap.getNumResults() - 1);
+    unsigned k = 0;
+    for (auto [d, iterator] : llvm::enumerate(op.getIteratorTypesArray()))
+      if (iterator == utils::IteratorType::reduction)
+        k = d;
+    MLIRContext *context = op.getContext();
+    AffineMap kn = AffineMap::get(
+        ranges.size(), 0,
+        {getAffineDimExpr(k, context), getAffineDimExpr(n, context)},
+        context);
+    int b = -1;
+    for (int i = 0; i < 2; ++i)
+      if (op.getMatchingIndexingMap(op.getDpsInputOperand(i)) == kn &&
+          isWeight(op.getDpsInputOperand(i)->get()))
+        b = i;
+    if (b < 0)
+      continue;
+    AffineMap aMap = op.getMatchingIndexingMap(op.getDpsInputOperand(1 - b));
+    if (aMap.isFunctionOfDim(n))
+      continue;
+    // The kernel's rows: the output dimension A reads and B does not.
+    int64_t rows = 1;
+    for (unsigned r = 0; r + 1 < cMap.getNumResults(); ++r)
+      if (aMap.isFunctionOfDim(cMap.getDimPosition(r)))
+        rows = std::max(rows, ranges[cMap.getDimPosition(r)]);
+    int64_t kSize = ranges[k], nSize = ranges[n];
+    int64_t vectors = (nSize + lanes - 1) / lanes;
+    int64_t nv = std::min<int64_t>(
+        vectors, rows >= 4 ? smelt::detail::kColumnVectors : 8 / rows);
+    int64_t panel = 0;
+    for (int64_t width = nv * lanes; width >= lanes && !panel; --width)
+      if (nSize % width == 0)
+        panel = width;
+    if (!panel || panel == nSize || kSize * nSize < (int64_t(1) << 16))
+      continue;
+
+    Location loc = op.getLoc();
+    rewriter.setInsertionPoint(op);
+    Value weights = op.getDpsInputOperand(b)->get();
+    Type element = getElementTypeOrSelf(weights.getType());
+    // From the initializer itself when B is its transpose ([N, K]: Gemm's
+    // transB), so that one fold writes the panels and no [K, N] copy of
+    // the weights is made on the way.
+    auto transposed = weights.getDefiningOp<linalg::TransposeOp>();
+    Value split, packed;
+    Value panels = tensor::EmptyOp::create(
+        rewriter, loc, ArrayRef<int64_t>{nSize / panel, kSize, panel}, element);
+    if (transposed) {
+      split = tensor::ExpandShapeOp::create(
+          rewriter, loc,
+          RankedTensorType::get({nSize / panel, panel, kSize}, element),
+          transposed.getInput(), SmallVector<ReassociationIndices>{{0, 1}, {2}});
+      packed = linalg::TransposeOp::create(rewriter, loc, split, panels,
+                                           ArrayRef<int64_t>{0, 2, 1})
+                   ->getResult(0);
+    } else {
+      split = tensor::ExpandShapeOp::create(
+          rewriter, loc,
+          RankedTensorType::get({kSize, nSize / panel, panel}, element),
+          weights, SmallVector<ReassociationIndices>{{0}, {1, 2}});
+      packed = linalg::TransposeOp::create(rewriter, loc, split, panels,
+                                           ArrayRef<int64_t>{1, 0, 2})
+                   ->getResult(0);
+    }
+    // C with its last dimension split the same way.
+    Value init = op.getDpsInitOperand(0)->get();
+    auto cType = cast<RankedTensorType>(init.getType());
+    SmallVector<int64_t> cShape(cType.getShape());
+    cShape.back() = nSize / panel;
+    cShape.push_back(panel);
+    SmallVector<ReassociationIndices> cGroups;
+    for (int64_t r = 0; r + 1 < cType.getRank(); ++r)
+      cGroups.push_back({r});
+    cGroups.push_back({cType.getRank() - 1, cType.getRank()});
+    auto splitType = RankedTensorType::get(cShape, cType.getElementType());
+    Value cSplit =
+        tensor::ExpandShapeOp::create(rewriter, loc, splitType, init, cGroups);
+    // Loop n now runs over panels; a new innermost loop within one.
+    unsigned numLoops = ranges.size() + 1;
+    AffineExpr within = getAffineDimExpr(numLoops - 1, context);
+    auto widen = [&](AffineMap map) {
+      return AffineMap::get(numLoops, 0, map.getResults(), context);
+    };
+    SmallVector<AffineExpr> cExprs(cMap.getResults().begin(),
+                                   cMap.getResults().end());
+    cExprs.push_back(within);
+    SmallVector<AffineMap> maps(3);
+    maps[1 - b] = widen(aMap);
+    maps[b] = AffineMap::get(numLoops, 0,
+                             {getAffineDimExpr(n, context),
+                              getAffineDimExpr(k, context), within},
+                             context);
+    maps[2] = AffineMap::get(numLoops, 0, cExprs, context);
+    SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
+    iterators.push_back(utils::IteratorType::parallel);
+    SmallVector<Value> inputs = {op.getDpsInputOperand(0)->get(),
+                                 op.getDpsInputOperand(1)->get()};
+    inputs[b] = packed;
+    auto product = linalg::GenericOp::create(
+        rewriter, loc, TypeRange{splitType}, inputs, ValueRange{cSplit}, maps,
+        iterators);
+    IRMapping mapping;
+    op.getRegion().cloneInto(&product.getRegion(), mapping);
+    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
+        op, cType, product.getResult(0), cGroups);
+    if (transposed && transposed->use_empty())
+      rewriter.eraseOp(transposed);
+  }
+}
+
 struct CPUChooseVectorDimPass
     : smelt::impl::CPUChooseVectorDimPassBase<CPUChooseVectorDimPass> {
   using Base::Base;
@@ -444,6 +590,7 @@ struct CPUChooseVectorDimPass
     smelt::populateCPUChooseVectorDimPatterns(patterns, vectorBits / 32,
                                               transposeCost, maxPlane);
     (void)applyPatternsGreedily(getOperation(), std::move(patterns));
+    packWeightPanels(getOperation(), vectorBits / 32);
   }
 };
 

@@ -367,7 +367,6 @@ void smelt::detail::findEpilogue(Contraction &k) {
   k.epilogueOutput = out;
 }
 
-
 void smelt::detail::findPitchedStore(Contraction &k) {
   if (!k.epilogue || k.int8)
     return;

@@ -245,3 +245,94 @@ func.func @pointwise_bias_shared(%x: tensor<1x1x8x56x56xf32>, %bias: tensor<1x64
   } -> tensor<1x1x64x56x56xf32>
   return %0, %init : tensor<1x1x64x56x56xf32>, tensor<1x1x64x56x56xf32>
 }
+
+// -----
+
+// A classifier at batch 1: [1, 512] x [512, 1000] with constant weights
+// (here Gemm's transB, a transpose of the [1000, 512] initializer). The
+// kernel runs 8 vectors per row: the weights go in panels of 125 columns
+// (the largest divisor of 1000 up to 128), [8, 512, 125], made from the
+// initializer in one transpose (no [512, 1000] copy on the way), and the
+// product gains a loop over panels, so that each column block streams one
+// contiguous panel.
+// CHECK-DAG: #[[A:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d1)>
+// CHECK-DAG: #[[B:.*]] = affine_map<(d0, d1, d2, d3) -> (d2, d1, d3)>
+// CHECK-DAG: #[[C:.*]] = affine_map<(d0, d1, d2, d3) -> (d0, d2, d3)>
+// CHECK-LABEL: func.func @classifier_panels
+// CHECK: %[[W:.*]] = arith.constant dense<1.000000e+00> : tensor<1000x512xf32>
+// CHECK: %[[S:.*]] = tensor.expand_shape %[[W]] {{\[}}[0, 1], [2]] output_shape [8, 125, 512] : tensor<1000x512xf32> into tensor<8x125x512xf32>
+// CHECK: %[[P:.*]] = linalg.transpose ins(%[[S]] : tensor<8x125x512xf32>) outs(%{{.*}} : tensor<8x512x125xf32>) permutation = [0, 2, 1]
+// CHECK: %[[INIT:.*]] = tensor.expand_shape %arg1 {{\[}}[0], [1, 2]] output_shape [1, 8, 125]
+// CHECK: %[[R:.*]] = linalg.generic {indexing_maps = [#[[A]], #[[B]], #[[C]]], iterator_types = ["parallel", "reduction", "parallel", "parallel"]} ins(%arg0, %[[P]] : tensor<1x512xf32>, tensor<8x512x125xf32>) outs(%[[INIT]] : tensor<1x8x125xf32>)
+// CHECK: tensor.collapse_shape %[[R]] {{\[}}[0], [1, 2]] : tensor<1x8x125xf32> into tensor<1x1000xf32>
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+func.func @classifier_panels(%x: tensor<1x512xf32>, %bias: tensor<1x1000xf32>) -> tensor<1x1000xf32> {
+  %w = arith.constant dense<1.0> : tensor<1000x512xf32>
+  %e = tensor.empty() : tensor<512x1000xf32>
+  %wt = linalg.transpose ins(%w : tensor<1000x512xf32>) outs(%e : tensor<512x1000xf32>) permutation = [1, 0]
+  %0 = linalg.generic {indexing_maps = [#mk, #kn, #mn], iterator_types = ["parallel", "reduction", "parallel"]} ins(%x, %wt : tensor<1x512xf32>, tensor<512x1000xf32>) outs(%bias : tensor<1x1000xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x1000xf32>
+  return %0 : tensor<1x1000xf32>
+}
+
+// -----
+
+// Weights stored [K, N] (a MatMul's initializer): panels of 32 columns for
+// 12 rows (two vectors per row), [16, 256, 32].
+// CHECK-LABEL: func.func @matmul_panels
+// CHECK: tensor.expand_shape %{{.*}} {{\[}}[0], [1, 2]] output_shape [256, 16, 32] : tensor<256x512xf32> into tensor<256x16x32xf32>
+// CHECK: linalg.transpose ins(%{{.*}} : tensor<256x16x32xf32>) outs(%{{.*}} : tensor<16x256x32xf32>) permutation = [1, 0, 2]
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<12x16x32xf32>)
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+func.func @matmul_panels(%x: tensor<12x256xf32>, %init: tensor<12x512xf32>) -> tensor<12x512xf32> {
+  %w = arith.constant dense<1.0> : tensor<256x512xf32>
+  %0 = linalg.generic {indexing_maps = [#mk, #kn, #mn], iterator_types = ["parallel", "reduction", "parallel"]} ins(%x, %w : tensor<12x256xf32>, tensor<256x512xf32>) outs(%init : tensor<12x512xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<12x512xf32>
+  return %0 : tensor<12x512xf32>
+}
+
+// -----
+
+// Left alone: weights that stay in cache (64 x 100), a computed B (an
+// attention product), and a single panel's worth of columns.
+// CHECK-LABEL: func.func @no_panels
+// CHECK-NOT: permutation = [1, 0, 2]
+// CHECK: return
+#mk = affine_map<(m, k, n) -> (m, k)>
+#kn = affine_map<(m, k, n) -> (k, n)>
+#mn = affine_map<(m, k, n) -> (m, n)>
+func.func @no_panels(%x: tensor<1x64xf32>, %y: tensor<1x512xf32>, %v: tensor<512x1000xf32>, %c1: tensor<1x100xf32>, %c2: tensor<1x1000xf32>, %z: tensor<1x4096xf32>, %c3: tensor<1x96xf32>) -> (tensor<1x100xf32>, tensor<1x1000xf32>, tensor<1x96xf32>) {
+  %small = arith.constant dense<1.0> : tensor<64x100xf32>
+  %0 = linalg.generic {indexing_maps = [#mk, #kn, #mn], iterator_types = ["parallel", "reduction", "parallel"]} ins(%x, %small : tensor<1x64xf32>, tensor<64x100xf32>) outs(%c1 : tensor<1x100xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x100xf32>
+  %1 = linalg.generic {indexing_maps = [#mk, #kn, #mn], iterator_types = ["parallel", "reduction", "parallel"]} ins(%y, %v : tensor<1x512xf32>, tensor<512x1000xf32>) outs(%c2 : tensor<1x1000xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x1000xf32>
+  %narrow = arith.constant dense<1.0> : tensor<4096x96xf32>
+  %2 = linalg.generic {indexing_maps = [#mk, #kn, #mn], iterator_types = ["parallel", "reduction", "parallel"]} ins(%z, %narrow : tensor<1x4096xf32>, tensor<4096x96xf32>) outs(%c3 : tensor<1x96xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x96xf32>
+  return %0, %1, %2 : tensor<1x100xf32>, tensor<1x1000xf32>, tensor<1x96xf32>
+}
