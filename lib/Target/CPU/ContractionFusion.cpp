@@ -60,13 +60,6 @@ bool sameGlobal(Value a, Value b) {
   return ga && gb && ga.getName() == gb.getName();
 }
 
-/// The buffer whose bytes `v` views, through any chain of views.
-Value rootOf(Value v) {
-  while (auto view = v.getDefiningOp<ViewLikeOpInterface>())
-    v = view.getViewSource();
-  return v;
-}
-
 /// The box of `rootType` (static, in row-major order) that a view of it
 /// covers, per dimension [first, end), when the view is a window of it:
 /// same rank and strides, a static offset.
@@ -108,8 +101,7 @@ bool mayOverlap(Value a, Value b) {
   // Two windows of one buffer (a Pad's border and its interior).
   if (auto rootType = dyn_cast<MemRefType>(ea.root.getType());
       rootType && rootType.hasStaticShape() &&
-      rootType.getLayout().isIdentity() && rootOf(a) == ea.root &&
-      rootOf(b) == ea.root) {
+      rootType.getLayout().isIdentity()) {
     auto wa = windowOf(dyn_cast<MemRefType>(a.getType()), rootType);
     auto wb = windowOf(dyn_cast<MemRefType>(b.getType()), rootType);
     if (wa && wb)
@@ -420,7 +412,7 @@ void smelt::detail::findPitchedStore(Contraction &k) {
     return;
   // The view comes from an allocation of this block by views of static
   // windows, which can move up to where the kernel runs.
-  Value root = rootOf(view);
+  Value root = extentOf(view).root;
   auto alloc = root.getDefiningOp<memref::AllocOp>();
   if (!alloc || alloc->getBlock() != block || alloc->getNumOperands() != 0 ||
       !alloc.getType().getLayout().isIdentity())
@@ -443,7 +435,8 @@ void smelt::detail::findPitchedStore(Contraction &k) {
       continue;
     WalkResult touches = op->walk([&](Operation *nested) {
       for (Value operand : nested->getOperands()) {
-        if (!isa<MemRefType>(operand.getType()) || rootOf(operand) != root)
+        if (!isa<MemRefType>(operand.getType()) ||
+            extentOf(operand).root != root)
           continue;
         auto fill = dyn_cast<linalg::FillOp>(nested);
         std::optional<SmallVector<std::pair<int64_t, int64_t>>> box =

@@ -668,15 +668,15 @@ struct CPUVectorizeElementwisePass
       rewriter.setInsertionPoint(op);
       (void)linalg::generalizeNamedOp(rewriter, op);
     }
-    SmallVector<linalg::GenericOp> reductions;
+    SmallVector<std::pair<linalg::GenericOp, SmallVector<unsigned>>>
+        reductions;
     getOperation().walk([&](linalg::GenericOp op) {
-      if (outerReductionOrder(op))
-        reductions.push_back(op);
+      if (std::optional<SmallVector<unsigned>> order = outerReductionOrder(op))
+        reductions.emplace_back(op, std::move(*order));
     });
-    for (linalg::GenericOp op : reductions) {
+    for (auto &[op, order] : reductions) {
       rewriter.setInsertionPoint(op);
-      (void)linalg::interchangeGenericOp(rewriter, op,
-                                         *outerReductionOrder(op));
+      (void)linalg::interchangeGenericOp(rewriter, op, order);
     }
     getOperation().walk([&](linalg::GenericOp op) {
       std::string whyNot;
