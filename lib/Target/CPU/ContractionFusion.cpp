@@ -417,10 +417,12 @@ void smelt::detail::findPitchedStore(Contraction &k) {
   if (!alloc || alloc->getBlock() != block || alloc->getNumOperands() != 0 ||
       !alloc.getType().getLayout().isIdentity())
     return;
+  SmallVector<Operation *> viewOps = {alloc};
   for (Value v = view; v != root;) {
     Operation *def = v.getDefiningOp();
     if (def->getBlock() != block || def->getNumOperands() != 1)
       return;
+    viewOps.insert(viewOps.begin() + 1, def);
     v = def->getOperand(0);
   }
   std::optional<SmallVector<std::pair<int64_t, int64_t>>> interior =
@@ -466,5 +468,6 @@ void smelt::detail::findPitchedStore(Contraction &k) {
     }
   k.pitched = Contraction::PitchedStore{
       copy, view, width, pitch,
-      SmallVector<int64_t>(strides.begin(), strides.begin() + rank - 1)};
+      SmallVector<int64_t>(strides.begin(), strides.begin() + rank - 1),
+      std::move(viewOps)};
 }

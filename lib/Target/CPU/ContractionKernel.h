@@ -83,12 +83,15 @@ struct Contraction {
   /// convolution's flattened [C, H * W] result into the interior of the
   /// [C, H + 2, W + 2] buffer of the Pad that follows): the kernel stores
   /// each row there itself and the copy goes (findPitchedStore). `view` is
-  /// the copy's target; `strides` its strides for C's other dimensions.
+  /// the copy's target; `strides` its strides for C's other dimensions;
+  /// `viewOps` the allocation and views that make it, in order, which move
+  /// up to the kernel.
   struct PitchedStore {
     mlir::Operation *copy;
     mlir::Value view;
     int64_t width, pitch;
     llvm::SmallVector<int64_t> strides;
+    llvm::SmallVector<mlir::Operation *> viewOps;
   };
   std::optional<PitchedStore> pitched;
 };

@@ -141,14 +141,7 @@ struct CPUVectorizeContractionsPass
       if (k.pitched) {
         // The view the kernel stores into, from its allocation on, moves up
         // to the kernel (findPitchedStore checked that it can).
-        SmallVector<Operation *> chain;
-        for (Value v = k.pitched->view; Operation *def = v.getDefiningOp();
-             v = def->getNumOperands() ? def->getOperand(0) : Value()) {
-          chain.push_back(def);
-          if (!def->getNumOperands())
-            break;
-        }
-        for (Operation *def : llvm::reverse(chain))
+        for (Operation *def : k.pitched->viewOps)
           if (k.epilogue->isBeforeInBlock(def))
             def->moveBefore(k.epilogue);
       }
