@@ -169,6 +169,61 @@ commonGroups(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
   return std::make_pair(ga, gb);
 }
 
+/// In the body of `conformed`, which iterates shape `cType` in place of an
+/// op that iterated `eType` (the two shapes' dims grouped by `cGroups` and
+/// `eGroups`), each linalg.index of the op's dims becomes its value from
+/// the new dims: a group's dims of one shape hold the same linear position
+/// as the group's dims of the other (a gather reading a residual at
+/// [n, h, w, c] where the op now runs over [n, h, w, c / 32, c % 32]).
+void recoverIndices(linalg::GenericOp conformed, RankedTensorType cType,
+                    ArrayRef<ReassociationIndices> cGroups,
+                    RankedTensorType eType,
+                    ArrayRef<ReassociationIndices> eGroups) {
+  Block &body = conformed.getRegion().front();
+  SmallVector<linalg::IndexOp> indices(body.getOps<linalg::IndexOp>());
+  if (indices.empty())
+    return;
+  Location loc = conformed.getLoc();
+  OpBuilder b = OpBuilder::atBlockBegin(&body);
+  auto constant = [&](int64_t v) -> Value {
+    return arith::ConstantIndexOp::create(b, loc, v);
+  };
+  SmallVector<Value> eIndex(eType.getRank());
+  for (auto [cg, eg] : llvm::zip(cGroups, eGroups)) {
+    if (cg.size() == 1 && eg.size() == 1) {
+      eIndex[eg[0]] = linalg::IndexOp::create(b, loc, cg[0]);
+      continue;
+    }
+    Value linear;
+    for (int64_t d : cg) {
+      Value index = linalg::IndexOp::create(b, loc, d);
+      linear = linear ? arith::AddIOp::create(
+                            b, loc,
+                            arith::MulIOp::create(
+                                b, loc, linear, constant(cType.getDimSize(d))),
+                            index)
+                      : index;
+    }
+    int64_t stride = 1;
+    for (int64_t d : eg)
+      stride *= eType.getDimSize(d);
+    for (auto [i, d] : llvm::enumerate(eg)) {
+      stride /= eType.getDimSize(d);
+      Value index = linear;
+      if (stride != 1)
+        index = arith::DivUIOp::create(b, loc, index, constant(stride));
+      if (i != 0)
+        index = arith::RemUIOp::create(b, loc, index,
+                                       constant(eType.getDimSize(d)));
+      eIndex[d] = index;
+    }
+  }
+  for (linalg::IndexOp index : indices) {
+    index.replaceAllUsesWith(eIndex[index.getDim()]);
+    index.erase();
+  }
+}
+
 /// An elementwise op that reads a contraction's result through reshapes
 /// (a convolution's [N, G, M/G, OH*OW] seen as [N, M, OH, OW]), rewritten
 /// to iterate the contraction's own shape, its result reshaped back. The
@@ -257,6 +312,7 @@ void conformToContraction(linalg::GenericOp op, OpBuilder &b) {
       SmallVector<utils::IteratorType>(cRank, utils::IteratorType::parallel));
   IRMapping mapping;
   op.getRegion().cloneInto(&conformed.getRegion(), mapping);
+  recoverIndices(conformed, cType, cGroups, eType, eGroups);
   // Back to the op's shape by the groups both shapes share: collapses and
   // expansions, which bufferize to views of any layout (a Concat computes
   // its inputs in slices of its result).

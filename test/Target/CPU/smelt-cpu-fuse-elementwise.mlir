@@ -130,6 +130,57 @@ func.func @epilogue_in_contraction_shape(%w: tensor<4x3xf32>, %x: tensor<1x1x3x6
 
 // -----
 
+// The same, with an op that gathers its second operand at its own indices
+// (what a Slice lowers to, fused in): each linalg.index of the op's [1, 4,
+// 8, 8] dims is recovered from the contraction's [1, 1, 4, 64] ones (h =
+// p / 8, w = p % 8 of the pixel p; the channel from the [1, 4] group).
+// CHECK-LABEL: func.func @conformed_indices
+// CHECK: %[[C:.*]] = linalg.generic
+// CHECK-SAME: iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]
+// CHECK: linalg.generic
+// CHECK-SAME: ins(%[[C]] : tensor<1x1x4x64xf32>)
+// CHECK-DAG: %[[G:.*]] = linalg.index 1 : index
+// CHECK-DAG: %[[CH:.*]] = linalg.index 2 : index
+// CHECK-DAG: %[[P:.*]] = linalg.index 3 : index
+// CHECK-DAG: %[[GC:.*]] = arith.muli %[[G]], %c4
+// CHECK-DAG: %[[K:.*]] = arith.addi %[[GC]], %[[CH]]
+// CHECK-DAG: %[[H:.*]] = arith.divui %[[P]], %c8
+// CHECK-DAG: %[[W:.*]] = arith.remui %[[P]], %c8
+// CHECK: tensor.extract %{{.*}}[%c0, %[[K]], %[[H]], %[[W]]] : tensor<1x4x8x8xf32>
+// CHECK-NOT: linalg.index
+// CHECK: linalg.yield
+#a = affine_map<(d0, d1, d2, d3, d4) -> (d2, d4)>
+#b = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d4, d3)>
+#c = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3)>
+#id4 = affine_map<(d0, d1, d2, d3) -> (d0, d1, d2, d3)>
+func.func @conformed_indices(%w: tensor<4x3xf32>, %x: tensor<1x1x3x64xf32>, %acc: tensor<1x1x4x64xf32>, %r: tensor<1x4x8x8xf32>) -> tensor<1x4x8x8xf32> {
+  %c0 = arith.constant 0 : index
+  %shape = arith.constant dense<[1, 4, 8, 8]> : tensor<4xi64>
+  %0 = linalg.generic {indexing_maps = [#a, #b, #c],
+                       iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]}
+      ins(%w, %x : tensor<4x3xf32>, tensor<1x1x3x64xf32>) outs(%acc : tensor<1x1x4x64xf32>) {
+  ^bb0(%p: f32, %q: f32, %o: f32):
+    %m = arith.mulf %p, %q : f32
+    %s = arith.addf %o, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x1x4x64xf32>
+  %1 = tensor.reshape %0(%shape) : (tensor<1x1x4x64xf32>, tensor<4xi64>) -> tensor<1x4x8x8xf32>
+  %e = tensor.empty() : tensor<1x4x8x8xf32>
+  %2 = linalg.generic {indexing_maps = [#id4, #id4], iterator_types = ["parallel", "parallel", "parallel", "parallel"]}
+      ins(%1 : tensor<1x4x8x8xf32>) outs(%e : tensor<1x4x8x8xf32>) {
+  ^bb0(%v: f32, %o: f32):
+    %i1 = linalg.index 1 : index
+    %i2 = linalg.index 2 : index
+    %i3 = linalg.index 3 : index
+    %g = tensor.extract %r[%c0, %i1, %i2, %i3] : tensor<1x4x8x8xf32>
+    %s = arith.addf %v, %g : f32
+    linalg.yield %s : f32
+  } -> tensor<1x4x8x8xf32>
+  return %2 : tensor<1x4x8x8xf32>
+}
+
+// -----
+
 // [N, C, H, W] with a per-channel parameter iterates [N, C, H * W]: the
 // innermost loop is long enough to vectorize.
 // CHECK-LABEL: func.func @merge_pixels
