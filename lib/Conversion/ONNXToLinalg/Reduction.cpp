@@ -59,6 +59,25 @@ Value smelt::detail::buildSoftmax(OpBuilder &b, Location loc, Value input,
                      [](OpBuilder &nb, Location l, Value x, Value acc) {
                        return arith::MaximumFOp::create(nb, l, x, acc);
                      });
+  if (!log) {
+    // exp(x - max) once, kept for the division (computed again there, it
+    // doubled a Softmax's cost: the exponential is most of it).
+    Value exps = combineWithReduced(
+        b, loc, input, max, axes,
+        [](OpBuilder &nb, Location l, Value x, Value m) -> Value {
+          return math::ExpOp::create(nb, l, arith::SubFOp::create(nb, l, x, m));
+        });
+    Value sum = reduce(b, loc, exps, axes,
+                       createScalarConstant(b, loc, element, 0.0),
+                       [](OpBuilder &nb, Location l, Value x, Value acc) {
+                         return arith::AddFOp::create(nb, l, acc, x);
+                       });
+    return combineWithReduced(
+        b, loc, exps, sum, axes,
+        [](OpBuilder &nb, Location l, Value e, Value s) -> Value {
+          return arith::DivFOp::create(nb, l, e, s);
+        });
+  }
   Value shifted = combineWithReduced(
       b, loc, input, max, axes, [](OpBuilder &nb, Location l, Value x, Value m) {
         return arith::SubFOp::create(nb, l, x, m);

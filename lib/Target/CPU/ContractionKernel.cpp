@@ -133,9 +133,21 @@ void KernelEmitter::emit(OpBuilder &b) {
   // over all columns: a block of B stays in L1 and one of A in L2 while
   // they are reused. Outputs go back to C between blocks, still summing
   // in order; the epilogue runs in the last block only.
+  // B in panels ([.., K, nr] read along n within one: weights packed by
+  // smelt-cpu-choose-vector-dim) streams each column block from L2 in
+  // order, so blocking k then only adds passes over C (a 197 x 3072 x 768
+  // product 4.6 -> 5.1 ms blocked).
   int64_t kSize = k.ranges[k.reductions.front()];
-  bool blocked =
-      !k.int8 && k.reductions.size() == 1 && kSize > 2 * kBlock;
+  MLIRContext *context = k.op->getContext();
+  unsigned bRank = k.bMap.getNumResults();
+  bool panels =
+      bRank >= 2 &&
+      k.bMap.getResult(bRank - 1) == getAffineDimExpr(k.n, context) &&
+      k.bMap.getResult(bRank - 2) ==
+          getAffineDimExpr(k.reductions.front(), context) &&
+      cast<MemRefType>(k.b.getType()).getShape().back() <= nv * lanes;
+  bool blocked = !k.int8 && k.reductions.size() == 1 && !panels &&
+                 kSize > 2 * kBlock;
   if (k.int8) {
     // The packed operand as [batch..., ceil(K/4), N * 4]: 16 columns'
     // groups of four are one 64-byte vector.

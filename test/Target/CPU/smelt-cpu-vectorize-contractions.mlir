@@ -61,6 +61,31 @@ func.func @large_matmul(%a: memref<64x512xf32>, %b: memref<512x64xf32>, %c: memr
 
 // -----
 
+// B in panels of the kernel's column block ([N / 32, K, 32], weights packed
+// by smelt-cpu-choose-vector-dim): the same long reduction is not blocked,
+// each column block streams its panel in order, and C is written once.
+// CHECK-LABEL: func.func @panels_not_blocked
+// CHECK-NOT: arith.constant 256 : index
+// CHECK: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args
+// CHECK-NOT: scf.for %{{.*}} = %{{.*}} to %{{.*}} step %{{.*}} iter_args
+// CHECK: return
+#mk = affine_map<(m, k, p, n) -> (m, k)>
+#pkn = affine_map<(m, k, p, n) -> (p, k, n)>
+#mpn = affine_map<(m, k, p, n) -> (m, p, n)>
+func.func @panels_not_blocked(%a: memref<4x1100xf32>, %b: memref<2x1100x32xf32>, %c: memref<4x2x32xf32>) {
+  linalg.generic {indexing_maps = [#mk, #pkn, #mpn],
+                  iterator_types = ["parallel", "reduction", "parallel", "parallel"]}
+      ins(%a, %b : memref<4x1100xf32>, memref<2x1100x32xf32>) outs(%c : memref<4x2x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
 // A long reduction runs in blocks of 256 (in order, not in parallel: the
 // first, a loop over the middle ones, the last); the activation that
 // follows is applied to the registers in the last block and stored to its
