@@ -510,8 +510,6 @@ void packWeightPanels(func::FuncOp func, int64_t lanes) {
     }
     if (!panel || panel == nSize || kSize * nSize < (int64_t(1) << 16))
       continue;
-    if (rows > 4 && getenv("SMELT_NO_BIG_PANELS"))
-      continue;
 
     Location loc = op.getLoc();
     rewriter.setInsertionPoint(op);

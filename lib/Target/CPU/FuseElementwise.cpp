@@ -204,6 +204,8 @@ void recoverIndices(linalg::GenericOp conformed, RankedTensorType cType,
                             index)
                       : index;
     }
+    if (!linear) // a group of no dims of the contraction's
+      linear = constant(0);
     int64_t stride = 1;
     for (int64_t d : eg)
       stride *= eType.getDimSize(d);
