@@ -108,13 +108,22 @@ void fillBordersOnly(linalg::LinalgOp fill) {
   if (!first)
     return;
   // The interior: a subview of the buffer itself with unit strides, which
-  // that op overwrites, reading nothing else of the buffer.
+  // that op overwrites (directly, or through reshapes of the subview: an
+  // activation iterating its convolution's [N, C, 1, H, W]), reading
+  // nothing else of the buffer.
   memref::SubViewOp interior;
+  Value written;
   for (Value operand : first->getOperands()) {
-    auto subview = operand.getDefiningOp<memref::SubViewOp>();
+    Value v = operand;
+    while (isa_and_nonnull<memref::ExpandShapeOp, memref::CollapseShapeOp>(
+        v.getDefiningOp()))
+      v = v.getDefiningOp()->getOperand(0);
+    auto subview = v.getDefiningOp<memref::SubViewOp>();
     if (subview && subview.getSource() == buffer &&
-        overwrites(first, subview.getResult()))
+        overwrites(first, operand)) {
       interior = subview;
+      written = operand;
+    }
   }
   if (!interior || !interior.hasUnitStride() ||
       ShapedType::isDynamicShape(interior.getStaticOffsets()) ||
@@ -122,7 +131,7 @@ void fillBordersOnly(linalg::LinalgOp fill) {
       interior.getSourceType().getRank() != interior.getType().getRank())
     return;
   for (Value operand : first->getOperands())
-    if (operand != interior.getResult() && llvm::is_contained(views, operand))
+    if (operand != written && llvm::is_contained(views, operand))
       return;
   // The complement of the interior box, one slab per side of each dim:
   // dims before d at the interior's extent, dim d before or after it, dims

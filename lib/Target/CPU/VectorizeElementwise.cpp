@@ -74,6 +74,22 @@ struct Plan {
   TypedAttr neutral;                                       // InnerReduction
 };
 
+/// Whether the op's rows may end in a masked vector: every input read as
+/// whole vectors or broadcast, the innermost loop not reduced, and no
+/// integer division in the body (the masked-off lanes compute on zeros).
+bool maskable(linalg::GenericOp op, const Plan &plan) {
+  if (plan.form == Form::InnerReduction)
+    return false;
+  for (const Operand &r : plan.reads)
+    if (r.read != Read::Contiguous && r.read != Read::Broadcast)
+      return false;
+  return llvm::none_of(op.getBody()->getOperations(), [](Operation &inner) {
+    return isa<arith::DivSIOp, arith::DivUIOp, arith::RemSIOp, arith::RemUIOp,
+               arith::CeilDivSIOp, arith::CeilDivUIOp, arith::FloorDivSIOp>(
+        inner);
+  });
+}
+
 /// The plan for the op, or none (with the reason in `whyNot`) when the op
 /// is not an elementwise op or a reduction this pass handles.
 std::optional<Plan> classify(linalg::GenericOp op, int64_t lanes,
@@ -92,10 +108,6 @@ std::optional<Plan> classify(linalg::GenericOp op, int64_t lanes,
   SmallVector<int64_t> bounds = op.getStaticLoopRanges();
   if (llvm::any_of(bounds, ShapedType::isDynamic))
     return decline("its loop ranges are not static");
-  if (bounds[last] < lanes)
-    return decline("its rows of " + std::to_string(bounds[last]) +
-                   " elements are shorter than one vector of " +
-                   std::to_string(lanes) + " lanes");
   OpOperand *init = op.getDpsInitOperand(0);
   auto outType = dyn_cast<MemRefType>(init->get().getType());
   AffineMap outMap = op.getMatchingIndexingMap(init);
@@ -226,6 +238,14 @@ std::optional<Plan> classify(linalg::GenericOp op, int64_t lanes,
     }
     plan.reads.push_back(r);
   }
+  // Rows shorter than a vector run as one masked vector each (a 14x14
+  // map's interior in its padded buffer) when nothing has to be split in
+  // lanes: every input whole vectors or broadcasts, the loop not reduced.
+  if (bounds[last] < lanes && !maskable(op, plan))
+    return decline("its rows of " + std::to_string(bounds[last]) +
+                   " elements are shorter than one vector of " +
+                   std::to_string(lanes) +
+                   " lanes, and cannot run masked");
   return plan;
 }
 
@@ -294,7 +314,19 @@ SmallVector<Value> indicesOf(OpBuilder &b, Location loc, AffineMap map,
 /// element(s) where the body reads them.
 Value computePoint(OpBuilder &b, Location loc, linalg::GenericOp op,
                    ArrayRef<Operand> reads, ArrayRef<Value> at, int64_t lanes,
-                   bool vector, ArrayRef<Value> given, Value acc = {}) {
+                   bool vector, ArrayRef<Value> given, Value acc = {},
+                   Value mask = {}) {
+  // Masked lanes read zeros.
+  auto load = [&](Type element, Value memref,
+                  ValueRange indices) -> Value {
+    auto type = VectorType::get({lanes}, element);
+    if (!mask)
+      return vector::LoadOp::create(b, loc, type, memref, indices);
+    Value zeros = arith::ConstantOp::create(
+        b, loc, cast<TypedAttr>(b.getZeroAttr(type)));
+    return vector::MaskedLoadOp::create(b, loc, type, memref, indices, mask,
+                                        zeros);
+  };
   Block *body = op.getBody();
   IRMapping mapping;
   for (auto [input, r, known] :
@@ -311,8 +343,7 @@ Value computePoint(OpBuilder &b, Location loc, linalg::GenericOp op,
           v = vector::BroadcastOp::create(
               b, loc, VectorType::get({lanes}, element), v);
       } else if (r.read == Read::Contiguous) {
-        v = vector::LoadOp::create(b, loc, VectorType::get({lanes}, element),
-                                   memref, indices);
+        v = load(element, memref, indices);
       } else {
         // lanes / k elements, each repeated k times.
         int64_t count = lanes / r.factor;
@@ -331,9 +362,7 @@ Value computePoint(OpBuilder &b, Location loc, linalg::GenericOp op,
   if (!acc && !out.use_empty()) {
     SmallVector<Value> indices =
         indicesOf(b, loc, op.getMatchingIndexingMap(init), at);
-    acc = vector ? Value(vector::LoadOp::create(
-                       b, loc, VectorType::get({lanes}, out.getType()),
-                       init->get(), indices))
+    acc = vector ? load(out.getType(), init->get(), indices)
                  : Value(memref::LoadOp::create(b, loc, init->get(), indices));
   }
   if (acc)
@@ -369,11 +398,13 @@ Value computePoint(OpBuilder &b, Location loc, linalg::GenericOp op,
 /// `value` (a vector along the innermost loop, or a scalar) stored into the
 /// op's output at loop indices `at`.
 void storePoint(OpBuilder &b, Location loc, linalg::GenericOp op,
-                ArrayRef<Value> at, Value value) {
+                ArrayRef<Value> at, Value value, Value mask = {}) {
   OpOperand *init = op.getDpsInitOperand(0);
   SmallVector<Value> indices =
       indicesOf(b, loc, op.getMatchingIndexingMap(init), at);
-  if (isa<VectorType>(value.getType()))
+  if (mask)
+    vector::MaskedStoreOp::create(b, loc, init->get(), indices, mask, value);
+  else if (isa<VectorType>(value.getType()))
     vector::StoreOp::create(b, loc, value, init->get(), indices);
   else
     memref::StoreOp::create(b, loc, value, init->get(), indices);
@@ -382,9 +413,11 @@ void storePoint(OpBuilder &b, Location loc, linalg::GenericOp op,
 /// computePoint, stored.
 void emitPoint(OpBuilder &b, Location loc, linalg::GenericOp op,
                ArrayRef<Operand> reads, ArrayRef<Value> at, int64_t lanes,
-               bool vector, ArrayRef<Value> given) {
+               bool vector, ArrayRef<Value> given, Value mask = {}) {
   storePoint(b, loc, op, at,
-             computePoint(b, loc, op, reads, at, lanes, vector, given));
+             computePoint(b, loc, op, reads, at, lanes, vector, given, {},
+                          mask),
+             mask);
 }
 
 /// The transpose of `rows` (n vectors of n lanes, n a power of two): lane r
@@ -562,7 +595,18 @@ void vectorize(linalg::GenericOp op, const Plan &plan, int64_t lanes,
       buildNest(b, loc, {last}, lower, upper, step, at, split);
       emitPoint(b, loc, op, reads, at, lanes, /*vector=*/true, none);
     }
-    if (full < bounds[last]) {
+    if (full < bounds[last] && maskable(op, plan)) {
+      // The row's last elements: one masked vector.
+      SmallVector<bool> bits(lanes, false);
+      for (int64_t i = 0; i < bounds[last] - full; ++i)
+        bits[i] = true;
+      Value mask = arith::ConstantOp::create(
+          b, loc,
+          DenseElementsAttr::get(VectorType::get({lanes}, b.getI1Type()),
+                                 ArrayRef(bits)));
+      at[last] = arith::ConstantIndexOp::create(b, loc, full);
+      emitPoint(b, loc, op, reads, at, lanes, /*vector=*/true, none, mask);
+    } else if (full < bounds[last]) {
       lower[last] = full;
       upper[last] = bounds[last];
       step[last] = 1;

@@ -27,6 +27,35 @@ func.func @copied_interior(%x: memref<1x2x4x4xf32>, %y: memref<1x2x6x6xf32>) {
 
 // -----
 
+// The interior written through a reshape of its subview (an activation
+// iterating its depthwise convolution's [N, C, 1, H, W]): the same.
+// CHECK-LABEL: func.func @reshaped_interior
+// CHECK-NOT: linalg.map
+// CHECK-COUNT-4: linalg.fill
+// CHECK: %[[E:.*]] = memref.expand_shape
+// CHECK: linalg.generic {{.*}} outs(%[[E]]
+#id5 = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3, d4)>
+func.func @reshaped_interior(%x: memref<1x2x1x4x4xf32>, %y: memref<1x2x6x6xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %six = arith.constant 6.0 : f32
+  %b = memref.alloc() : memref<1x2x6x6xf32>
+  linalg.map outs(%b : memref<1x2x6x6xf32>) (%init: f32) {
+    linalg.yield %zero : f32
+  }
+  %in = memref.subview %b[0, 0, 1, 1] [1, 2, 4, 4] [1, 1, 1, 1] : memref<1x2x6x6xf32> to memref<1x2x4x4xf32, strided<[72, 36, 6, 1], offset: 7>>
+  %e = memref.expand_shape %in [[0], [1], [2, 3], [4]] output_shape [1, 2, 1, 4, 4] : memref<1x2x4x4xf32, strided<[72, 36, 6, 1], offset: 7>> into memref<1x2x1x4x4xf32, strided<[72, 36, 24, 6, 1], offset: 7>>
+  linalg.generic {indexing_maps = [#id5, #id5], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : memref<1x2x1x4x4xf32>) outs(%e : memref<1x2x1x4x4xf32, strided<[72, 36, 24, 6, 1], offset: 7>>) {
+  ^bb0(%v: f32, %o: f32):
+    %c = arith.minimumf %v, %six : f32
+    linalg.yield %c : f32
+  }
+  memref.copy %b, %y : memref<1x2x6x6xf32> to memref<1x2x6x6xf32>
+  return
+}
+
+// -----
+
 // The producer computes into the interior itself (a linalg op that does not
 // read its output): the same, with one side of padding only.
 // CHECK-LABEL: func.func @computed_interior

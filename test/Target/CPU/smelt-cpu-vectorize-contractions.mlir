@@ -61,6 +61,32 @@ func.func @large_matmul(%a: memref<64x512xf32>, %b: memref<512x64xf32>, %c: memr
 
 // -----
 
+// Three panels of 32 columns (a pointwise convolution to 96 channels, its
+// channels innermost) and 196 rows: the rows split across threads, each
+// block of 12 walking the three panels (split 2:1, the panels left a
+// thread idle a third of the time); the last 4 rows after them.
+// CHECK-LABEL: func.func @rows_split
+// CHECK: scf.parallel (%{{.*}}) = (%{{.*}}) to (%c192{{.*}}) step (%c12{{.*}})
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c3{{.*}} step
+// CHECK: scf.reduce
+// CHECK: scf.for %{{.*}} = %{{.*}} to %c3{{.*}} step
+#mk = affine_map<(m, k, p, n) -> (m, k)>
+#pkn = affine_map<(m, k, p, n) -> (p, k, n)>
+#mpn = affine_map<(m, k, p, n) -> (m, p, n)>
+func.func @rows_split(%a: memref<196x576xf32>, %b: memref<3x576x32xf32>, %c: memref<196x3x32xf32>) {
+  linalg.generic {indexing_maps = [#mk, #pkn, #mpn],
+                  iterator_types = ["parallel", "reduction", "parallel", "parallel"]}
+      ins(%a, %b : memref<196x576xf32>, memref<3x576x32xf32>) outs(%c : memref<196x3x32xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
 // B in panels of the kernel's column block ([N / 32, K, 32], weights packed
 // by smelt-cpu-choose-vector-dim): the same long reduction is not blocked,
 // each column block streams its panel in order, and C is written once.

@@ -317,11 +317,15 @@ func.func @dynamic_width(%x: memref<4x?xf32>, %y: memref<4x?xf32>, %out: memref<
 
 // -----
 
-// Rows of 8 are shorter than one vector of 16 lanes.
+// Rows of 8, shorter than one vector of 16 lanes: one masked vector each
+// (the lanes past the row read zeros and store nothing).
 // CHECK-LABEL: func.func @short_rows
-// CHECK-NOT: vector.
-// CHECK: linalg.generic
-// CHECK-NOT: vector.
+// CHECK-NOT: linalg.generic
+// CHECK: %[[M:.*]] = arith.constant dense<[true, true, true, true, true, true, true, true, false, false, false, false, false, false, false, false]> : vector<16xi1>
+// CHECK: vector.maskedload %arg0[%{{.*}}, %c0{{.*}}], %[[M]], %{{.*}} : memref<4x8xf32>, vector<16xi1>, vector<16xf32> into vector<16xf32>
+// CHECK: vector.maskedload %arg1
+// CHECK: arith.addf {{.*}} : vector<16xf32>
+// CHECK: vector.maskedstore %arg2[%{{.*}}, %c0{{.*}}], %[[M]], %{{.*}} : memref<4x8xf32>, vector<16xi1>, vector<16xf32>
 #id = affine_map<(d0, d1) -> (d0, d1)>
 func.func @short_rows(%x: memref<4x8xf32>, %y: memref<4x8xf32>, %out: memref<4x8xf32>) {
   linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
@@ -614,12 +618,14 @@ func.func @named_transpose(%x: memref<32x48xf32>, %out: memref<48x32xf32>) {
 // -----
 
 // A flattened op of one dimension splits its vector loop across threads;
-// the last 4 elements run as scalars after it.
+// the last 4 elements run as one masked vector after it.
 // CHECK-LABEL: func.func @flat_relu
 // CHECK: scf.parallel (%[[I:.*]]) = (%{{.*}}) to (%{{.*}}) step (%{{.*}})
 // CHECK: vector.load %arg0[%[[I]]] : memref<40004xf32>, vector<16xf32>
-// CHECK: scf.for
-// CHECK: memref.load
+// CHECK: scf.reduce
+// CHECK: %[[TAIL:.*]] = arith.constant 40000 : index
+// CHECK: vector.maskedload %arg0[%[[TAIL]]]
+// CHECK: vector.maskedstore %arg1[%[[TAIL]]]
 #id = affine_map<(d0) -> (d0)>
 func.func @flat_relu(%x: memref<40004xf32>, %out: memref<40004xf32>) {
   %zero = arith.constant 0.0 : f32
