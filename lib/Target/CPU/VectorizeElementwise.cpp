@@ -477,9 +477,16 @@ std::optional<unsigned> splitLoop(linalg::GenericOp op,
                                   ArrayRef<int64_t> step, bool parallel) {
   if (!parallel)
     return std::nullopt;
+  // What the op writes, from its own loop ranges (`bounds` may stop the
+  // vector loop short of a masked tail); each row at least a cache line's
+  // worth (a Pad's border column, one element per row, touches a line a
+  // row).
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
   int64_t elements = 1;
-  for (int64_t bound : bounds)
-    elements *= bound;
+  for (int64_t range : ranges)
+    elements *= range;
+  constexpr int64_t kLine = 64 / 4;
+  elements = std::max(elements, elements / std::max<int64_t>(1, ranges.back()) * kLine);
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   for (unsigned d : dims) {
     int64_t iterations = (bounds[d] + step[d] - 1) / step[d];
@@ -711,6 +718,28 @@ struct CPUVectorizeElementwisePass
     for (linalg::TransposeOp op : transposes) {
       rewriter.setInsertionPoint(op);
       (void)linalg::generalizeNamedOp(rewriter, op);
+    }
+    // So are fills (a Pad's borders: rows of one element, which run as
+    // one masked store each, split across threads like the ops around).
+    SmallVector<linalg::FillOp> fills;
+    getOperation().walk([&](linalg::FillOp op) {
+      if (op.hasPureBufferSemantics())
+        fills.push_back(op);
+    });
+    for (linalg::FillOp op : fills) {
+      rewriter.setInsertionPoint(op);
+      Value value = op.getDpsInputOperand(0)->get();
+      Value out = op.getDpsInitOperand(0)->get();
+      int64_t rank = cast<MemRefType>(out.getType()).getRank();
+      linalg::GenericOp::create(
+          rewriter, op.getLoc(), TypeRange{}, ValueRange{}, ValueRange{out},
+          SmallVector<AffineMap>{rewriter.getMultiDimIdentityMap(rank)},
+          SmallVector<utils::IteratorType>(rank,
+                                           utils::IteratorType::parallel),
+          [&](OpBuilder &b, Location loc, ValueRange) {
+            linalg::YieldOp::create(b, loc, value);
+          });
+      rewriter.eraseOp(op);
     }
     SmallVector<std::pair<linalg::GenericOp, SmallVector<unsigned>>>
         reductions;

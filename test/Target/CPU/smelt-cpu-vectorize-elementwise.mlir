@@ -637,3 +637,19 @@ func.func @flat_relu(%x: memref<40004xf32>, %out: memref<40004xf32>) {
   }
   return
 }
+
+// -----
+
+// A fill (a Pad's border column: one element per row of a padded map)
+// runs as the pass's own loops: one masked store per row, and split
+// across threads by channel (each row costs a cache line, so 384 x 14
+// rows are worth splitting though they are 5376 elements).
+// CHECK-LABEL: func.func @border_column
+// CHECK-NOT: linalg.fill
+// CHECK: scf.parallel (%[[C:.*]]) = (%{{.*}}) to (%c384{{.*}})
+// CHECK: vector.maskedstore %arg0[%{{.*}}, %[[C]], %{{.*}}, %c0{{.*}}], %{{.*}}, %{{.*}} : memref<1x384x14x1xf32, strided<[98304, 256, 16, 1], offset: 16>>, vector<16xi1>, vector<16xf32>
+func.func @border_column(%b: memref<1x384x14x1xf32, strided<[98304, 256, 16, 1], offset: 16>>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.fill ins(%zero : f32) outs(%b : memref<1x384x14x1xf32, strided<[98304, 256, 16, 1], offset: 16>>)
+  return
+}
