@@ -61,6 +61,32 @@ func.func @large_matmul(%a: memref<64x512xf32>, %b: memref<512x64xf32>, %c: memr
 
 // -----
 
+// A 3x3 convolution with its channels innermost at batch 16: the register
+// block's rows run along the output columns (8, nearest n), not the
+// images (16, the longest): each row of the block in an image of its own
+// ran 6x slower per image at batch 64. The images and output rows are
+// batch loops.
+// CHECK-LABEL: func.func @rows_near_n
+// CHECK: scf.parallel (%[[N:.*]]) = (%{{.*}}) to (%c16{{.*}})
+// CHECK: scf.for %[[OH:.*]] = %{{.*}} to %c8{{.*}} step
+// CHECK: vector.store %{{.*}}, %arg2[%[[N]], %[[OH]], %c0{{.*}}, %c0{{.*}}] : memref<16x8x8x32xf32>, vector<16xf32>
+#in = affine_map<(n, oh, ow, co, kh, kw, ci) -> (n, oh + kh, ow + kw, ci)>
+#w = affine_map<(n, oh, ow, co, kh, kw, ci) -> (kh, kw, ci, co)>
+#out = affine_map<(n, oh, ow, co, kh, kw, ci) -> (n, oh, ow, co)>
+func.func @rows_near_n(%x: memref<16x10x10x8xf32>, %w: memref<3x3x8x32xf32>, %c: memref<16x8x8x32xf32>) {
+  linalg.generic {indexing_maps = [#in, #w, #out],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]}
+      ins(%x, %w : memref<16x10x10x8xf32>, memref<3x3x8x32xf32>) outs(%c : memref<16x8x8x32xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %p = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
 // Three panels of 32 columns (a pointwise convolution to 96 channels, its
 // channels innermost) and 196 rows: the rows split across threads, each
 // block of 12 walking the three panels (split 2:1, the panels left a
