@@ -486,7 +486,8 @@ std::optional<unsigned> splitLoop(linalg::GenericOp op,
   for (int64_t range : ranges)
     elements *= range;
   constexpr int64_t kLine = 64 / 4;
-  elements = std::max(elements, elements / std::max<int64_t>(1, ranges.back()) * kLine);
+  if (!ranges.empty() && ranges.back() > 0)
+    elements = std::max(elements, elements / ranges.back() * kLine);
   SmallVector<utils::IteratorType> iterators = op.getIteratorTypesArray();
   for (unsigned d : dims) {
     int64_t iterations = (bounds[d] + step[d] - 1) / step[d];

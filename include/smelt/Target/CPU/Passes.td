@@ -415,15 +415,18 @@ def CPUVectorizeElementwisePass
     : Pass<"smelt-cpu-vectorize-elementwise", "::mlir::func::FuncOp"> {
   let summary = "Vector loops for elementwise ops on buffers";
   let description = [{
-    Rewrites each bufferized elementwise `linalg.generic` (static shapes,
-    a body of elementwise arith and math ops, an innermost loop of at least
-    one vector, unit-stride output) into loops whose innermost one runs in
+    Rewrites each bufferized elementwise `linalg.generic` and `linalg.fill`
+    (static shapes, a body of elementwise arith and math ops, unit-stride
+    output) into loops whose innermost one runs in
     vectors: each input is loaded whole along that loop, broadcast from one
     element when it does not vary along it, or, when it is read at
     `i floordiv k` (a nearest Resize by an integer factor, fused with the
     ops that read its result), loaded VL/k elements at a time with each
     repeated k times by a shuffle. The body runs on vectors; the last
-    partial vector runs as scalars. LLVM's loop vectorizer leaves the
+    partial vector (or a whole row shorter than a vector: a 14x14 map, a
+    Pad's border column) runs as one masked vector when every input is
+    read whole or broadcast and the body divides no integers, as scalars
+    otherwise. LLVM's loop vectorizer leaves the
     upsampled reads scalar, and loops it cannot prove free of aliasing
     (every intermediate value lives in one workspace). An input read
     transposed (contiguous along another loop of the output) is loaded as
@@ -445,7 +448,8 @@ def CPUVectorizeElementwisePass
     innermost reductions.
 
     With `parallel`, the outermost loop of more than one iteration of an
-    op writing at least 2^15 elements becomes an `scf.parallel`.
+    op writing at least 2^15 elements (each row counted as at least a
+    cache line's 16) becomes an `scf.parallel`.
 
     With `explain-kernels`, each elementwise or reduction generic left
     scalar gets a remark saying why.
