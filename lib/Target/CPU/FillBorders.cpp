@@ -88,8 +88,19 @@ void fillBordersOnly(linalg::LinalgOp fill) {
     return;
   Value buffer = fill.getDpsInitOperand(0)->get();
   auto type = dyn_cast<MemRefType>(buffer.getType());
-  if (!type || !type.hasStaticShape() || !type.getLayout().isIdentity())
+  if (!type || !type.getLayout().isIdentity())
     return;
+  // Each dim's size: static, or (a dynamic batch) the allocation's operand.
+  auto alloc = buffer.getDefiningOp<memref::AllocOp>();
+  if (!type.hasStaticShape() && !alloc)
+    return;
+  SmallVector<OpFoldResult> extents;
+  for (int64_t d = 0, dynamic = 0; d < type.getRank(); ++d)
+    extents.push_back(type.isDynamicDim(d)
+                          ? OpFoldResult(alloc.getDynamicSizes()[dynamic++])
+                          : OpFoldResult(IntegerAttr::get(
+                                IndexType::get(fill.getContext()),
+                                type.getDimSize(d))));
   // The first op of the fill's block after it that uses the buffer (or a
   // view of it) other than to make a view.
   Block *block = fill->getBlock();
@@ -127,37 +138,54 @@ void fillBordersOnly(linalg::LinalgOp fill) {
   }
   if (!interior || !interior.hasUnitStride() ||
       ShapedType::isDynamicShape(interior.getStaticOffsets()) ||
-      ShapedType::isDynamicShape(interior.getStaticSizes()) ||
       interior.getSourceType().getRank() != interior.getType().getRank())
     return;
+  // A dynamic dim of the buffer the interior covers whole (at offset 0,
+  // with the allocation's own size); the interior's other sizes static.
+  SmallVector<OpFoldResult> interiorSizes = interior.getMixedSizes();
+  for (int64_t d = 0; d < type.getRank(); ++d) {
+    bool dynamicSize = ShapedType::isDynamic(interior.getStaticSizes()[d]);
+    if (type.isDynamicDim(d)
+            ? (interior.getStaticOffsets()[d] != 0 ||
+               interiorSizes[d] != extents[d])
+            : dynamicSize)
+      return;
+  }
   for (Value operand : first->getOperands())
     if (operand != written && llvm::is_contained(views, operand))
       return;
   // The complement of the interior box, one slab per side of each dim:
   // dims before d at the interior's extent, dim d before or after it, dims
   // after d whole.
+  // (A dynamic dim has no slabs: the interior covers it.)
   ArrayRef<int64_t> shape = type.getShape();
   ArrayRef<int64_t> offsets = interior.getStaticOffsets();
   ArrayRef<int64_t> sizes = interior.getStaticSizes();
   OpBuilder b(fill);
   Location loc = fill.getLoc();
   int64_t rank = type.getRank();
-  for (int64_t d = 0; d < rank; ++d)
+  auto index = [&](int64_t v) -> OpFoldResult { return b.getIndexAttr(v); };
+  for (int64_t d = 0; d < rank; ++d) {
+    if (type.isDynamicDim(d))
+      continue;
     for (bool before : {true, false}) {
       int64_t begin = before ? 0 : offsets[d] + sizes[d];
       int64_t end = before ? offsets[d] : shape[d];
       if (end <= begin)
         continue;
-      SmallVector<int64_t> slabOffsets, slabSizes;
+      SmallVector<OpFoldResult> slabOffsets, slabSizes;
       for (int64_t k = 0; k < rank; ++k) {
-        slabOffsets.push_back(k < d ? offsets[k] : k == d ? begin : 0);
-        slabSizes.push_back(k < d ? sizes[k] : k == d ? end - begin : shape[k]);
+        slabOffsets.push_back(index(k < d ? offsets[k] : k == d ? begin : 0));
+        slabSizes.push_back(k < d    ? interiorSizes[k]
+                            : k == d ? index(end - begin)
+                                     : extents[k]);
       }
-      SmallVector<int64_t> ones(rank, 1);
+      SmallVector<OpFoldResult> ones(rank, index(1));
       Value slab = memref::SubViewOp::create(b, loc, buffer, slabOffsets,
                                              slabSizes, ones);
       linalg::FillOp::create(b, loc, value, slab);
     }
+  }
   fill->erase();
 }
 

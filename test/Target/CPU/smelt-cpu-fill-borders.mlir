@@ -141,17 +141,28 @@ func.func @strided_interior(%x: memref<2x3xf32>, %y: memref<2x6xf32>, %z: memref
 
 // -----
 
-// A buffer of dynamic shape, and a fill of a view rather than of the
-// buffer: both stay.
+// A buffer of dynamic batch whose interior covers the batch whole (the
+// allocation's own size): its columns' borders only, [%n, 1] each. One
+// whose interior does not cover its dynamic dim, and a fill of a view
+// rather than of the buffer, stay.
 // CHECK-LABEL: func.func @dynamic
+// CHECK: %[[L:.*]] = memref.subview %{{.*}}[0, 0] [%arg1, 1] [1, 1] : memref<?x5xf32> to memref<?x1xf32, strided<[5, 1]>>
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[L]]
+// CHECK: %[[R:.*]] = memref.subview %{{.*}}[0, 4] [%arg1, 1] [1, 1] : memref<?x5xf32> to memref<?x1xf32, strided<[5, 1], offset: 4>>
+// CHECK: linalg.fill ins(%{{.*}} : f32) outs(%[[R]]
+// CHECK: memref.copy
 // CHECK: linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : memref<?x5xf32>)
 // CHECK: linalg.fill ins(%{{.*}} : f32) outs(%{{.*}} : memref<2x5xf32, strided<[5, 1], offset: 5>>)
-func.func @dynamic(%x: memref<?x3xf32>, %n: index, %w: memref<2x3xf32>) {
+func.func @dynamic(%x: memref<?x3xf32>, %n: index, %w: memref<2x3xf32>, %m: index) {
   %zero = arith.constant 0.0 : f32
   %b = memref.alloc(%n) : memref<?x5xf32>
   linalg.fill ins(%zero : f32) outs(%b : memref<?x5xf32>)
   %in = memref.subview %b[0, 1] [%n, 3] [1, 1] : memref<?x5xf32> to memref<?x3xf32, strided<[5, 1], offset: 1>>
   memref.copy %x, %in : memref<?x3xf32> to memref<?x3xf32, strided<[5, 1], offset: 1>>
+  %p = memref.alloc(%n) : memref<?x5xf32>
+  linalg.fill ins(%zero : f32) outs(%p : memref<?x5xf32>)
+  %part = memref.subview %p[0, 1] [%m, 3] [1, 1] : memref<?x5xf32> to memref<?x3xf32, strided<[5, 1], offset: 1>>
+  memref.copy %x, %part : memref<?x3xf32> to memref<?x3xf32, strided<[5, 1], offset: 1>>
   %c = memref.alloc() : memref<3x5xf32>
   %rows = memref.subview %c[1, 0] [2, 5] [1, 1] : memref<3x5xf32> to memref<2x5xf32, strided<[5, 1], offset: 5>>
   linalg.fill ins(%zero : f32) outs(%rows : memref<2x5xf32, strided<[5, 1], offset: 5>>)
