@@ -17,7 +17,7 @@ bench/.cache/layers/results.json.
 
 ONNX Runtime's latency here includes handing its output to Node.js (the
 zoo's models are large enough for that not to matter; a 1.8 MB Softmax
-output is not: in vit_b_16 the same Softmax takes ORT 0.16 ms).
+output is not: in vit_b_16 the same Softmax takes ORT 0.16 ms)."""
 import json
 import os
 import subprocess
@@ -26,6 +26,8 @@ import sys
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
+
+from zoo import best_of_turns, median_ms, relative_l2
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BUILD = os.environ.get("SMELT_BUILD_DIR", os.path.join(os.path.dirname(HERE), "build"))
@@ -115,14 +117,6 @@ CASES = {
 }
 
 
-def median_ms(text):
-    for line in text.splitlines():
-        words = line.split()
-        if len(words) >= 2 and words[0] in ("median", "ort"):
-            return float(words[1] if words[0] == "median" else words[2])
-    raise ValueError("no median in: " + text[:200])
-
-
 def run_case(name):
     folder = os.path.join(CACHE, name)
     os.makedirs(folder, exist_ok=True)
@@ -133,27 +127,23 @@ def run_case(name):
                    capture_output=True, text=True)
     row = {"case": name}
     for threads in THREADS:
-        smelt_ms, ort_ms = [], []
-        for round_ in range(ROUNDS):
-            for side in ((0, 1) if round_ % 2 == 0 else (1, 0)):
-                if side == 0:
-                    run = subprocess.run(
-                        [os.path.join(BUILD, "bin", "smelt-run"), library, "--input", "x=" + x,
-                         "--output-dir", os.path.join(folder, "smelt"), "--threads",
-                         str(threads), "--bench", str(RUNS)],
-                        check=True, capture_output=True, text=True)
-                    smelt_ms.append(median_ms(run.stdout))
-                else:
-                    run = subprocess.run(
-                        ["node", os.path.join(HERE, "ort_run.js"), model, "x", x,
-                         os.path.join(folder, "ort"), str(threads), str(RUNS)],
-                        check=True, capture_output=True, text=True)
-                    ort_ms.append(median_ms(run.stdout))
-        row["smelt_ms_%dt" % threads] = min(smelt_ms)
-        row["ort_ms_%dt" % threads] = min(ort_ms)
+        def smelt_side():
+            return median_ms(subprocess.run(
+                [os.path.join(BUILD, "bin", "smelt-run"), library, "--input", "x=" + x,
+                 "--output-dir", os.path.join(folder, "smelt"), "--threads", str(threads),
+                 "--bench", str(RUNS)], check=True, capture_output=True, text=True).stdout,
+                "median")
+
+        def ort_side():
+            return median_ms(subprocess.run(
+                ["node", os.path.join(HERE, "ort_run.js"), model, "x", x,
+                 os.path.join(folder, "ort"), str(threads), str(RUNS)],
+                check=True, capture_output=True, text=True).stdout, "median")
+        row["smelt_ms_%dt" % threads], row["ort_ms_%dt" % threads] = best_of_turns(
+            [smelt_side, ort_side], ROUNDS)
     mine = np.load(os.path.join(folder, "smelt", "y.npy")).ravel()
     theirs = np.fromfile(os.path.join(folder, "ort.y.bin"), dtype=np.float32)
-    row["rel_l2"] = float(np.linalg.norm(mine - theirs) / np.linalg.norm(theirs))
+    row["rel_l2"] = relative_l2(mine, theirs)
     return row
 
 

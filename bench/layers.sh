@@ -11,6 +11,5 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 root=$(cd "$here/.." && pwd)
 . "$here/peer.sh"
-/usr/bin/python3 -c "import torchvision" 2>/dev/null ||
-  { echo "bench/layers.sh needs Debian's python3-torchvision: scripts/setup.sh installs it"; exit 1; }
+needs_torchvision
 SMELT_BUILD_DIR="$build" exec /usr/bin/python3 "$here/layers.py" "$@"

@@ -13,3 +13,8 @@ if [ ! -d "$here/node_modules/onnxruntime-node" ]; then
   # a GPU build and fails; its CPU library is in the package.
   (cd "$here" && ONNXRUNTIME_NODE_INSTALL=skip npm install --no-audit --no-fund)
 fi
+# needs_torchvision: the torchvision-based benchmarks stop with how to get it.
+needs_torchvision() {
+  /usr/bin/python3 -c "import torchvision" 2>/dev/null ||
+    { echo "$(basename "$0") needs Debian's python3-torchvision: scripts/setup.sh installs it"; exit 1; }
+}

@@ -114,6 +114,19 @@ def median_ms(output, word):
     raise RuntimeError("no timing in: " + output[-300:])
 
 
+def best_of_turns(sides, rounds):
+    """Calls each of `sides` (each returns milliseconds) once per round,
+    the first round in order and the next reversed, and so on; returns each
+    side's best. A slow spell of this shared machine (they last seconds)
+    then costs neither side a round."""
+    best = [math.inf] * len(sides)
+    for round_ in range(rounds):
+        order = range(len(sides)) if round_ % 2 == 0 else reversed(range(len(sides)))
+        for i in order:
+            best[i] = min(best[i], sides[i]())
+    return best
+
+
 def relative_l2(mine, theirs):
     mine, theirs = mine.astype(np.float64), theirs.astype(np.float64)
     return float(np.linalg.norm(mine - theirs) / max(np.linalg.norm(theirs), 1e-30))
@@ -170,34 +183,27 @@ def bench_model(name, results):
             continue
         for threads in THREADS:
             r = dict(row, threads=threads)
-            # Rounds that alternate which side runs first; each side keeps
-            # its best median: a slow spell of this shared machine (they
-            # last seconds) then costs neither side a round.
-            smelt_ms, ort_ms = [], []
+            # The two sides take turns; each keeps its best median.
+            def smelt_side():
+                return median_ms(subprocess.run(
+                    [os.path.join(BUILD, "bin", "smelt-run"), library, "--input",
+                     "x=" + x_path, "--output-dir", os.path.join(work, "smelt"),
+                     "--threads", str(threads), "--bench", str(RUNS)],
+                    capture_output=True, text=True, check=True).stdout, "median")
+
+            def ort_side():
+                return median_ms(subprocess.run(
+                    ["node", os.path.join(HERE, "ort_run.js"), path, "x", x_path,
+                     os.path.join(work, "ort"), str(threads), str(RUNS)],
+                    capture_output=True, text=True, check=True).stdout, "median")
             try:
-                for round_ in range(ROUNDS):
-                    for side in ((0, 1) if round_ % 2 == 0 else (1, 0)):
-                        if side == 0:
-                            smelt = subprocess.run(
-                                [os.path.join(BUILD, "bin", "smelt-run"), library, "--input",
-                                 "x=" + x_path, "--output-dir", os.path.join(work, "smelt"),
-                                 "--threads", str(threads), "--bench", str(RUNS)],
-                                capture_output=True, text=True, check=True)
-                            smelt_ms.append(median_ms(smelt.stdout, "median"))
-                        else:
-                            ort = subprocess.run(
-                                ["node", os.path.join(HERE, "ort_run.js"), path, "x", x_path,
-                                 os.path.join(work, "ort"), str(threads), str(RUNS)],
-                                capture_output=True, text=True, check=True)
-                            ort_ms.append(median_ms(ort.stdout, "median"))
+                r["smelt_ms"], r["ort_ms"] = best_of_turns([smelt_side, ort_side], ROUNDS)
             except subprocess.CalledProcessError as e:
                 r["error"] = "does not run: " + (e.stderr or e.stdout).strip()[:100]
                 print("%-22s %6.1fM %5d %4d  %s" % (name, params / 1e6, batch, threads, r["error"]),
                       flush=True)
                 results.append(r)
                 continue
-            r["smelt_ms"] = min(smelt_ms)
-            r["ort_ms"] = min(ort_ms)
             r["ratio"] = r["smelt_ms"] / r["ort_ms"]
             mine = np.load(os.path.join(work, "smelt", "y.npy"))
             theirs = np.fromfile(os.path.join(work, "ort.y.bin"), dtype=np.float32)

@@ -103,8 +103,9 @@ void KernelEmitter::emit(OpBuilder &b) {
   outer.append(readByB);
   SmallVector<int64_t> inner(notReadByB.begin() + outermost,
                              notReadByB.end());
+  // The kernel's column block.
+  int64_t nr = nv * lanes;
   auto columns = [&](OpBuilder &b) {
-    int64_t nr = nv * lanes;
     int64_t nFull = nSize / nr * nr;
     bool armed = parallelPending;
     forRange(b, loc, 0, nFull, nr, [&](OpBuilder &b, Value n0) {
@@ -191,7 +192,6 @@ void KernelEmitter::emit(OpBuilder &b) {
   if (splitTrips == 1)
     splitTrips = columnBlocks;
   int64_t mr = rowBlock(mSize, nv);
-  int64_t nr = nv * lanes;
   if (parallelPending && !blocked && k.m && nSize % nr == 0 &&
       splitTrips > 1 && splitTrips <= 4 && mSize / mr >= 8) {
     auto allColumns = [&](OpBuilder &b, Value m0, int64_t rowsHere) {
