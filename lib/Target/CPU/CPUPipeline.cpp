@@ -90,6 +90,9 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
   // Heap buffers (dynamic sizes) freed after their last use, not at the end.
   pm.addNestedPass<func::FuncOp>(createCPUFreeEarlyPass());
   pm.addNestedPass<func::FuncOp>(createCPULowerCopiesPass());
+  // Row ends of bytes without AVX-512BW's byte masks: whole pieces.
+  if (!cpuHasFeature(options, "+avx512bw"))
+    pm.addNestedPass<func::FuncOp>(createCPUSplitNarrowMasksPass());
   // The int8 kernels' dot products as vpdpbusd, after deallocation (which
   // cannot see through intrinsic calls).
   if (cpuHasFeature(options, "+avx512vnni"))

@@ -42,8 +42,11 @@ KernelEmitter::KernelEmitter(const Contraction &k, unsigned vectorBits,
                               8, cast<MemRefType>(k.c.getType())
                                      .getElementTypeBitWidth()))),
       // Accumulators that fit the vector registers beside the operands:
-      // 32 registers with AVX-512, 16 otherwise.
-      registers(vectorBits >= 512 ? 24 : 12), fourWay(dot4) {}
+      // 32 registers with AVX-512, 16 otherwise. Int8 steps without a
+      // four-way dot product keep each output's pair sums in two registers
+      // (ContractionInt8.cpp), so half as many outputs fit.
+      registers((vectorBits >= 512 ? 24 : 12) / (k.int8 && !dot4 ? 2 : 1)),
+      fourWay(dot4) {}
 
 void KernelEmitter::emit(OpBuilder &b) {
   Location loc = k.op->getLoc();

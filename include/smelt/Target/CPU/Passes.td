@@ -61,6 +61,23 @@ def CPUFreeEarlyPass
   let dependentDialects = ["::mlir::memref::MemRefDialect"];
 }
 
+def CPUSplitNarrowMasksPass
+    : Pass<"smelt-cpu-split-narrow-masks", "::mlir::func::FuncOp"> {
+  let summary = "Masked byte and word accesses as unmasked pieces";
+  let description = [{
+    For targets without AVX-512BW, which have no masked load or store of
+    8- or 16-bit elements (LLVM would move each active lane on its own).
+    A one-dimensional `vector.maskedload` or `vector.maskedstore` of such
+    elements whose mask is a constant prefix (its first p lanes, as the
+    kernels' row ends are) becomes the unmasked `vector.load`s or
+    `vector.store`s of p's power-of-two pieces, largest first (27 lanes:
+    16, 8, 2 and 1); a load's other lanes keep its pass-through value.
+    Other masks, and accesses of 32 bits and wider, stay as they are.
+  }];
+  let dependentDialects = ["::mlir::arith::ArithDialect",
+                           "::mlir::vector::VectorDialect"];
+}
+
 def CPUElideCopiesPass
     : Pass<"smelt-cpu-elide-copies", "::mlir::func::FuncOp"> {
   let summary = "Compute a buffer that is only copied into a view of another "
