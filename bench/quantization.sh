@@ -30,8 +30,9 @@ fi
 # ORT's latency on one model (ort_run.js's arguments), natively and, given
 # "avx2", held to AVX2 ("-" where it cannot be).
 ort_ms() {
-  if [ "$1" = avx2 ]; then
-    shift
+  local how=$1
+  shift
+  if [ "$how" = avx2 ]; then
     [ -n "$avx2_ort" ] || { echo -; return; }
     LD_PRELOAD="$avx2_ort" node "$here/ort_run.js" "$@" | awk '{print $3}'
   else

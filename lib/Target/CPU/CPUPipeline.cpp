@@ -37,7 +37,9 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
   pm.addNestedPass<func::FuncOp>(createConvertONNXQLinearToQuantPass());
   pm.addPass(createCanonicalizerPass());
   // The target-neutral conversion, with the CPU's int8 layouts.
-  pm.addPass(createCPUConvertONNXToLinalgPass());
+  CPUConvertONNXToLinalgPassOptions convert;
+  convert.byteDotProduct = cpuHasFeature(options, "+avx512vnni");
+  pm.addPass(createCPUConvertONNXToLinalgPass(convert));
   pm.addPass(createCanonicalizerPass());
   // Outputs of dynamic shape: a function that sizes them from the inputs.
   pm.addPass(createCPUEmitShapeFunctionPass());

@@ -45,7 +45,8 @@ KernelEmitter::KernelEmitter(const Contraction &k, unsigned vectorBits,
       // 32 registers with AVX-512, 16 otherwise. Int8 steps without a
       // four-way dot product keep each output's pair sums in two registers
       // (ContractionInt8.cpp), so half as many outputs fit.
-      registers((vectorBits >= 512 ? 24 : 12) / (k.int8 && !dot4 ? 2 : 1)),
+      registers((vectorBits >= 512 ? 24 : 12) /
+                (k.int8 && k.group == 4 && !dot4 ? 2 : 1)),
       fourWay(dot4) {}
 
 void KernelEmitter::emit(OpBuilder &b) {
@@ -153,12 +154,12 @@ void KernelEmitter::emit(OpBuilder &b) {
   bool blocked = !k.int8 && k.reductions.size() == 1 && !panels &&
                  kSize > 2 * kBlock;
   if (k.int8) {
-    // The packed operand as [batch..., ceil(K/4), N * 4]: 16 columns'
-    // groups of four are one 64-byte vector.
+    // The packed operand as [batch..., ceil(K/G), N * G]: a vector's
+    // columns' groups are one vector of bytes or words.
     auto type = cast<MemRefType>(k.b.getType());
     int64_t rank = type.getRank();
     SmallVector<int64_t> shape(type.getShape().drop_back(2));
-    shape.push_back(type.getDimSize(rank - 2) * 4);
+    shape.push_back(type.getDimSize(rank - 2) * k.group);
     SmallVector<ReassociationIndices> groups;
     for (int64_t i = 0; i + 2 < rank; ++i)
       groups.push_back({i});

@@ -72,10 +72,13 @@ struct Contraction {
   mlir::AffineMap prologueMap;
   /// Distance between consecutive n in B's innermost dimension.
   int64_t bStride = 1;
-  /// An 8-bit product into int32 (u8 x s8): B is packed [ceil(K/4), N, 4],
-  /// A read four k at a time, one AVX-512 VNNI dot product per vector.
+  /// An 8-bit product into int32: u8 x s8 with B packed [ceil(K/4), N, 4]
+  /// and A read four k at a time (group 4: one AVX-512 VNNI dot product
+  /// per vector), or the same values as 16-bit words, B packed
+  /// [ceil(K/2), N, 2] and A read in pairs (group 2: one vpmaddwd).
   bool int8 = false;
-  /// Which operand is the unsigned one (A, or else B).
+  int64_t group = 4;
+  /// Which operand is the unsigned one (A, or else B); group 4 only.
   bool aUnsigned = false;
   /// Where the epilogue's output goes instead when it was computed only to
   /// be copied into a strided view that splits its innermost dimension n
@@ -116,7 +119,9 @@ std::optional<Contraction> matchContraction(mlir::linalg::GenericOp op,
 
 /// `acc + ext(a) * ext(b)` on i8 into i32, one extension unsigned and the
 /// other signed, with B read through the packed map (k floordiv 4, n,
-/// k mod 4): the form buildPackedInt8MatMul produces.
+/// k mod 4): the form buildPackedInt8MatMul produces; or on i16, both
+/// extensions signed, through (k floordiv 2, n, k mod 2), its form for
+/// targets without a byte dot product.
 std::optional<Contraction>
 matchInt8Contraction(mlir::linalg::GenericOp op, std::string *whyNot = nullptr);
 
@@ -141,7 +146,9 @@ void findPitchedStore(Contraction &k);
 /// dims (n, g, j, oh, ow). Per (n, g, oh) and `lanes` outputs along ow:
 /// four rows of x (j = 0..3; stride 1, or 2 by two loads and even bytes),
 /// interleaved a0 b0 c0 d0 a1 b1 ... into one 4 * lanes-byte store (one
-/// register of 32-bit lanes).
+/// register of 32-bit lanes); or, where the copy extends each byte to 16
+/// bits (out's last dimension 2), two rows extended and interleaved a0 b0
+/// a1 b1 ... into one store of 2 * lanes words.
 mlir::LogicalResult emitColumnPacking(mlir::linalg::GenericOp op,
                                       mlir::OpBuilder &b, bool parallel,
                                       int64_t lanes);
@@ -199,17 +206,19 @@ private:
              int64_t mr, mlir::Value n0, int64_t nv, int64_t tailLanes,
              mlir::Value tailMask, llvm::ArrayRef<mlir::Value> sums);
 
-  /// acc + the sums of four adjacent u8 x s8 products, per int32 lane, as
-  /// plain vector ops (extend, multiply, reduce groups of four) that any
-  /// target runs; smelt-cpu-select-vnni turns this exact form into one
-  /// vpdpbusd late in the pipeline, where the target has it.
-  mlir::Value dot4(mlir::OpBuilder &b, mlir::Location loc, mlir::Value acc,
-                   mlir::Value u, mlir::Value sgn);
+  /// acc + the sums of adjacent products, per int32 lane, as plain vector
+  /// ops (extend, multiply, reduce groups) that any target runs: of four
+  /// u8 x s8 (smelt-cpu-select-vnni turns this exact form into one
+  /// vpdpbusd late in the pipeline, where the target has it), of pairs of
+  /// them into twice the lanes (pairSums), or of pairs of 16-bit words
+  /// (one vpmaddwd). `u` is the unsigned operand of bytes.
+  mlir::Value dot(mlir::OpBuilder &b, mlir::Location loc, mlir::Value acc,
+                  mlir::Value u, mlir::Value sgn);
 
-  /// The int8 reduction: over groups of four k, NV 64-byte vectors of the
-  /// packed B, MR broadcasts of four bytes of A, MR * NV VNNI dot products
-  /// (u8 x s8, sums of four into each int32 lane). A last group of fewer
-  /// than four k reads A masked (B is zero there).
+  /// The int8 reduction: over groups of G k (four bytes or two words),
+  /// NV vectors of the packed B, MR broadcasts of G elements of A, MR * NV
+  /// dot products. A last group of fewer than G k reads A masked (B is
+  /// zero there).
   llvm::SmallVector<mlir::Value>
   int8Reduction(mlir::OpBuilder &b, mlir::Location loc, mlir::Value m0,
                 int64_t mr, mlir::Value n0, int64_t nv, int64_t tailLanes,
@@ -257,7 +266,7 @@ private:
   const Contraction &k;
   /// Whether the next loop of more than one iteration is scf.parallel.
   bool parallelPending;
-  /// An int8 contraction's packed operand as [ceil(K/4), N * 4].
+  /// An int8 contraction's packed operand as [ceil(K/G), N * G].
   mlir::Value packedRows;
   /// The pitched view (Contraction::PitchedStore) as one dimension from
   /// its first element.
@@ -275,9 +284,13 @@ private:
   bool finalBlock = true;
   int64_t lanes;
   int64_t registers;
-  /// Whether int8 steps reduce each group of four k at once (a dot-product
-  /// instruction does) or keep pair sums until the reduction ends.
+  /// Whether int8 steps reduce each group of four bytes at once (a
+  /// dot-product instruction does) or keep pair sums until the reduction
+  /// ends. Groups of two words always reduce at once.
   bool fourWay;
+  /// Whether each output keeps two pair sums (bytes without a four-way
+  /// dot product).
+  bool pairSums() const { return k.int8 && k.group == 4 && !fourWay; }
   /// The current value of each loop dimension while emitting.
   llvm::SmallVector<mlir::Value> dims;
 };

@@ -247,21 +247,31 @@ smelt::detail::matchInt8Contraction(linalg::GenericOp op,
     return decline("its body is not acc + ext(a) * ext(b) in int32");
   // Which argument each extension reads, and whether it is unsigned.
   std::optional<bool> unsignedOf[2];
+  unsigned width = 0;
   for (Value v : {mul.getLhs(), mul.getRhs()}) {
     Operation *ext = v.getDefiningOp();
     if (!isa_and_nonnull<arith::ExtUIOp, arith::ExtSIOp>(ext))
-      return decline("its products are not of bytes extended from the inputs");
+      return decline("its products are not of bytes or words extended from the inputs");
     auto arg = dyn_cast<BlockArgument>(ext->getOperand(0));
-    if (!arg || arg.getArgNumber() > 1 || !arg.getType().isInteger(8))
-      return decline("its products are not of bytes extended from the inputs");
+    if (!arg || arg.getArgNumber() > 1 ||
+        !(arg.getType().isInteger(8) || arg.getType().isInteger(16)) ||
+        (width && arg.getType().getIntOrFloatBitWidth() != width))
+      return decline("its products are not of bytes or words extended from the inputs");
+    width = arg.getType().getIntOrFloatBitWidth();
     unsignedOf[arg.getArgNumber()] = isa<arith::ExtUIOp>(ext);
   }
-  if (!unsignedOf[0] || !unsignedOf[1] || *unsignedOf[0] == *unsignedOf[1])
+  if (!unsignedOf[0] || !unsignedOf[1])
+    return decline("its products are not of bytes or words extended from the inputs");
+  if (width == 8 && *unsignedOf[0] == *unsignedOf[1])
     return decline("its products are not of one unsigned and one signed byte");
+  if (width == 16 && (*unsignedOf[0] || *unsignedOf[1]))
+    return decline("its products are not of two signed 16-bit words");
   Contraction k;
   k.op = op;
   k.combiner = Combiner::MultiplyAdd;
   k.int8 = true;
+  k.group = width == 8 ? 4 : 2;
+  int64_t g = k.group;
   k.ranges = op.getStaticLoopRanges();
   if (llvm::any_of(k.ranges, ShapedType::isDynamic))
     return decline("its loop ranges are not static");
@@ -281,18 +291,18 @@ smelt::detail::matchInt8Contraction(linalg::GenericOp op,
   k.n = k.cMap.getDimPosition(k.cMap.getNumResults() - 1);
   MLIRContext *ctx = op.getContext();
   AffineExpr kExpr = getAffineDimExpr(kDim, ctx);
-  // The packed operand: [batch..., ceil(K/4), N, 4] read at (batch dims...,
-  // k floordiv 4, n, k mod 4).
+  // The packed operand: [batch..., ceil(K/G), N, G] read at (batch dims...,
+  // k floordiv G, n, k mod G).
   int packed = -1;
   for (int i = 0; i < 2; ++i) {
     AffineMap map = op.getMatchingIndexingMap(op.getDpsInputOperand(i));
     auto type = dyn_cast<MemRefType>(op.getDpsInputs()[i].getType());
     unsigned r = map.getNumResults();
     if (r < 3 || !type || !type.getLayout().isIdentity() ||
-        !type.hasStaticShape() || type.getShape().back() != 4 ||
-        map.getResult(r - 3) != kExpr.floorDiv(4) ||
+        !type.hasStaticShape() || type.getShape().back() != g ||
+        map.getResult(r - 3) != kExpr.floorDiv(g) ||
         map.getResult(r - 2) != getAffineDimExpr(k.n, ctx) ||
-        map.getResult(r - 1) != kExpr % 4)
+        map.getResult(r - 1) != kExpr % g)
       continue;
     bool leadingDims = true;
     for (unsigned j = 0; j + 3 < r; ++j)
@@ -302,7 +312,8 @@ smelt::detail::matchInt8Contraction(linalg::GenericOp op,
       packed = i;
   }
   if (packed < 0)
-    return decline("no input is packed four k to a lane ([K/4, N, 4], smelt-cpu-convert-onnx-to-linalg's layout)");
+    return decline(g == 4 ? "no input is packed four k to a lane ([K/4, N, 4], smelt-cpu-convert-onnx-to-linalg's layout)"
+                          : "no input is packed two k to a lane ([K/2, N, 2], smelt-cpu-convert-onnx-to-linalg's layout without a byte dot product)");
   k.b = op.getDpsInputs()[packed];
   k.bMap = op.getMatchingIndexingMap(op.getDpsInputOperand(packed));
   k.a = op.getDpsInputs()[1 - packed];

@@ -35,21 +35,82 @@ using namespace smelt::detail;
 
 namespace {
 
+/// Values of a packed operand: bytes packed four k to a lane for a
+/// dot-product instruction (VNNI's vpdpbusd), or 16-bit words two k to a
+/// lane for targets without one (vpmaddwd's pairs, which then give
+/// finished int32 sums; 8-bit values fit either way).
+struct Packing {
+  /// k per lane: 4 or 2.
+  int64_t group;
+  Type element(OpBuilder &b) const {
+    return b.getIntegerType(group == 4 ? 8 : 16);
+  }
+  /// An 8-bit value `v` of a block, as the packed element: itself, or
+  /// extended to 16 bits as its signedness says.
+  Value widen(OpBuilder &b, Location loc, Value v, bool isUnsigned) const {
+    if (group == 4)
+      return v;
+    Type i16 = b.getIntegerType(16);
+    return isUnsigned ? Value(arith::ExtUIOp::create(b, loc, i16, v))
+                      : Value(arith::ExtSIOp::create(b, loc, i16, v));
+  }
+  /// A packed element in int32: bytes by their signedness, words signed.
+  Value toI32(OpBuilder &b, Location loc, Value v, bool isUnsigned) const {
+    Type i32 = b.getI32Type();
+    return isUnsigned && group == 4
+               ? Value(arith::ExtUIOp::create(b, loc, i32, v))
+               : Value(arith::ExtSIOp::create(b, loc, i32, v));
+  }
+  /// Constant weights in the packed element type.
+  Value constant(OpBuilder &b, Location loc, ArrayRef<int64_t> shape,
+                 ArrayRef<int16_t> values) const {
+    auto type = RankedTensorType::get(shape, element(b));
+    if (group == 2)
+      return arith::ConstantOp::create(
+          b, loc, DenseElementsAttr::get(type, values));
+    SmallVector<int8_t> bytes(values.begin(), values.end());
+    return arith::ConstantOp::create(
+        b, loc, DenseElementsAttr::get(type, ArrayRef(bytes)));
+  }
+};
+
+/// A tensor of 8-bit values in the packed element type (a linalg.generic
+/// that extends each, or the tensor itself).
+Value widenTensor(OpBuilder &b, Location loc, Value v, bool isUnsigned,
+                  const Packing &packing) {
+  if (packing.group == 4)
+    return v;
+  auto type = cast<RankedTensorType>(v.getType());
+  auto wide = RankedTensorType::get(type.getShape(), packing.element(b));
+  AffineMap identity = b.getMultiDimIdentityMap(type.getRank());
+  return linalg::GenericOp::create(
+             b, loc, TypeRange{wide}, ValueRange{v},
+             ValueRange{tensor::EmptyOp::create(b, loc, type.getShape(),
+                                                packing.element(b))},
+             {identity, identity},
+             SmallVector<utils::IteratorType>(type.getRank(),
+                                              utils::IteratorType::parallel),
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(
+                   nb, l, packing.widen(nb, l, args[0], isUnsigned));
+             })
+      .getResult(0);
+}
+
 /// sum_k (A[.., k] - aZeroPoint) * B[k, n] in int32, for 8-bit A and a
 /// constant signed 8-bit B [K, N] (`weights`, row-major): B is packed as
-/// [ceil(K/4), N, 4] (four consecutive k of a column together, the layout
-/// of x86's VNNI dot products) and the zero point folds into the
-/// accumulator's start, -aZeroPoint * sum_k B[k, n]; a zero point known
-/// only at run time (`runtimeZeroPoint`, a one-element 8-bit tensor, as
-/// DynamicQuantizeLinear makes it) scales the column sums when the model
-/// runs instead. Null when the shapes do not fit.
-Value buildPackedInt8MatMul(OpBuilder &b, Location loc,
-                                           Value a, bool aUnsigned,
-                                           int64_t aZeroPoint,
-                                           ArrayRef<int64_t> weights,
-                                           int64_t k, int64_t n,
-                                           RankedTensorType resultType,
-                                           Value runtimeZeroPoint = {}) {
+/// [ceil(K/G), N, G] (G = packing.group consecutive k of a column
+/// together: four bytes, the layout of x86's VNNI dot products, or two
+/// 16-bit words with A extended to 16 bits too) and the zero point folds
+/// into the accumulator's start, -aZeroPoint * sum_k B[k, n]; a zero point
+/// known only at run time (`runtimeZeroPoint`, a one-element 8-bit tensor,
+/// as DynamicQuantizeLinear makes it) scales the column sums when the
+/// model runs instead. Null when the shapes do not fit.
+Value buildPackedInt8MatMul(OpBuilder &b, Location loc, const Packing &packing,
+                            Value a, bool aUnsigned, int64_t aZeroPoint,
+                            ArrayRef<int64_t> weights, int64_t k, int64_t n,
+                            RankedTensorType resultType,
+                            Value runtimeZeroPoint = {}) {
   auto aType = cast<RankedTensorType>(a.getType());
   if (aType.getRank() < 2 || aType.getShape().back() != k ||
       resultType.getShape().back() != n ||
@@ -60,21 +121,20 @@ Value buildPackedInt8MatMul(OpBuilder &b, Location loc,
   // Rows of A, whatever its batch dimensions.
   int64_t rows = aType.getNumElements() / k;
   a = reshapeToStatic(b, loc, a, RankedTensorType::get({rows, k}, i8));
+  a = widenTensor(b, loc, a, aUnsigned, packing);
 
-  // B as [ceil(K/4), N, 4]: four consecutive k of one column side by side,
+  // B as [ceil(K/G), N, G]: G consecutive k of one column side by side,
   // zero past K; and its column sums.
-  int64_t groups = (k + 3) / 4;
-  std::vector<int8_t> packed(groups * n * 4, 0);
+  int64_t g = packing.group, groups = (k + g - 1) / g;
+  std::vector<int16_t> packed(groups * n * g, 0);
   std::vector<int32_t> correction(n, 0);
   for (int64_t kk = 0; kk < k; ++kk)
     for (int64_t c = 0; c < n; ++c) {
       int64_t w = weights[kk * n + c];
-      packed[((kk / 4) * n + c) * 4 + kk % 4] = static_cast<int8_t>(w);
+      packed[((kk / g) * n + c) * g + kk % g] = static_cast<int16_t>(w);
       correction[c] -= static_cast<int32_t>(aZeroPoint * w);
     }
-  auto packedType = RankedTensorType::get({groups, n, 4}, i8);
-  Value bPacked = arith::ConstantOp::create(
-      b, loc, DenseElementsAttr::get(packedType, ArrayRef(packed)));
+  Value bPacked = packing.constant(b, loc, {groups, n, g}, packed);
 
   // The accumulator starts at -za * sum_k B[k, n], so that it ends at
   // sum_k (A - za) * B.
@@ -124,14 +184,13 @@ Value buildPackedInt8MatMul(OpBuilder &b, Location loc,
       linalg::GenericOp::create(
           b, loc, TypeRange{outType}, ValueRange{a, bPacked}, ValueRange{init},
           {AffineMap::get(3, 0, {dm, dk}, ctx),
-           AffineMap::get(3, 0, {dk.floorDiv(4), dn, dk % 4}, ctx),
+           AffineMap::get(3, 0, {dk.floorDiv(g), dn, dk % g}, ctx),
            AffineMap::get(3, 0, {dm, dn}, ctx)},
           {utils::IteratorType::parallel, utils::IteratorType::parallel,
            utils::IteratorType::reduction},
           [&](OpBuilder &nb, Location l, ValueRange args) {
-            Value x = aUnsigned ? Value(arith::ExtUIOp::create(nb, l, i32, args[0]))
-                                : Value(arith::ExtSIOp::create(nb, l, i32, args[0]));
-            Value w = arith::ExtSIOp::create(nb, l, i32, args[1]);
+            Value x = packing.toI32(nb, l, args[0], aUnsigned);
+            Value w = packing.toI32(nb, l, args[1], /*isUnsigned=*/false);
             linalg::YieldOp::create(
                 nb, l,
                 Value(arith::AddIOp::create(
@@ -144,14 +203,15 @@ Value buildPackedInt8MatMul(OpBuilder &b, Location loc,
 /// buildPackedInt8MatMul when it applies: B a signed 8-bit [K, N] with zero
 /// zero points (A's zero point constant, or a scalar known at run time).
 /// Null otherwise.
-Value packedMatMul(OpBuilder &b, Location loc, const smelt::IntegerMatMul &mm,
-                   RankedTensorType accType) {
+Value packedMatMul(OpBuilder &b, Location loc, const Packing &packing,
+                   const smelt::IntegerMatMul &mm, RankedTensorType accType) {
   RankedTensorType bType = mm.weightType;
   if (!bType || bType.getRank() != 2 || !bType.hasStaticShape() ||
       mm.weightsUnsigned ||
       !llvm::all_of(mm.weightZeroPoints, [](int64_t z) { return z == 0; }))
     return Value();
-  return buildPackedInt8MatMul(b, loc, mm.a, mm.aUnsigned, mm.aZeroPoint,
+  return buildPackedInt8MatMul(b, loc, packing, mm.a, mm.aUnsigned,
+                               mm.aZeroPoint,
                                mm.weights, bType.getDimSize(0),
                                bType.getDimSize(1), accType,
                                mm.runtimeZeroPoint);
@@ -160,12 +220,13 @@ Value packedMatMul(OpBuilder &b, Location loc, const smelt::IntegerMatMul &mm,
 /// A 2-d convolution (any group count G) of 8-bit `input` with constant
 /// signed 8-bit `weights` [F, C/G, KH, KW] (row-major) into int32, as the
 /// sum over the window of (x - inputZeroPoint) * w, plus bias[f]. The
-/// input's windows are packed as columns [N, G, ceil(K/4), OH*OW, 4]
-/// (K = C/G*KH*KW, four k of a pixel together), the weights as rows
-/// [G, F/G, 4*ceil(K/4)], and the zero point and bias fold into the
-/// accumulator's start. `op` supplies strides, pads, dilations and group.
-/// Null when the op does not fit.
-Value buildPackedInt8Conv(OpBuilder &b, Location loc,
+/// input's windows are packed as columns [N, G, ceil(K/P), OH*OW, P]
+/// (K = C/G*KH*KW, P = packing.group k of a pixel together, extended to
+/// 16 bits when P is 2), the weights as rows [G, F/G, P*ceil(K/P)], and
+/// the zero point and bias fold into the accumulator's start. `op`
+/// supplies strides, pads, dilations and group. Null when the op does not
+/// fit.
+Value buildPackedInt8Conv(OpBuilder &b, Location loc, const Packing &packing,
                                          Operation *op, Value input,
                                          bool inputUnsigned,
                                          int64_t inputZeroPoint,
@@ -193,14 +254,15 @@ Value buildPackedInt8Conv(OpBuilder &b, Location loc,
   int64_t cg = c / g, fg = f / g;
   int64_t kh = w.kernel[0], kw = w.kernel[1], window = kh * kw;
   int64_t oh = resultType.getDimSize(2), ow = resultType.getDimSize(3);
-  // Per group: K = C/G * KH * KW products, in ceil(K/4) groups of four.
-  int64_t k = cg * window, quads = (k + 3) / 4, pixels = oh * ow;
+  // Per group: K = C/G * KH * KW products, in ceil(K/P) groups of P.
+  int64_t p = packing.group;
+  int64_t k = cg * window, quads = (k + p - 1) / p, pixels = oh * ow;
 
   // The input padded with its zero point (so padding contributes nothing),
   // and with whole extra channels so that the last group's packed columns
   // past K (zero weights) read inside it.
   int64_t channels =
-      std::max(c, (g - 1) * cg + (quads * 4 + window - 1) / window);
+      std::max(c, (g - 1) * cg + (quads * p + window - 1) / window);
   SmallVector<OpFoldResult> low = {b.getIndexAttr(0), b.getIndexAttr(0),
                                    b.getIndexAttr(w.padBegin[0]),
                                    b.getIndexAttr(w.padBegin[1])};
@@ -216,49 +278,49 @@ Value buildPackedInt8Conv(OpBuilder &b, Location loc,
   Value x = tensor::PadOp::create(b, loc, paddedType, input, low, high, zp);
 
   // Columns, packed: col[n, g * quads + q, oh, ow, j] = x[n, g * C/G + kk
-  // floordiv (KH*KW), oh*s + kh*d, ow*s + kw*d] for kk = 4q + j = (c, kh,
+  // floordiv (KH*KW), oh*s + kh*d, ow*s + kw*d] for kk = Pq + j = (c, kh,
   // kw) within the group. Iterated (n, gq, j, oh, ow): the window offset is
   // fixed in the inner loops, which walk a row of x.
   auto d = [&](int64_t i) { return getAffineDimExpr(i, ctx); };
-  AffineExpr kk = (d(1) % quads) * 4 + d(2);
+  AffineExpr kk = (d(1) % quads) * p + d(2);
   AffineExpr channel = d(1).floorDiv(quads) * cg + kk.floorDiv(window);
   SmallVector<AffineExpr> xExprs = {
       d(0), channel,
       d(3) * w.strides[0] + (kk % window).floorDiv(kw) * w.dilations[0],
       d(4) * w.strides[1] + (kk % kw) * w.dilations[1]};
-  auto col5Type = RankedTensorType::get({n, g * quads, oh, ow, 4}, i8);
+  Type element = packing.element(b);
+  auto col5Type = RankedTensorType::get({n, g * quads, oh, ow, p}, element);
   Value col5 =
       linalg::GenericOp::create(
           b, loc, TypeRange{col5Type}, ValueRange{x},
-          ValueRange{tensor::EmptyOp::create(b, loc, col5Type.getShape(), i8)},
+          ValueRange{
+              tensor::EmptyOp::create(b, loc, col5Type.getShape(), element)},
           {AffineMap::get(5, 0, xExprs, ctx),
            AffineMap::get(5, 0, {d(0), d(1), d(3), d(4), d(2)}, ctx)},
           SmallVector<utils::IteratorType>(5, utils::IteratorType::parallel),
-          [](OpBuilder &nb, Location l, ValueRange args) {
-            linalg::YieldOp::create(nb, l, args[0]);
+          [&](OpBuilder &nb, Location l, ValueRange args) {
+            linalg::YieldOp::create(
+                nb, l, packing.widen(nb, l, args[0], inputUnsigned));
           })
           .getResult(0);
   // (The CPU target recognizes this copy and packs with vector loads and
-  // byte shuffles.)
-  auto colType = RankedTensorType::get({n, g, quads, pixels, 4}, i8);
+  // shuffles.)
+  auto colType = RankedTensorType::get({n, g, quads, pixels, p}, element);
   Value col = reshapeToStatic(b, loc, col5, colType);
 
   // Weights as rows [G, F/G, 4 * quads], zero past K; the accumulator
   // starts at bias[o] - zx * sum_k W[o, k].
-  std::vector<int8_t> rows(f * quads * 4, 0);
+  std::vector<int16_t> rows(f * quads * p, 0);
   std::vector<int32_t> start(f, 0);
   for (int64_t o = 0; o < f; ++o)
     for (int64_t i = 0; i < k; ++i) {
       int64_t v = weights[o * k + i];
-      rows[o * quads * 4 + i] = static_cast<int8_t>(v);
+      rows[o * quads * p + i] = static_cast<int16_t>(v);
       start[o] -= static_cast<int32_t>(inputZeroPoint * v);
     }
   for (int64_t o = 0; o < f && !bias.empty(); ++o)
     start[o] += static_cast<int32_t>(bias[o]);
-  Value wRows = arith::ConstantOp::create(
-      b, loc,
-      DenseElementsAttr::get(RankedTensorType::get({g, fg, quads * 4}, i8),
-                             ArrayRef(rows)));
+  Value wRows = packing.constant(b, loc, {g, fg, quads * p}, rows);
   Value startValues = arith::ConstantOp::create(
       b, loc,
       DenseElementsAttr::get(RankedTensorType::get({g, fg}, i32),
@@ -274,23 +336,21 @@ Value buildPackedInt8Conv(OpBuilder &b, Location loc,
             linalg::YieldOp::create(nb, l, args[0]);
           })
           .getResult(0);
-  // out[n, g, f, p] += x(col[n, g, k/4, p, k%4]) * w(rows[g, f, k]).
+  // out[n, g, f, px] += x(col[n, g, k/P, px, k%P]) * w(rows[g, f, k]).
   AffineExpr red = d(4);
   Value out =
       linalg::GenericOp::create(
           b, loc, TypeRange{outType}, ValueRange{wRows, col}, ValueRange{init},
           {AffineMap::get(5, 0, {d(1), d(2), red}, ctx),
-           AffineMap::get(5, 0, {d(0), d(1), red.floorDiv(4), d(3), red % 4},
+           AffineMap::get(5, 0, {d(0), d(1), red.floorDiv(p), d(3), red % p},
                           ctx),
            AffineMap::get(5, 0, {d(0), d(1), d(2), d(3)}, ctx)},
           {utils::IteratorType::parallel, utils::IteratorType::parallel,
            utils::IteratorType::parallel, utils::IteratorType::parallel,
            utils::IteratorType::reduction},
           [&](OpBuilder &nb, Location l, ValueRange args) {
-            Value wv = arith::ExtSIOp::create(nb, l, i32, args[0]);
-            Value xv = inputUnsigned
-                           ? Value(arith::ExtUIOp::create(nb, l, i32, args[1]))
-                           : Value(arith::ExtSIOp::create(nb, l, i32, args[1]));
+            Value wv = packing.toI32(nb, l, args[0], /*isUnsigned=*/false);
+            Value xv = packing.toI32(nb, l, args[1], inputUnsigned);
             linalg::YieldOp::create(
                 nb, l,
                 Value(arith::AddIOp::create(
@@ -303,38 +363,48 @@ Value buildPackedInt8Conv(OpBuilder &b, Location loc,
 
 /// A convolution with signed weights and zero weight zero points: the
 /// packed convolution.
-Value packedConvolution(OpBuilder &b, Location loc,
+Value packedConvolution(OpBuilder &b, Location loc, const Packing &packing,
                         const smelt::IntegerConvolution &conv,
                         RankedTensorType accType) {
   if (conv.weightsUnsigned ||
       !llvm::all_of(conv.weightZeroPoints, [](int64_t z) { return z == 0; }))
     return Value();
-  return buildPackedInt8Conv(b, loc, conv.window, conv.input,
+  return buildPackedInt8Conv(b, loc, packing, conv.window, conv.input,
                              conv.inputUnsigned, conv.inputZeroPoint,
                              conv.weights, conv.weightType, conv.bias, accType);
 }
 
 struct CPUConvertONNXToLinalgPass
     : smelt::impl::CPUConvertONNXToLinalgPassBase<CPUConvertONNXToLinalgPass> {
+  using CPUConvertONNXToLinalgPassBase::CPUConvertONNXToLinalgPassBase;
   void runOnOperation() override {
-    if (failed(smelt::convertONNXToLinalg(getOperation(),
-                                          smelt::getCPUConversionOptions())))
+    if (failed(smelt::convertONNXToLinalg(
+            getOperation(), smelt::getCPUConversionOptions(byteDotProduct))))
       signalPassFailure();
   }
 };
 
 } // namespace
 
-smelt::IntegerContractionHooks smelt::getCPUIntegerContractionHooks() {
+smelt::IntegerContractionHooks
+smelt::getCPUIntegerContractionHooks(bool byteDotProduct) {
+  Packing packing{byteDotProduct ? 4 : 2};
   IntegerContractionHooks hooks;
-  hooks.convolution = packedConvolution;
-  hooks.matmul = packedMatMul;
+  hooks.convolution = [packing](OpBuilder &b, Location loc,
+                                const IntegerConvolution &conv,
+                                RankedTensorType accType) {
+    return packedConvolution(b, loc, packing, conv, accType);
+  };
+  hooks.matmul = [packing](OpBuilder &b, Location loc,
+                           const IntegerMatMul &mm, RankedTensorType accType) {
+    return packedMatMul(b, loc, packing, mm, accType);
+  };
   return hooks;
 }
 
-smelt::ONNXToLinalgOptions smelt::getCPUConversionOptions() {
+smelt::ONNXToLinalgOptions smelt::getCPUConversionOptions(bool byteDotProduct) {
   ONNXToLinalgOptions options;
   options.namedOps = false;
-  options.hooks = getCPUIntegerContractionHooks();
+  options.hooks = getCPUIntegerContractionHooks(byteDotProduct);
   return options;
 }

@@ -1,8 +1,9 @@
 //===- Int8ColumnPacking.cpp - Vector code for int8 im2col ----------------===//
 //
 // The packing of an int8 convolution's input windows into columns of four
-// k (the layout the int8 kernels read), as interleaving shuffles of whole
-// input rows instead of one byte at a time.
+// k, or of two k extended to 16-bit words (the layouts the int8 kernels
+// read), as interleaving shuffles of whole input rows instead of one byte
+// at a time.
 //
 //===----------------------------------------------------------------------===//
 
@@ -31,7 +32,17 @@ LogicalResult smelt::detail::emitColumnPacking(linalg::GenericOp op,
   if (!xType || !outType || !xType.hasStaticShape() ||
       !outType.hasStaticShape() || !xType.getLayout().isIdentity() ||
       !outType.getLayout().isIdentity() || outType.getRank() != 5 ||
-      outType.getDimSize(4) != 4 || xMap.getNumResults() == 0)
+      xMap.getNumResults() == 0)
+    return failure();
+  // Four bytes of k to a column, or two extended to words.
+  int64_t group = outType.getDimSize(4);
+  Type element = outType.getElementType();
+  Operation *ext = cast<linalg::YieldOp>(op.getBody()->getTerminator())
+                       .getOperand(0)
+                       .getDefiningOp();
+  if (!(group == 4 && element.isInteger(8) && !ext) &&
+      !(group == 2 && element.isInteger(16) &&
+        isa_and_nonnull<arith::ExtUIOp, arith::ExtSIOp>(ext)))
     return failure();
   // x's innermost index must advance by a constant 1 or 2 per step of ow
   // (d4), the rest of it (window offsets, floordiv/mod of k) held fixed.
@@ -66,12 +77,12 @@ LogicalResult smelt::detail::emitColumnPacking(linalg::GenericOp op,
   auto index = [&](int64_t v) -> Value {
     return arith::ConstantIndexOp::create(b, loc, v);
   };
-  // out as [N, G, OH, OW * 4].
+  // out as [N, G, OH, OW * group].
   Value rows = memref::CollapseShapeOp::create(
       b, loc,
       MemRefType::get({outType.getDimSize(0), outType.getDimSize(1),
-                       outType.getDimSize(2), outType.getDimSize(3) * 4},
-                      b.getI8Type()),
+                       outType.getDimSize(2), outType.getDimSize(3) * group},
+                      element),
       out, ArrayRef<ReassociationIndices>{{0}, {1}, {2}, {3, 4}});
   Value zero16 = arith::ConstantOp::create(
       b, loc, cast<TypedAttr>(b.getZeroAttr(bytes(lanes * stride))));
@@ -79,7 +90,7 @@ LogicalResult smelt::detail::emitColumnPacking(linalg::GenericOp op,
   auto body = [&](OpBuilder &b, Value n, Value g, Value oh) {
     auto block = [&](OpBuilder &b, Value ow0, int64_t active) {
       SmallVector<Value> quads;
-      for (int64_t j = 0; j < 4; ++j) {
+      for (int64_t j = 0; j < group; ++j) {
         SmallVector<Value> dims = {n, g, index(j), oh, ow0};
         SmallVector<Value> at;
         for (AffineExpr e : xMap.getResults())
@@ -99,6 +110,12 @@ LogicalResult smelt::detail::emitColumnPacking(linalg::GenericOp op,
             even.push_back(2 * l);
           v = vector::ShuffleOp::create(b, loc, v, v, even);
         }
+        if (ext) {
+          auto words = VectorType::get({lanes}, element);
+          v = isa<arith::ExtUIOp>(ext)
+                  ? Value(arith::ExtUIOp::create(b, loc, words, v))
+                  : Value(arith::ExtSIOp::create(b, loc, words, v));
+        }
         quads.push_back(v);
       }
       SmallVector<int64_t> pairs, fours;
@@ -112,16 +129,20 @@ LogicalResult smelt::detail::emitColumnPacking(linalg::GenericOp op,
         fours.push_back(2 * lanes + 2 * l);
         fours.push_back(2 * lanes + 2 * l + 1);
       }
-      Value ab = vector::ShuffleOp::create(b, loc, quads[0], quads[1], pairs);
-      Value cd = vector::ShuffleOp::create(b, loc, quads[2], quads[3], pairs);
-      Value packed = vector::ShuffleOp::create(b, loc, ab, cd, fours);
-      Value column = arith::MulIOp::create(b, loc, ow0, index(4));
+      Value packed =
+          vector::ShuffleOp::create(b, loc, quads[0], quads[1], pairs);
+      if (group == 4) {
+        Value cd =
+            vector::ShuffleOp::create(b, loc, quads[2], quads[3], pairs);
+        packed = vector::ShuffleOp::create(b, loc, packed, cd, fours);
+      }
+      Value column = arith::MulIOp::create(b, loc, ow0, index(group));
       SmallVector<Value> at = {n, g, oh, column};
       if (active == lanes)
         vector::StoreOp::create(b, loc, packed, rows, at);
       else
-        vector::MaskedStoreOp::create(b, loc, rows, at,
-                                      maskOf(lanes * 4, active * 4), packed);
+        vector::MaskedStoreOp::create(
+            b, loc, rows, at, maskOf(lanes * group, active * group), packed);
     };
     int64_t full = ow / lanes * lanes;
     if (full > 0)

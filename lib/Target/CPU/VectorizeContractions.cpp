@@ -102,9 +102,17 @@ struct CPUVectorizeContractionsPass
         Block &body = op.getRegion().front();
         auto yield = cast<linalg::YieldOp>(body.getTerminator());
         auto element = getElementTypeOrSelf(op.getDpsInits()[0].getType());
+        // A copy of bytes, or bytes extended to 16-bit words.
+        Value packed = yield.getOperand(0);
+        Operation *ext = packed.getDefiningOp();
+        bool copy = llvm::hasSingleElement(body) && element.isInteger(8) &&
+                    packed == body.getArgument(0);
+        bool widen = llvm::hasNItems(body, 2) && element.isInteger(16) &&
+                     isa_and_nonnull<arith::ExtUIOp, arith::ExtSIOp>(ext) &&
+                     ext->getOperand(0) == body.getArgument(0) &&
+                     body.getArgument(0).getType().isInteger(8);
         if (outMap == AffineMap::get(5, 0, {d(0), d(1), d(3), d(4), d(2)}, ctx) &&
-            llvm::hasSingleElement(body) && element.isInteger(8) &&
-            yield.getOperand(0) == body.getArgument(0))
+            (copy || widen))
           packs.push_back(op);
       });
       for (linalg::GenericOp op : packs) {

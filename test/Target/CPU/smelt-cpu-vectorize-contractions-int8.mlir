@@ -221,6 +221,67 @@ func.func @int16_activations(%a: memref<3x8xi16>, %b: memref<2x32x4xi8>, %c: mem
 
 // -----
 
+// The same values as 16-bit words packed two k to a lane ([ceil(K/2), N,
+// 2]: the conversion's layout without a byte dot product): each step's
+// pair sums are the outputs' own (one vpmaddwd per vector), no pair
+// accumulators, no extension of bytes. A's pair is one 32-bit broadcast.
+// CHECK-LABEL: func.func @int16_pairs
+// CHECK: vector.load %arg0{{.*}} : memref<3x8xi16>, vector<2xi16>
+// CHECK: arith.extsi {{.*}} : vector<32xi16> to vector<32xi32>
+// CHECK: vector.multi_reduction <add>, {{.*}} [1] : vector<16x2xi32> to vector<16xi32>
+// PAIRS-LABEL: func.func @int16_pairs
+// PAIRS-NOT: dense<0> : vector<16xi32>
+// PAIRS: scf.for
+// PAIRS: vector.load %collapse_shape{{.*}} : memref<4x64xi16>, vector<16xi16>
+// PAIRS: vector.load %arg0{{.*}} : memref<3x8xi16>, vector<2xi16>
+// PAIRS: vector.bitcast {{.*}} : vector<8xi32> to vector<16xi16>
+// PAIRS: vector.multi_reduction <add>, {{.*}} [1] : vector<8x2xi32> to vector<8xi32>
+// PAIRS: scf.yield
+// PAIRS-NOT: vector<8x2xi32>
+// PAIRS: vector.store
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (k floordiv 2, n, k mod 2)>
+#c = affine_map<(m, n, k) -> (m, n)>
+func.func @int16_pairs(%a: memref<3x8xi16>, %b: memref<4x32x2xi16>, %c: memref<3x32xi32>) {
+  linalg.generic {indexing_maps = [#a, #b, #c],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<3x8xi16>, memref<4x32x2xi16>) outs(%c : memref<3x32xi32>) {
+  ^bb0(%x: i16, %w: i16, %acc: i32):
+    %0 = arith.extsi %x : i16 to i32
+    %1 = arith.extsi %w : i16 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %acc, %2 : i32
+    linalg.yield %3 : i32
+  }
+  return
+}
+
+// -----
+
+// Words zero-extended: vpmaddwd multiplies signed words.
+// CHECK-LABEL: func.func @unsigned_words
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (k floordiv 2, n, k mod 2)>
+#c = affine_map<(m, n, k) -> (m, n)>
+func.func @unsigned_words(%a: memref<3x8xi16>, %b: memref<4x32x2xi16>, %c: memref<3x32xi32>) {
+  linalg.generic {indexing_maps = [#a, #b, #c],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<3x8xi16>, memref<4x32x2xi16>) outs(%c : memref<3x32xi32>) {
+  ^bb0(%x: i16, %w: i16, %acc: i32):
+    %0 = arith.extui %x : i16 to i32
+    %1 = arith.extsi %w : i16 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %acc, %2 : i32
+    linalg.yield %3 : i32
+  }
+  return
+}
+
+// -----
+
 // Both operands zero-extended: VNNI multiplies an unsigned byte by a
 // signed one.
 // CHECK-LABEL: func.func @both_unsigned_int8
@@ -365,6 +426,32 @@ func.func @int8_column_packing(%x: memref<1x4x4x32xi8>, %out: memref<1x1x4x32x4x
       ins(%x : memref<1x4x4x32xi8>) outs(%out : memref<1x1x4x32x4xi8>) {
   ^bb0(%in: i8, %o: i8):
     linalg.yield %in : i8
+  }
+  return
+}
+
+// -----
+
+// The column packing in 16-bit words, two k to a lane: two rows of bytes,
+// each extended as the copy says, interleaved into one store of 2 * lanes
+// words (16 at 256 bits).
+// CHECK-LABEL: func.func @int16_column_packing
+// CHECK-NOT: linalg.generic
+// CHECK-COUNT-2: vector.load %arg0{{.*}} : memref<1x2x4x32xi8>, vector<16xi8>
+// CHECK: arith.extui {{.*}} : vector<16xi8> to vector<16xi16>
+// CHECK: vector.shuffle
+// CHECK: vector.store {{.*}} : memref<1x1x4x64xi16>, vector<32xi16>
+// AVX2-LABEL: func.func @int16_column_packing
+// AVX2: vector.store {{.*}} : memref<1x1x4x64xi16>, vector<16xi16>
+#x = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1 * 2 + d2, d3, d4)>
+#o = affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d3, d4, d2)>
+func.func @int16_column_packing(%x: memref<1x2x4x32xi8>, %out: memref<1x1x4x32x2xi16>) {
+  linalg.generic {indexing_maps = [#x, #o],
+                  iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]}
+      ins(%x : memref<1x2x4x32xi8>) outs(%out : memref<1x1x4x32x2xi16>) {
+  ^bb0(%in: i8, %o: i16):
+    %w = arith.extui %in : i8 to i16
+    linalg.yield %w : i16
   }
   return
 }

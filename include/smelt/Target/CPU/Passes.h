@@ -27,15 +27,16 @@ constexpr llvm::StringLiteral kSignatureAttrName = "smelt.signature";
 #define GEN_PASS_DECL
 #include "smelt/Target/CPU/Passes.h.inc"
 
-/// The CPU's int8 contraction layouts (VNNI-packed weights, packed
-/// columns) as the target-neutral conversion's hooks
-/// (smelt-cpu-convert-onnx-to-linalg).
-IntegerContractionHooks getCPUIntegerContractionHooks();
+/// The CPU's int8 contraction layouts (packed weights, packed columns) as
+/// the target-neutral conversion's hooks (smelt-cpu-convert-onnx-to-linalg):
+/// bytes four k to a lane for targets with a byte dot product (VNNI),
+/// 16-bit words two k to a lane for the others.
+IntegerContractionHooks getCPUIntegerContractionHooks(bool byteDotProduct = true);
 
 /// What the CPU asks of the neutral conversion: its int8 hooks, and
 /// contractions as generics iterated outputs-innermost, the form its
 /// contraction passes read (until its codegen starts from named ops).
-ONNXToLinalgOptions getCPUConversionOptions();
+ONNXToLinalgOptions getCPUConversionOptions(bool byteDotProduct = true);
 
 /// smelt-cpu-choose-vector-dim's rewrite, for vectors of `lanes` f32
 /// lanes (see the pass for `transposeCost` and `maxPlane`).

@@ -36,7 +36,17 @@ def CPUConvertONNXToLinalgPass
     4], the activations' zero point and the bias folded into the
     accumulator's start. Other ops, and these ops in other forms, take the
     neutral lowering.
+
+    With `byte-dot-product=false` (targets without VNNI) the same layouts
+    hold 16-bit words two k to a lane instead ([ceil(K/2), N, 2], columns
+    [N, G, ceil(K/2), OH*OW, 2]), the activations extended to 16 bits:
+    the products of a pair are what one vpmaddwd lane sums, exactly.
   }];
+  let options = [
+    Option<"byteDotProduct", "byte-dot-product", "bool", /*default=*/"true",
+           "Pack bytes four k to a lane (the target has a byte dot product); "
+           "otherwise 16-bit words two k to a lane">,
+  ];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
