@@ -33,6 +33,10 @@ E = rng.integers(0, 256, (1, 5, 17, 19), dtype=np.uint8)    # depthwise 3x3, str
 EW = rng.integers(-127, 128, (5, 1, 3, 3), dtype=np.int8)
 EWS = (rng.random(5).astype(np.float32) * 0.01 + 0.001)
 HS, HZ = np.float32(0.015), np.uint8(20)                   # HardSwish after QLinearConv
+G = rng.integers(0, 256, (1, 23, 72, 72), dtype=np.uint8)   # columns past the cache (k in blocks)
+GW = rng.integers(-127, 128, (8, 23, 3, 3), dtype=np.int8)
+GWS = (rng.random(8).astype(np.float32) * 0.01 + 0.001)
+GB = rng.integers(-2000, 2000, 8, dtype=np.int32)
 F = rng.integers(0, 256, (1, 16, 1, 1), dtype=np.uint8)     # 1x1 conv on one pixel (an SE block)
 FW = rng.integers(-127, 128, (24, 16, 1, 1), dtype=np.int8)
 FWS = (rng.random(24).astype(np.float32) * 0.01 + 0.001)
@@ -82,7 +86,8 @@ def reference():
             "activated": activated, "squeezed": squeezed,
             "convolved": np.clip(cy, 0, 255).astype(np.uint8),
             "grouped": grouped(D, DW, DWS, DB, 3, 1, 1),
-            "depthwise": grouped(E, EW, EWS, None, 5, 2, 1)}
+            "depthwise": grouped(E, EW, EWS, None, 5, 2, 1),
+            "large": grouped(G, GW, GWS, GB, 1, 1, 1)}
 
 
 def make(folder):
@@ -95,7 +100,8 @@ def make(folder):
         ("ew", EW), ("ews", EWS), ("ewz", np.zeros(5, np.int8)),
         ("three", np.array(np.float32(3))), ("zero", np.array(np.float32(0))),
         ("six", np.array(np.float32(6))), ("hs", np.array(HS)), ("hz", np.array(HZ)),
-        ("fw", FW), ("fws", FWS), ("fwz", np.zeros(24, np.int8))]]
+        ("fw", FW), ("fws", FWS), ("fwz", np.zeros(24, np.int8)),
+        ("gw", GW), ("gws", GWS), ("gwz", np.zeros(8, np.int8)), ("gb", GB)]]
     nodes = [helper.make_node("MatMulInteger", ["A", "B", "az"], ["product"]),
              helper.make_node("QLinearMatMul", ["X", "xs", "xz", "W", "ws", "wz", "ys", "yz"],
                               ["requantized"]),
@@ -105,6 +111,8 @@ def make(folder):
                               ["grouped"], group=3, pads=[1, 1, 1, 1]),
              helper.make_node("QLinearConv", ["E", "cxs", "cxz", "ew", "ews", "ewz", "cys", "cyz"],
                               ["depthwise"], group=5, strides=[2, 2], pads=[1, 1, 1, 1]),
+             helper.make_node("QLinearConv", ["G", "cxs", "cxz", "gw", "gws", "gwz", "cys", "cyz", "gb"],
+                              ["large"], pads=[1, 1, 1, 1]),
              helper.make_node("QLinearConv", ["C", "cxs", "cxz", "cw", "cws", "cwz", "cys", "cyz", "cb"],
                               ["c2"], strides=[2, 2], pads=[1, 1, 1, 1]),
              helper.make_node("DequantizeLinear", ["c2", "cys", "cyz"], ["c2f"]),
@@ -128,14 +136,16 @@ def make(folder):
          helper.make_tensor_value_info("C", TensorProto.UINT8, C.shape),
          helper.make_tensor_value_info("D", TensorProto.UINT8, D.shape),
          helper.make_tensor_value_info("E", TensorProto.UINT8, E.shape),
-         helper.make_tensor_value_info("F", TensorProto.UINT8, F.shape)],
+         helper.make_tensor_value_info("F", TensorProto.UINT8, F.shape),
+         helper.make_tensor_value_info("G", TensorProto.UINT8, G.shape)],
         [helper.make_tensor_value_info("product", TensorProto.INT32, ref["product"].shape),
          helper.make_tensor_value_info("requantized", TensorProto.UINT8, ref["requantized"].shape),
          helper.make_tensor_value_info("activated", TensorProto.UINT8, ref["activated"].shape),
          helper.make_tensor_value_info("squeezed", TensorProto.UINT8, ref["squeezed"].shape),
          helper.make_tensor_value_info("convolved", TensorProto.UINT8, ref["convolved"].shape),
          helper.make_tensor_value_info("grouped", TensorProto.UINT8, ref["grouped"].shape),
-         helper.make_tensor_value_info("depthwise", TensorProto.UINT8, ref["depthwise"].shape)],
+         helper.make_tensor_value_info("depthwise", TensorProto.UINT8, ref["depthwise"].shape),
+         helper.make_tensor_value_info("large", TensorProto.UINT8, ref["large"].shape)],
         inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
     model.ir_version = 8
@@ -148,6 +158,7 @@ def make(folder):
     np.save(os.path.join(folder, "D.npy"), D)
     np.save(os.path.join(folder, "E.npy"), E)
     np.save(os.path.join(folder, "F.npy"), F)
+    np.save(os.path.join(folder, "G.npy"), G)
 
 
 def check(out):

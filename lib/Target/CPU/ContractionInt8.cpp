@@ -52,7 +52,14 @@ SmallVector<Value> KernelEmitter::int8Reduction(OpBuilder &b, Location loc,
   // G k to a lane: four bytes or two words, 32 bits either way.
   int64_t g = k.group;
   Type element = b.getIntegerType(g == 4 ? 8 : 16);
-  int64_t full = kSize / g, rest = kSize % g;
+  // This reduction block's groups (all of k unless the kernel blocks it;
+  // blocks start at multiples of G, and only the last has a rest).
+  int64_t length = kBlockLength ? kBlockLength : kSize;
+  int64_t full = length / g, rest = length % g;
+  Value first = arith::ConstantIndexOp::create(b, loc, 0);
+  if (kBlockLength)
+    first = arith::DivUIOp::create(b, loc, kBlockStart,
+                                   arith::ConstantIndexOp::create(b, loc, g));
   auto groupStep = [&](OpBuilder &b, Value group, ValueRange carried,
                        int64_t aCount) -> SmallVector<Value> {
     auto packedVector = VectorType::get({lanes * g}, element);
@@ -135,8 +142,7 @@ SmallVector<Value> KernelEmitter::int8Reduction(OpBuilder &b, Location loc,
   }
   if (full > 0) {
     auto loop = scf::ForOp::create(
-        b, loc, arith::ConstantIndexOp::create(b, loc, 0),
-        arith::ConstantIndexOp::create(b, loc, full),
+        b, loc, first, plus(b, loc, first, full),
         arith::ConstantIndexOp::create(b, loc, 1), sums,
         [&](OpBuilder &nb, Location, Value group, ValueRange carried) {
           scf::YieldOp::create(nb, loc, groupStep(nb, group, carried, g));
@@ -144,8 +150,7 @@ SmallVector<Value> KernelEmitter::int8Reduction(OpBuilder &b, Location loc,
     sums.assign(loop.getResults().begin(), loop.getResults().end());
   }
   if (rest)
-    sums = groupStep(b, arith::ConstantIndexOp::create(b, loc, full), sums,
-                     rest);
+    sums = groupStep(b, plus(b, loc, first, full), sums, rest);
   dims[kDim] = Value();
   if (pairSums())
     for (auto [sum, start] : llvm::zip(sums, acc))

@@ -258,6 +258,37 @@ func.func @int16_pairs(%a: memref<3x8xi16>, %b: memref<4x32x2xi16>, %c: memref<3
 
 // -----
 
+// A packed operand past the cache (52 x 5184 x 4 bytes, 1.08 MB): k runs
+// in blocks of 16 packed rows (64 k), each over all columns, so the
+// kernel reads 16 streams of B at a time; the last block holds the rest
+// (207 = 3 * 64 + 15: three full groups, then three k read masked).
+// Below the cache (@int8_matmul) k runs whole.
+// CHECK-LABEL: func.func @int8_blocked
+// CHECK: scf.for %[[K0:.*]] = %c64 to %c192 step %c64
+// CHECK: scf.parallel
+// CHECK: %[[G0:.*]] = arith.divui %[[K0]], %c4
+// CHECK: scf.for %{{.*}} = %[[G0]] to
+// CHECK: arith.divui %c192{{.*}}, %c4
+// CHECK: vector.maskedload %arg0{{.*}} : memref<8x207xi8>, vector<4xi1>, vector<4xi8>
+#a = affine_map<(m, n, k) -> (m, k)>
+#b = affine_map<(m, n, k) -> (k floordiv 4, n, k mod 4)>
+#c = affine_map<(m, n, k) -> (m, n)>
+func.func @int8_blocked(%a: memref<8x207xi8>, %b: memref<52x5184x4xi8>, %c: memref<8x5184xi32>) {
+  linalg.generic {indexing_maps = [#a, #b, #c],
+                  iterator_types = ["parallel", "parallel", "reduction"]}
+      ins(%a, %b : memref<8x207xi8>, memref<52x5184x4xi8>) outs(%c : memref<8x5184xi32>) {
+  ^bb0(%x: i8, %w: i8, %acc: i32):
+    %0 = arith.extui %x : i8 to i32
+    %1 = arith.extsi %w : i8 to i32
+    %2 = arith.muli %0, %1 : i32
+    %3 = arith.addi %acc, %2 : i32
+    linalg.yield %3 : i32
+  }
+  return
+}
+
+// -----
+
 // Words zero-extended: vpmaddwd multiplies signed words.
 // CHECK-LABEL: func.func @unsigned_words
 // CHECK-NOT: vector.

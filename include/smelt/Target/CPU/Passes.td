@@ -323,6 +323,14 @@ def CPUVectorizeContractionsPass
     padded [C, H + 2, W + 2] interior), the kernel stores each row there
     with masked stores and the copy goes.
 
+    Int8 products (smelt-cpu-convert-onnx-to-linalg's packed layouts) take
+    the same kernels with dot-product steps: four bytes of k to an int32
+    lane, or two 16-bit words where the conversion packed words (targets
+    without a byte dot product: one vpmaddwd per vector, finished sums).
+    A packed operand larger than the cache (a convolution's columns on a
+    large map) is reduced in blocks of 16 of its rows, each over all
+    columns, so that the kernel reads few streams of it at once.
+
     The outermost loop of each kernel that runs more than once becomes an
     `scf.parallel`: its iterations write disjoint blocks of the output;
     the last partial column block gets its own when it is worth it.
@@ -344,9 +352,10 @@ def CPUVectorizeContractionsPass
     Option<"dot4", "byte-dot-product", "bool", /*default=*/"true",
            "The target has a four-way byte dot product (AVX-512 VNNI's "
            "vpdpbusd, which smelt-cpu-select-vnni selects): int8 kernels "
-           "sum each group of four k at every step. Without it they keep "
-           "sums of pairs (vpmaddwd's form, no shuffles) and add each "
-           "output's pairs once, after the reduction">,
+           "sum each group of four k at every step. Without it, bytes "
+           "packed four to a lane keep sums of pairs (vpmaddwd's form, no "
+           "shuffles) and add each output's pairs once, after the "
+           "reduction (words packed two to a lane need no such pairs)">,
   ];
   let dependentDialects = ["::mlir::affine::AffineDialect",
                            "::mlir::arith::ArithDialect",
