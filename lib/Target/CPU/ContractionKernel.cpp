@@ -151,15 +151,23 @@ void KernelEmitter::emit(OpBuilder &b) {
       k.bMap.getResult(bRank - 2) ==
           getAffineDimExpr(k.reductions.front(), context) &&
       cast<MemRefType>(k.b.getType()).getShape().back() <= nv * lanes;
-  // An int8 kernel's packed operand larger than the cache (a convolution's
-  // columns on an 80x80 map: [432, 6400 * 2] words, 11 MB) is read as one
-  // stream per row of groups, far apart; blocks of 16 such rows keep the
-  // streams few enough for the prefetcher (PaddleOCR det's 96 -> 24
-  // channel 3x3 at x86-64-v3 3.2 -> 2.3 ms; at AVX-512 VNNI 0.83 -> 0.70).
-  // Smaller ones stay whole: each block costs a pass over C.
+  // An int8 kernel's packed operand larger than the cache, per iteration
+  // of the batch loops (one image's convolution columns on an 80x80 map:
+  // [432, 6400 * 2] words, 11 MB), is read as one stream per row of
+  // groups, far apart; blocks of 16 such rows keep the streams few enough
+  // for the prefetcher (PaddleOCR det's 96 -> 24 channel 3x3 at
+  // x86-64-v3 3.2 -> 2.4 ms; at AVX-512 VNNI 0.83 -> 0.71). Smaller ones
+  // stay whole: each block costs a pass over C.
   int64_t kBlock = KernelEmitter::kBlock;
-  if (k.int8)
-    kBlock = bytes(k.b) > kCacheBudget ? 16 * k.group : kSize;
+  if (k.int8) {
+    // What one iteration of the batch loops reads: [ceil(K/G), N, G].
+    auto type = cast<MemRefType>(k.b.getType());
+    int64_t rank = type.getRank();
+    double panel = static_cast<double>(type.getDimSize(rank - 3)) *
+                   type.getDimSize(rank - 2) * type.getDimSize(rank - 1) *
+                   type.getElementTypeBitWidth() / 8;
+    kBlock = panel > kCacheBudget ? 16 * k.group : kSize;
+  }
   bool blocked = k.reductions.size() == 1 && !panels &&
                  kSize > 2 * kBlock;
   if (k.int8) {
