@@ -236,7 +236,8 @@ void smelt::detail::findEpilogue(Contraction &k) {
       k.combiner != Combiner::MultiplyAdd)
     return;
   // The epilogue may read C through reshapes (a convolution's [N, G, M/G,
-  // ...] result seen as [N, M, ...]): with all contiguous, elements still
+  // ...] result seen as [N, M, ...]): with all contiguous (one image of a
+  // dynamic batch included: a view at a dynamic offset), elements still
   // pair up in order.
   auto cType = cast<MemRefType>(k.c.getType());
   Value read = e.getDpsInputOperand(0)->get();
@@ -245,19 +246,19 @@ void smelt::detail::findEpilogue(Contraction &k) {
     Operation *def = v.getDefiningOp();
     if (!isa_and_nonnull<memref::ReshapeOp, memref::CollapseShapeOp,
                          memref::ExpandShapeOp>(def) ||
-        !v.hasOneUse() || !cast<MemRefType>(v.getType()).getLayout().isIdentity())
+        !v.hasOneUse() || !isContiguous(cast<MemRefType>(v.getType())))
       return;
     reshape = def;
     v = def->getOperand(0);
   }
-  if (reshape && !cType.getLayout().isIdentity())
+  if (reshape && !isContiguous(cType))
     return;
   Value out = e.getDpsInitOperand(0)->get();
   auto outType = dyn_cast<MemRefType>(out.getType());
   auto readType = cast<MemRefType>(read.getType());
   if (!outType || outType.getShape() != readType.getShape() ||
       !outType.getElementType().isIntOrFloat() || !hasUnitInnerStride(outType) ||
-      (reshape && !outType.getLayout().isIdentity()))
+      (reshape && !isContiguous(outType)))
     return;
   // Other inputs (scales, zero points) are read at C's indices, so the
   // epilogue must iterate C's own shape; each either does not vary along

@@ -10,6 +10,7 @@
 #include "EntryFunction.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
@@ -65,12 +66,37 @@ void addTo(OpBuilder &b, Location loc, Value slot, Value delta) {
                         slot);
 }
 
-/// One kernel: the ops [first, last] of the entry block and its slot.
+/// One kernel: the ops [first, last] of one block and its slot.
 struct Kernel {
   Operation *first;
   Operation *last;
   unsigned slot;
 };
+
+/// The node an op comes from, or the graph's.
+std::string nameOf(Operation *op) {
+  return smelt::nodeName(op->getLoc()).value_or(kGraphKernel).str();
+}
+
+/// Whether `op` is a loop around the work of several nodes (the general
+/// code's loop over a dynamic batch, smelt-cpu-tile-dynamic-dims: each
+/// iteration runs a run of layers on one image), whose ops are timed one
+/// by one instead.
+bool loopOfLayers(Operation *op) {
+  auto loop = dyn_cast<scf::ForOp>(op);
+  if (!loop)
+    return false;
+  std::optional<std::string> seen;
+  for (Operation &inner : loop.getBody()->without_terminator()) {
+    if (!isWork(&inner))
+      continue;
+    std::string name = nameOf(&inner);
+    if (seen && *seen != name)
+      return true;
+    seen = name;
+  }
+  return false;
+}
 
 struct CPUProfileKernelsPass
     : smelt::impl::CPUProfileKernelsPassBase<CPUProfileKernelsPass> {
@@ -85,24 +111,35 @@ struct CPUProfileKernelsPass
                             "(smelt_profile_ns exists)";
       return signalPassFailure();
     }
-    // Cut the top-level work into kernels, one slot per node.
+    // Cut the top-level work into kernels, one slot per node; a loop over
+    // the layers of one image at a time is cut inside (its kernels add to
+    // their slots at every iteration).
     SmallVector<Kernel> kernels;
     SmallVector<std::string> names;
     llvm::StringMap<unsigned> slotOf;
-    for (Operation &op : body->without_terminator()) {
-      if (!isWork(&op))
-        continue;
-      std::string name =
-          smelt::nodeName(op.getLoc()).value_or(kGraphKernel).str();
-      auto [it, inserted] = slotOf.try_emplace(name, names.size());
-      if (inserted)
-        names.push_back(name);
-      if (!kernels.empty() && kernels.back().slot == it->second) {
-        kernels.back().last = &op;
-        continue;
+    std::function<void(Block *)> cut = [&](Block *block) {
+      bool fresh = true; // no kernel of this block yet
+      for (Operation &op : block->without_terminator()) {
+        if (!isWork(&op))
+          continue;
+        if (loopOfLayers(&op)) {
+          cut(cast<scf::ForOp>(op).getBody());
+          fresh = true;
+          continue;
+        }
+        std::string name = nameOf(&op);
+        auto [it, inserted] = slotOf.try_emplace(name, names.size());
+        if (inserted)
+          names.push_back(name);
+        if (!fresh && kernels.back().slot == it->second) {
+          kernels.back().last = &op;
+          continue;
+        }
+        kernels.push_back({&op, &op, it->second});
+        fresh = false;
       }
-      kernels.push_back({&op, &op, it->second});
-    }
+    };
+    cut(body);
 
     OpBuilder b(ctx);
     Location loc = body->getParentOp()->getLoc();

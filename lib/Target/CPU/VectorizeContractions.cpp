@@ -134,11 +134,29 @@ struct CPUVectorizeContractionsPass
         SmallVector<int64_t> strides(cType.getRank(), 1);
         for (int64_t d = cType.getRank() - 2; d >= 0; --d)
           strides[d] = strides[d + 1] * cType.getDimSize(d + 1);
+        // From where the buffer starts: a view's offset (one image of a
+        // dynamic batch) is read when the model runs.
         auto seenAsC = [&](Value v) -> Value {
+          Location loc = k.op.getLoc();
+          auto type = cast<MemRefType>(v.getType());
+          Type element = type.getElementType();
+          if (type.getLayout().isIdentity())
+            return memref::ReinterpretCastOp::create(
+                rewriter, loc, MemRefType::get(cType.getShape(), element), v,
+                0, cType.getShape(), strides);
+          Value offset =
+              memref::ExtractStridedMetadataOp::create(rewriter, loc, v)
+                  .getOffset();
+          SmallVector<OpFoldResult> sizes, steps;
+          for (auto [size, stride] : llvm::zip(cType.getShape(), strides)) {
+            sizes.push_back(rewriter.getIndexAttr(size));
+            steps.push_back(rewriter.getIndexAttr(stride));
+          }
+          auto layout = StridedLayoutAttr::get(
+              rewriter.getContext(), ShapedType::kDynamic, strides);
           return memref::ReinterpretCastOp::create(
-              rewriter, k.op.getLoc(),
-              MemRefType::get(cType.getShape(), getElementTypeOrSelf(v.getType())),
-              v, 0, cType.getShape(), strides);
+              rewriter, loc, MemRefType::get(cType.getShape(), element, layout),
+              v, OpFoldResult(offset), sizes, steps);
         };
         k.epilogueOutput = seenAsC(k.epilogueOutput);
         if (k.reshapedInputs)

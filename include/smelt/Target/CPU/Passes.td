@@ -556,7 +556,10 @@ def CPUProfileKernelsPass
     function's top-level work (loop nests, conditionals, copies, calls) is
     cut into kernels: each maximal run of such ops that come from one ONNX
     node (the first name in the op's location; ops with none belong to
-    `(graph)`, the copies into the outputs). Each kernel reads the monotonic
+    `(graph)`, the copies into the outputs). A top-level `scf.for` around
+    the work of several nodes (the general code's loop over a dynamic batch,
+    one image's layers per iteration) is cut the same way inside, its
+    kernels adding to their slots at every iteration. Each kernel reads the monotonic
     clock (`clock_gettime`) before and after, and adds the nanoseconds to
     its slot of the exported array `smelt_profile_ns`; a node that owns
     several kernels shares one slot. The library also exports
