@@ -14,6 +14,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinAttributes.h"
@@ -35,6 +36,29 @@ inline std::optional<llvm::StringRef> nodeName(mlir::Location loc) {
     return mlir::WalkResult::advance();
   });
   return found;
+}
+
+/// Whether `op` is the general code's loop over a dynamic batch that runs
+/// the kernels of several nodes at each iteration, one image's layers
+/// (smelt-cpu-tile-dynamic-dims): an scf.for whose body holds ops that
+/// `isKernel` takes from more than one node. Passes that would treat the
+/// entry function's top-level loops as kernels look inside it instead.
+inline bool
+isLoopOfLayers(mlir::Operation *op,
+               llvm::function_ref<bool(mlir::Operation *)> isKernel) {
+  auto loop = llvm::dyn_cast<mlir::scf::ForOp>(op);
+  if (!loop)
+    return false;
+  std::optional<std::string> seen;
+  for (mlir::Operation &inner : loop.getBody()->without_terminator()) {
+    if (!isKernel(&inner))
+      continue;
+    std::string name = nodeName(inner.getLoc()).value_or("").str();
+    if (seen && *seen != name)
+      return true;
+    seen = name;
+  }
+  return false;
 }
 
 /// The body of the module's entry function (@main_graph) while it is still

@@ -68,10 +68,22 @@ struct CPUOutlineKernelsPass
     if (!body)
       return signalPassFailure();
     auto entry = cast<func::FuncOp>(body->getParentOp());
+    // Loop nests of the entry function; those of a loop over the layers of
+    // one image at a time (the general code) one by one, so that each
+    // kernel is still a function of its own.
+    auto isKernel = [](Operation *op) { return op->getNumRegions() > 0; };
     SmallVector<Operation *> kernels;
-    for (Operation &op : body->without_terminator())
-      if (op.getNumRegions() > 0)
+    for (Operation &op : body->without_terminator()) {
+      if (smelt::isLoopOfLayers(&op, isKernel)) {
+        for (Operation &inner :
+             cast<scf::ForOp>(op).getBody()->without_terminator())
+          if (isKernel(&inner))
+            kernels.push_back(&inner);
+        continue;
+      }
+      if (isKernel(&op))
         kernels.push_back(&op);
+    }
 
     SymbolTable symbols(module);
     DenseMap<Value, bool> recomputable;

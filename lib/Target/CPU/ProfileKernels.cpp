@@ -10,7 +10,6 @@
 #include "EntryFunction.h"
 
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
-#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/Interfaces/SideEffectInterfaces.h"
 
@@ -78,26 +77,6 @@ std::string nameOf(Operation *op) {
   return smelt::nodeName(op->getLoc()).value_or(kGraphKernel).str();
 }
 
-/// Whether `op` is a loop around the work of several nodes (the general
-/// code's loop over a dynamic batch, smelt-cpu-tile-dynamic-dims: each
-/// iteration runs a run of layers on one image), whose ops are timed one
-/// by one instead.
-bool loopOfLayers(Operation *op) {
-  auto loop = dyn_cast<scf::ForOp>(op);
-  if (!loop)
-    return false;
-  std::optional<std::string> seen;
-  for (Operation &inner : loop.getBody()->without_terminator()) {
-    if (!isWork(&inner))
-      continue;
-    std::string name = nameOf(&inner);
-    if (seen && *seen != name)
-      return true;
-    seen = name;
-  }
-  return false;
-}
-
 struct CPUProfileKernelsPass
     : smelt::impl::CPUProfileKernelsPassBase<CPUProfileKernelsPass> {
   void runOnOperation() override {
@@ -122,7 +101,7 @@ struct CPUProfileKernelsPass
       for (Operation &op : block->without_terminator()) {
         if (!isWork(&op))
           continue;
-        if (loopOfLayers(&op)) {
+        if (smelt::isLoopOfLayers(&op, isWork)) {
           cut(cast<scf::ForOp>(op).getBody());
           fresh = true;
           continue;

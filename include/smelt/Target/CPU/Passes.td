@@ -576,7 +576,9 @@ def CPUOutlineKernelsPass
   let description = [{
     Runs on loops, before the parallel ones become OpenMP regions. Each
     top-level op of the entry function that holds regions (a kernel's loop
-    nest, a conditional) moves into a private function named after the
+    nest, a conditional), or each such op inside a top-level loop over the
+    layers of one image (the general code's loop over a dynamic batch,
+    which stays in the entry), moves into a private function named after the
     ONNX node it comes from (`smelt_kernel_<node>_<n>`), marked noinline
     and internal, and is replaced by a call. What the kernel reads from
     outside is recomputed inside when it is pure and built from constants,
