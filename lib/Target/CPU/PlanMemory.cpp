@@ -10,8 +10,11 @@
 //
 // Lifetimes are positions in the function's top-level block: from the
 // allocation to the last top-level op that uses the buffer or a view of it
-// (uses inside loops count as their loop). A buffer that escapes (returned,
-// yielded out of a region, passed to a call) is left to the allocator.
+// (uses inside loops count as their loop). The bodies of top-level scf.for
+// loops (the general code's loop over a dynamic batch) are planned too:
+// their own buffers of static shape live from allocation to last use
+// within an iteration. A buffer that escapes (returned, yielded out of a
+// region, passed to a call) is left to the allocator.
 //
 // The workspace makes a model library non-reentrant: the runtime runs one
 // call of a model at a time.
@@ -20,6 +23,7 @@
 
 #include "smelt/Target/CPU/Passes.h"
 
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Interfaces/ViewLikeInterface.h"
 #include "mlir/IR/Builders.h"
 
@@ -41,10 +45,20 @@ struct Buffer {
   int64_t offset = -1;
 };
 
-/// The last top-level position where `value` or a view of it is used;
-/// none when it escapes.
+/// Where an op ends in the plan's order: its own position, or for a loop
+/// whose body is planned too (a loop over the layers of one image), the
+/// position of its body's last op.
+unsigned endOf(Operation *op, const DenseMap<Operation *, unsigned> &order,
+               const DenseMap<Operation *, unsigned> &ends) {
+  auto it = ends.find(op);
+  return it != ends.end() ? it->second : order.lookup(op);
+}
+
+/// The last position in `top` (the function's block, or a planned loop's
+/// body) where `value` or a view of it is used; none when it escapes.
 std::optional<unsigned>
-lastUse(Value value, Block &top, const DenseMap<Operation *, unsigned> &order) {
+lastUse(Value value, Block &top, const DenseMap<Operation *, unsigned> &order,
+        const DenseMap<Operation *, unsigned> &ends) {
   unsigned last = 0;
   SmallVector<Value> worklist = {value};
   while (!worklist.empty()) {
@@ -61,7 +75,7 @@ lastUse(Value value, Block &top, const DenseMap<Operation *, unsigned> &order) {
       Operation *ancestor = top.findAncestorOpInBlock(*user);
       if (!ancestor)
         return std::nullopt;
-      last = std::max(last, order.lookup(ancestor));
+      last = std::max(last, endOf(ancestor, order, ends));
     }
   }
   return last;
@@ -88,24 +102,42 @@ struct CPUPlanMemoryPass
 
   void plan(ModuleOp module, func::FuncOp func) {
     Block &top = func.getBody().front();
-    DenseMap<Operation *, unsigned> order;
+    // Positions: the top-level ops in order, and inside each top-level
+    // scf.for (the general code's loop over a batch, one image's layers
+    // an iteration) its body's ops right after it. A buffer the loop's
+    // body allocates and keeps to itself lives from its allocation to its
+    // last use within an iteration, and may share bytes with the body's
+    // others (each iteration writes what it reads); a buffer of the
+    // function used in the loop lives through all of it.
+    DenseMap<Operation *, unsigned> order, ends;
+    SmallVector<Block *> blocks = {&top};
     unsigned position = 0;
-    for (Operation &op : top)
+    for (Operation &op : top) {
       order[&op] = position++;
+      auto loop = dyn_cast<scf::ForOp>(op);
+      if (!loop)
+        continue;
+      for (Operation &inner : *loop.getBody())
+        order[&inner] = position++;
+      ends[&op] = position - 1;
+      blocks.push_back(loop.getBody());
+    }
 
     std::vector<Buffer> buffers;
-    for (auto alloc : top.getOps<memref::AllocOp>()) {
-      MemRefType type = alloc.getType();
-      if (!type.hasStaticShape() || !type.getLayout().isIdentity() ||
-          type.getMemorySpace())
-        continue;
-      int64_t bytes = sizeInBytes(type);
-      std::optional<unsigned> last = lastUse(alloc.getResult(), top, order);
-      if (bytes <= 0 || !last)
-        continue;
-      unsigned first = order.lookup(alloc);
-      buffers.push_back({alloc, bytes, first, std::max(first, *last)});
-    }
+    for (Block *block : blocks)
+      for (auto alloc : block->getOps<memref::AllocOp>()) {
+        MemRefType type = alloc.getType();
+        if (!type.hasStaticShape() || !type.getLayout().isIdentity() ||
+            type.getMemorySpace())
+          continue;
+        int64_t bytes = sizeInBytes(type);
+        std::optional<unsigned> last =
+            lastUse(alloc.getResult(), *block, order, ends);
+        if (bytes <= 0 || !last)
+          continue;
+        unsigned first = order.lookup(alloc);
+        buffers.push_back({alloc, bytes, first, std::max(first, *last)});
+      }
     if (buffers.empty())
       return;
 

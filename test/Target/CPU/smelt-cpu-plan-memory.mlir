@@ -129,3 +129,37 @@ func.func @passed_to_call(%x: memref<4xf32>) {
   func.call @consume(%c) : (memref<4xf32>) -> ()
   return
 }
+
+// -----
+
+// The body of a loop over a batch (the general code: one image's layers an
+// iteration) is planned too: %p dies at the body's second op, so %q takes
+// its bytes; %t, the function's buffer used in the loop, lives through all
+// of it and gets its own. A buffer the body yields keeps its allocation.
+// CHECK-LABEL: func.func @loop_body
+// CHECK: %[[WS:.*]] = memref.get_global @__smelt_workspace_loop_body : memref<8192xi8>
+// CHECK: memref.view %[[WS]][%c0{{.*}}][] : memref<8192xi8> to memref<1024xf32>
+// CHECK: scf.for
+// CHECK: memref.view %[[WS]][%c4096{{.*}}][] : memref<8192xi8> to memref<1024xf32>
+// CHECK: memref.view %[[WS]][%c4096{{.*}}][] : memref<8192xi8> to memref<1024xf32>
+// CHECK: memref.alloc() : memref<2xf32>
+// CHECK: scf.yield
+func.func @loop_body(%x: memref<?x1024xf32>, %y: memref<?x1024xf32>, %n: index) -> memref<2xf32> {
+  %c0 = arith.constant 0 : index
+  %c1 = arith.constant 1 : index
+  %t = memref.alloc() : memref<1024xf32>
+  %first = memref.alloc() : memref<2xf32>
+  %last = scf.for %i = %c0 to %n step %c1 iter_args(%carried = %first) -> (memref<2xf32>) {
+    %xi = memref.subview %x[%i, 0] [1, 1024] [1, 1] : memref<?x1024xf32> to memref<1024xf32, strided<[1], offset: ?>>
+    %p = memref.alloc() : memref<1024xf32>
+    memref.copy %xi, %p : memref<1024xf32, strided<[1], offset: ?>> to memref<1024xf32>
+    memref.copy %p, %t : memref<1024xf32> to memref<1024xf32>
+    %q = memref.alloc() : memref<1024xf32>
+    memref.copy %t, %q : memref<1024xf32> to memref<1024xf32>
+    %yi = memref.subview %y[%i, 0] [1, 1024] [1, 1] : memref<?x1024xf32> to memref<1024xf32, strided<[1], offset: ?>>
+    memref.copy %q, %yi : memref<1024xf32> to memref<1024xf32, strided<[1], offset: ?>>
+    %next = memref.alloc() : memref<2xf32>
+    scf.yield %next : memref<2xf32>
+  }
+  return %last : memref<2xf32>
+}
