@@ -369,57 +369,33 @@ void smelt::detail::findPitchedStore(Contraction &k) {
   MLIRContext *ctx = k.op.getContext();
   if (!outType || !outType.getElementType().isF32() ||
       !outType.getLayout().isIdentity() ||
-      outType.getShape() != cType.getShape() || k.cMap.getNumResults() == 0 ||
+      outType.getShape() != cType.getShape() ||
+      !out.getDefiningOp<memref::AllocOp>() || k.cMap.getNumResults() == 0 ||
       k.cMap.getResults().back() != getAffineDimExpr(k.n, ctx))
     return;
-  unsigned rank = outType.getRank();
-  // Whether a reshape's groups are one dimension each but the last, which
-  // is [H, W] on the image side.
-  auto splitsLast = [&](ArrayRef<ReassociationIndices> groups) {
-    if (groups.size() != rank || groups.back().size() != 2)
-      return false;
-    for (unsigned r = 0; r + 1 < rank; ++r)
-      if (groups[r].size() != 1)
-        return false;
-    return true;
-  };
-  // The image the copy reads: either the output's own buffer seen through
-  // one reshape that splits n into [H, W] (its only other reader), or the
-  // buffer the output is a flattening of (one image of a dynamic batch,
-  // allocated [.., H, W] and written through a collapse, whose only other
-  // reader the copy is).
-  Value image;
-  if (out.getDefiningOp<memref::AllocOp>()) {
-    memref::ExpandShapeOp expand;
-    for (Operation *user : out.getUsers()) {
-      if (user == k.epilogue.getOperation())
-        continue;
-      auto e = dyn_cast<memref::ExpandShapeOp>(user);
-      if (!e || expand)
-        return;
-      expand = e;
-    }
-    if (!expand || !expand->hasOneUse() ||
-        !splitsLast(expand.getReassociationIndices()))
+  // The output's only reader: one reshape that splits n into [H, W], whose
+  // only reader is the copy.
+  memref::ExpandShapeOp expand;
+  for (Operation *user : out.getUsers()) {
+    if (user == k.epilogue.getOperation())
+      continue;
+    auto e = dyn_cast<memref::ExpandShapeOp>(user);
+    if (!e || expand)
       return;
-    image = expand.getResult();
-  } else if (auto collapse = out.getDefiningOp<memref::CollapseShapeOp>()) {
-    Value source = collapse.getSrc();
-    if (!source.getDefiningOp<memref::AllocOp>() || !collapse->hasOneUse() ||
-        !splitsLast(collapse.getReassociationIndices()) ||
-        !llvm::hasNItems(source.getUses(), 2))
-      return;
-    image = source;
-  } else {
-    return;
+    expand = e;
   }
-  memref::CopyOp copy;
-  for (Operation *user : image.getUsers())
-    if (auto c = dyn_cast<memref::CopyOp>(user))
-      copy = c;
+  unsigned rank = outType.getRank();
+  if (!expand || !expand->hasOneUse() ||
+      expand.getReassociationIndices().size() != rank ||
+      expand.getReassociationIndices().back().size() != 2)
+    return;
+  for (unsigned r = 0; r + 1 < rank; ++r)
+    if (expand.getReassociationIndices()[r].size() != 1)
+      return;
+  auto copy = dyn_cast<memref::CopyOp>(*expand->getUsers().begin());
   Block *block = k.op->getBlock();
-  if (!copy || copy.getSource() != image || copy->getBlock() != block ||
-      !k.epilogue->isBeforeInBlock(copy))
+  if (!copy || copy.getSource() != expand.getResult() ||
+      copy->getBlock() != block || !k.epilogue->isBeforeInBlock(copy))
     return;
   Value view = copy.getTarget();
   auto viewType = cast<MemRefType>(view.getType());

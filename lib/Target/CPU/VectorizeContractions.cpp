@@ -178,20 +178,13 @@ struct CPUVectorizeContractionsPass
       if (k.prologue)
         rewriter.eraseOp(k.prologue);
       if (k.pitched) {
-        // The copy, the reshape between it and the epilogue's output, and
-        // the buffer it copied go.
-        Value source = k.pitched->copy->getOperand(0);
+        // The copy, its reshape and the buffer it copied go.
+        Operation *expand = k.pitched->copy->getOperand(0).getDefiningOp();
         rewriter.eraseOp(k.pitched->copy);
-        for (Value v : {source, k.epilogueOutput})
-          while (v && v.use_empty()) {
-            Operation *def = v.getDefiningOp();
-            if (!isa_and_nonnull<memref::AllocOp, memref::ExpandShapeOp,
-                                 memref::CollapseShapeOp,
-                                 memref::ReinterpretCastOp>(def))
-              break;
-            v = isa<memref::AllocOp>(def) ? Value() : def->getOperand(0);
-            rewriter.eraseOp(def);
-          }
+        rewriter.eraseOp(expand);
+        if (Operation *alloc = k.epilogueOutput.getDefiningOp();
+            alloc && alloc->use_empty())
+          rewriter.eraseOp(alloc);
       }
     }
   }
