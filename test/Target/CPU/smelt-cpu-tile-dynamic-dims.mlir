@@ -43,13 +43,14 @@ func.func @reduction(%x: memref<4x?xf32>, %y: memref<4xf32>) {
 // between moves past), and an op and the one that reads its result see the
 // same view, as the contraction kernels' fusion asks; a reshape keeping the
 // batch alone is applied to the element's view. The intermediate only the
-// loop uses becomes one element's buffer, allocated in the loop (static:
-// the memory plan places it); the returned buffer stays whole.
+// loop uses becomes one element's buffer, allocated in the loop where it
+// is first used (static: the memory plan places it); the returned buffer
+// stays whole.
 // CHECK-LABEL: func.func @run
 // CHECK-NOT: memref.alloc({{.*}}) : memref<?x16xf32>
 // CHECK: scf.for %[[I:.*]] =
-// CHECK: %[[T:.*]] = memref.alloc() : memref<1x16xf32>
 // CHECK: %[[X:.*]] = memref.subview %arg0[%[[I]], 0] [1, 16] [1, 1]
+// CHECK: %[[T:.*]] = memref.alloc() : memref<1x16xf32>
 // CHECK: linalg.generic {{.*}} ins(%[[X]] : {{.*}}) outs(%[[T]] :
 // CHECK: %[[E:.*]] = memref.expand_shape %[[T]] {{\[\[}}0], [1, 2]] output_shape [1, 4, 4]
 // CHECK: %[[Y:.*]] = memref.subview %{{.*}}[%[[I]], 0, 0] [1, 4, 4] [1, 1, 1]
@@ -75,4 +76,44 @@ func.func @run(%x: memref<?x16xf32>) -> memref<?x4x4xf32> {
     linalg.yield %e : f32
   }
   return %y : memref<?x4x4xf32>
+}
+
+// -----
+
+// A Pad's buffer: its border filled through a window of every element and
+// its interior copied in through another (windows that keep the batch
+// whole). Both join the loop as those windows of one element, the buffer
+// goes private (the result, returned, stays whole; the private buffer is
+// allocated where the loop first uses it, so that the memory plan sees it
+// live from there), and the copy is a linalg.copy of one element.
+// CHECK-LABEL: func.func @padded
+// CHECK: memref.alloc(%{{.*}}) : memref<?x2x6xf32>
+// CHECK-NOT: memref.alloc(
+// CHECK: scf.for %[[I:.*]] =
+// CHECK: %[[P:.*]] = memref.alloc() : memref<1x2x6xf32>
+// CHECK: %[[B:.*]] = memref.subview %[[P]][0, 0, 0] [1, 2, 1] [1, 1, 1]
+// CHECK: linalg.fill {{.*}} outs(%[[B]] :
+// CHECK: %[[X:.*]] = memref.subview %arg0[%[[I]], 0, 0] [1, 2, 4] [1, 1, 1]
+// CHECK: %[[IN:.*]] = memref.subview %[[P]][0, 0, 1] [1, 2, 4] [1, 1, 1]
+// CHECK: linalg.copy ins(%[[X]] : memref<1x2x4xf32, {{.*}}>) outs(%[[IN]] : memref<1x2x4xf32, strided<[12, 6, 1], offset: 1>>)
+// CHECK: linalg.generic {{.*}} ins(%[[P]] :
+// CHECK-NOT: scf.for
+// CHECK: return
+#m3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+func.func @padded(%x: memref<?x2x4xf32>) -> memref<?x2x6xf32> {
+  %c0 = arith.constant 0 : index
+  %zero = arith.constant 0.0 : f32
+  %n = memref.dim %x, %c0 : memref<?x2x4xf32>
+  %p = memref.alloc(%n) : memref<?x2x6xf32>
+  %y = memref.alloc(%n) : memref<?x2x6xf32>
+  %border = memref.subview %p[0, 0, 0] [%n, 2, 1] [1, 1, 1] : memref<?x2x6xf32> to memref<?x2x1xf32, strided<[12, 6, 1]>>
+  linalg.fill ins(%zero : f32) outs(%border : memref<?x2x1xf32, strided<[12, 6, 1]>>)
+  %interior = memref.subview %p[0, 0, 1] [%n, 2, 4] [1, 1, 1] : memref<?x2x6xf32> to memref<?x2x4xf32, strided<[12, 6, 1], offset: 1>>
+  memref.copy %x, %interior : memref<?x2x4xf32> to memref<?x2x4xf32, strided<[12, 6, 1], offset: 1>>
+  linalg.generic {indexing_maps = [#m3, #m3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%p : memref<?x2x6xf32>) outs(%y : memref<?x2x6xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %e = math.exp %in : f32
+    linalg.yield %e : f32
+  }
+  return %y : memref<?x2x6xf32>
 }

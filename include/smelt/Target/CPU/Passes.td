@@ -429,14 +429,16 @@ def CPUTileDynamicDimsPass
     argument or allocation size; allocations, views and pure ops between
     them move past) share one `scf.for`, each op on views of one element,
     of static shape, one view per buffer and iteration (a reshape keeping
-    dimension 0 alone is applied to the element's view). A batch buffer
-    that only the loop's
+    dimension 0 alone is applied to the element's view; a subview keeping
+    dimension 0 whole, as a Pad's border fills and interior copy write, is
+    the same window of the element). A batch buffer that only the loop's
     ops use (through views, or memref.dim) becomes one element's buffer,
-    allocated in the loop: static, so smelt-cpu-plan-memory places it and
-    shares its bytes along an iteration, and one image's layers run on a
-    working set as small as a batch of one's. The kernels for
-    static shapes take them, and a contraction's fill and activation, next
-    to it in the loop, still fuse into its kernel. Any other op with dynamic
+    allocated in the loop where it is first used: static, so
+    smelt-cpu-plan-memory places it and shares its bytes along an
+    iteration, and one image's layers run on a working set as small as a
+    batch of one's. The kernels for static shapes take them, and a
+    contraction's fill and activation, next to it in the loop, still fuse
+    into its kernel. Any other op with dynamic
     parallel dimensions is tiled by 1 along them (linalg's tiling); one
     with a dynamic reduction dimension stays as it is (scalar loops).
 
