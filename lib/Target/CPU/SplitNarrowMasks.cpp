@@ -43,11 +43,14 @@ std::optional<int64_t> constantPrefix(Value mask) {
   return prefix;
 }
 
-/// Whether a masked access of `type` needs splitting: one dimension, of
-/// elements narrower than 32 bits.
-bool narrow(VectorType type) {
-  return type.getRank() == 1 && !type.isScalable() &&
-         type.getElementTypeBitWidth() < 32;
+/// The active lanes of a masked access of `type` under `mask` when it is
+/// split: one dimension of elements narrower than 32 bits, and a constant
+/// prefix mask.
+std::optional<int64_t> splitLanes(VectorType type, Value mask) {
+  if (type.getRank() != 1 || type.isScalable() ||
+      type.getElementTypeBitWidth() >= 32)
+    return std::nullopt;
+  return constantPrefix(mask);
 }
 
 /// The offsets and lengths of `prefix`'s power-of-two pieces, largest first.
@@ -77,8 +80,8 @@ struct SplitMaskedLoad : OpRewritePattern<vector::MaskedLoadOp> {
   LogicalResult matchAndRewrite(vector::MaskedLoadOp op,
                                 PatternRewriter &rewriter) const override {
     VectorType type = op.getVectorType();
-    std::optional<int64_t> prefix = constantPrefix(op.getMask());
-    if (!narrow(type) || !prefix)
+    std::optional<int64_t> prefix = splitLanes(type, op.getMask());
+    if (!prefix)
       return failure();
     Location loc = op.getLoc();
     Value result = op.getPassThru();
@@ -98,9 +101,9 @@ struct SplitMaskedStore : OpRewritePattern<vector::MaskedStoreOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(vector::MaskedStoreOp op,
                                 PatternRewriter &rewriter) const override {
-    VectorType type = op.getVectorType();
-    std::optional<int64_t> prefix = constantPrefix(op.getMask());
-    if (!narrow(type) || !prefix)
+    std::optional<int64_t> prefix =
+        splitLanes(op.getVectorType(), op.getMask());
+    if (!prefix)
       return failure();
     Location loc = op.getLoc();
     for (auto [offset, size] : pieces(*prefix)) {
