@@ -73,6 +73,9 @@ void smelt::buildCPUPipeline(OpPassManager &pm, const TargetOptions &options) {
   // kernels below take.
   CPUTileDynamicDimsPassOptions tileDynamic;
   tileDynamic.explain = options.explainKernels;
+  // A large static batch one image at a time too, where layer by layer
+  // over the batch its activations would leave the caches.
+  tileDynamic.staticBatchBytes = 32 << 20;
   pm.addNestedPass<func::FuncOp>(createCPUTileDynamicDimsPass(tileDynamic));
   // Before the memory plan: a contraction with an epilogue runs where the
   // epilogue was, and the plan must see its inputs live until then.

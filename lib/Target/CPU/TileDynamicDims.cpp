@@ -10,8 +10,9 @@
 // in the loop, which the memory plan places like a batch of one's. The
 // kernel passes then take them like any other, and the contraction kernels
 // still absorb the fill before them and the activation after, which now
-// sit next to them in the loop. Other ops with dynamic parallel dimensions
-// are tiled by 1 along them alone (linalg's tiling).
+// sit next to them in the loop. A large static batch (static-batch-bytes)
+// runs one element at a time the same way. Other ops with dynamic parallel
+// dimensions are tiled by 1 along them alone (linalg's tiling).
 //
 //===----------------------------------------------------------------------===//
 
@@ -107,23 +108,44 @@ Value batchSource(Value v) {
   }
 }
 
-/// The op's one dynamic loop dimension, if it has exactly one.
-std::optional<unsigned> dynamicLoop(linalg::LinalgOp op) {
+/// A static batch the pass also runs one element at a time (static-batch-
+/// bytes): the entry's first input's dimension 0, `size` (at least 2), and
+/// a value that stands for it as every such buffer's batch source.
+struct StaticBatch {
+  int64_t size = 0;
+  Value marker;
+};
+
+/// The op's batch loop: its one dynamic loop dimension, if it has exactly
+/// one; with a static batch and no dynamic loop, the loop that indexes
+/// dimension 0 of its output, when that is the batch's size.
+std::optional<unsigned> batchLoop(linalg::LinalgOp op,
+                                  const StaticBatch &batch) {
   std::optional<unsigned> found;
-  for (auto [d, range] : llvm::enumerate(op.getStaticLoopRanges())) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  for (auto [d, range] : llvm::enumerate(ranges)) {
     if (!ShapedType::isDynamic(range))
       continue;
     if (found)
       return std::nullopt;
     found = d;
   }
-  return found;
+  if (found || !batch.size || op.getNumDpsInits() != 1)
+    return found;
+  AffineMap out = op.getMatchingIndexingMap(op.getDpsInitOperand(0));
+  if (out.getNumResults() == 0)
+    return std::nullopt;
+  auto d = dyn_cast<AffineDimExpr>(out.getResult(0));
+  if (!d || ranges[d.getPosition()] != batch.size)
+    return std::nullopt;
+  return d.getPosition();
 }
 
-/// Whether `operand` of `op` is indexed by the op's dynamic loop (as its
+/// Whether `operand` of `op` is indexed by the op's batch loop (as its
 /// dimension 0: opBatch checked that).
-bool isBatched(linalg::LinalgOp op, OpOperand &operand) {
-  std::optional<unsigned> batch = dynamicLoop(op);
+bool isBatched(linalg::LinalgOp op, OpOperand &operand,
+               const StaticBatch &staticBatch) {
+  std::optional<unsigned> batch = batchLoop(op, staticBatch);
   AffineMap map = op.getMatchingIndexingMap(&operand);
   return batch && isa<MemRefType>(operand.get().getType()) &&
          map.getNumResults() > 0 &&
@@ -131,11 +153,11 @@ bool isBatched(linalg::LinalgOp op, OpOperand &operand) {
 }
 
 /// The batch an op runs over, when it can run one element at a time: its
-/// one dynamic loop dimension is parallel, and every buffer operand either
-/// ignores it or has it as dimension 0, with its other dimensions static.
-/// Null otherwise.
-Value opBatch(linalg::LinalgOp op) {
-  std::optional<unsigned> batch = dynamicLoop(op);
+/// batch loop is parallel, and every buffer operand either ignores it or
+/// has it as dimension 0 (dynamic, or the static batch's size), with its
+/// other dimensions static. Null otherwise.
+Value opBatch(linalg::LinalgOp op, const StaticBatch &staticBatch) {
+  std::optional<unsigned> batch = batchLoop(op, staticBatch);
   if (!batch || op.getIteratorTypesArray()[*batch] !=
                     utils::IteratorType::parallel)
     return Value();
@@ -153,10 +175,13 @@ Value opBatch(linalg::LinalgOp op) {
     for (unsigned r = 1; r < map.getNumResults(); ++r)
       if (map.getResult(r).isFunctionOfDim(*batch))
         return Value();
-    if (llvm::any_of(type.getShape().drop_front(), ShapedType::isDynamic) ||
-        !type.isDynamicDim(0))
+    if (llvm::any_of(type.getShape().drop_front(), ShapedType::isDynamic))
       return Value();
-    Value s = batchSource(operand.get());
+    Value s;
+    if (type.isDynamicDim(0))
+      s = batchSource(operand.get());
+    else if (staticBatch.size && type.getDimSize(0) == staticBatch.size)
+      s = staticBatch.marker;
     if (!s || (source && s != source))
       return Value();
     source = s;
@@ -197,15 +222,36 @@ struct CPUTileDynamicDimsPass
 
   void runOnOperation() override {
     IRRewriter rewriter(&getContext());
-    // Copies of dynamic shape (a pad's interior, a concatenation's parts)
-    // as linalg.copy, so that they run per batch element too.
+    func::FuncOp func = getOperation();
+    // A static batch (the first input's dimension 0), when asked for.
+    if (staticBatchBytes > 0 && func.getNumArguments() > 0 &&
+        !func.isExternal()) {
+      auto type = dyn_cast<MemRefType>(func.getArgument(0).getType());
+      if (type && type.getRank() > 0 && !type.isDynamicDim(0) &&
+          type.getDimSize(0) >= 2) {
+        staticBatch.size = type.getDimSize(0);
+        rewriter.setInsertionPointToStart(&func.getBody().front());
+        staticBatch.marker = arith::ConstantIndexOp::create(
+            rewriter, func.getLoc(), staticBatch.size);
+      }
+    }
+    // Copies of dynamic shape (a pad's interior, a concatenation's parts),
+    // and of the static batch's, as linalg.copy, so that they run per
+    // batch element too.
     getOperation().walk([&](memref::CopyOp copy) {
       auto type = dyn_cast<MemRefType>(copy.getSource().getType());
-      if (!type || type.hasStaticShape())
+      auto target = dyn_cast<MemRefType>(copy.getTarget().getType());
+      if (!type || !target ||
+          (type.hasStaticShape() &&
+           !(staticBatch.size && type.getRank() > 0 &&
+             type.getDimSize(0) == staticBatch.size &&
+             target.getDimSize(0) == staticBatch.size)))
         return;
       rewriter.setInsertionPoint(copy);
-      rewriter.replaceOpWithNewOp<linalg::CopyOp>(copy, copy.getSource(),
-                                                  copy.getTarget());
+      auto converted = rewriter.replaceOpWithNewOp<linalg::CopyOp>(
+          copy, copy.getSource(), copy.getTarget());
+      if (type.hasStaticShape())
+        converted->setAttr(kStaticBatchCopy, rewriter.getUnitAttr());
     });
     // Runs of ops over one batch, in each block of the function.
     SmallVector<SmallVector<linalg::LinalgOp>> runs;
@@ -221,7 +267,7 @@ struct CPUTileDynamicDimsPass
       for (Operation &op : *block) {
         auto linalgOp = dyn_cast<linalg::LinalgOp>(&op);
         Value batch = linalgOp && linalgOp.hasPureBufferSemantics()
-                          ? opBatch(linalgOp)
+                          ? opBatch(linalgOp, staticBatch)
                           : Value();
         if (batch && (!runBatch || batch == runBatch)) {
           run.push_back(linalgOp);
@@ -239,7 +285,25 @@ struct CPUTileDynamicDimsPass
       close();
     });
     for (ArrayRef<linalg::LinalgOp> run : runs)
-      loopOverBatch(rewriter, run);
+      if (worthLooping(run))
+        loopOverBatch(rewriter, run);
+    // The static batch's copies: those of a loop stay linalg.copy ops of
+    // one element; those of runs left whole are memref.copy again.
+    SmallVector<linalg::CopyOp> marked;
+    getOperation().walk([&](linalg::CopyOp copy) {
+      if (copy->hasAttr(kStaticBatchCopy))
+        marked.push_back(copy);
+    });
+    for (linalg::CopyOp copy : marked) {
+      copy->removeAttr(kStaticBatchCopy);
+      if (loops.contains(copy->getParentOp()))
+        continue;
+      rewriter.setInsertionPoint(copy);
+      rewriter.replaceOpWithNewOp<memref::CopyOp>(
+          copy, copy.getDpsInputs()[0], copy.getDpsInits()[0]);
+    }
+    if (staticBatch.marker && staticBatch.marker.use_empty())
+      rewriter.eraseOp(staticBatch.marker.getDefiningOp());
 
     // What is left: tiled by 1 along its dynamic parallel dimensions.
     SmallVector<linalg::LinalgOp> ops;
@@ -252,6 +316,35 @@ struct CPUTileDynamicDimsPass
       tileAlone(rewriter, op);
   }
 
+  /// Whether a run goes one element at a time: always over a dynamic
+  /// batch; over the static one when the batch's largest buffer the run
+  /// touches (N times one element's) is past static-batch-bytes, where
+  /// the run, layer by layer over the whole batch, would stream its
+  /// activations through memory (mobilenet_v2 at batch 64 ran 2x slower
+  /// than one image at a time; at batch 3, 10-15% faster).
+  bool worthLooping(ArrayRef<linalg::LinalgOp> run) {
+    if (!staticBatch.size || opBatch(run.front(), staticBatch) !=
+                                 staticBatch.marker)
+      return true;
+    int64_t largest = 0;
+    for (linalg::LinalgOp op : run)
+      for (OpOperand &operand : op->getOpOperands())
+        if (isBatched(op, operand, staticBatch)) {
+          auto type = cast<MemRefType>(operand.get().getType());
+          largest = std::max<int64_t>(
+              largest, type.getNumElements() *
+                           ((type.getElementTypeBitWidth() + 7) / 8));
+        }
+    return largest > staticBatchBytes;
+  }
+
+  StaticBatch staticBatch;
+  /// The loops over the batch this pass made.
+  llvm::SmallPtrSet<Operation *, 16> loops;
+  /// Marks the static batch's copies made linalg.copy ops.
+  static constexpr llvm::StringLiteral kStaticBatchCopy =
+      "smelt.static_batch_copy";
+
   /// One scf.for over the batch, after the run's last op, holding each op
   /// of the run on views of one batch element.
   void loopOverBatch(IRRewriter &rewriter, ArrayRef<linalg::LinalgOp> run) {
@@ -261,12 +354,13 @@ struct CPUTileDynamicDimsPass
     // The batch size: dimension 0 of a buffer the first op runs over it.
     Value sized;
     for (OpOperand &operand : run.front()->getOpOperands())
-      if (isBatched(run.front(), operand))
+      if (isBatched(run.front(), operand, staticBatch))
         sized = operand.get();
     Value zero = arith::ConstantIndexOp::create(rewriter, loc, 0);
     Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
     Value count = memref::DimOp::create(rewriter, loc, sized, 0);
     auto loop = scf::ForOp::create(rewriter, loc, zero, count, one);
+    loops.insert(loop);
     rewriter.setInsertionPointToStart(loop.getBody());
     Value index = loop.getInductionVar();
     llvm::SmallPtrSet<Operation *, 32> inRun;
@@ -325,7 +419,10 @@ struct CPUTileDynamicDimsPass
       }
       if (auto alloc = v.getDefiningOp<memref::AllocOp>();
           !view && alloc && type.getLayout().isIdentity() &&
-          alloc.getDynamicSizes().size() == 1 && privateToRun(alloc, inRun)) {
+          (alloc.getDynamicSizes().size() == 1 ||
+           (staticBatch.size && type.hasStaticShape() &&
+            type.getDimSize(0) == staticBatch.size)) &&
+          privateToRun(alloc, inRun)) {
         SmallVector<int64_t> shape(type.getShape());
         shape[0] = 1;
         view = memref::AllocOp::create(
@@ -352,7 +449,7 @@ struct CPUTileDynamicDimsPass
     for (linalg::LinalgOp op : run) {
       IRMapping mapping;
       for (OpOperand &operand : op->getOpOperands())
-        if (isBatched(op, operand))
+        if (isBatched(op, operand, staticBatch))
           mapping.map(operand.get(), element(operand.get()));
       rewriter.clone(*op, mapping);
     }
@@ -361,7 +458,12 @@ struct CPUTileDynamicDimsPass
     // The batch buffers that went private: their views are dead, their
     // sizes read from what they were allocated with.
     for (memref::AllocOp alloc : privatized) {
-      Value size = alloc.getDynamicSizes().front();
+      rewriter.setInsertionPoint(alloc);
+      Value size = alloc.getDynamicSizes().empty()
+                       ? Value(arith::ConstantIndexOp::create(
+                             rewriter, alloc.getLoc(),
+                             alloc.getType().getDimSize(0)))
+                       : alloc.getDynamicSizes().front();
       SmallVector<Operation *> dead;
       SmallVector<Value> worklist = {alloc.getResult()};
       while (!worklist.empty()) {

@@ -1,4 +1,5 @@
 // RUN: smelt-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(smelt-cpu-tile-dynamic-dims{explain-kernels=true}))' --verify-diagnostics | FileCheck %s
+// RUN: smelt-opt %s --split-input-file --pass-pipeline='builtin.module(func.func(smelt-cpu-tile-dynamic-dims{static-batch-bytes=2048}))' | FileCheck %s --check-prefix=STATIC
 
 // A dynamic batch becomes a loop around the same op on [1, 16] views: the
 // op inside has static shapes.
@@ -116,4 +117,69 @@ func.func @padded(%x: memref<?x2x4xf32>) -> memref<?x2x6xf32> {
     linalg.yield %e : f32
   }
   return %y : memref<?x2x6xf32>
+}
+
+// -----
+
+// A static batch of 4 (the first input's dimension 0): left whole by
+// default; with static-batch-bytes below the run's largest batch buffer
+// (4 x 1 KB) the run goes one element at a time like a dynamic batch, its
+// temporaries buffers of one element, the reduction over the last
+// dimension included; the output is written one element's view at a time.
+// CHECK-LABEL: func.func @static_batch
+// CHECK-NOT: scf.for
+// STATIC-LABEL: func.func @static_batch
+// STATIC-NOT: memref.alloc() : memref<4x
+// STATIC: scf.for %[[I:.*]] = %{{.*}} to %c4{{.*}} step
+// STATIC: memref.subview %arg0[%[[I]], 0, 0] [1, 16, 16] [1, 1, 1]
+// STATIC: memref.alloc() : memref<1x16x16xf32>
+// STATIC: memref.alloc() : memref<1x16x16xf32>
+// STATIC: memref.alloc() : memref<1x16xf32>
+// STATIC: memref.subview %arg1[%[[I]], 0] [1, 16] [1, 1]
+// STATIC: return
+#m2 = affine_map<(d0, d1) -> (d0, d1)>
+#m3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#sum = affine_map<(d0, d1, d2) -> (d0, d1)>
+func.func @static_batch(%x: memref<4x16x16xf32>, %out: memref<4x16xf32>) {
+  %t = memref.alloc() : memref<4x16x16xf32>
+  %u = memref.alloc() : memref<4x16x16xf32>
+  linalg.generic {indexing_maps = [#m3, #m3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%x : memref<4x16x16xf32>) outs(%t : memref<4x16x16xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %e = math.exp %in : f32
+    linalg.yield %e : f32
+  }
+  linalg.generic {indexing_maps = [#m3, #m3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%t : memref<4x16x16xf32>) outs(%u : memref<4x16x16xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %e = math.exp %in : f32
+    linalg.yield %e : f32
+  }
+  %small = memref.alloc() : memref<4x16xf32>
+  linalg.generic {indexing_maps = [#m3, #sum], iterator_types = ["parallel", "parallel", "reduction"]} ins(%u : memref<4x16x16xf32>) outs(%small : memref<4x16xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %a = arith.addf %in, %o : f32
+    linalg.yield %a : f32
+  }
+  linalg.generic {indexing_maps = [#m2, #m2], iterator_types = ["parallel", "parallel"]} ins(%small : memref<4x16xf32>) outs(%out : memref<4x16xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %e = math.exp %in : f32
+    linalg.yield %e : f32
+  }
+  return
+}
+
+// -----
+
+// A run whose batch buffers are small (4 x 64 bytes, under
+// static-batch-bytes) stays whole: in cache, layer by layer is cheaper.
+// STATIC-LABEL: func.func @static_small
+// STATIC-NOT: scf.for
+// STATIC: linalg.generic {{.*}} outs(%arg1 : memref<4x16xf32>)
+#m2 = affine_map<(d0, d1) -> (d0, d1)>
+func.func @static_small(%x: memref<4x16xf32>, %out: memref<4x16xf32>) {
+  linalg.generic {indexing_maps = [#m2, #m2], iterator_types = ["parallel", "parallel"]} ins(%x : memref<4x16xf32>) outs(%out : memref<4x16xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %e = math.exp %in : f32
+    linalg.yield %e : f32
+  }
+  return
 }
