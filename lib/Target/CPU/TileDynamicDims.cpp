@@ -152,6 +152,21 @@ bool isBatched(linalg::LinalgOp op, OpOperand &operand,
          map.getResult(0) == getAffineDimExpr(*batch, op.getContext());
 }
 
+/// Whether `v` is a view of a constant global (the weights).
+bool isConstantBuffer(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    if (auto global = dyn_cast<memref::GetGlobalOp>(def)) {
+      auto symbol = SymbolTable::lookupNearestSymbolFrom<memref::GlobalOp>(
+          def, global.getNameAttr());
+      return symbol && symbol.getConstant();
+    }
+    if (!isa<ViewLikeOpInterface>(def))
+      return false;
+    v = def->getOperand(0);
+  }
+  return false;
+}
+
 /// The batch an op runs over, when it can run one element at a time: its
 /// batch loop is parallel, and every buffer operand either ignores it or
 /// has it as dimension 0 (dynamic, or the static batch's size), with its
@@ -167,8 +182,16 @@ Value opBatch(linalg::LinalgOp op, const StaticBatch &staticBatch) {
     if (!type)
       continue;
     AffineMap map = op.getMatchingIndexingMap(&operand);
-    if (!map.isFunctionOfDim(*batch))
+    if (!map.isFunctionOfDim(*batch)) {
+      // A static buffer of the batch's size read whole (not one element
+      // an iteration) would see elements the loop has not written yet;
+      // only constants (weights whose dimension 0 happens to match) may.
+      if (staticBatch.size && type.getRank() > 0 && !type.isDynamicDim(0) &&
+          type.getDimSize(0) == staticBatch.size &&
+          !isConstantBuffer(operand.get()))
+        return Value();
       continue;
+    }
     if (map.getNumResults() == 0 || map.getResult(0) !=
                                         getAffineDimExpr(*batch, op.getContext()))
       return Value();
@@ -190,17 +213,25 @@ Value opBatch(linalg::LinalgOp op, const StaticBatch &staticBatch) {
 }
 
 /// Whether every use of the allocation `alloc`, through the views made of
-/// it, is by an op of `run` or a memref.dim: the loop over the batch is
-/// then the only place its contents live, one element at a time, and each
+/// it, is by an op of `run` reading or writing one element an iteration
+/// (a batched operand), or a memref.dim: the loop over the batch is then
+/// the only place its contents live, one element at a time, and each
 /// iteration may use a buffer of one element instead.
 bool privateToRun(memref::AllocOp alloc,
-                  const llvm::SmallPtrSetImpl<Operation *> &run) {
+                  const llvm::SmallPtrSetImpl<Operation *> &run,
+                  const StaticBatch &staticBatch) {
   SmallVector<Value> worklist = {alloc.getResult()};
   while (!worklist.empty()) {
     Value v = worklist.pop_back_val();
-    for (Operation *user : v.getUsers()) {
-      if (run.contains(user) || isa<memref::DimOp>(user))
+    for (OpOperand &use : v.getUses()) {
+      Operation *user = use.getOwner();
+      if (isa<memref::DimOp>(user))
         continue;
+      if (run.contains(user)) {
+        if (!isBatched(cast<linalg::LinalgOp>(user), use, staticBatch))
+          return false;
+        continue;
+      }
       if (!isa<ViewLikeOpInterface>(user) || user->getNumResults() != 1)
         return false;
       worklist.push_back(user->getResult(0));
@@ -223,6 +254,9 @@ struct CPUTileDynamicDimsPass
   void runOnOperation() override {
     IRRewriter rewriter(&getContext());
     func::FuncOp func = getOperation();
+    // (One pass instance may run on several functions.)
+    staticBatch = StaticBatch();
+    loops.clear();
     // A static batch (the first input's dimension 0), when asked for.
     if (staticBatchBytes > 0 && func.getNumArguments() > 0 &&
         !func.isExternal()) {
@@ -422,7 +456,7 @@ struct CPUTileDynamicDimsPass
           (alloc.getDynamicSizes().size() == 1 ||
            (staticBatch.size && type.hasStaticShape() &&
             type.getDimSize(0) == staticBatch.size)) &&
-          privateToRun(alloc, inRun)) {
+          privateToRun(alloc, inRun, staticBatch)) {
         SmallVector<int64_t> shape(type.getShape());
         shape[0] = 1;
         view = memref::AllocOp::create(

@@ -183,3 +183,30 @@ func.func @static_small(%x: memref<4x16xf32>, %out: memref<4x16xf32>) {
   }
   return
 }
+
+// -----
+
+// An op that reads a buffer of the batch's size whole (here its element 3
+// for every image) would see elements the loop has not written yet: it
+// stays out of the loop, and the buffer it reads stays whole.
+// STATIC-LABEL: func.func @static_read_whole
+// STATIC: %[[T:.*]] = memref.alloc() : memref<4x1024xf32>
+// STATIC: scf.for
+// STATIC: math.exp
+// STATIC: }
+// STATIC: linalg.generic {{.*}} ins(%[[T]] : memref<4x1024xf32>) outs(%arg1 : memref<4x1024xf32>)
+#m2 = affine_map<(d0, d1) -> (d0, d1)>
+#row3 = affine_map<(d0, d1) -> (3, d1)>
+func.func @static_read_whole(%x: memref<4x1024xf32>, %out: memref<4x1024xf32>) {
+  %t = memref.alloc() : memref<4x1024xf32>
+  linalg.generic {indexing_maps = [#m2, #m2], iterator_types = ["parallel", "parallel"]} ins(%x : memref<4x1024xf32>) outs(%t : memref<4x1024xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %e = math.exp %in : f32
+    linalg.yield %e : f32
+  }
+  linalg.generic {indexing_maps = [#row3, #m2], iterator_types = ["parallel", "parallel"]} ins(%t : memref<4x1024xf32>) outs(%out : memref<4x1024xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    linalg.yield %in : f32
+  }
+  return
+}
