@@ -10,8 +10,11 @@
 // in the loop, which the memory plan places like a batch of one's. The
 // kernel passes then take them like any other, and the contraction kernels
 // still absorb the fill before them and the activation after, which now
-// sit next to them in the loop. A large static batch (static-batch-bytes)
-// runs one element at a time the same way. Other ops with dynamic parallel
+// sit next to them in the loop. An op that uses a buffer the run writes
+// other than one element an iteration, the writer's (whole, or through a
+// view that indexes it another way), starts a run of its own
+// (RunBuffers). A large static batch of the entry function
+// (static-batch-bytes) runs one element at a time the same way. Other ops with dynamic parallel
 // dimensions are tiled by 1 along them alone (linalg's tiling).
 //
 //===----------------------------------------------------------------------===//
@@ -19,6 +22,8 @@
 #include "smelt/Target/CPU/Passes.h"
 
 #include "EntryFunction.h"
+
+#include "llvm/ADT/MapVector.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -63,6 +68,20 @@ bool keepsBatch(memref::SubViewOp view) {
   return source && size == source;
 }
 
+/// Whether `view` keeps each batch element its own, as element i of its
+/// source is element i of it: a reshape keeping dimension 0 alone or a
+/// window of every element (keepsBatch). A loop over the batch rebuilds
+/// such a view on one element's view of its source.
+bool keepsElements(Operation *view) {
+  if (auto subview = dyn_cast_or_null<memref::SubViewOp>(view))
+    return keepsBatch(subview);
+  if (auto collapse = dyn_cast_or_null<memref::CollapseShapeOp>(view))
+    return collapse.getReassociationIndices().front().size() == 1;
+  if (auto expand = dyn_cast_or_null<memref::ExpandShapeOp>(view))
+    return expand.getReassociationIndices().front().size() == 1;
+  return false;
+}
+
 /// Where the size of dimension 0 of buffer `v` comes from: the value an
 /// allocation was given, or the argument whose dimension it is, seen
 /// through reshapes that keep dimension 0 alone, subviews that keep it
@@ -71,22 +90,11 @@ bool keepsBatch(memref::SubViewOp view) {
 Value batchSource(Value v) {
   while (true) {
     Operation *def = v.getDefiningOp();
-    if (auto view = dyn_cast_or_null<memref::SubViewOp>(def)) {
-      if (!keepsBatch(view))
+    if (isa_and_nonnull<memref::SubViewOp, memref::CollapseShapeOp,
+                        memref::ExpandShapeOp>(def)) {
+      if (!keepsElements(def))
         return Value();
-      v = view.getSource();
-      continue;
-    }
-    if (auto collapse = dyn_cast_or_null<memref::CollapseShapeOp>(def)) {
-      if (collapse.getReassociationIndices().front().size() != 1)
-        return Value();
-      v = collapse.getSrc();
-      continue;
-    }
-    if (auto expand = dyn_cast_or_null<memref::ExpandShapeOp>(def)) {
-      if (expand.getReassociationIndices().front().size() != 1)
-        return Value();
-      v = expand.getSrc();
+      v = def->getOperand(0);
       continue;
     }
     if (auto alloc = dyn_cast_or_null<memref::AllocOp>(def)) {
@@ -183,13 +191,11 @@ Value opBatch(linalg::LinalgOp op, const StaticBatch &staticBatch) {
       continue;
     AffineMap map = op.getMatchingIndexingMap(&operand);
     if (!map.isFunctionOfDim(*batch)) {
-      // A static buffer of the batch's size read whole (not one element
-      // an iteration) would see elements the loop has not written yet;
-      // only constants (weights whose dimension 0 happens to match) may.
-      if (staticBatch.size && type.getRank() > 0 && !type.isDynamicDim(0) &&
-          type.getDimSize(0) == staticBatch.size &&
-          !isConstantBuffer(operand.get()))
+      // An output every iteration would write whole.
+      if (op.isDpsInit(&operand))
         return Value();
+      // (A buffer read whole: RunBuffers keeps it out of a loop that
+      // writes it.)
       continue;
     }
     if (map.getNumResults() == 0 || map.getResult(0) !=
@@ -212,9 +218,9 @@ Value opBatch(linalg::LinalgOp op, const StaticBatch &staticBatch) {
   return source;
 }
 
-/// Whether every use of the allocation `alloc`, through the views made of
-/// it, is by an op of `run` reading or writing one element an iteration
-/// (a batched operand), or a memref.dim: the loop over the batch is then
+/// Whether every use of the allocation `alloc`, through views that keep
+/// its elements (keepsElements), is by an op of `run` reading or writing
+/// one element an iteration (a batched operand), or a memref.dim: the loop over the batch is then
 /// the only place its contents live, one element at a time, and each
 /// iteration may use a buffer of one element instead.
 bool privateToRun(memref::AllocOp alloc,
@@ -232,7 +238,8 @@ bool privateToRun(memref::AllocOp alloc,
           return false;
         continue;
       }
-      if (!isa<ViewLikeOpInterface>(user) || user->getNumResults() != 1)
+      // Only views the loop rebuilds on the element's buffer.
+      if (!keepsElements(user))
         return false;
       worklist.push_back(user->getResult(0));
     }
@@ -247,6 +254,88 @@ bool movesPast(Operation *op) {
          isa<memref::AllocOp, memref::DimOp, ViewLikeOpInterface>(op);
 }
 
+/// What the ops of a run do to the buffers under their operands, by root
+/// (the allocation or argument under the views): how they index each, and
+/// whether one writes it. A loop over the batch runs op after op on one
+/// element, so it keeps the ops' results only if each buffer the run
+/// writes is used, by every op of the run, one element an iteration and
+/// the same element: through its root, or views that keep elements
+/// (keepsElements), or all through one view. Read whole, or through two
+/// views that index it differently (a subview of one element, a transpose),
+/// a buffer the run writes would be read before the loop has written it.
+class RunBuffers {
+public:
+  explicit RunBuffers(const StaticBatch &batch) : staticBatch(batch) {}
+
+  /// Adds `op`'s uses to the run's, unless that makes a conflict (then
+  /// nothing changes).
+  bool add(linalg::LinalgOp op) {
+    llvm::MapVector<Value, Uses> merged;
+    for (OpOperand &operand : op->getOpOperands()) {
+      Value v = operand.get();
+      if (!isa<MemRefType>(v.getType()) || isConstantBuffer(v))
+        continue;
+      auto [root, identity] = rootOf(v);
+      auto it = merged.find(root);
+      if (it == merged.end()) {
+        auto known = roots.find(root);
+        it = merged.insert({root, known == roots.end() ? Uses()
+                                                       : known->second})
+                 .first;
+      }
+      Uses &uses = it->second;
+      if (!isBatched(op, operand, staticBatch))
+        uses.whole = true;
+      else
+        uses.keys.insert(identity ? root : v);
+      uses.written |= op.isDpsInit(&operand);
+    }
+    for (auto &[root, uses] : merged)
+      if (uses.written && (uses.whole || uses.keys.size() > 1))
+        return false;
+    for (auto &[root, uses] : merged)
+      roots[root] = uses;
+    return true;
+  }
+
+  void clear() { roots.clear(); }
+
+private:
+  struct Uses {
+    /// The values an op indexes it through, one element an iteration: the
+    /// root, for views keeping elements; the view otherwise.
+    llvm::SmallPtrSet<Value, 2> keys;
+    bool whole = false;
+    bool written = false;
+  };
+
+  /// The buffer under `v`'s views, and whether each view keeps elements.
+  /// An op that makes a buffer of another without the view interface
+  /// (memref.transpose) counts as a view of its first buffer operand.
+  static std::pair<Value, bool> rootOf(Value v) {
+    bool identity = true;
+    while (Operation *def = v.getDefiningOp()) {
+      Value source;
+      if (auto view = dyn_cast<ViewLikeOpInterface>(def))
+        source = view.getViewSource();
+      else
+        for (Value operand : def->getOperands())
+          if (isa<BaseMemRefType>(operand.getType())) {
+            source = operand;
+            break;
+          }
+      if (!source)
+        break;
+      identity &= keepsElements(def);
+      v = source;
+    }
+    return {v, identity};
+  }
+
+  const StaticBatch &staticBatch;
+  llvm::DenseMap<Value, Uses> roots;
+};
+
 struct CPUTileDynamicDimsPass
     : smelt::impl::CPUTileDynamicDimsPassBase<CPUTileDynamicDimsPass> {
   using CPUTileDynamicDimsPassBase::CPUTileDynamicDimsPassBase;
@@ -256,10 +345,12 @@ struct CPUTileDynamicDimsPass
     func::FuncOp func = getOperation();
     // (One pass instance may run on several functions.)
     staticBatch = StaticBatch();
+    noElementView = false;
     loops.clear();
-    // A static batch (the first input's dimension 0), when asked for.
-    if (staticBatchBytes > 0 && func.getNumArguments() > 0 &&
-        !func.isExternal()) {
+    // A static batch (the entry's first input's dimension 0), when asked
+    // for.
+    if (staticBatchBytes > 0 && func.getName() == smelt::kONNXEntryName &&
+        func.getNumArguments() > 0 && !func.isExternal()) {
       auto type = dyn_cast<MemRefType>(func.getArgument(0).getType());
       if (type && type.getRank() > 0 && !type.isDynamicDim(0) &&
           type.getDimSize(0) >= 2) {
@@ -292,18 +383,21 @@ struct CPUTileDynamicDimsPass
     getOperation().walk([&](Block *block) {
       SmallVector<linalg::LinalgOp> run;
       Value runBatch;
+      RunBuffers buffers(staticBatch);
       auto close = [&] {
         if (!run.empty())
           runs.push_back(run);
         run.clear();
         runBatch = Value();
+        buffers.clear();
       };
       for (Operation &op : *block) {
         auto linalgOp = dyn_cast<linalg::LinalgOp>(&op);
         Value batch = linalgOp && linalgOp.hasPureBufferSemantics()
                           ? opBatch(linalgOp, staticBatch)
                           : Value();
-        if (batch && (!runBatch || batch == runBatch)) {
+        if (batch && (!runBatch || batch == runBatch) &&
+            buffers.add(linalgOp)) {
           run.push_back(linalgOp);
           runBatch = batch;
           continue;
@@ -311,7 +405,9 @@ struct CPUTileDynamicDimsPass
         if (!batch && movesPast(&op))
           continue;
         close();
-        if (batch) {
+        // A new run, unless the op alone uses a buffer it writes
+        // differently (then it is left whole).
+        if (batch && buffers.add(linalgOp)) {
           run.push_back(linalgOp);
           runBatch = batch;
         }
@@ -321,6 +417,8 @@ struct CPUTileDynamicDimsPass
     for (ArrayRef<linalg::LinalgOp> run : runs)
       if (worthLooping(run))
         loopOverBatch(rewriter, run);
+    if (noElementView)
+      return signalPassFailure();
     // The static batch's copies: those of a loop stay linalg.copy ops of
     // one element; those of runs left whole are memref.copy again.
     SmallVector<linalg::CopyOp> marked;
@@ -365,14 +463,19 @@ struct CPUTileDynamicDimsPass
       for (OpOperand &operand : op->getOpOperands())
         if (isBatched(op, operand, staticBatch)) {
           auto type = cast<MemRefType>(operand.get().getType());
-          largest = std::max<int64_t>(
-              largest, type.getNumElements() *
-                           ((type.getElementTypeBitWidth() + 7) / 8));
+          Type element = type.getElementType();
+          int64_t bytes = element.isIntOrFloat()
+                              ? (element.getIntOrFloatBitWidth() + 7) / 8
+                              : 8;
+          largest = std::max<int64_t>(largest,
+                                      type.getNumElements() * bytes);
         }
     return largest > staticBatchBytes;
   }
 
   StaticBatch staticBatch;
+  /// Set when a view of one batch element could not be made.
+  bool noElementView = false;
   /// The loops over the batch this pass made.
   llvm::SmallPtrSet<Operation *, 16> loops;
   /// Marks the static batch's copies made linalg.copy ops.
@@ -432,12 +535,17 @@ struct CPUTileDynamicDimsPass
         auto resultType = memref::ExpandShapeOp::computeExpandedType(
             cast<MemRefType>(source.getType()), shape,
             expand.getReassociationIndices());
-        view = failed(resultType)
-                   ? Value()
-                   : memref::ExpandShapeOp::create(
-                         rewriter, loc, *resultType, source,
-                         expand.getReassociationIndices())
-                         .getResult();
+        if (failed(resultType)) {
+          // (The element's view of a source an expand_shape took is laid
+          // out as the source is: this does not happen.)
+          expand->emitError("smelt-cpu-tile-dynamic-dims: no view of one "
+                            "batch element of this expand_shape");
+          noElementView = true;
+          return v;
+        }
+        view = memref::ExpandShapeOp::create(rewriter, loc, *resultType,
+                                             source,
+                                             expand.getReassociationIndices());
       }
       // A window of every element (keepsBatch): the same window of this
       // element.
@@ -516,6 +624,10 @@ struct CPUTileDynamicDimsPass
               rewriter.replaceOp(dim, size);
             continue;
           }
+          // (privateToRun let only dims and views keeping elements use
+          // it.)
+          if (user->getNumResults() != 1)
+            continue;
           dead.push_back(user);
           worklist.push_back(user->getResult(0));
         }

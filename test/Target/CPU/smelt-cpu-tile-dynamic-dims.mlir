@@ -121,14 +121,14 @@ func.func @padded(%x: memref<?x2x4xf32>) -> memref<?x2x6xf32> {
 
 // -----
 
-// A static batch of 4 (the first input's dimension 0): left whole by
-// default; with static-batch-bytes below the run's largest batch buffer
+// A static batch of 4 (the entry's first input's dimension 0): left whole
+// by default; with static-batch-bytes below the run's largest batch buffer
 // (4 x 1 KB) the run goes one element at a time like a dynamic batch, its
 // temporaries buffers of one element, the reduction over the last
 // dimension included; the output is written one element's view at a time.
-// CHECK-LABEL: func.func @static_batch
+// CHECK-LABEL: func.func @main_graph
 // CHECK-NOT: scf.for
-// STATIC-LABEL: func.func @static_batch
+// STATIC-LABEL: func.func @main_graph
 // STATIC-NOT: memref.alloc() : memref<4x
 // STATIC: scf.for %[[I:.*]] = %{{.*}} to %c4{{.*}} step
 // STATIC: memref.subview %arg0[%[[I]], 0, 0] [1, 16, 16] [1, 1, 1]
@@ -140,7 +140,7 @@ func.func @padded(%x: memref<?x2x4xf32>) -> memref<?x2x6xf32> {
 #m2 = affine_map<(d0, d1) -> (d0, d1)>
 #m3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
 #sum = affine_map<(d0, d1, d2) -> (d0, d1)>
-func.func @static_batch(%x: memref<4x16x16xf32>, %out: memref<4x16xf32>) {
+func.func @main_graph(%x: memref<4x16x16xf32>, %out: memref<4x16xf32>) {
   %t = memref.alloc() : memref<4x16x16xf32>
   %u = memref.alloc() : memref<4x16x16xf32>
   linalg.generic {indexing_maps = [#m3, #m3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%x : memref<4x16x16xf32>) outs(%t : memref<4x16x16xf32>) {
@@ -171,11 +171,11 @@ func.func @static_batch(%x: memref<4x16x16xf32>, %out: memref<4x16xf32>) {
 
 // A run whose batch buffers are small (4 x 64 bytes, under
 // static-batch-bytes) stays whole: in cache, layer by layer is cheaper.
-// STATIC-LABEL: func.func @static_small
+// STATIC-LABEL: func.func @main_graph
 // STATIC-NOT: scf.for
 // STATIC: linalg.generic {{.*}} outs(%arg1 : memref<4x16xf32>)
 #m2 = affine_map<(d0, d1) -> (d0, d1)>
-func.func @static_small(%x: memref<4x16xf32>, %out: memref<4x16xf32>) {
+func.func @main_graph(%x: memref<4x16xf32>, %out: memref<4x16xf32>) {
   linalg.generic {indexing_maps = [#m2, #m2], iterator_types = ["parallel", "parallel"]} ins(%x : memref<4x16xf32>) outs(%out : memref<4x16xf32>) {
   ^bb0(%in: f32, %o: f32):
     %e = math.exp %in : f32
@@ -186,18 +186,20 @@ func.func @static_small(%x: memref<4x16xf32>, %out: memref<4x16xf32>) {
 
 // -----
 
-// An op that reads a buffer of the batch's size whole (here its element 3
-// for every image) would see elements the loop has not written yet: it
-// stays out of the loop, and the buffer it reads stays whole.
-// STATIC-LABEL: func.func @static_read_whole
+// An op that reads a buffer the run writes whole (here its element 3 for
+// every image) would see elements the loop has not written yet: it starts
+// a loop of its own, reading the buffer, which stays whole, whole.
+// STATIC-LABEL: func.func @main_graph
 // STATIC: %[[T:.*]] = memref.alloc() : memref<4x1024xf32>
 // STATIC: scf.for
 // STATIC: math.exp
 // STATIC: }
-// STATIC: linalg.generic {{.*}} ins(%[[T]] : memref<4x1024xf32>) outs(%arg1 : memref<4x1024xf32>)
+// STATIC: scf.for %[[I:.*]] =
+// STATIC: %[[Y:.*]] = memref.subview %arg1[%[[I]], 0] [1, 1024] [1, 1]
+// STATIC: linalg.generic {{.*}} ins(%[[T]] : memref<4x1024xf32>) outs(%[[Y]] :
 #m2 = affine_map<(d0, d1) -> (d0, d1)>
 #row3 = affine_map<(d0, d1) -> (3, d1)>
-func.func @static_read_whole(%x: memref<4x1024xf32>, %out: memref<4x1024xf32>) {
+func.func @main_graph(%x: memref<4x1024xf32>, %out: memref<4x1024xf32>) {
   %t = memref.alloc() : memref<4x1024xf32>
   linalg.generic {indexing_maps = [#m2, #m2], iterator_types = ["parallel", "parallel"]} ins(%x : memref<4x1024xf32>) outs(%t : memref<4x1024xf32>) {
   ^bb0(%in: f32, %o: f32):
@@ -205,6 +207,114 @@ func.func @static_read_whole(%x: memref<4x1024xf32>, %out: memref<4x1024xf32>) {
     linalg.yield %e : f32
   }
   linalg.generic {indexing_maps = [#row3, #m2], iterator_types = ["parallel", "parallel"]} ins(%t : memref<4x1024xf32>) outs(%out : memref<4x1024xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    linalg.yield %in : f32
+  }
+  return
+}
+
+// -----
+
+// The same through a view of one element (a subview of row 3, read by
+// every image): that view is no batch buffer, but it is a view of one the
+// run writes.
+// STATIC-LABEL: func.func @main_graph
+// STATIC: %[[T:.*]] = memref.alloc() : memref<4x1024xf32>
+// STATIC: scf.for
+// STATIC: math.exp
+// STATIC: }
+// STATIC: %[[ROW:.*]] = memref.subview %[[T]][3, 0] [1, 1024] [1, 1]
+// STATIC: scf.for
+// STATIC: linalg.generic {{.*}} ins(%[[ROW]] :
+#m2 = affine_map<(d0, d1) -> (d0, d1)>
+#first = affine_map<(d0, d1) -> (0, d1)>
+func.func @main_graph(%x: memref<4x1024xf32>, %out: memref<4x1024xf32>) {
+  %t = memref.alloc() : memref<4x1024xf32>
+  linalg.generic {indexing_maps = [#m2, #m2], iterator_types = ["parallel", "parallel"]} ins(%x : memref<4x1024xf32>) outs(%t : memref<4x1024xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %e = math.exp %in : f32
+    linalg.yield %e : f32
+  }
+  %row = memref.subview %t[3, 0] [1, 1024] [1, 1] : memref<4x1024xf32> to memref<1x1024xf32, strided<[1024, 1], offset: 3072>>
+  linalg.generic {indexing_maps = [#first, #m2], iterator_types = ["parallel", "parallel"]} ins(%row : memref<1x1024xf32, strided<[1024, 1], offset: 3072>>) outs(%out : memref<4x1024xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    linalg.yield %in : f32
+  }
+  return
+}
+
+// -----
+
+// A view that does not keep elements (a transpose: element i of it is
+// column i of every element) has the batch's size but indexes the buffer
+// another way than the op writing it: the ops run in two loops, and the
+// buffer, which the second reads through the view, stays whole.
+// STATIC-LABEL: func.func @main_graph
+// STATIC: %[[T:.*]] = memref.alloc() : memref<4x4x256xf32>
+// STATIC-NOT: memref.alloc()
+// STATIC: scf.for
+// STATIC: math.exp
+// STATIC: }
+// STATIC: %[[TR:.*]] = memref.transpose %[[T]]
+// STATIC: scf.for %[[I:.*]] =
+// STATIC: memref.subview %[[TR]][%[[I]], 0, 0] [1, 4, 256] [1, 1, 1]
+#m3 = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+func.func @main_graph(%x: memref<4x4x256xf32>, %out: memref<4x4x256xf32>) {
+  %t = memref.alloc() : memref<4x4x256xf32>
+  linalg.generic {indexing_maps = [#m3, #m3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%x : memref<4x4x256xf32>) outs(%t : memref<4x4x256xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %e = math.exp %in : f32
+    linalg.yield %e : f32
+  }
+  %tr = memref.transpose %t (d0, d1, d2) -> (d1, d0, d2) : memref<4x4x256xf32> to memref<4x4x256xf32, strided<[256, 1024, 1]>>
+  linalg.generic {indexing_maps = [#m3, #m3], iterator_types = ["parallel", "parallel", "parallel"]} ins(%tr : memref<4x4x256xf32, strided<[256, 1024, 1]>>) outs(%out : memref<4x4x256xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    linalg.yield %in : f32
+  }
+  return
+}
+
+// -----
+
+// Only the entry's first input is a batch: another function's static
+// dimension 0 is just a size.
+// STATIC-LABEL: func.func @helper
+// STATIC-NOT: scf.for
+// STATIC: return
+#m2 = affine_map<(d0, d1) -> (d0, d1)>
+func.func @helper(%x: memref<4x1024xf32>, %out: memref<4x1024xf32>) {
+  linalg.generic {indexing_maps = [#m2, #m2], iterator_types = ["parallel", "parallel"]} ins(%x : memref<4x1024xf32>) outs(%out : memref<4x1024xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %e = math.exp %in : f32
+    linalg.yield %e : f32
+  }
+  return
+}
+
+// -----
+
+// A dynamic batch the same way: the second op reads element 3 of the
+// buffer the first writes, for every element, so it runs in a loop of its
+// own after the first's, and the buffer stays whole.
+// CHECK-LABEL: func.func @dynamic_read_whole
+// CHECK: %[[T:.*]] = memref.alloc(%{{.*}}) : memref<?x16xf32>
+// CHECK: scf.for
+// CHECK: math.exp
+// CHECK: }
+// CHECK: scf.for %[[I:.*]] =
+// CHECK: linalg.generic {{.*}} ins(%[[T]] : memref<?x16xf32>)
+#m2 = affine_map<(d0, d1) -> (d0, d1)>
+#row3 = affine_map<(d0, d1) -> (3, d1)>
+func.func @dynamic_read_whole(%x: memref<?x16xf32>, %out: memref<?x16xf32>) {
+  %c0 = arith.constant 0 : index
+  %n = memref.dim %x, %c0 : memref<?x16xf32>
+  %t = memref.alloc(%n) : memref<?x16xf32>
+  linalg.generic {indexing_maps = [#m2, #m2], iterator_types = ["parallel", "parallel"]} ins(%x : memref<?x16xf32>) outs(%t : memref<?x16xf32>) {
+  ^bb0(%in: f32, %o: f32):
+    %e = math.exp %in : f32
+    linalg.yield %e : f32
+  }
+  linalg.generic {indexing_maps = [#row3, #m2], iterator_types = ["parallel", "parallel"]} ins(%t : memref<?x16xf32>) outs(%out : memref<?x16xf32>) {
   ^bb0(%in: f32, %o: f32):
     linalg.yield %in : f32
   }

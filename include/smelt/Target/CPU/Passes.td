@@ -187,12 +187,15 @@ def CPUPlanMemoryPass : Pass<"smelt-cpu-plan-memory", "::mlir::ModuleOp"> {
   let summary = "Place intermediate buffers at fixed offsets of one workspace";
   let description = [{
     Runs after bufferization, before deallocation. Each static-shape
-    `memref.alloc` at the top level of a public function becomes a
-    `memref.view` into a zero-initialized global workspace, at an offset
-    that no buffer alive at the same time uses (largest first, lowest
-    offset). Lifetimes run from the allocation to the last top-level op
-    that uses the buffer or a view of it; buffers that escape keep their
-    allocation. The compiled function then calls no allocator, and a model
+    `memref.alloc` at the top level of a public function, or at the top
+    level of the body of a top-level `scf.for` (a loop over the batch),
+    becomes a `memref.view` into a zero-initialized global workspace, at
+    an offset that no buffer alive at the same time uses (largest first,
+    lowest offset). Positions are counted with loop bodies flattened into
+    the function's: a body's buffers live from their allocation to their
+    last use along one iteration and share bytes with each other, and a
+    function buffer a loop uses lives through the whole loop. Buffers
+    that escape keep their allocation. The compiled function then calls no allocator, and a model
     library runs one call at a time.
   }];
   let dependentDialects = ["::mlir::arith::ArithDialect",
@@ -438,9 +441,13 @@ def CPUTileDynamicDimsPass
     iteration, and one image's layers run on a working set as small as a
     batch of one's. The kernels for static shapes take them, and a
     contraction's fill and activation, next to it in the loop, still fuse
-    into its kernel. With `static-batch-bytes` (the CPU pipeline sets 32
-    MB) a static batch, the first input's dimension 0 when it is 2 or
-    more, goes the same way in each run whose largest batch buffer is
+    into its kernel. A run never holds an op that uses a buffer the run
+    writes other than one element an iteration, the same element as the
+    writer (read whole, or through a view that does not keep elements,
+    such as a subview of one element or a transpose): such an op starts
+    a run of its own. With `static-batch-bytes` (the CPU pipeline sets 32
+    MB) a static batch, the entry function's first input's dimension 0
+    when it is 2 or more, goes the same way in each run whose largest batch buffer is
     larger than that: layer by layer over the whole batch its activations
     would stream through memory (mobilenet_v2 at batch 64: 899 -> 368 ms).
     Any other op with dynamic
