@@ -60,6 +60,43 @@ func.func @pointwise_one_vector(%x: tensor<128x5x5xf32>) -> tensor<16x5x5xf32> {
 
 // -----
 
+// A 3x3 convolution on a 56x56 map: more outputs per channel than
+// max-plane, and its width fills 56 of 64 lanes: left as it is.
+// CHECK-LABEL: func.func @large_map_3x3
+// CHECK-NOT: linalg.transpose
+// CHECK: linalg.generic
+// CHECK-NOT: linalg.generic
+func.func @large_map_3x3(%x: tensor<64x58x58xf32>, %init: tensor<64x56x56xf32>) -> tensor<64x56x56xf32> {
+  %w = arith.constant dense<1.0> : tensor<64x64x3x3xf32>
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d3, d1 + d4, d2 + d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d3, d4, d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : tensor<64x58x58xf32>, tensor<64x64x3x3xf32>) outs(%init : tensor<64x56x56xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<64x56x56xf32>
+  return %0 : tensor<64x56x56xf32>
+}
+
+// -----
+
+// The same on a 35x35 map, past max-plane too, but its width fills 35 of
+// 48 lanes: along the channels, in two tiles of 32.
+// CHECK-LABEL: func.func @poor_lanes
+// CHECK: linalg.transpose
+// CHECK: linalg.generic {{.*}} outs(%{{.*}} : tensor<35x35x2x32xf32>)
+func.func @poor_lanes(%x: tensor<64x37x37xf32>, %init: tensor<64x35x35xf32>) -> tensor<64x35x35xf32> {
+  %w = arith.constant dense<1.0> : tensor<64x64x3x3xf32>
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5) -> (d3, d1 + d4, d2 + d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d3, d4, d5)>, affine_map<(d0, d1, d2, d3, d4, d5) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction"]} ins(%x, %w : tensor<64x37x37xf32>, tensor<64x64x3x3xf32>) outs(%init : tensor<64x35x35xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<64x35x35xf32>
+  return %0 : tensor<64x35x35xf32>
+}
+
+// -----
+
 // A 56x56 map: more outputs per channel than max-plane, left as it is.
 // CHECK-LABEL: func.func @large_map
 // CHECK-NOT: linalg.transpose

@@ -227,7 +227,8 @@ def CPUChooseVectorDimPass
     dimension: 0.7 at stride 2, 0.3 beyond). When the lanes saved beat
     `transpose-cost` (a 3x3 convolution of 32 channels on a 14x14 map
     saves 41; one of a single channel, 1.3) and the map is at most
-    `max-plane` outputs per channel, the constant is
+    `max-plane` outputs per channel or its width fills at most 85% of the
+    lanes (35 of 48 on a 35x35 map), the constant is
     transposed (`linalg.transpose`, which smelt-cpu-fold-constant-transposes
     does at compile time) to read that dimension innermost, the
     contraction writes its output with that dimension innermost, and an
@@ -239,10 +240,13 @@ def CPUChooseVectorDimPass
     one contiguous block of weights instead of a panel strided across all
     of them.
 
-    The bound on the map is measured, not derived: on this target the
-    channel-innermost kernel wins 1.1-4.5x on maps of 7x7 to 28x28 and
-    loses on 35x35 and larger, where it reads the activations again for
-    each tile of channels and the transpose back moves a large result.
+    The bounds are measured, not derived: the channel-innermost kernel
+    wins 1.1-4.5x on maps of 7x7 to 28x28; on larger maps, where it reads
+    the activations again for each tile of channels and the transpose back
+    moves a large result, it wins only where the width leaves lanes empty
+    (Zen 4, 3x3 convolutions of 64-192 channels: 35x35 1.26-1.36x, 50x50
+    and 54x54 1.15-1.27x, 65x65 1.16x faster; 56x56 10% and 147x147 up to
+    16% slower).
 
     ```mlir
     // Before: out[n, f, oh, ow], vectors along ow (7 lanes).
