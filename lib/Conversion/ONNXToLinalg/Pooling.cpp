@@ -20,6 +20,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 
+#include <limits>
+
 using namespace mlir;
 using namespace smelt::detail;
 
@@ -137,40 +139,68 @@ struct AveragePoolLowering : OpConversionPattern<smelt::onnx::AveragePoolOp> {
     Location loc = op.getLoc();
     Type element = inputType.getElementType();
     Value zero = createScalarConstant(rewriter, loc, element, 0.0);
-    Value one = createScalarConstant(rewriter, loc, element, 1.0);
     Value x = padSpatial(rewriter, loc, adaptor.getX(), w.padBegin, w.padEnd,
                          zero);
     Value sums = poolWindows(rewriter, loc, x, w, resultType, false, namedOps);
 
     // The divisor of each window: its input cells, plus the declared padding
-    // when count_include_pad (never the extra padding ceil_mode adds).
-    SmallVector<int64_t> declaredBegin, declaredEnd, extraEnd;
+    // when count_include_pad (never the extra padding ceil_mode adds). It
+    // depends on the window's position alone, so it is a constant of the
+    // output's spatial shape (one value when every window has the same),
+    // and each sum is multiplied by its reciprocal.
     SmallVector<int64_t> attrPads =
         intsOf(op.getPadsAttr(), 2 * w.kernel.size(), 0);
     bool explicitPads = op.getAutoPad() == "NOTSET";
-    for (size_t i = 0; i < w.kernel.size(); ++i) {
-      int64_t declared = explicitPads ? attrPads[w.kernel.size() + i]
-                                      : w.padEnd[i];
-      declared = std::min(declared, w.padEnd[i]);
-      declaredBegin.push_back(w.padBegin[i]);
-      declaredEnd.push_back(declared);
-      extraEnd.push_back(w.padEnd[i] - declared);
-    }
-    Value ones = linalg::FillOp::create(
-                     rewriter, loc, one,
-                     emptyLike(rewriter, loc, inputType, adaptor.getX()))
-                     .getResult(0);
     bool includePad = op.getCountIncludePad() != 0;
-    Value mask = padSpatial(rewriter, loc, ones, declaredBegin, declaredEnd,
-                            includePad ? one : zero);
-    SmallVector<int64_t> none(w.kernel.size(), 0);
-    mask = padSpatial(rewriter, loc, mask, none, extraEnd, zero);
-    Value counts =
-        poolWindows(rewriter, loc, mask, w, resultType, false, namedOps);
+    size_t spatial = w.kernel.size();
+    // Per spatial dimension, the taps of each output position that count.
+    SmallVector<SmallVector<int64_t>> taps(spatial);
+    for (size_t i = 0; i < spatial; ++i) {
+      int64_t declared =
+          explicitPads ? attrPads[spatial + i] : w.padEnd[i];
+      declared = std::min(declared, w.padEnd[i]);
+      int64_t in = inputType.getDimSize(2 + i);
+      int64_t low = includePad ? -w.padBegin[i] : 0;
+      int64_t high = includePad ? in + declared : in;
+      for (int64_t o = 0; o < resultType.getDimSize(2 + i); ++o) {
+        int64_t count = 0;
+        for (int64_t k = 0; k < w.kernel[i]; ++k) {
+          int64_t at = o * w.strides[i] + k * w.dilations[i] - w.padBegin[i];
+          count += at >= low && at < high;
+        }
+        taps[i].push_back(count);
+      }
+    }
+    SmallVector<int64_t> shape(resultType.getShape().drop_front(2));
+    SmallVector<Attribute> reciprocals;
+    SmallVector<int64_t> at(spatial, 0);
+    for (int64_t flat = 0, n = ShapedType::getNumElements(shape); flat < n;
+         ++flat) {
+      int64_t count = 1;
+      for (size_t i = 0; i < spatial; ++i)
+        count *= taps[i][at[i]];
+      // (A window of padding alone has no cells: ONNX divides by 0.)
+      reciprocals.push_back(rewriter.getFloatAttr(
+          element, count ? 1.0 / static_cast<double>(count)
+                         : std::numeric_limits<double>::infinity()));
+      for (size_t i = spatial; i-- > 0;)
+        if (++at[i] < shape[i])
+          break;
+        else
+          at[i] = 0;
+    }
+    bool same = llvm::all_equal(reciprocals);
+    auto scaleType =
+        RankedTensorType::get(same ? ArrayRef<int64_t>() : ArrayRef(shape),
+                              element);
+    Value scale = arith::ConstantOp::create(
+        rewriter, loc,
+        same ? DenseElementsAttr::get(scaleType, reciprocals.front())
+             : DenseElementsAttr::get(scaleType, reciprocals));
     Value result = buildBroadcastElementwise(
-        rewriter, loc, resultType, ValueRange{sums, counts},
+        rewriter, loc, resultType, ValueRange{sums, scale},
         [](OpBuilder &b, Location l, ValueRange args) -> Value {
-          return arith::DivFOp::create(b, l, args[0], args[1]);
+          return arith::MulFOp::create(b, l, args[0], args[1]);
         });
     rewriter.replaceOp(op, result);
     return success();

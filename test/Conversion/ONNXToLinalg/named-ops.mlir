@@ -168,14 +168,31 @@ func.func @max_pool(%x: tensor<1x2x8x8xf32>) -> tensor<1x2x4x4xf32> {
 
 // -----
 
-// Average pooling: window sums (linalg.pooling_nchw_sum) over the input
-// and over a mask of the cells each window counts, divided.
+// Average pooling: window sums (linalg.pooling_nchw_sum) over the input,
+// times the reciprocal of the cells each window counts, a constant of the
+// output's map: 4 at the corners, 6 on the edges, 9 inside (the padding
+// not counted).
 // CHECK-LABEL: func @average_pool
 // CHECK: linalg.pooling_nchw_sum
-// CHECK: linalg.pooling_nchw_sum
-// CHECK: arith.divf
+// CHECK-NOT: linalg.pooling_nchw_sum
+// CHECK: %[[R:.*]] = arith.constant dense<{{\[\[}}2.500000e-01, 0.166666672, 0.166666672, 0.166666672], [0.166666672, 0.111111112, 0.111111112, 0.111111112]
+// CHECK-SAME: tensor<4x4xf32>
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[R]] : tensor<1x2x4x4xf32>, tensor<4x4xf32>)
+// CHECK: arith.mulf
 func.func @average_pool(%x: tensor<1x2x8x8xf32>) -> tensor<1x2x4x4xf32> {
   %y = onnx.AveragePool(%x) {kernel_shape = [3, 3], pads = [1, 1, 1, 1], strides = [2, 2]} : (tensor<1x2x8x8xf32>) -> tensor<1x2x4x4xf32>
+  return %y : tensor<1x2x4x4xf32>
+}
+
+// -----
+
+// With count_include_pad every window counts 9: one scalar.
+// CHECK-LABEL: func @average_pool_include_pad
+// CHECK: linalg.pooling_nchw_sum
+// CHECK: %[[R:.*]] = arith.constant dense<0.111111112> : tensor<f32>
+// CHECK: linalg.generic {{.*}} ins(%{{.*}}, %[[R]] : tensor<1x2x4x4xf32>, tensor<f32>)
+func.func @average_pool_include_pad(%x: tensor<1x2x8x8xf32>) -> tensor<1x2x4x4xf32> {
+  %y = onnx.AveragePool(%x) {count_include_pad = 1 : i64, kernel_shape = [3, 3], pads = [1, 1, 1, 1], strides = [2, 2]} : (tensor<1x2x8x8xf32>) -> tensor<1x2x4x4xf32>
   return %y : tensor<1x2x4x4xf32>
 }
 
