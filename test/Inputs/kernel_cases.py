@@ -1,8 +1,8 @@
 """Shapes that reach every path of the CPU target's vector kernels (long
 reductions in blocks, fused activations, masked tails, stride-2 reads,
 window reductions, depthwise convolutions with a fused bias and activation
-or at stride 2, tiled ConvTranspose with pads), checked against NumPy in
-float64.
+or at stride 2, along their channels after a pointwise convolution and
+SiLU, tiled ConvTranspose with pads), checked against NumPy in float64.
 
     kernel_cases.py make DIR      # DIR/kernels.onnx and one NAME.npy per input
     kernel_cases.py check DIR OUT # compares OUT/NAME.npy; one line per output
@@ -41,6 +41,11 @@ DB = f32(24)
 E = f32(2, 16, 15, 15)     # depthwise 5x5 stride 2 pads 2, batch 2
 EW = f32(16, 1, 5, 5)
 EB = f32(16)
+S = f32(1, 8, 7, 7)        # pointwise 8 -> 40, SiLU, depthwise 5x5 pads 2:
+SW = f32(40, 8, 1, 1)      # along the channels (2.5 vectors: a masked
+SB = f32(40)               # tail), the SiLU writing them innermost
+SDW = f32(40, 1, 5, 5)
+SDB = f32(40)
 
 
 def reference():
@@ -67,7 +72,10 @@ def reference():
         return np.concatenate([conv(x[:, c:c + 1], w[c:c + 1], b[c:c + 1], stride, pad)
                                for c in range(x.shape[1])], axis=1)
 
+    s = conv(S, SW, SB, 1, 0)
+    s = s / (1 + np.exp(-s))
     return {
+        "depthwise_silu": depthwise(s, SDW, SDB, 1, 2),
         "depthwise_relu": np.maximum(depthwise(D, DW, DB, 1, 1), 0),
         "depthwise_s2": depthwise(E, EW, EB, 2, 2),
         "gemm_relu": np.maximum(A.astype(np.float64) @ B.T.astype(np.float64) + C, 0),
@@ -81,8 +89,14 @@ def reference():
 def make(folder):
     inits = [numpy_helper.from_array(v, n) for n, v in
              [("B", B), ("C", C), ("W", W), ("QW", QW), ("QB", QB), ("TW", TW), ("TB", TB),
-              ("DW", DW), ("DB", DB), ("EW", EW), ("EB", EB)]]
+              ("DW", DW), ("DB", DB), ("EW", EW), ("EB", EB),
+              ("SW", SW), ("SB", SB), ("SDW", SDW), ("SDB", SDB)]]
     nodes = [
+        helper.make_node("Conv", ["S", "SW", "SB"], ["s"]),
+        helper.make_node("Sigmoid", ["s"], ["ss"]),
+        helper.make_node("Mul", ["s", "ss"], ["sm"]),
+        helper.make_node("Conv", ["sm", "SDW", "SDB"], ["depthwise_silu"], kernel_shape=[5, 5],
+                         pads=[2, 2, 2, 2], group=40),
         helper.make_node("Conv", ["D", "DW", "DB"], ["d"], kernel_shape=[3, 3],
                          pads=[1, 1, 1, 1], group=24),
         helper.make_node("Relu", ["d"], ["depthwise_relu"]),
@@ -98,7 +112,7 @@ def make(folder):
         helper.make_node("ConvTranspose", ["T", "TW", "TB"], ["deconv"], kernel_shape=[2, 2],
                          strides=[2, 2], pads=[1, 1, 1, 1]),
     ]
-    inputs = {"A": A, "X": X, "P": P, "Q": Q, "T": T, "D": D, "E": E}
+    inputs = {"A": A, "X": X, "P": P, "Q": Q, "T": T, "D": D, "E": E, "S": S}
     save(folder, "kernels", nodes, inputs, reference(), inits)
 
 

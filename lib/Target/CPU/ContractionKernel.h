@@ -72,6 +72,10 @@ struct Contraction {
   mlir::AffineMap prologueMap;
   /// Distance between consecutive n in B's innermost dimension.
   int64_t bStride = 1;
+  /// A reads along n too, as its own innermost index (a depthwise
+  /// convolution along its channels: C[.., n] += A[.., n] * B[.., n]):
+  /// each row loads vectors of A instead of broadcasting one element.
+  bool aAlongN = false;
   /// An 8-bit product into int32: u8 x s8 with B packed [ceil(K/4), N, 4]
   /// and A read four k at a time (group 4: one AVX-512 VNNI dot product
   /// per vector), or the same values as 16-bit words, B packed

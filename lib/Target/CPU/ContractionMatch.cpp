@@ -188,14 +188,31 @@ smelt::detail::matchContraction(linalg::GenericOp op, std::string *whyNot) {
   // (A window reduction has no A: its second input is only a shape.)
   OpOperand *inputs[2] = {op.getDpsInputOperand(0), op.getDpsInputOperand(1)};
   int bIndex = -1;
+  int along = 0;
   for (int i = 0; i < (k.combiner == Combiner::MultiplyAdd ? 2 : 1); ++i) {
     AffineMap map = op.getMatchingIndexingMap(inputs[i]);
     if (map.getNumResults() > 0 &&
-        map.getResult(map.getNumResults() - 1).isFunctionOfDim(k.n))
+        map.getResult(map.getNumResults() - 1).isFunctionOfDim(k.n)) {
       bIndex = i;
+      ++along;
+    }
   }
   if (bIndex < 0)
     return decline("no input reads along the output's innermost dimension");
+  // Both along n (a depthwise convolution along its channels): B is the
+  // one that reads fewer of the other parallel dimensions (the weights),
+  // so that A's rows share its vectors.
+  if (along == 2) {
+    auto parallelReads = [&](int i) {
+      AffineMap map = op.getMatchingIndexingMap(inputs[i]);
+      int count = 0;
+      for (unsigned d = 0; d < numDims; ++d)
+        count += iterators[d] == utils::IteratorType::parallel &&
+                 static_cast<int64_t>(d) != k.n && map.isFunctionOfDim(d);
+      return count;
+    };
+    bIndex = parallelReads(0) < parallelReads(1) ? 0 : 1;
+  }
   k.b = inputs[bIndex]->get();
   k.bMap = op.getMatchingIndexingMap(inputs[bIndex]);
   k.aMap = AffineMap::get(numDims, 0, op.getContext());
@@ -203,9 +220,21 @@ smelt::detail::matchContraction(linalg::GenericOp op, std::string *whyNot) {
     k.a = inputs[1 - bIndex]->get();
     k.aMap = op.getMatchingIndexingMap(inputs[1 - bIndex]);
   }
-  if (k.aMap.isFunctionOfDim(k.n) ||
-      !hasUnitInnerStride(cast<MemRefType>(k.b.getType())))
-    return decline("both inputs read along the output's innermost dimension, or the one that does is not contiguous");
+  if (!hasUnitInnerStride(cast<MemRefType>(k.b.getType())))
+    return decline("the input along the output's innermost dimension is not contiguous");
+  if (k.aMap.isFunctionOfDim(k.n)) {
+    // A along n as well: only as its own innermost index, plainly, in a
+    // contiguous buffer; each row then loads vectors of A too.
+    AffineExpr nExpr = getAffineDimExpr(k.n, op.getContext());
+    if (k.aMap.getResults().back() != nExpr ||
+        k.bMap.getResults().back() != nExpr ||
+        !hasUnitInnerStride(cast<MemRefType>(k.a.getType())))
+      return decline("both inputs read along the output's innermost dimension, not both as their own innermost index at stride 1");
+    for (unsigned r = 0; r + 1 < k.aMap.getNumResults(); ++r)
+      if (k.aMap.getResult(r).isFunctionOfDim(k.n))
+        return decline("both inputs read along the output's innermost dimension, one also outside its own innermost index");
+    k.aAlongN = true;
+  }
   for (unsigned r = 0; r + 1 < k.bMap.getNumResults(); ++r)
     if (k.bMap.getResult(r).isFunctionOfDim(k.n))
       return decline("the input along the output's innermost dimension also reads it outside its own innermost one");

@@ -54,6 +54,20 @@ SmallVector<Value> KernelEmitter::step(OpBuilder &b, Location loc, Value m0,
   for (int64_t i = 0; i < mr; ++i) {
     if (k.m)
       dims[*k.m] = plus(b, loc, m0, i);
+    if (k.aAlongN) {
+      for (int64_t j = 0; j < nv; ++j) {
+        dims[k.n] = plus(b, loc, n0, j * lanes);
+        SmallVector<Value> at = indices(b, loc, k.aMap);
+        Value a = tailLanes && j == nv - 1
+                      ? Value(vector::MaskedLoadOp::create(
+                            b, loc, vectorType, k.a, at, tailMask, zeros))
+                      : Value(vector::LoadOp::create(b, loc, vectorType,
+                                                     k.a, at));
+        result.push_back(
+            vector::FMAOp::create(b, loc, a, bv[j], acc[i * nv + j]));
+      }
+      continue;
+    }
     Value a = memref::LoadOp::create(b, loc, k.a, indices(b, loc, k.aMap));
     Value splat = vector::BroadcastOp::create(b, loc, vectorType, a);
     for (int64_t j = 0; j < nv; ++j)

@@ -228,11 +228,13 @@ std::optional<Plan> classify(linalg::GenericOp op, int64_t lanes,
       if (transposedDim && *transposedDim != r.dim)
         return decline("two inputs are read transposed along different "
                        "loops");
-      if (bounds[r.dim] < lanes)
+      // A shorter loop runs as one block of masked rows; below a quarter
+      // of the lanes its loads and shuffles cost more than the points.
+      if (4 * bounds[r.dim] < lanes)
         return decline("an input read transposed is contiguous along a "
                        "loop of " +
                        std::to_string(bounds[r.dim]) +
-                       " iterations, shorter than one vector of " +
+                       " iterations, under a quarter of a vector of " +
                        std::to_string(lanes) + " lanes");
       transposedDim = r.dim;
     }
@@ -628,45 +630,72 @@ void vectorize(linalg::GenericOp op, const Plan &plan, int64_t lanes,
   // Transposed inputs: the loop they are contiguous along runs in blocks
   // of `lanes`. Each block of `lanes` x `lanes` points loads those inputs
   // as `lanes` rows along it, transposes them, and computes one vector of
-  // results per column.
+  // results per column. The rows past the last whole block (all of them
+  // when the loop is shorter than a vector: a 14x14 map read with its
+  // channels innermost) form one more block, its rows loaded masked and
+  // only its first columns computed.
   unsigned j = *tile;
   int64_t blocks = bounds[j] - bounds[j] % lanes;
   auto offset = [&](Value base, int64_t by) -> Value {
     return arith::AddIOp::create(b, loc, base,
                                  arith::ConstantIndexOp::create(b, loc, by));
   };
-  {
+  auto emitBlocks = [&](int64_t from, int64_t to, int64_t rowsPerBlock) {
     OpBuilder::InsertionGuard guard(b);
-    upper[j] = blocks;
-    step[j] = lanes;
-    buildNest(b, loc, outer, lower, upper, step, at,
-              splitLoop(op, outer, upper, step, parallel));
+    SmallVector<int64_t> blockLower(lower), blockUpper(upper),
+        blockStep(step);
+    blockLower[j] = from;
+    blockUpper[j] = to;
+    blockStep[j] = lanes;
+    SmallVector<int64_t> extent(blockUpper);
+    extent[j] = to - from;
+    buildNest(b, loc, outer, blockLower, blockUpper, blockStep, at,
+              splitLoop(op, outer, extent, blockStep, parallel));
     Value jBlock = at[j];
+    Value rowMask;
+    if (rowsPerBlock < lanes) {
+      SmallVector<bool> bits(lanes, false);
+      for (int64_t t = 0; t < rowsPerBlock; ++t)
+        bits[t] = true;
+      rowMask = arith::ConstantOp::create(
+          b, loc,
+          DenseElementsAttr::get(VectorType::get({lanes}, b.getI1Type()),
+                                 ArrayRef(bits)));
+    }
     {
       OpBuilder::InsertionGuard guard(b);
-      SmallVector<int64_t> tileUpper(upper), tileStep(step);
+      SmallVector<int64_t> tileUpper(blockUpper), tileStep(blockStep);
       tileUpper[last] = full;
       tileStep[last] = lanes;
-      buildNest(b, loc, {last}, lower, tileUpper, tileStep, at);
+      buildNest(b, loc, {last}, blockLower, tileUpper, tileStep, at);
       Value i = at[last];
       SmallVector<SmallVector<Value>> columns;
       for (auto [input, r] : llvm::zip(op.getDpsInputOperands(), reads)) {
         columns.emplace_back();
         if (r.read != Read::Transposed)
           continue;
-        Type element =
-            cast<MemRefType>(input->get().getType()).getElementType();
+        auto vectorType = VectorType::get(
+            {lanes}, cast<MemRefType>(input->get().getType()).getElementType());
+        Value zero;
+        if (rowMask)
+          zero = arith::ConstantOp::create(
+              b, loc, vectorType, b.getZeroAttr(vectorType));
         SmallVector<Value> rows;
         for (int64_t t = 0; t < lanes; ++t) {
           at[last] = t ? offset(i, t) : i;
-          rows.push_back(vector::LoadOp::create(
-              b, loc, VectorType::get({lanes}, element), input->get(),
-              indicesOf(b, loc, op.getMatchingIndexingMap(input), at)));
+          SmallVector<Value> indices =
+              indicesOf(b, loc, op.getMatchingIndexingMap(input), at);
+          rows.push_back(
+              rowMask ? Value(vector::MaskedLoadOp::create(
+                            b, loc, vectorType, input->get(), indices,
+                            rowMask, zero))
+                      : Value(vector::LoadOp::create(b, loc, vectorType,
+                                                     input->get(), indices)));
         }
         columns.back() = transposeInRegisters(b, loc, std::move(rows));
       }
       at[last] = i;
-      for (int64_t t = 0; t < lanes; ++t) {
+      for (int64_t t = 0; t < rowsPerBlock; ++t) {
         at[j] = t ? offset(jBlock, t) : jBlock;
         SmallVector<Value> given;
         for (const SmallVector<Value> &c : columns)
@@ -676,29 +705,79 @@ void vectorize(linalg::GenericOp op, const Plan &plan, int64_t lanes,
     }
     if (full < bounds[last]) {
       // The last columns of each block, one point at a time.
-      SmallVector<int64_t> tailLower(lower), tailUpper(upper), tailStep(rank, 1);
+      SmallVector<int64_t> tailLower(blockLower), tailUpper(blockUpper),
+          tailStep(rank, 1);
       tailLower[last] = full;
       tailUpper[last] = bounds[last];
       buildNest(b, loc, {last}, tailLower, tailUpper, tailStep, at);
       auto row = scf::ForOp::create(
-          b, loc, jBlock, offset(jBlock, lanes),
+          b, loc, jBlock, offset(jBlock, rowsPerBlock),
           arith::ConstantIndexOp::create(b, loc, 1));
       b.setInsertionPointToStart(row.getBody());
       at[j] = row.getInductionVar();
       emitPoint(b, loc, op, reads, at, lanes, /*vector=*/false, none);
     }
-  }
-  if (blocks < bounds[j]) {
-    // The rows past the last whole block, one point at a time.
-    lower[j] = blocks;
-    upper[j] = bounds[j];
-    step[j] = 1;
-    SmallVector<unsigned> all(outer);
-    all.push_back(last);
-    buildNest(b, loc, all, lower, upper, step, at);
-    emitPoint(b, loc, op, reads, at, lanes, /*vector=*/false, none);
-  }
+  };
+  if (blocks)
+    emitBlocks(0, blocks, lanes);
+  if (blocks < bounds[j])
+    emitBlocks(blocks, bounds[j], bounds[j] - blocks);
   op.erase();
+}
+
+/// `op` with each input that ends in dimensions of one element ([C, 1]: a
+/// grouped convolution's bias, one channel a group) read through a view
+/// without them: an in-bounds index of such a dimension is 0 whatever the
+/// loop it names, and the input is then contiguous along the loop that
+/// reads its last real dimension rather than transposed along a loop of 1.
+void dropTrailingUnitDims(RewriterBase &rewriter, linalg::GenericOp op) {
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  bool changed = false;
+  for (OpOperand *input : op.getDpsInputOperands()) {
+    auto type = dyn_cast<MemRefType>(input->get().getType());
+    if (!type || type.getRank() < 2)
+      continue;
+    int64_t rank = type.getRank(), kept = rank;
+    while (kept > 1 && type.getDimSize(kept - 1) == 1)
+      --kept;
+    if (kept == rank)
+      continue;
+    SmallVector<ReassociationIndices> groups;
+    for (int64_t d = 0; d + 1 < kept; ++d)
+      groups.push_back({d});
+    groups.emplace_back();
+    for (int64_t d = kept - 1; d < rank; ++d)
+      groups.back().push_back(d);
+    if (!memref::CollapseShapeOp::isGuaranteedCollapsible(type, groups))
+      continue;
+    // Every loop those indices name must still size from another operand.
+    unsigned index = input->getOperandNumber();
+    auto named = [&](unsigned d) {
+      for (auto [i, map] : llvm::enumerate(maps))
+        for (auto [r, e] : llvm::enumerate(map.getResults()))
+          if ((i != index || static_cast<int64_t>(r) < kept) &&
+              e == getAffineDimExpr(d, op.getContext()))
+            return true;
+      return false;
+    };
+    bool sized = true;
+    for (AffineExpr e : maps[index].getResults().drop_front(kept))
+      for (unsigned d = 0; d < maps[index].getNumDims(); ++d)
+        sized &= !e.isFunctionOfDim(d) || named(d);
+    if (!sized)
+      continue;
+    rewriter.setInsertionPoint(op);
+    Value view = memref::CollapseShapeOp::create(rewriter, op.getLoc(),
+                                                 input->get(), groups);
+    maps[index] = AffineMap::get(maps[index].getNumDims(), 0,
+                                 maps[index].getResults().take_front(kept),
+                                 op.getContext());
+    rewriter.modifyOpInPlace(op, [&] { input->set(view); });
+    changed = true;
+  }
+  if (changed)
+    rewriter.modifyOpInPlace(
+        op, [&] { op.setIndexingMapsAttr(rewriter.getAffineMapArrayAttr(maps)); });
 }
 
 struct CPUVectorizeElementwisePass
@@ -753,6 +832,10 @@ struct CPUVectorizeElementwisePass
       (void)linalg::interchangeGenericOp(rewriter, op, order);
     }
     getOperation().walk([&](linalg::GenericOp op) {
+      if (op.hasPureBufferSemantics() && op.getNumReductionLoops() == 0)
+        dropTrailingUnitDims(rewriter, op);
+    });
+    getOperation().walk([&](linalg::GenericOp op) {
       std::string whyNot;
       if (std::optional<Plan> plan = classify(op, lanes, &whyNot))
         work.emplace_back(op, std::move(*plan));
@@ -776,6 +859,24 @@ int64_t smelt::detail::elementwiseLanes(unsigned vectorBits) {
 bool smelt::detail::vectorizesElementwise(linalg::GenericOp op,
                                           unsigned vectorBits) {
   std::optional<SmallVector<unsigned>> order = outerReductionOrder(op);
+  if (!order && op.getNumReductionLoops() == 0) {
+    // Classified as the pass will run it: without trailing unit
+    // dimensions, on a copy.
+    IRRewriter rewriter(op.getContext());
+    rewriter.setInsertionPoint(op);
+    auto copy = cast<linalg::GenericOp>(rewriter.clone(*op));
+    dropTrailingUnitDims(rewriter, copy);
+    bool inVectors = classify(copy, elementwiseLanes(vectorBits)).has_value();
+    SmallVector<Operation *> views;
+    for (auto [mine, theirs] :
+         llvm::zip(copy->getOperands(), op->getOperands()))
+      if (mine != theirs)
+        views.push_back(mine.getDefiningOp());
+    rewriter.eraseOp(copy);
+    for (Operation *view : views)
+      rewriter.eraseOp(view);
+    return inVectors;
+  }
   if (!order)
     return classify(op, elementwiseLanes(vectorBits)).has_value();
   // Classified as the pass will run it: interchanged, on a copy.

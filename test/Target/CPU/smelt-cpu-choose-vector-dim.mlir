@@ -164,19 +164,49 @@ func.func @matmul(%x: tensor<7x8xf32>, %init: tensor<7x64xf32>) -> tensor<7x64xf
 
 // -----
 
-// A depthwise convolution has one output channel per group: no other
-// dimension of a vector's length for the lanes.
+// A depthwise convolution on a 7x7 map runs along its channels, which the
+// input reads too: the input moves them innermost as well, the transpose
+// placed above its pad (the pad's low and high permuted with it) and the
+// reshape that dropUnitDims undid, where fusion folds it into the op that
+// computes the values.
 // CHECK-LABEL: func.func @depthwise
-// CHECK-NOT: linalg.transpose
-func.func @depthwise(%x: tensor<1x32x1x9x9xf32>, %init: tensor<1x32x1x7x7xf32>) -> tensor<1x32x1x7x7xf32> {
+// CHECK: linalg.transpose ins(%{{.*}} : tensor<32x1x3x3xf32>) outs(%{{.*}} : tensor<1x3x3x32xf32>) permutation = [1, 2, 3, 0]
+// CHECK: %[[CL:.*]] = linalg.generic {{.*}} ins(%arg0 : tensor<1x32x7x7xf32>) outs(%{{.*}} : tensor<1x7x7x32xf32>)
+// CHECK: %[[PAD:.*]] = tensor.pad %[[CL]] low[0, 1, 1, 0] high[0, 1, 1, 0]
+// CHECK: linalg.generic {{.*}} ins(%[[PAD]], %{{.*}} : tensor<1x9x9x32xf32>, tensor<1x3x3x32xf32>) outs(%{{.*}} : tensor<1x1x7x7x32xf32>)
+// CHECK: return {{.*}} : tensor<1x32x1x7x7xf32>
+func.func @depthwise(%x: tensor<1x32x7x7xf32>, %init: tensor<1x32x1x7x7xf32>) -> tensor<1x32x1x7x7xf32> {
+  %zero = arith.constant 0.0 : f32
+  %p = tensor.pad %x low[0, 0, 1, 1] high[0, 0, 1, 1] {
+  ^bb0(%i: index, %j: index, %k: index, %l: index):
+    tensor.yield %zero : f32
+  } : tensor<1x32x7x7xf32> to tensor<1x32x9x9xf32>
+  %e = tensor.expand_shape %p [[0], [1], [2, 3], [4]] output_shape [1, 32, 1, 9, 9] : tensor<1x32x9x9xf32> into tensor<1x32x1x9x9xf32>
   %w = arith.constant dense<1.0> : tensor<32x1x1x3x3xf32>
-  %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d3, d4 + d6, d5 + d7)>, affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d1, d2, d3, d4, d5)>, affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d2, d6, d7)>], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "parallel", "parallel"]} ins(%x, %w : tensor<1x32x1x9x9xf32>, tensor<32x1x1x3x3xf32>) outs(%init : tensor<1x32x1x7x7xf32>) {
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d3, d4 + d6, d5 + d7)>, affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d1, d2, d3, d4, d5)>, affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d2, d6, d7)>], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "parallel", "parallel"]} ins(%e, %w : tensor<1x32x1x9x9xf32>, tensor<32x1x1x3x3xf32>) outs(%init : tensor<1x32x1x7x7xf32>) {
   ^bb0(%a: f32, %b: f32, %acc: f32):
     %m = arith.mulf %a, %b : f32
     %s = arith.addf %acc, %m : f32
     linalg.yield %s : f32
   } -> tensor<1x32x1x7x7xf32>
   return %0 : tensor<1x32x1x7x7xf32>
+}
+
+// -----
+
+// On a 56x56 map (3136 outputs a channel, past max-plane) a depthwise
+// convolution stays along its width.
+// CHECK-LABEL: func.func @depthwise_large_map
+// CHECK-NOT: linalg.transpose
+func.func @depthwise_large_map(%x: tensor<1x32x1x58x58xf32>, %init: tensor<1x32x1x56x56xf32>) -> tensor<1x32x1x56x56xf32> {
+  %w = arith.constant dense<1.0> : tensor<32x1x1x3x3xf32>
+  %0 = linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d3, d4 + d6, d5 + d7)>, affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d1, d2, d3, d4, d5)>, affine_map<(d0, d1, d2, d3, d4, d5, d6, d7) -> (d0, d1, d2, d6, d7)>], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction", "reduction", "parallel", "parallel"]} ins(%x, %w : tensor<1x32x1x58x58xf32>, tensor<32x1x1x3x3xf32>) outs(%init : tensor<1x32x1x56x56xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  } -> tensor<1x32x1x56x56xf32>
+  return %0 : tensor<1x32x1x56x56xf32>
 }
 
 // -----

@@ -569,11 +569,14 @@ func.func @transposed_b(%a: memref<4x8xf32>, %b: memref<32x8xf32>, %c: memref<4x
 
 // -----
 
-// Both operands vary along n: there is no A to broadcast.
+// Both operands vary along n, each as its own innermost index: A is
+// loaded in vectors too, one FMA of two loaded vectors a lane block.
 // CHECK-LABEL: func.func @both_read_n
-// CHECK-NOT: vector.
-// CHECK: linalg.generic
-// CHECK-NOT: vector.
+// CHECK: scf.for %[[K:arg[0-9]+]] =
+// CHECK: %[[B:.*]] = vector.load %arg1[%[[K]], %{{.*}}] : memref<8x32xf32>, vector<16xf32>
+// CHECK: %[[A:.*]] = vector.load %arg0[%[[K]], %{{.*}}] : memref<8x32xf32>, vector<16xf32>
+// CHECK: vector.fma %[[A]], %[[B]]
+// CHECK-NOT: linalg.generic
 #kn = affine_map<(k, n) -> (k, n)>
 #n = affine_map<(k, n) -> (n)>
 func.func @both_read_n(%a: memref<8x32xf32>, %b: memref<8x32xf32>, %c: memref<32xf32>) {
@@ -1654,6 +1657,49 @@ func.func @parallel_column_tail(%a: memref<672x112xf32>, %b: memref<112x196xf32>
   linalg.generic {indexing_maps = [#mk, #kn, #mn],
                   iterator_types = ["parallel", "reduction", "parallel"]}
       ins(%a, %b : memref<672x112xf32>, memref<112x196xf32>) outs(%c : memref<672x196xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// A depthwise convolution with its channels innermost (smelt-cpu-choose-
+// vector-dim's layout): rows along the width, the channels in vectors of
+// A and of the weights alike, the last 8 of 40 masked.
+// CHECK-LABEL: func.func @depthwise_channels_last
+// CHECK: scf.for %[[KH:arg[0-9]+]] = {{.*}} iter_args
+// CHECK: scf.for %[[KW:arg[0-9]+]] = {{.*}} iter_args
+// CHECK: %[[W:.*]] = vector.load %arg1[%[[KH]], %[[KW]], %{{.*}}] : memref<5x5x40xf32>, vector<16xf32>
+// CHECK: %[[X:.*]] = vector.load %arg0[%{{.*}}, %{{.*}}, %{{.*}}] : memref<11x11x40xf32>, vector<16xf32>
+// CHECK: vector.fma %[[X]], %[[W]]
+// CHECK: vector.maskedload %arg0
+// CHECK: vector.maskedstore %arg2
+// CHECK-NOT: linalg.generic
+func.func @depthwise_channels_last(%x: memref<11x11x40xf32>, %w: memref<5x5x40xf32>, %y: memref<7x7x40xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4) -> (d0 + d3, d1 + d4, d2)>, affine_map<(d0, d1, d2, d3, d4) -> (d3, d4, d2)>, affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2)>], iterator_types = ["parallel", "parallel", "parallel", "reduction", "reduction"]} ins(%x, %w : memref<11x11x40xf32>, memref<5x5x40xf32>) outs(%y : memref<7x7x40xf32>) {
+  ^bb0(%a: f32, %b: f32, %acc: f32):
+    %m = arith.mulf %a, %b : f32
+    %s = arith.addf %acc, %m : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Both along n, but A not as its own innermost index: declined.
+// CHECK-LABEL: func.func @both_read_n_transposed
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+func.func @both_read_n_transposed(%a: memref<32x8xf32>, %b: memref<8x32xf32>, %c: memref<32xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(k, n) -> (n, k)>, affine_map<(k, n) -> (k, n)>, affine_map<(k, n) -> (n)>],
+                  iterator_types = ["reduction", "parallel"]}
+      ins(%a, %b : memref<32x8xf32>, memref<8x32xf32>) outs(%c : memref<32xf32>) {
   ^bb0(%x: f32, %y: f32, %acc: f32):
     %p = arith.mulf %x, %y : f32
     %s = arith.addf %acc, %p : f32

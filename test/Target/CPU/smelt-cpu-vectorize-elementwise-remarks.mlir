@@ -48,14 +48,14 @@ func.func @tanh(%a: memref<32xf32>, %c: memref<32xf32>) {
 
 // -----
 
-// A transpose tile needs a whole vector along the loop the input is
-// contiguous along.
+// A transpose tile needs a quarter of a vector along the loop the input
+// is contiguous along.
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #tr = affine_map<(d0, d1) -> (d1, d0)>
-func.func @transposed_short(%a: memref<32x4xf32>, %c: memref<4x32xf32>) {
-  // expected-remark @+1 {{scalar elementwise loop: an input read transposed is contiguous along a loop of 4 iterations, shorter than one vector of 16 lanes}}
+func.func @transposed_short(%a: memref<32x3xf32>, %c: memref<3x32xf32>) {
+  // expected-remark @+1 {{scalar elementwise loop: an input read transposed is contiguous along a loop of 3 iterations, under a quarter of a vector of 16 lanes}}
   linalg.generic {indexing_maps = [#tr, #id], iterator_types = ["parallel", "parallel"]}
-      ins(%a : memref<32x4xf32>) outs(%c : memref<4x32xf32>) {
+      ins(%a : memref<32x3xf32>) outs(%c : memref<3x32xf32>) {
   ^bb0(%x: f32, %o: f32):
     linalg.yield %x : f32
   }

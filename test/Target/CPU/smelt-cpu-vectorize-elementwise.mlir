@@ -505,11 +505,15 @@ func.func @channels_last_to_first(%x: memref<1x8x16x32xf32>, %out: memref<1x32x8
 
 // -----
 
-// Transposed along a loop of 4, shorter than the 16 lanes of a tile.
+// Transposed along a loop of 4, shorter than the 16 lanes of a tile: one
+// block of 16 rows loaded masked to their first 4 lanes, transposed, and
+// its first 4 columns computed (a vector each along the 32).
 // CHECK-LABEL: func.func @transposed_short
-// CHECK-NOT: vector.
-// CHECK: linalg.generic
-// CHECK-NOT: vector.
+// CHECK: %[[ROWS:.*]] = arith.constant dense<[true, true, true, true, false, false, false, false, false, false, false, false, false, false, false, false]> : vector<16xi1>
+// CHECK-COUNT-16: vector.maskedload %{{.*}}, %[[ROWS]]
+// CHECK-COUNT-4: vector.store {{.*}} : memref<4x32xf32>, vector<16xf32>
+// CHECK-NOT: vector.store
+// CHECK-NOT: linalg.generic
 #id = affine_map<(d0, d1) -> (d0, d1)>
 #tr = affine_map<(d0, d1) -> (d1, d0)>
 func.func @transposed_short(%x: memref<4x32xf32>, %y: memref<32x4xf32>, %out: memref<4x32xf32>) {
@@ -518,6 +522,42 @@ func.func @transposed_short(%x: memref<4x32xf32>, %y: memref<32x4xf32>, %out: me
   ^bb0(%a: f32, %b: f32, %o: f32):
     %s = arith.addf %a, %b : f32
     linalg.yield %s : f32
+  }
+  return
+}
+
+// -----
+
+// Along a loop of 3 a tile's loads and shuffles cost more than its points.
+// CHECK-LABEL: func.func @transposed_too_short
+// CHECK-NOT: vector.
+// CHECK: linalg.generic
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#tr = affine_map<(d0, d1) -> (d1, d0)>
+func.func @transposed_too_short(%y: memref<32x3xf32>, %out: memref<3x32xf32>) {
+  linalg.generic {indexing_maps = [#tr, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%y : memref<32x3xf32>) outs(%out : memref<3x32xf32>) {
+  ^bb0(%b: f32, %o: f32):
+    linalg.yield %b : f32
+  }
+  return
+}
+
+// -----
+
+// An input ending in a dimension of one element ([C, 1]: a grouped
+// convolution's bias) is read through a view without it: contiguous along
+// the channels, not transposed along the loop of 1 that names its last
+// index.
+// CHECK-LABEL: func.func @trailing_unit
+// CHECK: %[[VIEW:.*]] = memref.collapse_shape %arg0 {{\[}}[0, 1]] : memref<48x1xf32> into memref<48xf32>
+// CHECK: vector.load %[[VIEW]]
+// CHECK-NOT: linalg.generic
+func.func @trailing_unit(%bias: memref<48x1xf32>, %out: memref<1x1x7x7x48xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(d0, d1, d2, d3, d4) -> (d4, d1)>, affine_map<(d0, d1, d2, d3, d4) -> (d0, d1, d2, d3, d4)>], iterator_types = ["parallel", "parallel", "parallel", "parallel", "parallel"]}
+      ins(%bias : memref<48x1xf32>) outs(%out : memref<1x1x7x7x48xf32>) {
+  ^bb0(%b: f32, %o: f32):
+    linalg.yield %b : f32
   }
   return
 }
