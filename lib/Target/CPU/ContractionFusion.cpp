@@ -92,9 +92,22 @@ bool disjoint(ArrayRef<std::pair<int64_t, int64_t>> a,
   return false;
 }
 
+/// The view whose bytes `v` covers: `v` itself, or what an expand_shape or
+/// collapse_shape of it reshapes (the same bytes under another shape).
+Value underReshapes(Value v) {
+  while (Operation *def = v.getDefiningOp()) {
+    if (!isa<memref::ExpandShapeOp, memref::CollapseShapeOp>(def))
+      break;
+    v = def->getOperand(0);
+  }
+  return v;
+}
+
 /// Whether the two buffers may share bytes. Distinct roots never do: the
 /// entry function's arguments are distinct caller buffers.
 bool mayOverlap(Value a, Value b) {
+  a = underReshapes(a);
+  b = underReshapes(b);
   Extent ea = extentOf(a), eb = extentOf(b);
   if (ea.root != eb.root && !sameGlobal(ea.root, eb.root))
     return false;
@@ -137,13 +150,60 @@ bool readsThroughReshapes(Value v, Value c) {
   return true;
 }
 
+/// When `input` is an expand_shape that adds only dimensions of size one
+/// (a bias of C elements seen as [C, 1]), its source read through `map`
+/// with those indices dropped: the same elements, the vector dimension
+/// then innermost where it was followed only by unit dimensions.
+void seeThroughUnitExpansion(Value &input, AffineMap &map) {
+  auto expand = input.getDefiningOp<memref::ExpandShapeOp>();
+  if (!expand)
+    return;
+  ArrayRef<int64_t> shape = expand.getResultType().getShape();
+  SmallVector<AffineExpr> results;
+  for (ReassociationIndices group : expand.getReassociationIndices()) {
+    std::optional<int64_t> kept;
+    for (int64_t r : group) {
+      if (shape[r] == 1)
+        continue;
+      if (kept)
+        return; // two dimensions of more than one element: not a unit split
+      kept = r;
+    }
+    results.push_back(kept ? map.getResult(*kept)
+                           : getAffineConstantExpr(0, map.getContext()));
+  }
+  input = expand.getSrc();
+  map = AffineMap::get(map.getNumDims(), 0, results, map.getContext());
+}
+
 } // namespace
 
 void smelt::detail::findPrologue(Contraction &k) {
+  // The last op before the contraction that touches C; what runs in between
+  // (the padding of its input, another branch of the graph) must neither
+  // read nor write C, nor write what the prologue reads, since the kernel
+  // takes the prologue's place.
+  SmallVector<Operation *> between;
   Operation *prev = k.op->getPrevNode();
-  while (prev && (isMemoryEffectFree(prev) ||
-                  isa<ViewLikeOpInterface, memref::AllocOp>(prev)))
+  auto touchesC = [&](Operation *op) {
+    return llvm::any_of(op->getOperands(), [&](Value v) {
+      return isa<MemRefType>(v.getType()) && mayOverlap(v, k.c);
+    });
+  };
+  while (prev) {
+    if (isMemoryEffectFree(prev) ||
+        isa<ViewLikeOpInterface, memref::AllocOp>(prev)) {
+      prev = prev->getPrevNode();
+      continue;
+    }
+    if (touchesC(prev))
+      break;
+    if (!isa<linalg::LinalgOp, memref::CopyOp, memref::DeallocOp>(prev) ||
+        prev->getNumRegions() > 1 || between.size() >= 16)
+      return;
+    between.push_back(prev);
     prev = prev->getPrevNode();
+  }
   auto init = dyn_cast_or_null<linalg::LinalgOp>(prev);
   if (!init || !init.hasPureBufferSemantics() || init.getNumDpsInits() != 1 ||
       init.getDpsInitOperand(0)->get() != k.c ||
@@ -172,11 +232,14 @@ void smelt::detail::findPrologue(Contraction &k) {
   if (!llvm::hasSingleElement(body) ||
       yield.getOperand(0) != body.getArgument(0))
     return;
-  OpOperand *input = generic.getDpsInputOperand(0);
-  auto inputType = dyn_cast<MemRefType>(input->get().getType());
-  AffineMap map = generic.getMatchingIndexingMap(input);
-  if (!inputType || inputType.getElementType() != element ||
-      !map.isProjectedPermutation(/*allowZeroInResults=*/true))
+  OpOperand *operand = generic.getDpsInputOperand(0);
+  Value input = operand->get();
+  AffineMap map = generic.getMatchingIndexingMap(operand);
+  if (!map.isProjectedPermutation(/*allowZeroInResults=*/true))
+    return;
+  seeThroughUnitExpansion(input, map);
+  auto inputType = dyn_cast<MemRefType>(input.getType());
+  if (!inputType || inputType.getElementType() != element)
     return;
   // In the contraction's dimensions: C's index r is dimension cMap[r].
   AffineMap composed = map.compose(k.cMap);
@@ -190,8 +253,30 @@ void smelt::detail::findPrologue(Contraction &k) {
   for (unsigned r = 0; r + 1 < composed.getNumResults(); ++r)
     if (composed.getResult(r).isFunctionOfDim(k.n))
       return;
+  // What the kernel reads in the prologue's place must hold the same
+  // values there: nothing in between writes it, nor anything between the
+  // contraction and its epilogue, where the kernel runs.
+  SmallVector<Operation *> writers(between);
+  if (k.epilogue)
+    for (Operation *op = k.op->getNextNode(); op && op != k.epilogue;
+         op = op->getNextNode())
+      writers.push_back(op);
+  for (Operation *op : writers) {
+    if (isMemoryEffectFree(op) ||
+        isa<ViewLikeOpInterface, memref::AllocOp, memref::DeallocOp>(op))
+      continue;
+    SmallVector<Value> written;
+    if (auto linalgOp = dyn_cast<linalg::LinalgOp>(op))
+      written = linalgOp.getDpsInits();
+    else if (auto copy = dyn_cast<memref::CopyOp>(op))
+      written.push_back(copy.getTarget());
+    else
+      return;
+    if (llvm::any_of(written, [&](Value v) { return mayOverlap(v, input); }))
+      return;
+  }
   k.prologue = prev;
-  k.prologueInput = input->get();
+  k.prologueInput = input;
   k.prologueMap = composed;
 }
 

@@ -129,8 +129,10 @@ std::optional<Contraction> matchContraction(mlir::linalg::GenericOp op,
 std::optional<Contraction>
 matchInt8Contraction(mlir::linalg::GenericOp op, std::string *whyNot = nullptr);
 
-/// The fill or broadcast that initializes C right before the contraction,
-/// with nothing else touching C in between.
+/// The fill or broadcast that initializes C before the contraction, with
+/// nothing touching C in between (ops on other buffers may: the padding of
+/// the contraction's input) and nothing writing what it reads there or up
+/// to the epilogue (call findEpilogue first).
 void findPrologue(Contraction &k);
 
 /// An elementwise generic that reads the contraction's output and nothing

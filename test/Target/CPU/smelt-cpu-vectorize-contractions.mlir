@@ -1707,3 +1707,103 @@ func.func @both_read_n_transposed(%a: memref<32x8xf32>, %b: memref<8x32xf32>, %c
   }
   return
 }
+
+// -----
+
+// A convolution's bias broadcast, separated from it by the padding of
+// another buffer, still starts the kernel's registers (read through the
+// [C, 1] view's source); its activation still writes into the interior of
+// the next padded buffer past the fill of that buffer's border.
+// CHECK-LABEL: func.func @prologue_past_padding
+// CHECK-NOT: linalg.generic
+// CHECK: linalg.fill {{.*}} outs(%{{.*}} : memref<1x16xf32, strided<[16, 1]>>)
+// CHECK: linalg.fill {{.*}} outs(%{{.*}} : memref<1x16xf32, strided<[16, 1]>>)
+// CHECK: vector.load %arg2[%{{.*}}] : memref<16xf32>, vector<16xf32>
+// CHECK: vector.fma
+// CHECK: arith.maximumf
+// CHECK: vector.store %{{.*}}, %expand_shape
+// CHECK-NOT: linalg.generic
+func.func @prologue_past_padding(%a: memref<8x8xf32>, %b: memref<8x16xf32>, %bias: memref<16xf32>, %pad: memref<10x16xf32>, %out: memref<10x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %bias2 = memref.expand_shape %bias [[0, 1]] output_shape [16, 1] : memref<16xf32> into memref<16x1xf32>
+  %c = memref.alloc() : memref<8x1x16xf32>
+  linalg.generic {indexing_maps = [affine_map<(m, g, n) -> (n, g)>, affine_map<(m, g, n) -> (m, g, n)>],
+                  iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%bias2 : memref<16x1xf32>) outs(%c : memref<8x1x16xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    linalg.yield %x : f32
+  }
+  %top = memref.subview %pad[0, 0] [1, 16] [1, 1] : memref<10x16xf32> to memref<1x16xf32, strided<[16, 1]>>
+  linalg.fill ins(%zero : f32) outs(%top : memref<1x16xf32, strided<[16, 1]>>)
+  linalg.generic {indexing_maps = [affine_map<(m, g, k, n) -> (m, k)>, affine_map<(m, g, k, n) -> (k, n)>, affine_map<(m, g, k, n) -> (m, g, n)>],
+                  iterator_types = ["parallel", "parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<8x8xf32>, memref<8x16xf32>) outs(%c : memref<8x1x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  %border = memref.subview %out[0, 0] [1, 16] [1, 1] : memref<10x16xf32> to memref<1x16xf32, strided<[16, 1]>>
+  linalg.fill ins(%zero : f32) outs(%border : memref<1x16xf32, strided<[16, 1]>>)
+  %inner = memref.subview %out[1, 0] [8, 16] [1, 1] : memref<10x16xf32> to memref<8x16xf32, strided<[16, 1], offset: 16>>
+  %inner3 = memref.expand_shape %inner [[0, 1], [2]] output_shape [8, 1, 16] : memref<8x16xf32, strided<[16, 1], offset: 16>> into memref<8x1x16xf32, strided<[16, 16, 1], offset: 16>>
+  linalg.generic {indexing_maps = [affine_map<(m, g, n) -> (m, g, n)>, affine_map<(m, g, n) -> (m, g, n)>],
+                  iterator_types = ["parallel", "parallel", "parallel"]}
+      ins(%c : memref<8x1x16xf32>) outs(%inner3 : memref<8x1x16xf32, strided<[16, 16, 1], offset: 16>>) {
+  ^bb0(%x: f32, %o: f32):
+    %r = arith.maximumf %x, %zero : f32
+    linalg.yield %r : f32
+  }
+  return
+}
+
+// -----
+
+// What runs between the bias broadcast and the kernel writes the bias (or
+// reads C): the broadcast stays an op of its own.
+// CHECK-LABEL: func.func @prologue_input_rewritten
+// CHECK: linalg.generic
+// CHECK: linalg.fill
+// CHECK: vector.fma
+// CHECK-LABEL: func.func @prologue_c_read
+// CHECK: linalg.generic
+// CHECK: linalg.copy
+// CHECK: vector.fma
+func.func @prologue_input_rewritten(%a: memref<8x8xf32>, %b: memref<8x16xf32>, %bias: memref<16xf32>, %c: memref<8x16xf32>) {
+  %zero = arith.constant 0.0 : f32
+  linalg.generic {indexing_maps = [affine_map<(m, n) -> (n)>, affine_map<(m, n) -> (m, n)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%bias : memref<16xf32>) outs(%c : memref<8x16xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    linalg.yield %x : f32
+  }
+  linalg.fill ins(%zero : f32) outs(%bias : memref<16xf32>)
+  linalg.generic {indexing_maps = [affine_map<(m, k, n) -> (m, k)>, affine_map<(m, k, n) -> (k, n)>, affine_map<(m, k, n) -> (m, n)>],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<8x8xf32>, memref<8x16xf32>) outs(%c : memref<8x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
+func.func @prologue_c_read(%a: memref<8x8xf32>, %b: memref<8x16xf32>, %bias: memref<16xf32>, %c: memref<8x16xf32>, %d: memref<8x16xf32>) {
+  linalg.generic {indexing_maps = [affine_map<(m, n) -> (n)>, affine_map<(m, n) -> (m, n)>],
+                  iterator_types = ["parallel", "parallel"]}
+      ins(%bias : memref<16xf32>) outs(%c : memref<8x16xf32>) {
+  ^bb0(%x: f32, %o: f32):
+    linalg.yield %x : f32
+  }
+  %view = memref.subview %c[0, 0] [8, 16] [1, 1] : memref<8x16xf32> to memref<8x16xf32, strided<[16, 1]>>
+  linalg.copy ins(%view : memref<8x16xf32, strided<[16, 1]>>) outs(%d : memref<8x16xf32>)
+  linalg.generic {indexing_maps = [affine_map<(m, k, n) -> (m, k)>, affine_map<(m, k, n) -> (k, n)>, affine_map<(m, k, n) -> (m, n)>],
+                  iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%a, %b : memref<8x8xf32>, memref<8x16xf32>) outs(%c : memref<8x16xf32>) {
+  ^bb0(%x: f32, %y: f32, %acc: f32):
+    %p = arith.mulf %x, %y : f32
+    %s = arith.addf %acc, %p : f32
+    linalg.yield %s : f32
+  }
+  return
+}
